@@ -1,0 +1,187 @@
+package ctis
+
+import (
+	"context"
+	"time"
+)
+
+// Statement is one property value about an entity, with its provenance.
+type Statement struct {
+	ID       string `json:"id"`
+	EntityID string `json:"entity_id"`
+	Property string `json:"property"`
+	Value    string `json:"value"`
+	// Originator is the code of the contributing agency.
+	Originator string    `json:"originator"`
+	Handling   Handling  `json:"handling"`
+	Grading    Grading   `json:"grading,omitempty"`
+	RecordedAt time.Time `json:"recorded_at"`
+	// ReviewBy is the date (YYYY-MM-DD) by which the originator must review
+	// the statement; past it the statement is flagged, and the node's
+	// ReviewPolicy may hide or purge it.
+	ReviewBy   string      `json:"review_by,omitempty"`
+	PastReview bool        `json:"past_review,omitempty"`
+	Withdrawn  *Withdrawal `json:"withdrawn,omitempty"`
+}
+
+// Withdrawal records that the originator withdrew a statement. A withdrawn
+// statement is kept, marked, for those who may see it, and no longer matches
+// searches.
+type Withdrawal struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Reason string    `json:"reason"`
+}
+
+// NewStatement is a statement as a contributor submits it. The originator is
+// always the caller's agency.
+type NewStatement struct {
+	Property string   `json:"property"`
+	Value    string   `json:"value"`
+	Handling Handling `json:"handling"`
+	Grading  Grading  `json:"grading,omitempty"`
+	ReviewBy string   `json:"review_by,omitempty"`
+}
+
+// Entity is a subject: an ID, a schema and the statements about it that the
+// viewer may see.
+type Entity struct {
+	ID         string      `json:"id"`
+	Schema     string      `json:"schema"`
+	Statements []Statement `json:"statements"`
+	// Notices name the agencies that hold statements on this entity which
+	// the viewer may not see but which carry a hit notice.
+	Notices []HitNotice `json:"notices,omitempty"`
+}
+
+// Caption returns the first visible name of the entity, or its ID.
+func (e *Entity) Caption() string {
+	for _, s := range e.Statements {
+		if s.Withdrawn == nil && (s.Property == "name" || s.Property == "title") {
+			return s.Value
+		}
+	}
+	return e.ID
+}
+
+// NewEntity is an entity as a contributor submits it: at least one statement.
+type NewEntity struct {
+	// ID may be given by an importer that keeps its own identifiers stable;
+	// otherwise one is made.
+	ID         string         `json:"id,omitempty"`
+	Schema     string         `json:"schema"`
+	Statements []NewStatement `json:"statements"`
+}
+
+// MaxStatementsPerEntity bounds one submission.
+const MaxStatementsPerEntity = 1000
+
+// HitNotice is all a viewer learns of a match on a statement it may not see
+// when that statement carries a hit notice: which agency to contact, and the
+// reference of the audit event that recorded the match, which the
+// originator can look up.
+type HitNotice struct {
+	Agency    string `json:"agency"`
+	Reference string `json:"reference,omitempty"`
+}
+
+// EntitySummary is one row of an entity listing.
+type EntitySummary struct {
+	ID      string `json:"id"`
+	Schema  string `json:"schema"`
+	Caption string `json:"caption"`
+	// Statements counts the statements the viewer may see.
+	Statements int `json:"statements"`
+}
+
+// EntityFilter selects entities to list. Cursor continues a listing from the
+// cursor of its previous page.
+type EntityFilter struct {
+	Schema string
+	Cursor string
+	Limit  int
+}
+
+// Page limits.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// EntityPage is a page of a listing. Next is empty on the last page.
+type EntityPage struct {
+	Entities []EntitySummary `json:"entities"`
+	Next     string          `json:"next,omitempty"`
+}
+
+// SearchQuery asks for entities by name (any script; folded, all tokens must
+// match) or by the exact value of one property.
+type SearchQuery struct {
+	Name     string
+	Property string
+	Value    string
+	Schema   string
+	Cursor   string
+	Limit    int
+}
+
+// SearchResult is what a search shows the viewer: matching entities made
+// only of visible statements, and notices for hidden matches that carry a
+// hit notice (given on the first page only).
+type SearchResult struct {
+	Entities []Entity    `json:"entities"`
+	Notices  []HitNotice `json:"notices"`
+	Next     string      `json:"next,omitempty"`
+}
+
+// ReviewPolicy is what happens to a statement past its review date.
+type ReviewPolicy string
+
+// Review policies.
+const (
+	ReviewFlag  ReviewPolicy = "flag"  // shown, flagged as past review
+	ReviewHide  ReviewPolicy = "hide"  // shown only to its originator until reviewed
+	ReviewPurge ReviewPolicy = "purge" // hidden like ReviewHide and deleted by PurgeExpired
+)
+
+// EntityService keeps entities and statements. Every method takes the
+// caller's identity from the context and applies handling inside the
+// store's queries: a hidden entity or statement answers ENOTFOUND exactly
+// as an absent one does.
+type EntityService interface {
+	// CreateEntity stores a new entity with its statements, originated by
+	// the caller's agency. Needs RoleAnalyst. EINVALID names the offending
+	// field; nothing is written on error.
+	CreateEntity(ctx context.Context, e NewEntity) (*Entity, error)
+	// AddStatements adds statements to an entity the caller can see. Needs
+	// RoleAnalyst. ENOTFOUND, EINVALID.
+	AddStatements(ctx context.Context, entityID string, st []NewStatement) ([]Statement, error)
+	// WithdrawStatement withdraws one of the caller's agency's statements.
+	// Needs RoleAnalyst. ENOTFOUND for hidden or absent, EFORBIDDEN for a
+	// visible statement of another agency, ECONFLICT if already withdrawn.
+	WithdrawStatement(ctx context.Context, statementID, reason string) (*Statement, error)
+	// SetReview sets a new review date on one of the caller's agency's
+	// statements. Needs RoleAnalyst.
+	SetReview(ctx context.Context, statementID, reviewBy string) (*Statement, error)
+
+	// Entity returns an entity with the statements the caller may see.
+	// Needs a purpose; audited. ENOTFOUND.
+	Entity(ctx context.Context, id string) (*Entity, error)
+	// Entities lists entities, in ID order. Needs a purpose and RoleAnalyst.
+	Entities(ctx context.Context, f EntityFilter) (*EntityPage, error)
+	// Search finds entities by name or property. Needs a purpose; audited,
+	// and each hit notice issued is audited for its originator too.
+	Search(ctx context.Context, q SearchQuery) (*SearchResult, error)
+	// Export calls fn for each entity the caller may see, withdrawn
+	// statements included and marked. Needs a purpose and RoleAnalyst;
+	// audited.
+	Export(ctx context.Context, fn func(*Entity) error) error
+	// Import stores a batch of entities in one transaction, originated by
+	// the caller's agency: all or nothing. Needs RoleAnalyst. Errors are
+	// prefixed with the entity's index in the batch as "[i]". An entity
+	// whose ID exists already gets the statements added.
+	Import(ctx context.Context, batch []NewEntity) error
+	// PurgeExpired deletes statements past review under ReviewPurge and
+	// returns how many. Needs RoleAdmin; audited.
+	PurgeExpired(ctx context.Context) (int, error)
+}
