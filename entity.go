@@ -2,6 +2,7 @@ package ctis
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -184,4 +185,66 @@ type EntityService interface {
 	// PurgeExpired deletes statements past review under ReviewPurge and
 	// returns how many. Needs RoleAdmin; audited.
 	PurgeExpired(ctx context.Context) (int, error)
+}
+
+// Validate checks what can be checked of e without the store — its schema,
+// each statement's property, value, handling, grading and review date —
+// and normalises values in place. today (YYYY-MM-DD) bounds review dates.
+// Errors name the field, such as "statements[2].value".
+func (e *NewEntity) Validate(today string) (*Schema, error) {
+	if e.ID != "" && !ValidID(e.ID) {
+		return nil, Invalid("id", "%q is not an entity ID", e.ID)
+	}
+	schema, ok := Schemas[e.Schema]
+	if !ok {
+		return nil, Invalid("schema", "unknown schema %q (known: %s)", e.Schema, strings.Join(SchemaNames(), ", "))
+	}
+	if len(e.Statements) == 0 {
+		return nil, Invalid("statements", "an entity needs at least one statement")
+	}
+	if err := ValidateStatements(schema, e.Statements, today); err != nil {
+		return nil, err
+	}
+	return schema, nil
+}
+
+// ValidateStatements checks and normalises statements for schema. Errors
+// are prefixed "statements[i]".
+func ValidateStatements(schema *Schema, st []NewStatement, today string) error {
+	if len(st) > MaxStatementsPerEntity {
+		return Invalid("statements", "more than %d statements", MaxStatementsPerEntity)
+	}
+	for i := range st {
+		if err := st[i].validate(schema, today); err != nil {
+			return Prefix("statements["+itoa(i)+"]", err)
+		}
+	}
+	return nil
+}
+
+func (s *NewStatement) validate(schema *Schema, today string) error {
+	p, ok := schema.Property(s.Property)
+	if !ok {
+		return Invalid("property", "schema %s has no property %q", schema.Name, s.Property)
+	}
+	v, err := NormalizeValue(p, s.Value)
+	if err != nil {
+		return err
+	}
+	s.Value = v
+	if err := s.Handling.Normalize(); err != nil {
+		return err
+	}
+	if !s.Grading.Valid() {
+		return Invalid("grading", "grading %q must be a source reliability A, B, C or X followed by an assessment 1-4, like B2", s.Grading)
+	}
+	if s.ReviewBy != "" {
+		if len(s.ReviewBy) != 10 || ValidDate(s.ReviewBy) != nil {
+			return Invalid("review_by", "review date %q must be a real date YYYY-MM-DD", s.ReviewBy)
+		}
+		if s.ReviewBy < today {
+			return Invalid("review_by", "review date %s is in the past", s.ReviewBy)
+		}
+	}
+	return nil
 }
