@@ -1,0 +1,23 @@
+package sqlite
+
+import "ctis"
+
+// visible returns the SQL condition under which statement s (the alias
+// must be "s") may be seen by viewer, with its arguments. It is the SQL
+// form of ctis.CanSee plus the node's review policy, and the only place
+// that decides visibility: every read of statements goes through it.
+func (db *DB) visible(v ctis.Viewer) (string, []any) {
+	cond := `(s.originator = ? OR s.distribution = 'all'
+		OR (s.distribution = 'agencies' AND EXISTS (SELECT 1 FROM statement_agencies sa WHERE sa.statement_seq = s.seq AND sa.agency = ?))
+		OR (s.distribution = 'group' AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.grp = s.grp AND gm.agency = ?)))`
+	args := []any{v.Agency, v.Agency, v.Agency}
+	if v.FrontlineOnly {
+		cond += ` AND s.frontline = 1`
+	}
+	if db.opts.ReviewPolicy != ctis.ReviewFlag {
+		// Past review, a statement is the originator's alone until reviewed.
+		cond += ` AND (s.review_by >= ? OR s.originator = ?)`
+		args = append(args, db.today(), v.Agency)
+	}
+	return "(" + cond + ")", args
+}

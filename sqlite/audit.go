@@ -1,0 +1,220 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"ctis"
+)
+
+// event starts an audit event acted by id.
+func event(id ctis.Identity, action, object, purpose string, detail any) ctis.AuditEvent {
+	e := ctis.AuditEvent{
+		UserID: id.UserID, Username: id.Username, Agency: id.Agency, Scope: id.Agency,
+		Action: action, Object: object, Purpose: purpose,
+	}
+	if detail != nil {
+		b, _ := json.Marshal(detail)
+		e.Detail = string(b)
+	}
+	return e
+}
+
+// appendAudit seals events onto the chain inside tx and returns them
+// sealed. The chain head is read and advanced in the same transaction as
+// the change it records, so a change and its audit commit together.
+func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, events ...ctis.AuditEvent) ([]ctis.AuditEvent, error) {
+	var prev ctis.AuditEvent
+	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&prev.Seq, &prev.Hash); err != nil {
+		return nil, err
+	}
+	if prev.Seq == 0 {
+		prev.Hash = ctis.GenesisHash
+	}
+	now := db.now()
+	for i := range events {
+		e := &events[i]
+		e.Time = now
+		e.Seq, e.PrevHash = prev.Seq+1, prev.Hash
+		e.Hash = e.ComputeHash()
+		_, err := tx.ExecContext(ctx, `INSERT INTO audit_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Seq, e.Time.UnixNano(), e.UserID, e.Username, e.Agency, e.Scope, e.Action, e.Object, e.Purpose, e.Detail, e.PrevHash, e.Hash)
+		if err != nil {
+			return nil, err
+		}
+		prev = *e
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, prev.Seq, prev.Hash)
+	return events, err
+}
+
+// audit records events in a transaction of their own, for reads.
+func (db *DB) audit(ctx context.Context, events ...ctis.AuditEvent) ([]ctis.AuditEvent, error) {
+	var out []ctis.AuditEvent
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = db.appendAudit(ctx, tx, events...)
+		return err
+	})
+	return out, err
+}
+
+const auditColumns = `seq, time, user_id, username, agency, scope, action, object, purpose, detail, prev_hash, hash`
+
+func scanEvent(rows *sql.Rows) (ctis.AuditEvent, error) {
+	var e ctis.AuditEvent
+	var ns int64
+	err := rows.Scan(&e.Seq, &ns, &e.UserID, &e.Username, &e.Agency, &e.Scope, &e.Action, &e.Object, &e.Purpose, &e.Detail, &e.PrevHash, &e.Hash)
+	e.Time = timeFromNanos(ns)
+	return e, err
+}
+
+// Events lists audit events in the caller's scope, newest first.
+func (db *DB) Events(ctx context.Context, f ctis.AuditFilter) (*ctis.AuditPage, error) {
+	id, err := ctis.Require(ctx, ctis.RoleAuditor)
+	if err != nil {
+		return nil, err
+	}
+	limit, err := pageLimit(f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	var where []string
+	var args []any
+	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
+	if !id.System {
+		add("scope = ?", id.Agency)
+	}
+	if f.Cursor != "" {
+		c, err := decodeCursor(f.Cursor)
+		seq, perr := strconv.ParseInt(c, 10, 64)
+		if err != nil || perr != nil {
+			return nil, ctis.Invalid("cursor", "cursor is not one this server gave")
+		}
+		add("seq < ?", seq)
+	}
+	if f.Username != "" {
+		add("username = ?", f.Username)
+	}
+	if f.Agency != "" {
+		add("agency = ?", strings.ToUpper(f.Agency))
+	}
+	if f.Action != "" {
+		add("action = ?", f.Action)
+	}
+	if f.Object != "" {
+		add("object = ?", f.Object)
+	}
+	if !f.From.IsZero() {
+		add("time >= ?", f.From.UnixNano())
+	}
+	if !f.To.IsZero() {
+		add("time < ?", f.To.UnixNano())
+	}
+	q := `SELECT ` + auditColumns + ` FROM audit_events`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY seq DESC LIMIT ?`
+	rows, err := db.r.QueryContext(ctx, q, append(args, limit+1)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	page := &ctis.AuditPage{Events: []ctis.AuditEvent{}}
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		page.Events = append(page.Events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(page.Events) > limit {
+		page.Events = page.Events[:limit]
+		page.Next = encodeCursor(strconv.FormatInt(page.Events[limit-1].Seq, 10))
+	}
+	if !id.System {
+		_, err = db.audit(ctx, event(id, ctis.ActAuditRead, "", ctis.PurposeFrom(ctx), map[string]any{"events": len(page.Events)}))
+	}
+	return page, err
+}
+
+// Verify checks the whole chain from the first event to the recorded head.
+func (db *DB) Verify(ctx context.Context, progress func(int64)) (*ctis.AuditReport, error) {
+	if _, err := ctis.Require(ctx, ctis.RoleAuditor); err != nil {
+		return nil, err
+	}
+	// One read transaction: a consistent snapshot of events and head even
+	// while writers go on.
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var head ctis.AuditHead
+	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&head.Seq, &head.Hash); err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_events ORDER BY seq`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var v ctis.ChainVerifier
+	report := &ctis.AuditReport{Head: head}
+	fail := func(err error) (*ctis.AuditReport, error) {
+		report.Events = v.Count
+		if ce, ok := err.(*ctis.ChainError); ok {
+			report.Broken = ce
+			return report, nil
+		}
+		return nil, err
+	}
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		if err := v.Add(e); err != nil {
+			return fail(err)
+		}
+		if progress != nil && v.Count%10000 == 0 {
+			progress(v.Count)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := v.Finish(head); err != nil {
+		return fail(err)
+	}
+	if progress != nil {
+		progress(v.Count)
+	}
+	report.OK, report.Events = true, v.Count
+	return report, nil
+}
+
+func encodeCursor(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func decodeCursor(s string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	return string(b), err
+}
+
+func pageLimit(n int) (int, error) {
+	switch {
+	case n == 0:
+		return ctis.DefaultLimit, nil
+	case n < 1 || n > ctis.MaxLimit:
+		return 0, ctis.Invalid("limit", "limit must be between 1 and %d", ctis.MaxLimit)
+	}
+	return n, nil
+}

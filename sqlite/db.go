@@ -1,0 +1,171 @@
+// Package sqlite is the embedded store of ctis: one SQLite file, opened with
+// a pure-Go driver, in WAL mode with full synchronous commits so that a
+// write acknowledged to a caller survives a killed process or a power cut.
+//
+// DB implements ctis.DirectoryService, ctis.AuthService,
+// ctis.EntityService and ctis.AuditLog. Handling rules are applied inside
+// its queries (see access.go), never left to callers.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"net/url"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"ctis"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Options tune a DB. The zero value is usable.
+type Options struct {
+	// ReviewPolicy decides what happens to statements past their review
+	// date; the default is ctis.ReviewFlag.
+	ReviewPolicy ctis.ReviewPolicy
+	// ReviewPeriod is the review date given to statements that name none;
+	// the default is three years.
+	ReviewPeriod time.Duration
+	// Now returns the current time; tests set it. Default time.Now.
+	Now func() time.Time
+}
+
+// DB is an open ctis database.
+type DB struct {
+	// w has one connection, whose transactions start IMMEDIATE: writers
+	// queue here, and the audit chain head is read and advanced under it.
+	w *sql.DB
+	// r serves reads concurrently from WAL snapshots.
+	r    *sql.DB
+	opts Options
+}
+
+var (
+	_ ctis.DirectoryService = (*DB)(nil)
+	_ ctis.AuthService      = (*DB)(nil)
+	_ ctis.EntityService    = (*DB)(nil)
+	_ ctis.AuditLog         = (*DB)(nil)
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Open opens or creates the database at path and brings its schema up to
+// date.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	if opts.ReviewPolicy == "" {
+		opts.ReviewPolicy = ctis.ReviewFlag
+	}
+	switch opts.ReviewPolicy {
+	case ctis.ReviewFlag, ctis.ReviewHide, ctis.ReviewPurge:
+	default:
+		return nil, fmt.Errorf("unknown review policy %q (known: flag, hide, purge)", opts.ReviewPolicy)
+	}
+	if opts.ReviewPeriod <= 0 {
+		opts.ReviewPeriod = 3 * 365 * 24 * time.Hour
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)"
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
+	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	db := &DB{w: w, opts: opts}
+	if err := db.migrate(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(max(2, runtime.GOMAXPROCS(0)))
+	db.r = r
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	return errorsJoin(db.r.Close(), db.w.Close())
+}
+
+func errorsJoin(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	names, err := migrations.ReadDir("migrations")
+	if err != nil {
+		return err
+	}
+	sort.Slice(names, func(i, j int) bool { return names[i].Name() < names[j].Name() })
+	for _, n := range names {
+		err := db.tx(ctx, func(tx *sql.Tx) error {
+			var done int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, n.Name()).Scan(&done); err != nil || done > 0 {
+				return err
+			}
+			body, err := migrations.ReadFile("migrations/" + n.Name())
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("migration %s: %w", n.Name(), err)
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?)`, n.Name(), stamp(time.Now()))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tx runs fn in one write transaction and commits it; any error rolls the
+// whole transaction back, so a batch is applied entirely or not at all.
+func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func (db *DB) now() time.Time { return db.opts.Now().UTC() }
+
+func (db *DB) today() string { return db.now().Format("2006-01-02") }
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func parseStamp(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+// placeholders returns "?, ?, …" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func timeFromNanos(ns int64) time.Time { return time.Unix(0, ns).UTC() }

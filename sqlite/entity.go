@@ -1,0 +1,591 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"ctis"
+)
+
+// querier is what reads need: the read pool or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// writer inserts statements within one transaction, with prepared
+// statements and caches of what it has checked, so a large batch costs
+// little per statement.
+type writer struct {
+	db        *DB
+	tx        *sql.Tx
+	id        ctis.Identity
+	now       time.Time
+	today     string
+	review    string
+	insert    *sql.Stmt
+	token     *sql.Stmt
+	recipient *sql.Stmt
+	agencies  map[string]bool
+	groups    map[string]bool
+}
+
+func (db *DB) newWriter(ctx context.Context, tx *sql.Tx, id ctis.Identity) (*writer, error) {
+	now := db.now()
+	w := &writer{db: db, tx: tx, id: id, now: now, today: now.Format("2006-01-02"),
+		review: now.Add(db.opts.ReviewPeriod).Format("2006-01-02"), agencies: map[string]bool{}, groups: map[string]bool{}}
+	var err error
+	if w.insert, err = tx.PrepareContext(ctx, `INSERT INTO statements (id, entity_id, property, value, key, originator,
+		distribution, grp, frontline, hit_notice, restriction, restriction_text, grading, recorded_at, review_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+		return nil, err
+	}
+	if w.token, err = tx.PrepareContext(ctx, `INSERT OR IGNORE INTO name_tokens VALUES (?, ?)`); err != nil {
+		return nil, err
+	}
+	if w.recipient, err = tx.PrepareContext(ctx, `INSERT INTO statement_agencies VALUES (?, ?)`); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *writer) close() {
+	w.insert.Close()
+	w.token.Close()
+	w.recipient.Close()
+}
+
+func (w *writer) known(ctx context.Context, cache map[string]bool, q, key string) bool {
+	ok, seen := cache[key]
+	if !seen {
+		ok = exists(ctx, w.tx, q, key)
+		cache[key] = ok
+	}
+	return ok
+}
+
+// checkRefs checks what validation alone cannot: that the agencies and
+// group a statement is released to exist, and that an entity reference
+// points to an entity the caller can see, of the right schema.
+func (w *writer) checkRefs(ctx context.Context, schema *ctis.Schema, st []ctis.NewStatement) error {
+	for i, s := range st {
+		field := "statements[" + strconv.Itoa(i) + "]"
+		for j, a := range s.Handling.Agencies {
+			if !w.known(ctx, w.agencies, `SELECT 1 FROM agencies WHERE code = ?`, a) {
+				return ctis.Invalid(field+".handling.agencies["+strconv.Itoa(j)+"]", "no agency %s", a)
+			}
+		}
+		if g := s.Handling.Group; g != "" && !w.known(ctx, w.groups, `SELECT 1 FROM sharing_groups WHERE name = ?`, g) {
+			return ctis.Invalid(field+".handling.group", "no sharing group %q", g)
+		}
+		if p, _ := schema.Property(s.Property); p.Type == ctis.TypeEntity {
+			target, err := w.db.entitySchema(ctx, w.tx, w.id.Viewer(), s.Value)
+			if err != nil || target != p.Range {
+				return ctis.Invalid(field+".value", "no %s entity %s", p.Range, s.Value)
+			}
+		}
+	}
+	return nil
+}
+
+// entitySchema returns the schema of an entity the viewer can see.
+func (db *DB) entitySchema(ctx context.Context, q querier, v ctis.Viewer, id string) (string, error) {
+	vis, args := db.visible(v)
+	var schema string
+	err := q.QueryRowContext(ctx, `SELECT e.schema FROM entities e WHERE e.id = ?
+		AND EXISTS (SELECT 1 FROM statements s WHERE s.entity_id = e.id AND `+vis+`)`, append([]any{id}, args...)...).Scan(&schema)
+	if err == sql.ErrNoRows {
+		return "", ctis.ErrNotFound("entity")
+	}
+	return schema, err
+}
+
+// add inserts validated statements about entityID.
+func (w *writer) add(ctx context.Context, schema *ctis.Schema, entityID string, st []ctis.NewStatement) ([]ctis.Statement, error) {
+	if err := w.checkRefs(ctx, schema, st); err != nil {
+		return nil, err
+	}
+	out := make([]ctis.Statement, len(st))
+	for i, ns := range st {
+		p, _ := schema.Property(ns.Property)
+		s := ctis.Statement{ID: ctis.NewID(), EntityID: entityID, Property: ns.Property, Value: ns.Value,
+			Originator: w.id.Agency, Handling: ns.Handling, Grading: ns.Grading, RecordedAt: w.now, ReviewBy: ns.ReviewBy}
+		if s.ReviewBy == "" {
+			s.ReviewBy = w.review
+		}
+		h := s.Handling
+		key := ctis.Key(p.Type, s.Value)
+		res, err := w.insert.ExecContext(ctx, s.ID, entityID, s.Property, s.Value, key, s.Originator,
+			string(h.Distribution), nullable(h.Group), h.Frontline, h.HitNotice, string(h.Restriction), h.RestrictionText,
+			string(s.Grading), stamp(s.RecordedAt), s.ReviewBy)
+		if err != nil {
+			return nil, err
+		}
+		seq, err := res.LastInsertId()
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range h.Agencies {
+			if _, err := w.recipient.ExecContext(ctx, seq, a); err != nil {
+				return nil, err
+			}
+		}
+		if p.Type == ctis.TypeName {
+			for _, t := range strings.Fields(key) {
+				if _, err := w.token.ExecContext(ctx, t, seq); err != nil {
+					return nil, err
+				}
+			}
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// create inserts a new, validated entity.
+func (w *writer) create(ctx context.Context, schema *ctis.Schema, e ctis.NewEntity) (*ctis.Entity, error) {
+	id := e.ID
+	if id == "" {
+		id = ctis.NewID()
+	}
+	if _, err := w.tx.ExecContext(ctx, `INSERT INTO entities VALUES (?, ?, ?)`, id, schema.Name, stamp(w.now)); err != nil {
+		return nil, err
+	}
+	st, err := w.add(ctx, schema, id, e.Statements)
+	if err != nil {
+		return nil, err
+	}
+	return &ctis.Entity{ID: id, Schema: schema.Name, Statements: st}, nil
+}
+
+func statementIDs(st []ctis.Statement) []string {
+	ids := make([]string, len(st))
+	for i, s := range st {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+// CreateEntity stores a new entity with its statements.
+func (db *DB) CreateEntity(ctx context.Context, e ctis.NewEntity) (*ctis.Entity, error) {
+	id, err := ctis.Require(ctx, ctis.RoleAnalyst)
+	if err != nil {
+		return nil, err
+	}
+	e.ID = "" // IDs are chosen by the node; only importers keep their own
+	schema, err := e.Validate(db.today())
+	if err != nil {
+		return nil, err
+	}
+	var out *ctis.Entity
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		w, err := db.newWriter(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		if out, err = w.create(ctx, schema, e); err != nil {
+			return err
+		}
+		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActEntityCreate, out.ID, "", map[string]any{"statements": statementIDs(out.Statements)}))
+		return err
+	})
+	return out, err
+}
+
+// AddStatements adds statements to an entity the caller can see.
+func (db *DB) AddStatements(ctx context.Context, entityID string, st []ctis.NewStatement) ([]ctis.Statement, error) {
+	id, err := ctis.Require(ctx, ctis.RoleAnalyst)
+	if err != nil {
+		return nil, err
+	}
+	if len(st) == 0 {
+		return nil, ctis.Invalid("statements", "no statements given")
+	}
+	var out []ctis.Statement
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		name, err := db.entitySchema(ctx, tx, id.Viewer(), entityID)
+		if err != nil {
+			return err
+		}
+		schema := ctis.Schemas[name]
+		if err := ctis.ValidateStatements(schema, st, db.today()); err != nil {
+			return err
+		}
+		w, err := db.newWriter(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		if out, err = w.add(ctx, schema, entityID, st); err != nil {
+			return err
+		}
+		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActStatementAdd, entityID, "", map[string]any{"statements": statementIDs(out)}))
+		return err
+	})
+	return out, err
+}
+
+// Import stores a batch of entities in one transaction.
+func (db *DB) Import(ctx context.Context, batch []ctis.NewEntity) error {
+	id, err := ctis.Require(ctx, ctis.RoleAnalyst)
+	if err != nil {
+		return err
+	}
+	today := db.today()
+	schemas := make([]*ctis.Schema, len(batch))
+	for i := range batch {
+		if schemas[i], err = batch[i].Validate(today); err != nil {
+			return ctis.Prefix("["+strconv.Itoa(i)+"]", err)
+		}
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		w, err := db.newWriter(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		ids := make([]string, len(batch))
+		n := 0
+		for i, e := range batch {
+			if err := db.importOne(ctx, w, schemas[i], e); err != nil {
+				return ctis.Prefix("["+strconv.Itoa(i)+"]", err)
+			}
+			ids[i], n = e.ID, n+len(e.Statements)
+		}
+		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActImport, "", "", map[string]any{"entities": ids, "statements": n}))
+		return err
+	})
+}
+
+func (db *DB) importOne(ctx context.Context, w *writer, schema *ctis.Schema, e ctis.NewEntity) error {
+	if e.ID == "" {
+		return ctis.Invalid("id", "imported entities need an ID, so that a re-run does not duplicate them")
+	}
+	var stored string
+	err := w.tx.QueryRowContext(ctx, `SELECT schema FROM entities WHERE id = ?`, e.ID).Scan(&stored)
+	switch {
+	case err == sql.ErrNoRows:
+		_, err = w.create(ctx, schema, e)
+		return err
+	case err != nil:
+		return err
+	}
+	// The entity exists: the importer may add to it only if it can see it,
+	// and a hidden one reads as absent.
+	visibleSchema, err := db.entitySchema(ctx, w.tx, w.id.Viewer(), e.ID)
+	if err != nil {
+		return ctis.Invalid("id", "entity %s exists and is not visible to agency %s", e.ID, w.id.Agency)
+	}
+	if visibleSchema != schema.Name {
+		return ctis.Invalid("schema", "entity %s is a %s, not a %s", e.ID, visibleSchema, schema.Name)
+	}
+	_, err = w.add(ctx, schema, e.ID, e.Statements)
+	return err
+}
+
+// ownStatement loads a statement the caller can see, for a change only its
+// originator may make.
+func (db *DB) ownStatement(ctx context.Context, tx *sql.Tx, id ctis.Identity, statementID string) (*ctis.Statement, error) {
+	st, err := db.statements(ctx, tx, id.Viewer(), `s.id = ?`, []any{statementID})
+	if err != nil {
+		return nil, err
+	}
+	if len(st) == 0 {
+		return nil, ctis.ErrNotFound("statement")
+	}
+	if st[0].Originator != id.Agency {
+		return nil, ctis.Errorf(ctis.EFORBIDDEN, "only the originating agency %s may change this statement", st[0].Originator)
+	}
+	return &st[0], nil
+}
+
+// WithdrawStatement withdraws one of the caller's agency's statements.
+func (db *DB) WithdrawStatement(ctx context.Context, statementID, reason string) (*ctis.Statement, error) {
+	id, err := ctis.Require(ctx, ctis.RoleAnalyst)
+	if err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len(reason) > 1000 {
+		return nil, ctis.Invalid("reason", "a withdrawal needs a reason of at most 1000 bytes")
+	}
+	var s *ctis.Statement
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if s, err = db.ownStatement(ctx, tx, id, statementID); err != nil {
+			return err
+		}
+		if s.Withdrawn != nil {
+			return ctis.Errorf(ctis.ECONFLICT, "the statement was withdrawn already")
+		}
+		s.Withdrawn = &ctis.Withdrawal{At: db.now(), By: id.Username, Reason: reason}
+		if _, err := tx.ExecContext(ctx, `UPDATE statements SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ? WHERE id = ?`,
+			stamp(s.Withdrawn.At), id.Username, reason, statementID); err != nil {
+			return err
+		}
+		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActStatementWithdraw, s.EntityID, "", map[string]any{"statement": s.ID, "reason": reason}))
+		return err
+	})
+	return s, err
+}
+
+// SetReview sets a new review date on one of the caller's agency's statements.
+func (db *DB) SetReview(ctx context.Context, statementID, reviewBy string) (*ctis.Statement, error) {
+	id, err := ctis.Require(ctx, ctis.RoleAnalyst)
+	if err != nil {
+		return nil, err
+	}
+	if len(reviewBy) != 10 || ctis.ValidDate(reviewBy) != nil || reviewBy < db.today() {
+		return nil, ctis.Invalid("review_by", "review date %q must be a real date YYYY-MM-DD, today or later", reviewBy)
+	}
+	var s *ctis.Statement
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if s, err = db.ownStatement(ctx, tx, id, statementID); err != nil {
+			return err
+		}
+		s.ReviewBy, s.PastReview = reviewBy, false
+		if _, err := tx.ExecContext(ctx, `UPDATE statements SET review_by = ? WHERE id = ?`, reviewBy, statementID); err != nil {
+			return err
+		}
+		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActStatementReview, s.EntityID, "", map[string]any{"statement": s.ID, "review_by": reviewBy}))
+		return err
+	})
+	return s, err
+}
+
+const statementColumns = `s.seq, s.id, s.entity_id, s.property, s.value, s.originator, s.distribution, coalesce(s.grp, ''),
+	s.frontline, s.hit_notice, s.restriction, s.restriction_text, s.grading, s.recorded_at, s.review_by,
+	s.withdrawn_at, coalesce(s.withdrawn_by, ''), coalesce(s.withdrawn_reason, '')`
+
+// statements loads the statements matching where that the viewer can see,
+// in entity and recording order.
+func (db *DB) statements(ctx context.Context, q querier, v ctis.Viewer, where string, args []any) ([]ctis.Statement, error) {
+	vis, vargs := db.visible(v)
+	rows, err := q.QueryContext(ctx, `SELECT `+statementColumns+` FROM statements s WHERE `+where+` AND `+vis+
+		` ORDER BY s.entity_id, s.seq`, append(args, vargs...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ctis.Statement
+	var recipients []int64 // seqs of statements released to listed agencies
+	seqs := map[int64]int{}
+	today := db.today()
+	for rows.Next() {
+		var s ctis.Statement
+		var seq int64
+		var recorded string
+		var withdrawnAt sql.NullString
+		var by, reason string
+		h := &s.Handling
+		if err := rows.Scan(&seq, &s.ID, &s.EntityID, &s.Property, &s.Value, &s.Originator, &h.Distribution, &h.Group,
+			&h.Frontline, &h.HitNotice, &h.Restriction, &h.RestrictionText, &s.Grading, &recorded, &s.ReviewBy,
+			&withdrawnAt, &by, &reason); err != nil {
+			return nil, err
+		}
+		s.RecordedAt = parseStamp(recorded)
+		s.PastReview = s.ReviewBy < today
+		if withdrawnAt.Valid {
+			s.Withdrawn = &ctis.Withdrawal{At: parseStamp(withdrawnAt.String), By: by, Reason: reason}
+		}
+		if h.Distribution == ctis.DistAgencies {
+			recipients = append(recipients, seq)
+			seqs[seq] = len(out)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for len(recipients) > 0 {
+		chunk := recipients[:min(len(recipients), 500)]
+		recipients = recipients[len(chunk):]
+		if err := db.loadRecipients(ctx, q, chunk, func(seq int64, agency string) {
+			h := &out[seqs[seq]].Handling
+			h.Agencies = append(h.Agencies, agency)
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (db *DB) loadRecipients(ctx context.Context, q querier, seqs []int64, fn func(int64, string)) error {
+	args := make([]any, len(seqs))
+	for i, s := range seqs {
+		args[i] = s
+	}
+	rows, err := q.QueryContext(ctx, `SELECT statement_seq, agency FROM statement_agencies WHERE statement_seq IN (`+placeholders(len(seqs))+`) ORDER BY 1, 2`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seq int64
+		var a string
+		if err := rows.Scan(&seq, &a); err != nil {
+			return err
+		}
+		fn(seq, a)
+	}
+	return rows.Err()
+}
+
+// entities loads the given entities with the statements the viewer can see,
+// in the order of ids, leaving out those of which nothing is visible.
+func (db *DB) entities(ctx context.Context, q querier, v ctis.Viewer, ids []string, withWithdrawn bool) ([]*ctis.Entity, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	where := `s.entity_id IN (` + placeholders(len(ids)) + `)`
+	if !withWithdrawn {
+		where += ` AND s.withdrawn_at IS NULL`
+	}
+	st, err := db.statements(ctx, q, v, where, args)
+	if err != nil {
+		return nil, err
+	}
+	schemas := map[string]string{}
+	rows, err := q.QueryContext(ctx, `SELECT id, schema FROM entities WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, schema string
+		if err := rows.Scan(&id, &schema); err != nil {
+			return nil, err
+		}
+		schemas[id] = schema
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	byID := map[string]*ctis.Entity{}
+	for _, s := range st {
+		e := byID[s.EntityID]
+		if e == nil {
+			e = &ctis.Entity{ID: s.EntityID, Schema: schemas[s.EntityID]}
+			byID[s.EntityID] = e
+		}
+		e.Statements = append(e.Statements, s)
+	}
+	out := make([]*ctis.Entity, 0, len(byID))
+	for _, id := range ids {
+		if e := byID[id]; e != nil {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// hiddenMatch is a statement the viewer cannot see that carries a hit notice.
+type hiddenMatch struct{ entity, statement, originator string }
+
+// hiddenMatches finds the statements matching where that the viewer cannot
+// see but that carry a hit notice. Only the originator of each leaves this
+// package, in a notice; the rest goes to the originator's audit scope.
+func (db *DB) hiddenMatches(ctx context.Context, v ctis.Viewer, where string, args []any) ([]hiddenMatch, error) {
+	vis, vargs := db.visible(v)
+	rows, err := db.r.QueryContext(ctx, `SELECT s.entity_id, s.id, s.originator FROM statements s WHERE `+where+
+		` AND s.hit_notice = 1 AND s.withdrawn_at IS NULL AND NOT `+vis+` ORDER BY s.originator, s.entity_id LIMIT 1000`, append(args, vargs...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []hiddenMatch
+	for rows.Next() {
+		var m hiddenMatch
+		if err := rows.Scan(&m.entity, &m.statement, &m.originator); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// noticeEvents turns hidden matches into one hit-notice audit event per
+// originating agency, in that agency's scope.
+func noticeEvents(id ctis.Identity, purpose string, query any, hidden []hiddenMatch) []ctis.AuditEvent {
+	var events []ctis.AuditEvent
+	for i := 0; i < len(hidden); {
+		j := i
+		var entities, statements []string
+		for ; j < len(hidden) && hidden[j].originator == hidden[i].originator; j++ {
+			if !slices.Contains(entities, hidden[j].entity) {
+				entities = append(entities, hidden[j].entity)
+			}
+			statements = append(statements, hidden[j].statement)
+		}
+		e := event(id, ctis.ActHitNotice, entities[0], purpose, map[string]any{"query": query, "entities": entities, "statements": statements})
+		e.Scope = hidden[i].originator
+		events = append(events, e)
+		i = j
+	}
+	return events
+}
+
+// readAudit records a read acted by id: first any hit notices, then the
+// read itself, whose detail names the notices' references. It returns the
+// notices as the reader may see them.
+func (db *DB) readAudit(ctx context.Context, id ctis.Identity, action, object, purpose string, detail map[string]any, notices []ctis.AuditEvent) ([]ctis.HitNotice, error) {
+	out := []ctis.HitNotice{}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		sealed, err := db.appendAudit(ctx, tx, notices...)
+		if err != nil {
+			return err
+		}
+		for _, n := range sealed {
+			out = append(out, ctis.HitNotice{Agency: n.Scope, Reference: strconv.FormatInt(n.Seq, 10)})
+		}
+		detail["notices"] = out
+		_, err = db.appendAudit(ctx, tx, event(id, action, object, purpose, detail))
+		return err
+	})
+	return out, err
+}
+
+// Entity returns an entity with the statements the caller may see.
+func (db *DB) Entity(ctx context.Context, entityID string) (*ctis.Entity, error) {
+	id, purpose, err := ctis.RequirePurpose(ctx, ctis.RoleAnalyst, ctis.RoleFrontline)
+	if err != nil {
+		return nil, err
+	}
+	if !ctis.ValidID(entityID) {
+		return nil, ctis.ErrNotFound("entity")
+	}
+	v := id.Viewer()
+	es, err := db.entities(ctx, db.r, v, []string{entityID}, true)
+	if err != nil {
+		return nil, err
+	}
+	if len(es) == 0 {
+		return nil, ctis.ErrNotFound("entity")
+	}
+	e := es[0]
+	hidden, err := db.hiddenMatches(ctx, v, `s.entity_id = ?`, []any{entityID})
+	if err != nil {
+		return nil, err
+	}
+	e.Notices, err = db.readAudit(ctx, id, ctis.ActEntityRead, e.ID, purpose, map[string]any{"statements": statementIDs(e.Statements)},
+		noticeEvents(id, purpose, map[string]string{"entity": e.ID}, hidden))
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
