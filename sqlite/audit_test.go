@@ -1,0 +1,141 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"ctis"
+	"ctis/sqlite"
+)
+
+// seedAudit fills a database with a dozen events of several kinds and
+// returns its path and the number of events.
+func seedAudit(t *testing.T) (string, int64) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "ctis.db")
+	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	mustAgency(t, db, "FR-DGSI", "FR")
+	mustAgency(t, db, "DE-BKA", "DE")
+	ctx := as("FR-DGSI", ctis.RoleAnalyst)
+	for i := range 4 {
+		e, err := db.CreateEntity(ctx, person(fmt.Sprintf("Person %d", i), ctis.Handling{Distribution: ctis.DistAll}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Entity(as("DE-BKA", ctis.RoleAnalyst), e.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := db.Verify(system, nil)
+	if err != nil || !rep.OK {
+		t.Fatalf("untouched log: %+v, %v", rep, err)
+	}
+	return path, rep.Events
+}
+
+// tamper opens the file directly, as an intruder with file access would,
+// drops the append-only triggers and runs q.
+func tamper(t *testing.T, path string, q ...string) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, s := range append([]string{`DROP TRIGGER audit_events_no_update`, `DROP TRIGGER audit_events_no_delete`}, q...) {
+		if _, err := raw.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+}
+
+func verify(t *testing.T, path string) *ctis.AuditReport {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rep, err := db.Verify(system, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// TestAuditTamper edits, re-hashes, deletes and swaps each event in turn;
+// verification must fail and name that event.
+func TestAuditTamper(t *testing.T) {
+	base, n := seedAudit(t)
+	if n < 10 {
+		t.Fatalf("only %d events", n)
+	}
+	cases := []struct {
+		name string
+		q    func(seq int64) []string
+		// blamed is the event verification must name.
+		blamed func(seq int64) int64
+	}{
+		{"edit", func(s int64) []string {
+			return []string{fmt.Sprintf(`UPDATE audit_events SET purpose = 'nothing to see' WHERE seq = %d`, s)}
+		}, func(s int64) int64 { return s }},
+		{"edit and rehash", nil, func(s int64) int64 { return s }},
+		{"delete", func(s int64) []string {
+			return []string{fmt.Sprintf(`DELETE FROM audit_events WHERE seq = %d`, s)}
+		}, func(s int64) int64 { return s }},
+		{"swap with next", func(s int64) []string {
+			return []string{
+				fmt.Sprintf(`UPDATE audit_events SET seq = -1 WHERE seq = %d`, s),
+				fmt.Sprintf(`UPDATE audit_events SET seq = %d WHERE seq = %d`, s, s+1),
+				fmt.Sprintf(`UPDATE audit_events SET seq = %d WHERE seq = -1`, s+1),
+			}
+		}, func(s int64) int64 { return s }},
+	}
+	for _, c := range cases {
+		for seq := int64(1); seq <= n; seq++ {
+			if c.name == "swap with next" && seq == n {
+				continue
+			}
+			t.Run(fmt.Sprintf("%s/%d", c.name, seq), func(t *testing.T) {
+				path := copyDB(t, base)
+				if c.q != nil {
+					tamper(t, path, c.q(seq)...)
+				} else {
+					rehash(t, path, seq)
+				}
+				rep := verify(t, path)
+				if rep.OK || rep.Broken == nil || rep.Broken.Seq != c.blamed(seq) {
+					t.Fatalf("report %+v (broken %+v), want event %d named", rep, rep.Broken, c.blamed(seq))
+				}
+			})
+		}
+	}
+}
+
+// rehash edits an event and gives it a correct hash of its new content, as
+// a careful intruder would.
+func rehash(t *testing.T, path string, seq int64) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e ctis.AuditEvent
+	var ns int64
+	err = raw.QueryRow(`SELECT seq, time, user_id, username, agency, scope, action, object, purpose, detail, prev_hash FROM audit_events WHERE seq = ?`, seq).
+		Scan(&e.Seq, &ns, &e.UserID, &e.Username, &e.Agency, &e.Scope, &e.Action, &e.Object, &e.Purpose, &e.Detail, &e.PrevHash)
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Time = timeOf(ns)
+	e.Username = "someone-else"
+	tamper(t, path, fmt.Sprintf(`UPDATE audit_events SET username = 'someone-else', hash = '%s' WHERE seq = %d`, e.ComputeHash(), seq))
+}
