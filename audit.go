@@ -163,6 +163,8 @@ type AuditHead struct {
 
 // AuditFilter selects audit events. Zero fields match everything.
 type AuditFilter struct {
+	// Seq selects one event by its number.
+	Seq      int64
 	Username string
 	Agency   string
 	Action   string

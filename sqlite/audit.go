@@ -97,6 +97,9 @@ func (db *DB) Events(ctx context.Context, f ctis.AuditFilter) (*ctis.AuditPage, 
 		}
 		add("seq < ?", seq)
 	}
+	if f.Seq != 0 {
+		add("seq = ?", f.Seq)
+	}
 	if f.Username != "" {
 		add("username = ?", f.Username)
 	}

@@ -1,0 +1,77 @@
+// Command ctis runs and administers a node of the counter-terrorism
+// information space. It only parses flags and wires packages together.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"os/user"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"ctis"
+	"ctis/sqlite"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := newRoot().ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "ctis:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the flags every command shares.
+type options struct {
+	db           string
+	reviewPolicy string
+}
+
+func newRoot() *cobra.Command {
+	o := &options{}
+	root := &cobra.Command{
+		Use:           "ctis",
+		Short:         "ctis — the counter-terrorism information space",
+		Long:          "ctis keeps what member agencies share about terrorist persons, organisations, documents, travel and modus operandi,\nunder handling rules, with a hash-chained audit trail.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	def := os.Getenv("CTIS_DB")
+	if def == "" {
+		def = "ctis.db"
+	}
+	root.PersistentFlags().StringVar(&o.db, "db", def, "database file (env CTIS_DB)")
+	root.PersistentFlags().StringVar(&o.reviewPolicy, "review-policy", "flag", "what happens to statements past their review date: flag, hide or purge")
+	root.AddCommand(newAgency(o), newUser(o), newToken(o), newGroup(o), newImport(o), newExport(o), newAudit(o), newReview(o))
+	return root
+}
+
+// open opens the database named by the flags.
+func (o *options) open(ctx context.Context) (*sqlite.DB, error) {
+	return sqlite.Open(ctx, o.db, sqlite.Options{ReviewPolicy: ctis.ReviewPolicy(o.reviewPolicy)})
+}
+
+// operator returns ctx acting as the local operator: whoever can open the
+// database file administers the node, and is audited by OS user name.
+func operator(ctx context.Context) context.Context {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	return ctis.NewContext(ctx, ctis.SystemIdentity(name))
+}
+
+// asAgency returns ctx acting for agency as an analyst through the CLI,
+// with purpose.
+func asAgency(ctx context.Context, agency, purpose string) context.Context {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	id := ctis.Identity{Username: "cli:" + name, Agency: agency, Roles: []ctis.Role{ctis.RoleAnalyst}}
+	return ctis.WithPurpose(ctis.NewContext(ctx, id), purpose)
+}

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"ctis"
+	"ctis/sqlite"
+)
+
+// TestMain lets a test run the ctis command in a child process: the test
+// binary re-executes itself with CTIS_TEST_ARGS set.
+func TestMain(m *testing.M) {
+	if args := os.Getenv("CTIS_TEST_ARGS"); args != "" {
+		var a []string
+		if err := json.Unmarshal([]byte(args), &a); err != nil {
+			panic(err)
+		}
+		os.Args = append([]string{"ctis"}, a...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// run runs ctis in-process and returns stdout, stderr and the error.
+func run(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	root := newRoot()
+	root.SetArgs(args)
+	root.SetOut(&out)
+	root.SetErr(&errb)
+	root.SetIn(strings.NewReader(stdin))
+	err := root.ExecuteContext(context.Background())
+	return out.String(), errb.String(), err
+}
+
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	out, errOut, err := run(t, "", args...)
+	if err != nil {
+		t.Fatalf("ctis %s: %v\n%s", strings.Join(args, " "), err, errOut)
+	}
+	return out
+}
+
+// newNode makes a database with agencies FR-DGSI and DE-BKA.
+func newNode(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "ctis.db")
+	mustRun(t, "--db", db, "agency", "add", "--code", "FR-DGSI", "--name", "DGSI", "--country", "FR", "--kind", "security")
+	mustRun(t, "--db", db, "agency", "add", "--code", "DE-BKA", "--name", "BKA", "--country", "DE", "--kind", "law_enforcement")
+	return db
+}
+
+// writeSubjects writes n entities of per statements each, with stable IDs
+// made from their line number, and returns the file and the IDs.
+func writeSubjects(t *testing.T, n, per int) (string, []string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "subjects.jsonl")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	ids := make([]string, n)
+	for i := range n {
+		ids[i] = fmt.Sprintf("01K%023d", i)
+		st := []ctis.NewStatement{{Property: "name", Value: fmt.Sprintf("Subject %d al-Test", i), Handling: ctis.Handling{Distribution: ctis.DistAll}}}
+		for j := 1; j < per; j++ {
+			st = append(st, ctis.NewStatement{Property: "alias", Value: fmt.Sprintf("Alias %d-%d", i, j), Grading: "B2"})
+		}
+		b, _ := json.Marshal(ctis.NewEntity{ID: ids[i], Schema: "Person", Statements: st})
+		w.Write(append(b, '\n'))
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	return path, ids
+}
+
+func openStore(t *testing.T, path string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// statementsOf counts the statements FR-DGSI can see on each of ids.
+func statementsOf(t *testing.T, db *sqlite.DB, ids []string) map[string]int {
+	t.Helper()
+	got := map[string]int{}
+	ctx := ctis.WithPurpose(ctis.NewContext(context.Background(), ctis.Identity{Username: "t", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAnalyst}}), "test")
+	err := db.Export(ctx, func(e *ctis.Entity) error {
+		got[e.ID] = len(e.Statements)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+var ackLine = regexp.MustCompile(`^imported lines (\d+)-(\d+)$`)
+
+// TestImportSurvivesKill kills an import of 100,000 statements with
+// SIGKILL; every acknowledged batch must be there in full, no batch half,
+// and the audit chain must verify.
+func TestImportSurvivesKill(t *testing.T) {
+	const entities, per, batch = 20000, 5, 400
+	db := newNode(t)
+	file, ids := writeSubjects(t, entities, per)
+
+	args, _ := json.Marshal([]string{"--db", db, "import", "--format", "jsonl", "--agency", "FR-DGSI", "--batch", strconv.Itoa(batch), file})
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "CTIS_TEST_ARGS="+string(args))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	acked := 0 // the last line acknowledged
+	sc := bufio.NewScanner(stderr)
+	deadline := time.Now().Add(2 * time.Minute)
+	for sc.Scan() && time.Now().Before(deadline) {
+		m := ackLine.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue
+		}
+		acked, _ = strconv.Atoi(m[2])
+		if acked >= 7*batch {
+			break
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	if acked < 7*batch {
+		t.Fatalf("the import acknowledged only %d lines before the deadline", acked)
+	}
+
+	store := openStore(t, db)
+	got := statementsOf(t, store, ids)
+	present := 0
+	for i, id := range ids {
+		n := got[id]
+		if n != 0 && n != per {
+			t.Fatalf("entity on line %d has %d of %d statements: a half-applied batch", i+1, n, per)
+		}
+		if i < acked && n == 0 {
+			t.Fatalf("entity on line %d was acknowledged and is lost", i+1)
+		}
+		if n == per {
+			present++
+		}
+	}
+	if present%batch != 0 {
+		t.Fatalf("%d entities present: not a whole number of batches", present)
+	}
+	if present == entities {
+		t.Fatalf("the import finished before it was killed; nothing was tested")
+	}
+	t.Logf("killed after %d acknowledged lines; %d entities (%d statements) present", acked, present, present*per)
+	rep, err := store.Verify(ctis.NewContext(context.Background(), ctis.SystemIdentity("test")), nil)
+	if err != nil || !rep.OK {
+		t.Fatalf("audit after the kill: %+v %v", rep, err)
+	}
+}
+
+func TestImportBadLineWritesNothingOfItsBatch(t *testing.T) {
+	db := newNode(t)
+	file, ids := writeSubjects(t, 30, 2)
+	b, _ := os.ReadFile(file)
+	lines := strings.Split(string(b), "\n")
+	lines[24] = strings.Replace(lines[24], `"name"`, `"birthDate"`, 1) // a name is no date
+	os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o600)
+
+	_, _, err := run(t, "", "--db", db, "import", "--agency", "FR-DGSI", "--batch", "10", file)
+	if err == nil || !strings.Contains(err.Error(), "line 25: statements[0].value:") || !strings.Contains(err.Error(), "--from-line 21") {
+		t.Fatalf("got %v", err)
+	}
+	got := statementsOf(t, openStore(t, db), ids)
+	for i, id := range ids {
+		if want := i < 20; (got[id] > 0) != want {
+			t.Errorf("line %d present: %v, want %v", i+1, got[id] > 0, want)
+		}
+	}
+}
+
+func TestUserAddPrintsTokenAlone(t *testing.T) {
+	db := newNode(t)
+	out, errOut, err := run(t, "a long enough password\n", "--db", db, "user", "add", "--username", "border.de", "--agency", "DE-BKA", "--roles", "frontline", "--password-stdin")
+	if err != nil {
+		t.Fatal(err, errOut)
+	}
+	token := strings.TrimSpace(out)
+	if !regexp.MustCompile(`^ctis_[A-Za-z0-9_-]{43}$`).MatchString(token) {
+		t.Fatalf("stdout %q is not a token alone", out)
+	}
+	store := openStore(t, db)
+	id, err := store.Authenticate(context.Background(), token)
+	if err != nil || id.Agency != "DE-BKA" || !id.Has(ctis.RoleFrontline) {
+		t.Fatalf("token resolves to %+v, %v", id, err)
+	}
+	if _, _, err := store.Login(context.Background(), "border.de", "a long enough password", time.Hour); err != nil {
+		t.Fatalf("login with the password from stdin: %v", err)
+	}
+}
+
+func TestAuditVerifyNamesTamperedEvent(t *testing.T) {
+	db := newNode(t)
+	mustRun(t, "--db", db, "user", "add", "--username", "a.fr", "--agency", "FR-DGSI", "--roles", "analyst")
+	out := mustRun(t, "--db", db, "audit", "verify")
+	if !strings.HasPrefix(out, "audit trail verified: 4 events") {
+		t.Fatalf("got %q", out)
+	}
+	head := strings.TrimSpace(mustRun(t, "--db", db, "audit", "head"))
+	mustRun(t, "--db", db, "audit", "verify", "--head", head)
+
+	raw, err := sql.Open("sqlite", "file:"+db) // as an intruder with the file would
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP TRIGGER audit_events_no_update`, `UPDATE audit_events SET username = 'nobody' WHERE seq = 2`} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	_, _, err = run(t, "", "--db", db, "audit", "verify")
+	if err == nil || !strings.Contains(err.Error(), "audit trail broken at event 2:") {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func newReview(o *options) *cobra.Command {
+	cmd := &cobra.Command{Use: "review", Short: "Apply the review policy to statements past their review date"}
+	purge := &cobra.Command{
+		Use:   "purge",
+		Short: "Delete statements past their review date (needs --review-policy purge)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			db, err := o.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			n, err := db.PurgeExpired(operator(cmd.Context()))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "purged %d statements past their review date\n", n)
+			return nil
+		},
+	}
+	cmd.AddCommand(purge)
+	return cmd
+}

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"ctis"
+	"ctis/jsonl"
+)
+
+func newImport(o *options) *cobra.Command {
+	var format, agency string
+	var batch, fromLine int
+	var check bool
+	cmd := &cobra.Command{
+		Use:   "import --format jsonl --agency CODE FILE",
+		Short: "Import entities and statements from a file, in batches",
+		Long: "Import entities, one per line, each with its statements, as originated by --agency. Each batch of\n" +
+			"--batch lines is written in one transaction: all of it or none. A bad line is reported with its number,\n" +
+			"nothing of its batch is written, and the import stops; earlier batches stay. Fix the line and rerun\n" +
+			"with --from-line to go on. Entities need stable IDs, so that a re-run adds to them rather than duplicating.",
+		Example: "  ctis import --format jsonl --agency FR-DGSI subjects.jsonl\n  ctis import --format jsonl --agency FR-DGSI --check subjects.jsonl",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "jsonl" {
+				return fmt.Errorf("unknown format %q: this version imports jsonl", format)
+			}
+			if batch < 1 || batch > 100000 {
+				return fmt.Errorf("--batch must be between 1 and 100000")
+			}
+			f, size, err := openInput(args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			db, err := o.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			ctx := asAgency(cmd.Context(), agency, "import")
+			stderr := cmd.ErrOrStderr()
+			bar := newBar(stderr, size, "importing")
+			r := jsonl.NewReader(f)
+			var entities []ctis.NewEntity
+			var lines []int
+			done, statements := 0, 0
+			flush := func() error {
+				if len(entities) == 0 {
+					return nil
+				}
+				if !check {
+					if err := db.Import(ctx, entities); err != nil {
+						return batchFailed(jsonl.BatchError(err, lines), lines[0], done)
+					}
+				} else if err := validate(entities, lines); err != nil {
+					return batchFailed(err, lines[0], done)
+				}
+				for _, e := range entities {
+					statements += len(e.Statements)
+				}
+				if bar != nil {
+					bar.Set64(r.Offset)
+				} else {
+					fmt.Fprintf(stderr, "imported lines %d-%d\n", lines[0], lines[len(lines)-1])
+				}
+				done = lines[len(lines)-1]
+				entities, lines = entities[:0], lines[:0]
+				return nil
+			}
+			for {
+				e, line, err := r.Next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if line < fromLine {
+					continue
+				}
+				if err != nil {
+					entities, lines = nil, append(lines, line)
+					return batchFailed(err, lines[0], done)
+				}
+				entities, lines = append(entities, e), append(lines, line)
+				if len(entities) == batch {
+					if err := flush(); err != nil {
+						return err
+					}
+				}
+				if err := cmd.Context().Err(); err != nil {
+					return fmt.Errorf("interrupted: lines up to %d are imported; rerun with --from-line %d to go on", done, done+1)
+				}
+			}
+			if err := flush(); err != nil {
+				return err
+			}
+			if bar != nil {
+				bar.Finish()
+			}
+			verb := "imported"
+			if check {
+				verb = "checked"
+			}
+			fmt.Fprintf(stderr, "%s %d lines, %d statements\n", verb, done, statements)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "jsonl", "input format: jsonl")
+	cmd.Flags().StringVar(&agency, "agency", "", "the originating agency of every imported statement (required)")
+	cmd.Flags().IntVar(&batch, "batch", 1000, "lines per transaction")
+	cmd.Flags().IntVar(&fromLine, "from-line", 1, "skip the lines before this one (to resume an import)")
+	cmd.Flags().BoolVar(&check, "check", false, "validate every line without writing anything")
+	cmd.MarkFlagRequired("agency")
+	return cmd
+}
+
+// validate checks a batch as the store would, short of the database.
+func validate(entities []ctis.NewEntity, lines []int) error {
+	for i := range entities {
+		if _, err := entities[i].Validate("0000-00-00"); err != nil {
+			return &jsonl.LineError{Line: lines[i], Err: err}
+		}
+	}
+	return nil
+}
+
+func batchFailed(err error, first, done int) error {
+	return fmt.Errorf("%w\nnothing from the batch starting at line %d was written; lines before it are imported.\n"+
+		"Fix the line and rerun with --from-line %d", err, first, done+1)
+}
+
+func newExport(o *options) *cobra.Command {
+	var format, agency, purpose, out string
+	cmd := &cobra.Command{
+		Use:   "export --format jsonl --agency CODE --purpose TEXT",
+		Short: "Export every entity an agency may see, with provenance and handling",
+		Long: "Write one entity per line with the statements that --agency may see under their handling, withdrawn\n" +
+			"statements included and marked. The export is audited with its purpose.",
+		Example: "  ctis export --format jsonl --agency DE-BKA --purpose 'annual review 2026' -o de-bka.jsonl",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != "jsonl" {
+				return fmt.Errorf("unknown format %q: this version exports jsonl", format)
+			}
+			db, err := o.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			dst := cmd.OutOrStdout()
+			if out != "" && out != "-" {
+				f, err := os.Create(out)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				dst = f
+			}
+			w := jsonl.NewWriter(dst)
+			n := 0
+			err = db.Export(asAgency(cmd.Context(), agency, purpose), func(e *ctis.Entity) error {
+				n++
+				return w.Write(e)
+			})
+			if err != nil {
+				return err
+			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "exported %d entities\n", n)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "jsonl", "output format: jsonl")
+	cmd.Flags().StringVar(&agency, "agency", "", "export what this agency may see (required)")
+	cmd.Flags().StringVar(&purpose, "purpose", "", "why, such as a case number; recorded in the audit trail (required)")
+	cmd.Flags().StringVarP(&out, "output", "o", "-", "output file")
+	cmd.MarkFlagRequired("agency")
+	cmd.MarkFlagRequired("purpose")
+	return cmd
+}
+
+// openInput opens a file, or stdin for "-", and returns its size if known.
+func openInput(path string) (io.ReadCloser, int64, error) {
+	if path == "-" {
+		return io.NopCloser(os.Stdin), -1, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
+}
+
+// newBar returns a progress bar on w when w is a terminal, else nil: logs
+// and pipes get plain lines instead.
+func newBar(w io.Writer, size int64, what string) *progressbar.ProgressBar {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return progressbar.NewOptions64(size, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(what),
+		progressbar.OptionShowBytes(true), progressbar.OptionThrottle(100_000_000), progressbar.OptionClearOnFinish())
+}
