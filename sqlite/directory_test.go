@@ -1,0 +1,224 @@
+package sqlite_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"ctis"
+	"ctis/sqlite"
+)
+
+func TestTokensAndLogins(t *testing.T) {
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	db := openDB(t, sqlite.Options{Now: func() time.Time { return now }})
+	mustAgency(t, db, "DE-BKA", "DE")
+	ctx := context.Background()
+
+	u, token, err := db.CreateUser(system, ctis.NewUser{Username: "Border.DE", Agency: "de-bka", Roles: []ctis.Role{ctis.RoleFrontline}, Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Username != "border.de" || u.Agency != "DE-BKA" {
+		t.Fatalf("not normalised: %+v", u)
+	}
+	id, err := db.Authenticate(ctx, token)
+	if err != nil || id.UserID != u.ID || !id.FrontlineOnly() {
+		t.Fatalf("authenticate: %+v %v", id, err)
+	}
+	for _, bad := range []string{"", "ctis_", token + "x", strings.ToUpper(token), "Bearer " + token} {
+		if _, err := db.Authenticate(ctx, bad); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
+			t.Errorf("token %q: %v", bad, err)
+		}
+	}
+
+	// Wrong password and unknown user read alike, and both are audited.
+	_, _, errWrong := db.Login(ctx, "border.de", "wrong password!", time.Hour)
+	_, _, errUnknown := db.Login(ctx, "nobody", "wrong password!", time.Hour)
+	if errWrong == nil || errWrong.Error() != errUnknown.Error() {
+		t.Fatalf("wrong password %v, unknown user %v", errWrong, errUnknown)
+	}
+	page, err := db.Events(system, ctis.AuditFilter{Action: ctis.ActLoginFailed})
+	if err != nil || len(page.Events) != 2 || page.Events[1].Scope != "DE-BKA" || page.Events[0].Scope != "" {
+		t.Fatalf("failed logins audited as %+v, %v", page, err)
+	}
+
+	_, session, err := db.Login(ctx, "BORDER.DE", "correct horse battery", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Authenticate(ctx, session); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(61 * time.Minute)
+	if _, err := db.Authenticate(ctx, session); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
+		t.Fatalf("expired session: %v", err)
+	}
+
+	tok, second, err := db.CreateToken(system, u.ID, "screening kiosk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RevokeToken(system, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Authenticate(ctx, second); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
+		t.Fatalf("revoked token: %v", err)
+	}
+	if err := db.RevokeToken(system, tok.ID); ctis.ErrorCode(err) != ctis.ENOTFOUND {
+		t.Fatalf("revoking twice: %v", err)
+	}
+	if _, err := db.Authenticate(ctx, token); err != nil {
+		t.Fatalf("the first token must survive revoking another: %v", err)
+	}
+
+	// Only admins administer.
+	frontline := ctis.NewContext(ctx, id)
+	if _, err := db.CreateAgency(frontline, ctis.Agency{Code: "XX-TEST", Name: "x", Country: "FR"}); ctis.ErrorCode(err) != ctis.EFORBIDDEN {
+		t.Fatalf("frontline creates an agency: %v", err)
+	}
+	if _, _, err := db.CreateUser(system, ctis.NewUser{Username: "border.de", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleAnalyst}}); ctis.ErrorCode(err) != ctis.ECONFLICT {
+		t.Fatalf("duplicate username: %v", err)
+	}
+	if _, _, err := db.CreateUser(system, ctis.NewUser{Username: "x.y", Agency: "NO-SUCH", Roles: []ctis.Role{ctis.RoleAnalyst}}); ctis.ErrorField(err) != "agency" {
+		t.Fatalf("unknown agency: %v", err)
+	}
+}
+
+func TestReviewPolicies(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	for _, policy := range []ctis.ReviewPolicy{ctis.ReviewFlag, ctis.ReviewHide, ctis.ReviewPurge} {
+		t.Run(string(policy), func(t *testing.T) {
+			now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			db := openDB(t, sqlite.Options{ReviewPolicy: policy, Now: clock})
+			mustAgency(t, db, "FR-DGSI", "FR")
+			mustAgency(t, db, "DE-BKA", "DE")
+			fr, de := as("FR-DGSI", ctis.RoleAnalyst), as("DE-BKA", ctis.RoleAnalyst)
+			e, err := db.CreateEntity(fr, ctis.NewEntity{Schema: "Person", Statements: []ctis.NewStatement{
+				{Property: "name", Value: "Old Record", Handling: ctis.Handling{Distribution: ctis.DistAll}, ReviewBy: "2026-06-30"},
+				{Property: "nationality", Value: "fr", Handling: ctis.Handling{Distribution: ctis.DistAll}},
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Statements[1].ReviewBy != "2028-12-31" {
+				t.Fatalf("default review date %s", e.Statements[1].ReviewBy)
+			}
+			now = time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+			got, err := db.Entity(de, e.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := len(got.Statements)
+			switch policy {
+			case ctis.ReviewFlag:
+				if seen != 2 || !got.Statements[0].PastReview || got.Statements[1].PastReview {
+					t.Fatalf("flag: %+v", got.Statements)
+				}
+			default:
+				if seen != 1 || got.Statements[0].Property != "nationality" {
+					t.Fatalf("%s: another agency still sees %+v", policy, got.Statements)
+				}
+				own, _ := db.Entity(fr, e.ID)
+				if len(own.Statements) != 2 || !own.Statements[0].PastReview {
+					t.Fatalf("%s: the originator must still see its statement to review it: %+v", policy, own.Statements)
+				}
+			}
+			n, err := db.PurgeExpired(system)
+			if policy != ctis.ReviewPurge {
+				if ctis.ErrorCode(err) != ctis.EINVALID {
+					t.Fatalf("purge under %s: %v", policy, err)
+				}
+				return
+			}
+			if err != nil || n != 1 {
+				t.Fatalf("purge: %d %v", n, err)
+			}
+			own, _ := db.Entity(fr, e.ID)
+			if len(own.Statements) != 1 {
+				t.Fatalf("after purge: %+v", own.Statements)
+			}
+			if res, _ := db.Search(fr, ctis.SearchQuery{Name: "old record"}); len(res.Entities) != 0 {
+				t.Fatal("a purged name still matches")
+			}
+		})
+	}
+}
+
+func TestWithdrawAndReview(t *testing.T) {
+	db := openDB(t, sqlite.Options{})
+	mustAgency(t, db, "FR-DGSI", "FR")
+	fr := as("FR-DGSI", ctis.RoleAnalyst)
+	e, err := db.CreateEntity(fr, person("Withdrawn Name", ctis.Handling{Distribution: ctis.DistAll}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.WithdrawStatement(fr, e.Statements[0].ID, " "); ctis.ErrorField(err) != "reason" {
+		t.Fatalf("withdraw without reason: %v", err)
+	}
+	s, err := db.WithdrawStatement(fr, e.Statements[0].ID, "source retracted")
+	if err != nil || s.Withdrawn == nil {
+		t.Fatal(err)
+	}
+	if _, err := db.WithdrawStatement(fr, e.Statements[0].ID, "again"); ctis.ErrorCode(err) != ctis.ECONFLICT {
+		t.Fatalf("withdraw twice: %v", err)
+	}
+	got, err := db.Entity(fr, e.ID)
+	if err != nil || got.Statements[0].Withdrawn == nil || got.Statements[0].Withdrawn.Reason != "source retracted" {
+		t.Fatalf("withdrawn statement must stay visible and marked: %+v %v", got, err)
+	}
+	if res, _ := db.Search(fr, ctis.SearchQuery{Name: "withdrawn name"}); len(res.Entities) != 0 {
+		t.Fatal("a withdrawn name still matches")
+	}
+	if _, err := db.SetReview(fr, e.Statements[0].ID, "2020-01-01"); ctis.ErrorField(err) != "review_by" {
+		t.Fatalf("review date in the past: %v", err)
+	}
+	if s, err := db.SetReview(fr, e.Statements[0].ID, "2099-01-01"); err != nil || s.ReviewBy != "2099-01-01" {
+		t.Fatalf("set review: %+v %v", s, err)
+	}
+}
+
+func TestEntityReferencesAndSearchByProperty(t *testing.T) {
+	db := openDB(t, sqlite.Options{})
+	mustAgency(t, db, "FR-DGSI", "FR")
+	mustAgency(t, db, "DE-BKA", "DE")
+	fr, de := as("FR-DGSI", ctis.RoleAnalyst), as("DE-BKA", ctis.RoleAnalyst)
+	hidden, err := db.CreateEntity(fr, ctis.NewEntity{Schema: "Organization", Statements: []ctis.NewStatement{{Property: "name", Value: "Hidden Org"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.CreateEntity(fr, ctis.NewEntity{Schema: "Person", Statements: []ctis.NewStatement{{Property: "name", Value: "Member"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := func(v string) []ctis.NewStatement {
+		return []ctis.NewStatement{{Property: "memberOf", Value: v, Handling: ctis.Handling{Distribution: ctis.DistAll}}}
+	}
+	if _, err := db.AddStatements(fr, p.ID, ref(hidden.ID)); err != nil {
+		t.Fatal(err)
+	}
+	// DE cannot refer to an organisation it cannot see, nor to a person as an organisation.
+	doc, err := db.CreateEntity(de, ctis.NewEntity{Schema: "Person", Statements: []ctis.NewStatement{{Property: "name", Value: "Other"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{hidden.ID, ctis.NewID(), doc.ID} {
+		if _, err := db.AddStatements(de, doc.ID, ref(v)); ctis.ErrorField(err) != "statements[0].value" || err.Error() != ctis.Invalid("statements[0].value", "no Organization entity %s", v).Error() {
+			t.Errorf("reference to %s: %v", v, err)
+		}
+	}
+	if _, err := db.CreateEntity(fr, ctis.NewEntity{Schema: "Document", Statements: []ctis.NewStatement{
+		{Property: "number", Value: "a 12-34", Handling: ctis.Handling{Distribution: ctis.DistAll}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Search(de, ctis.SearchQuery{Property: "number", Value: "A1234"})
+	if err != nil || len(res.Entities) != 1 {
+		t.Fatalf("search by document number: %+v %v", res, err)
+	}
+	if _, err := db.Search(de, ctis.SearchQuery{Property: "nationality", Value: "ZZ"}); ctis.ErrorField(err) != "value" {
+		t.Fatalf("search by an impossible country: %v", err)
+	}
+}
