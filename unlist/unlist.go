@@ -1,0 +1,347 @@
+// Package unlist reads the UN Security Council Consolidated Sanctions List
+// in its XML form (schema sc-sanctions.xsd): individuals and entities with
+// every alias and its quality, original-script names, each form of date of
+// birth, places of birth, nationalities, documents, addresses, reference
+// numbers, regimes and listing dates. It does no I/O beyond its reader.
+package unlist
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Kind says whether an entry is a person or an organisation.
+type Kind string
+
+// Entry kinds.
+const (
+	Individual Kind = "individual"
+	Entity     Kind = "entity"
+)
+
+// List is one issue of the consolidated list.
+type List struct {
+	Generated time.Time
+	Entries   []Entry
+}
+
+// Entry is one listed individual or entity.
+type Entry struct {
+	Kind Kind
+	// DataID identifies the entry across issues of the list.
+	DataID  string
+	Version int
+	// Reference is the UN reference number, such as "QDi.299".
+	Reference string
+	// Regime is the sanctions regime (UN_LIST_TYPE), such as "Al-Qaida".
+	Regime   string
+	ListedOn string
+	Updated  []string
+	// NameParts are FIRST_NAME to FOURTH_NAME as listed; Name joins them.
+	NameParts          []string
+	Name               string
+	NameOriginalScript string
+	Titles             []string
+	Designations       []string
+	Gender             string
+	Comments           string
+	Nationalities      []string
+	Aliases            []Alias
+	BirthDates         []BirthDate
+	BirthPlaces        []Place
+	Addresses          []Place
+	Documents          []Document
+}
+
+// AliasQuality is how sure the Committee is of an alias.
+type AliasQuality string
+
+// Alias qualities as the list spells them.
+const (
+	Good AliasQuality = "good"
+	Low  AliasQuality = "low"
+	AKA  AliasQuality = "a.k.a."
+	FKA  AliasQuality = "f.k.a."
+)
+
+// Alias is another name of an entry.
+type Alias struct {
+	Name    string
+	Quality AliasQuality
+	// Birth details that the list gives for some aliases only.
+	DateOfBirth, CityOfBirth, CountryOfBirth string
+	Note                                     string
+}
+
+// DateKind is how exact a date of birth is.
+type DateKind string
+
+// Date-of-birth kinds.
+const (
+	Exact         DateKind = "exact"
+	Approximately DateKind = "approximately"
+	Between       DateKind = "between"
+)
+
+// BirthDate is one listed date of birth: a full date or a year, exact or
+// approximate, or a range of years.
+type BirthDate struct {
+	Kind DateKind
+	// Date is YYYY-MM-DD or YYYY; empty for a range.
+	Date     string
+	From, To string
+	Note     string
+}
+
+// Place is an address or a place of birth.
+type Place struct {
+	Street, City, StateProvince, ZipCode, Country, Note string
+}
+
+// Document is a passport, identity card or other document.
+type Document struct {
+	Type, Type2, Number                                string
+	IssuingCountry, CountryOfIssue, CityOfIssue, Issued string
+	Note                                                string
+}
+
+// The XML as published. Unknown elements are ignored, so later editions of
+// the schema still read.
+type xmlList struct {
+	Generated   string     `xml:"dateGenerated,attr"`
+	Individuals []xmlEntry `xml:"INDIVIDUALS>INDIVIDUAL"`
+	Entities    []xmlEntry `xml:"ENTITIES>ENTITY"`
+}
+
+type values struct {
+	Values []string `xml:"VALUE"`
+}
+
+type xmlEntry struct {
+	DataID       string     `xml:"DATAID"`
+	Version      string     `xml:"VERSIONNUM"`
+	First        string     `xml:"FIRST_NAME"`
+	Second       string     `xml:"SECOND_NAME"`
+	Third        string     `xml:"THIRD_NAME"`
+	Fourth       string     `xml:"FOURTH_NAME"`
+	Original     string     `xml:"NAME_ORIGINAL_SCRIPT"`
+	Regime       string     `xml:"UN_LIST_TYPE"`
+	Reference    string     `xml:"REFERENCE_NUMBER"`
+	ListedOn     string     `xml:"LISTED_ON"`
+	Gender       string     `xml:"GENDER"`
+	Comments     string     `xml:"COMMENTS1"`
+	Titles       values     `xml:"TITLE"`
+	Designations values     `xml:"DESIGNATION"`
+	Nationality  values     `xml:"NATIONALITY"`
+	Updated      values     `xml:"LAST_DAY_UPDATED"`
+	Aliases      []xmlAlias `xml:"INDIVIDUAL_ALIAS"`
+	EntAliases   []xmlAlias `xml:"ENTITY_ALIAS"`
+	Addresses    []xmlPlace `xml:"INDIVIDUAL_ADDRESS"`
+	EntAddresses []xmlPlace `xml:"ENTITY_ADDRESS"`
+	BirthDates   []xmlDOB   `xml:"INDIVIDUAL_DATE_OF_BIRTH"`
+	BirthPlaces  []xmlPlace `xml:"INDIVIDUAL_PLACE_OF_BIRTH"`
+	Documents    []xmlDoc   `xml:"INDIVIDUAL_DOCUMENT"`
+}
+
+type xmlAlias struct {
+	Quality        string `xml:"QUALITY"`
+	Name           string `xml:"ALIAS_NAME"`
+	DateOfBirth    string `xml:"DATE_OF_BIRTH"`
+	CityOfBirth    string `xml:"CITY_OF_BIRTH"`
+	CountryOfBirth string `xml:"COUNTRY_OF_BIRTH"`
+	Note           string `xml:"NOTE"`
+}
+
+type xmlPlace struct {
+	Street        string `xml:"STREET"`
+	City          string `xml:"CITY"`
+	StateProvince string `xml:"STATE_PROVINCE"`
+	ZipCode       string `xml:"ZIP_CODE"`
+	Country       string `xml:"COUNTRY"`
+	Note          string `xml:"NOTE"`
+}
+
+type xmlDOB struct {
+	Type string `xml:"TYPE_OF_DATE"`
+	Date string `xml:"DATE"`
+	Year string `xml:"YEAR"`
+	From string `xml:"FROM_YEAR"`
+	To   string `xml:"TO_YEAR"`
+	Note string `xml:"NOTE"`
+}
+
+type xmlDoc struct {
+	Type           string `xml:"TYPE_OF_DOCUMENT"`
+	Type2          string `xml:"TYPE_OF_DOCUMENT2"`
+	Number         string `xml:"NUMBER"`
+	IssuingCountry string `xml:"ISSUING_COUNTRY"`
+	CountryOfIssue string `xml:"COUNTRY_OF_ISSUE"`
+	CityOfIssue    string `xml:"CITY_OF_ISSUE"`
+	Issued         string `xml:"DATE_OF_ISSUE"`
+	Note           string `xml:"NOTE"`
+}
+
+// Error is a problem with one entry of the list.
+type Error struct {
+	// Entry is the index of the entry among individuals then entities, from 1.
+	Entry  int
+	DataID string
+	Field  string
+	Msg    string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("entry %d (DATAID %s): %s: %s", e.Entry, e.DataID, e.Field, e.Msg)
+}
+
+// Parse reads a consolidated list. Malformed XML, a document that is not a
+// consolidated list, an entry without DATAID, reference or name, and a
+// duplicate DATAID are errors; unrecognised values (a new alias quality,
+// say) are kept as written.
+func Parse(r io.Reader) (*List, error) {
+	dec := xml.NewDecoder(r)
+	dec.Strict = true
+	var root xmlList
+	var start xml.StartElement
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil, errors.New("not a UN consolidated list: no CONSOLIDATED_LIST element")
+			}
+			return nil, fmt.Errorf("malformed XML: %w", err)
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			start = se
+			break
+		}
+	}
+	if start.Name.Local != "CONSOLIDATED_LIST" {
+		return nil, fmt.Errorf("not a UN consolidated list: the document is a <%s>", start.Name.Local)
+	}
+	if err := dec.DecodeElement(&root, &start); err != nil {
+		return nil, fmt.Errorf("malformed XML: %w", err)
+	}
+	l := &List{}
+	if root.Generated != "" {
+		t, err := time.Parse(time.RFC3339Nano, root.Generated)
+		if err != nil {
+			return nil, fmt.Errorf("dateGenerated %q is not a timestamp", root.Generated)
+		}
+		l.Generated = t
+	}
+	seen := map[string]bool{}
+	add := func(kind Kind, xs []xmlEntry) error {
+		for _, x := range xs {
+			e, err := x.entry(kind)
+			if err != nil {
+				err.Entry = len(l.Entries) + 1
+				return err
+			}
+			if seen[e.DataID] {
+				return &Error{len(l.Entries) + 1, e.DataID, "DATAID", "appears twice"}
+			}
+			seen[e.DataID] = true
+			l.Entries = append(l.Entries, e)
+		}
+		return nil
+	}
+	if err := add(Individual, root.Individuals); err != nil {
+		return nil, err
+	}
+	if err := add(Entity, root.Entities); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func cleanAll(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		if v = clean(v); v != "" && v != "na" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func (x *xmlEntry) entry(kind Kind) (Entry, *Error) {
+	e := Entry{
+		Kind: kind, DataID: clean(x.DataID), Reference: clean(x.Reference), Regime: clean(x.Regime),
+		ListedOn: clean(x.ListedOn), Updated: cleanAll(x.Updated.Values), NameOriginalScript: clean(x.Original),
+		Titles: cleanAll(x.Titles.Values), Designations: cleanAll(x.Designations.Values), Gender: clean(x.Gender),
+		Comments: strings.TrimSpace(x.Comments), Nationalities: cleanAll(x.Nationality.Values),
+		NameParts: cleanAll([]string{x.First, x.Second, x.Third, x.Fourth}),
+	}
+	e.Name = strings.Join(e.NameParts, " ")
+	fail := func(field, msg string) (Entry, *Error) { return Entry{}, &Error{DataID: e.DataID, Field: field, Msg: msg} }
+	switch {
+	case e.DataID == "":
+		return fail("DATAID", "missing")
+	case e.Reference == "":
+		return fail("REFERENCE_NUMBER", "missing")
+	case e.Name == "":
+		return fail("FIRST_NAME", "the entry has no name")
+	}
+	if v := clean(x.Version); v != "" {
+		if _, err := fmt.Sscanf(v, "%d", &e.Version); err != nil {
+			return fail("VERSIONNUM", fmt.Sprintf("%q is not a number", v))
+		}
+	}
+	for _, a := range append(x.Aliases, x.EntAliases...) {
+		if name := clean(a.Name); name != "" {
+			e.Aliases = append(e.Aliases, Alias{Name: name, Quality: AliasQuality(strings.ToLower(clean(a.Quality))),
+				DateOfBirth: clean(a.DateOfBirth), CityOfBirth: clean(a.CityOfBirth), CountryOfBirth: clean(a.CountryOfBirth), Note: clean(a.Note)})
+		}
+	}
+	for _, d := range x.BirthDates {
+		b := BirthDate{Kind: DateKind(strings.ToLower(clean(d.Type))), Note: clean(d.Note)}
+		switch {
+		case clean(d.Date) != "":
+			b.Date = clean(d.Date)
+		case clean(d.Year) != "":
+			b.Date = clean(d.Year)
+		case clean(d.From) != "" || clean(d.To) != "":
+			b.From, b.To = clean(d.From), clean(d.To)
+			b.Kind = Between
+		default:
+			continue // an empty element, as the list has for unknown dates
+		}
+		if b.Kind == "" {
+			b.Kind = Exact
+		}
+		e.BirthDates = append(e.BirthDates, b)
+	}
+	for _, p := range x.BirthPlaces {
+		if pl := p.place(); pl != (Place{}) {
+			e.BirthPlaces = append(e.BirthPlaces, pl)
+		}
+	}
+	for _, p := range append(x.Addresses, x.EntAddresses...) {
+		if pl := p.place(); pl != (Place{}) {
+			e.Addresses = append(e.Addresses, pl)
+		}
+	}
+	for _, d := range x.Documents {
+		doc := Document{Type: clean(d.Type), Type2: clean(d.Type2), Number: clean(d.Number), IssuingCountry: clean(d.IssuingCountry),
+			CountryOfIssue: clean(d.CountryOfIssue), CityOfIssue: clean(d.CityOfIssue), Issued: clean(d.Issued), Note: clean(d.Note)}
+		if doc != (Document{}) {
+			e.Documents = append(e.Documents, doc)
+		}
+	}
+	return e, nil
+}
+
+func (p xmlPlace) place() Place {
+	pl := Place{Street: clean(p.Street), City: clean(p.City), StateProvince: clean(p.StateProvince), ZipCode: clean(p.ZipCode), Country: clean(p.Country), Note: clean(p.Note)}
+	if pl.Country == "na" {
+		pl.Country = ""
+	}
+	return pl
+}

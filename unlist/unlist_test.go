@@ -1,0 +1,104 @@
+package unlist_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"ctis/unlist"
+)
+
+func TestParseConsolidatedList(t *testing.T) {
+	f, err := os.Open("testdata/consolidated.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	l, err := unlist.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var individuals, entities, original, aliases, between, approx, docs int
+	byRef := map[string]unlist.Entry{}
+	for _, e := range l.Entries {
+		byRef[e.Reference] = e
+		if e.Kind == unlist.Individual {
+			individuals++
+		} else {
+			entities++
+		}
+		if e.NameOriginalScript != "" {
+			original++
+		}
+		aliases += len(e.Aliases)
+		docs += len(e.Documents)
+		for _, b := range e.BirthDates {
+			switch b.Kind {
+			case unlist.Between:
+				between++
+			case unlist.Approximately:
+				approx++
+			}
+		}
+	}
+	if individuals != 730 || entities != 273 {
+		t.Fatalf("%d individuals, %d entities; want 730 and 273", individuals, entities)
+	}
+	if l.Generated.Format("2006-01-02") != "2026-02-27" {
+		t.Errorf("generated %v", l.Generated)
+	}
+	t.Logf("%d original-script names, %d aliases, %d documents, %d between, %d approximate dates", original, aliases, docs, between, approx)
+	if original != 378 || between != 31 || approx == 0 || docs < 400 {
+		t.Errorf("original %d (want 378), between %d (want 31), approximate %d, documents %d", original, between, approx, docs)
+	}
+	e, ok := byRef["CDi.001"]
+	if !ok || e.Name != "ERIC BADEGE" || e.Regime != "DRC" || e.ListedOn != "2012-12-31" || e.Gender != "Male" ||
+		len(e.BirthDates) != 1 || e.BirthDates[0].Date != "1971" || e.BirthDates[0].Kind != unlist.Exact ||
+		len(e.Nationalities) != 1 || e.Nationalities[0] != "Democratic Republic of the Congo" || len(e.Aliases) != 0 {
+		t.Errorf("CDi.001: %+v", e)
+	}
+	for _, e := range l.Entries {
+		for _, a := range e.Aliases {
+			switch a.Quality {
+			case unlist.Good, unlist.Low, unlist.AKA, unlist.FKA, "":
+			default:
+				t.Errorf("%s: alias quality %q", e.Reference, a.Quality)
+			}
+		}
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	for name, in := range map[string]string{
+		"not xml":        "hello",
+		"other document": `<?xml version="1.0"?><FEED></FEED>`,
+		"truncated":      `<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID>`,
+		"no name":        `<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID><REFERENCE_NUMBER>QDi.1</REFERENCE_NUMBER></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>`,
+		"duplicate": `<CONSOLIDATED_LIST><ENTITIES><ENTITY><DATAID>1</DATAID><REFERENCE_NUMBER>QDe.1</REFERENCE_NUMBER><FIRST_NAME>A</FIRST_NAME></ENTITY>` +
+			`<ENTITY><DATAID>1</DATAID><REFERENCE_NUMBER>QDe.2</REFERENCE_NUMBER><FIRST_NAME>B</FIRST_NAME></ENTITY></ENTITIES></CONSOLIDATED_LIST>`,
+		"bad date": `<CONSOLIDATED_LIST dateGenerated="yesterday"></CONSOLIDATED_LIST>`,
+	} {
+		if _, err := unlist.Parse(strings.NewReader(in)); err == nil {
+			t.Errorf("%s: accepted", name)
+		} else {
+			t.Logf("%s: %v", name, err)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(`<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID><REFERENCE_NUMBER>QDi.1</REFERENCE_NUMBER><FIRST_NAME>A</FIRST_NAME>` +
+		`<INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>BETWEEN</TYPE_OF_DATE><FROM_YEAR>1970</FROM_YEAR><TO_YEAR>1971</TO_YEAR></INDIVIDUAL_DATE_OF_BIRTH></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>`)
+	f.Add(`<CONSOLIDATED_LIST dateGenerated="2026-02-27T00:00:09.554Z"/>`)
+	f.Fuzz(func(t *testing.T, in string) {
+		l, err := unlist.Parse(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		for _, e := range l.Entries {
+			if e.DataID == "" || e.Reference == "" || e.Name == "" {
+				t.Fatalf("accepted an entry without DATAID, reference or name: %+v", e)
+			}
+		}
+	})
+}
