@@ -1,6 +1,11 @@
 package ctis
 
-import "strings"
+import (
+	"strings"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+)
 
 // iso3166 holds every ISO 3166-1 alpha-2 code, plus XK (Kosovo, the
 // user-assigned code in general use by European and UN bodies).
@@ -22,3 +27,52 @@ var countries = func() map[string]bool {
 
 // ValidCountry reports whether s is an upper-case ISO 3166-1 alpha-2 code.
 func ValidCountry(s string) bool { return countries[s] }
+
+// officialNames are United Nations official short names (and other forms
+// found in UN documents) that differ from the common English names.
+var officialNames = map[string]string{
+	"syrian arab republic": "SY", "iran (islamic republic of)": "IR", "russian federation": "RU",
+	"democratic republic of the congo": "CD", "congo": "CG", "democratic people's republic of korea": "KP",
+	"republic of korea": "KR", "united kingdom of great britain and northern ireland": "GB", "united kingdom": "GB",
+	"united states of america": "US", "united states": "US", "viet nam": "VN", "türkiye": "TR", "turkey": "TR",
+	"state of palestine": "PS", "united republic of tanzania": "TZ", "bolivia (plurinational state of)": "BO",
+	"venezuela (bolivarian republic of)": "VE", "lao people's democratic republic": "LA", "republic of moldova": "MD",
+	"micronesia (federated states of)": "FM", "china, hong kong special administrative region": "HK",
+	"china, macao special administrative region": "MO", "côte d'ivoire": "CI", "cote d'ivoire": "CI",
+	"british virgin islands": "VG", "brunei darussalam": "BN", "cabo verde": "CV", "czechia": "CZ", "eswatini": "SZ",
+	"holy see": "VA", "north macedonia": "MK", "timor-leste": "TL", "kosovo": "XK", "netherlands": "NL",
+	"gambia": "GM", "bahamas": "BS", "philippines": "PH", "sudan": "SD", "south sudan": "SS", "myanmar": "MM",
+}
+
+var countryNames = func() map[string]string {
+	m := make(map[string]string, 600)
+	regions := display.English.Regions()
+	for code := range countries {
+		if r, err := language.ParseRegion(code); err == nil {
+			if name := regions.Name(r); name != "" {
+				m[countryKey(name)] = code
+			}
+		}
+	}
+	for name, code := range officialNames {
+		m[name] = code
+	}
+	return m
+}()
+
+// CountryCode resolves an ISO 3166-1 alpha-2 code, in any case, or an English
+// country name — the common one or the United Nations official one, such as
+// "Syrian Arab Republic" — to its alpha-2 code.
+func CountryCode(s string) (string, bool) {
+	if c := strings.ToUpper(strings.TrimSpace(s)); ValidCountry(c) {
+		return c, true
+	}
+	c, ok := countryNames[countryKey(s)]
+	return c, ok
+}
+
+var countryKeyReplacer = strings.NewReplacer("&", " and ", "’", "'")
+
+func countryKey(name string) string {
+	return strings.Join(strings.Fields(strings.ToLower(countryKeyReplacer.Replace(name))), " ")
+}
