@@ -104,7 +104,7 @@ type Place struct {
 
 // Document is a passport, identity card or other document.
 type Document struct {
-	Type, Type2, Number                                string
+	Type, Type2, Number                                 string
 	IssuingCountry, CountryOfIssue, CityOfIssue, Issued string
 	Note                                                string
 }
@@ -280,7 +280,9 @@ func (x *xmlEntry) entry(kind Kind) (Entry, *Error) {
 		NameParts: cleanAll([]string{x.First, x.Second, x.Third, x.Fourth}),
 	}
 	e.Name = strings.Join(e.NameParts, " ")
-	fail := func(field, msg string) (Entry, *Error) { return Entry{}, &Error{DataID: e.DataID, Field: field, Msg: msg} }
+	fail := func(field, msg string) (Entry, *Error) {
+		return Entry{}, &Error{DataID: e.DataID, Field: field, Msg: msg}
+	}
 	switch {
 	case e.DataID == "":
 		return fail("DATAID", "missing")
