@@ -239,7 +239,7 @@ func (s *NewStatement) validate(schema *Schema, today string) error {
 		return Invalid("grading", "grading %q must be a source reliability A, B, C or X followed by an assessment 1-4, like B2", s.Grading)
 	}
 	if s.ReviewBy != "" {
-		if len(s.ReviewBy) != 10 || ValidDate(s.ReviewBy) != nil {
+		if !ValidDay(s.ReviewBy) {
 			return Invalid("review_by", "review date %q must be a real date YYYY-MM-DD", s.ReviewBy)
 		}
 		if s.ReviewBy < today {

@@ -178,11 +178,35 @@ func hasControl(s string, allowNewline bool) bool {
 	return false
 }
 
-// ValidDate checks a full or partial date: "1971", "1971-07" or
-// "1971-07-28", between the years 1800 and 2200.
+// ValidDate checks a date value. It is a full or partial date — "1971",
+// "1971-07" or "1971-07-28" — between the years 1800 and 2200, as in the
+// Extended Date/Time Format (ISO 8601-2, EDTF level 1) optionally marked
+// approximate ("1971~"), uncertain ("1971?") or both ("1971%"), or an
+// interval of two such dates, earlier first ("1973/1974").
 func ValidDate(v string) error {
+	from, to, interval := strings.Cut(v, "/")
+	if !interval {
+		return validDate(v)
+	}
+	if err := validDate(from); err != nil {
+		return err
+	}
+	if err := validDate(to); err != nil {
+		return err
+	}
+	if strings.TrimRight(from, "~?%") > strings.TrimRight(to, "~?%") {
+		return Invalid("value", "interval %q ends before it starts", v)
+	}
+	return nil
+}
+
+func validDate(v string) error {
+	d := strings.TrimRight(v, "~?%")
+	if len(v)-len(d) > 1 {
+		return Invalid("value", "date %q has more than one qualifier", v)
+	}
 	var layout string
-	switch len(v) {
+	switch len(d) {
 	case 4:
 		layout = "2006"
 	case 7:
@@ -190,9 +214,9 @@ func ValidDate(v string) error {
 	case 10:
 		layout = "2006-01-02"
 	default:
-		return Invalid("value", "date %q must be YYYY, YYYY-MM or YYYY-MM-DD", v)
+		return Invalid("value", "date %q must be YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by ~ or ?, or an interval A/B", v)
 	}
-	t, err := time.Parse(layout, v)
+	t, err := time.Parse(layout, d)
 	if err != nil {
 		return Invalid("value", "date %q is not a real date", v)
 	}
@@ -200,6 +224,12 @@ func ValidDate(v string) error {
 		return Invalid("value", "date %q is out of range", v)
 	}
 	return nil
+}
+
+// ValidDay reports whether s is a plain full date, YYYY-MM-DD.
+func ValidDay(s string) bool {
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil && len(s) == 10
 }
 
 var foldChain = transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)

@@ -346,7 +346,7 @@ func (db *DB) SetReview(ctx context.Context, statementID, reviewBy string) (*cti
 	if err != nil {
 		return nil, err
 	}
-	if len(reviewBy) != 10 || ctis.ValidDate(reviewBy) != nil || reviewBy < db.today() {
+	if !ctis.ValidDay(reviewBy) || reviewBy < db.today() {
 		return nil, ctis.Invalid("review_by", "review date %q must be a real date YYYY-MM-DD, today or later", reviewBy)
 	}
 	var s *ctis.Statement
