@@ -21,6 +21,7 @@ const (
 	ActHitNotice         = "hit_notice.issued"
 	ActExport            = "export"
 	ActImport            = "import.batch"
+	ActSync              = "import.sync"
 	ActPurge             = "review.purge"
 	ActLogin             = "login"
 	ActLoginFailed       = "login.failed"

@@ -135,6 +135,16 @@ type SearchResult struct {
 	Next     string      `json:"next,omitempty"`
 }
 
+// SyncReport counts what a Sync changed.
+type SyncReport struct {
+	Created   int `json:"created"`   // entities new to the store
+	Changed   int `json:"changed"`   // entities with statements added or withdrawn
+	Unchanged int `json:"unchanged"` // entities left as they were
+	Removed   int `json:"removed"`   // entities whose statements were all withdrawn
+	Added     int `json:"added"`     // statements added
+	Withdrawn int `json:"withdrawn"` // statements withdrawn
+}
+
 // ReviewPolicy is what happens to a statement past its review date.
 type ReviewPolicy string
 
@@ -182,6 +192,14 @@ type EntityService interface {
 	// prefixed with the entity's index in the batch as "[i]". An entity
 	// whose ID exists already gets the statements added.
 	Import(ctx context.Context, batch []NewEntity) error
+	// Sync makes the caller's agency's live statements on each entity of
+	// the batch equal to those given, as a feed importer needs: what is new
+	// is added, what is no longer given is withdrawn with reason, what is
+	// unchanged stays. With complete, the batch is the whole feed, and
+	// entities with live statements of the caller's agency that it does not
+	// name are withdrawn whole (an entry de-listed). One transaction; needs
+	// RoleAnalyst; entities need IDs. Errors are prefixed "[i]" like Import's.
+	Sync(ctx context.Context, batch []NewEntity, complete bool, reason string) (*SyncReport, error)
 	// PurgeExpired deletes statements past review under ReviewPurge and
 	// returns how many. Needs RoleAdmin; audited.
 	PurgeExpired(ctx context.Context) (int, error)

@@ -2,6 +2,7 @@ package ctis
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/binary"
 	"time"
 )
@@ -17,6 +18,20 @@ func NewID() string {
 	if _, err := rand.Read(b[6:]); err != nil {
 		panic(err) // crypto/rand never fails on supported platforms
 	}
+	return encodeID(b)
+}
+
+// DerivedID returns the ID that an entity from an outside source always
+// gets, so that re-importing the source finds it again: a hash of the
+// source's namespace and its own key for the entry (the UN list's DATAID).
+func DerivedID(namespace, key string) string {
+	h := sha256.Sum256([]byte(namespace + "\x00" + key))
+	var b [16]byte
+	copy(b[:], h[:16])
+	return encodeID(b)
+}
+
+func encodeID(b [16]byte) string {
 	var out [26]byte
 	// 128 bits → 26 base32 digits, most significant first (2 leading pad bits).
 	hi, lo := binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])

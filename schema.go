@@ -58,17 +58,22 @@ func init() {
 	text := func(n string, values ...string) Property { return Property{Name: n, Type: TypeText, Values: values} }
 	typed := func(n string, t PropertyType) Property { return Property{Name: n, Type: t} }
 	ref := func(n, rng string) Property { return Property{Name: n, Type: TypeEntity, Range: rng} }
+	// Properties of listed subjects: the list's own reference (such as the
+	// UN's "QDi.299"), the sanctions programme and the listing date.
+	listReference, program, listedOn := typed("listReference", TypeIdentifier), text("program"), typed("listedOn", TypeDate)
 	for _, s := range []*Schema{
 		{Name: "Person", Properties: []Property{
-			typed("name", TypeName), typed("alias", TypeName), typed("birthDate", TypeDate), text("birthPlace"),
+			typed("name", TypeName), typed("alias", TypeName), typed("weakAlias", TypeName), typed("previousName", TypeName),
+			text("title"), typed("birthDate", TypeDate), text("birthPlace"),
 			typed("deathDate", TypeDate), typed("nationality", TypeCountry), text("gender", "male", "female", "other", "unknown"),
 			typed("passportNumber", TypeIdentifier), typed("idNumber", TypeIdentifier), text("address"), text("position"),
-			ref("memberOf", "Organization"), text("notes"),
+			ref("memberOf", "Organization"), listReference, program, listedOn, text("notes"),
 		}},
 		{Name: "Organization", Properties: []Property{
-			typed("name", TypeName), typed("alias", TypeName), typed("country", TypeCountry), typed("jurisdiction", TypeCountry),
+			typed("name", TypeName), typed("alias", TypeName), typed("weakAlias", TypeName), typed("previousName", TypeName),
+			typed("country", TypeCountry), typed("jurisdiction", TypeCountry),
 			typed("registrationNumber", TypeIdentifier), typed("foundingDate", TypeDate), ref("parent", "Organization"),
-			text("address"), text("notes"),
+			text("address"), listReference, program, listedOn, text("notes"),
 		}},
 		{Name: "Document", Properties: []Property{
 			typed("number", TypeIdentifier),

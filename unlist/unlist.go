@@ -111,12 +111,6 @@ type Document struct {
 
 // The XML as published. Unknown elements are ignored, so later editions of
 // the schema still read.
-type xmlList struct {
-	Generated   string     `xml:"dateGenerated,attr"`
-	Individuals []xmlEntry `xml:"INDIVIDUALS>INDIVIDUAL"`
-	Entities    []xmlEntry `xml:"ENTITIES>ENTITY"`
-}
-
 type values struct {
 	Values []string `xml:"VALUE"`
 }
@@ -185,81 +179,102 @@ type xmlDoc struct {
 	Note           string `xml:"NOTE"`
 }
 
-// Error is a problem with one entry of the list.
+// Error is a problem in the list, placed by line and element.
 type Error struct {
-	// Entry is the index of the entry among individuals then entities, from 1.
-	Entry  int
+	Line    int
+	Element string
+	// DataID is the entry's DATAID when it is known.
 	DataID string
-	Field  string
 	Msg    string
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("entry %d (DATAID %s): %s: %s", e.Entry, e.DataID, e.Field, e.Msg)
+	where := fmt.Sprintf("line %d: <%s>", e.Line, e.Element)
+	if e.DataID != "" {
+		where += " (DATAID " + e.DataID + ")"
+	}
+	return where + ": " + e.Msg
 }
 
 // Parse reads a consolidated list. Malformed XML, a document that is not a
 // consolidated list, an entry without DATAID, reference or name, and a
-// duplicate DATAID are errors; unrecognised values (a new alias quality,
-// say) are kept as written.
+// duplicate DATAID are errors naming the line and element; values the
+// reader does not know (a new alias quality, say) are kept as written.
 func Parse(r io.Reader) (*List, error) {
 	dec := xml.NewDecoder(r)
 	dec.Strict = true
-	var root xmlList
-	var start xml.StartElement
+	l := &List{}
+	seen := map[string]bool{}
+	depth, root := 0, false
 	for {
 		tok, err := dec.Token()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return nil, errors.New("not a UN consolidated list: no CONSOLIDATED_LIST element")
-			}
-			return nil, fmt.Errorf("malformed XML: %w", err)
-		}
-		if se, ok := tok.(xml.StartElement); ok {
-			start = se
+		if errors.Is(err, io.EOF) {
 			break
 		}
-	}
-	if start.Name.Local != "CONSOLIDATED_LIST" {
-		return nil, fmt.Errorf("not a UN consolidated list: the document is a <%s>", start.Name.Local)
-	}
-	if err := dec.DecodeElement(&root, &start); err != nil {
-		return nil, fmt.Errorf("malformed XML: %w", err)
-	}
-	l := &List{}
-	if root.Generated != "" {
-		t, err := time.Parse(time.RFC3339Nano, root.Generated)
 		if err != nil {
-			return nil, fmt.Errorf("dateGenerated %q is not a timestamp", root.Generated)
+			line, _ := dec.InputPos()
+			return nil, &Error{Line: line, Element: "?", Msg: "malformed XML: " + err.Error()}
 		}
-		l.Generated = t
-	}
-	seen := map[string]bool{}
-	add := func(kind Kind, xs []xmlEntry) error {
-		for _, x := range xs {
-			e, err := x.entry(kind)
-			if err != nil {
-				err.Entry = len(l.Entries) + 1
-				return err
+		switch t := tok.(type) {
+		case xml.StartElement:
+			line, _ := dec.InputPos()
+			depth++
+			switch {
+			case depth == 1 && t.Name.Local != "CONSOLIDATED_LIST":
+				return nil, &Error{Line: line, Element: t.Name.Local, Msg: "not a UN consolidated list"}
+			case depth == 1:
+				root = true
+				for _, a := range t.Attr {
+					if a.Name.Local == "dateGenerated" {
+						g, err := time.Parse(time.RFC3339Nano, a.Value)
+						if err != nil {
+							return nil, &Error{Line: line, Element: t.Name.Local, Msg: fmt.Sprintf("dateGenerated %q is not a timestamp", a.Value)}
+						}
+						l.Generated = g
+					}
+				}
+			case depth == 3 && (t.Name.Local == "INDIVIDUAL" || t.Name.Local == "ENTITY"):
+				var x xmlEntry
+				if err := dec.DecodeElement(&x, &t); err != nil {
+					at, _ := dec.InputPos()
+					return nil, &Error{Line: at, Element: t.Name.Local, Msg: "malformed XML: " + err.Error()}
+				}
+				depth--
+				kind := Individual
+				if t.Name.Local == "ENTITY" {
+					kind = Entity
+				}
+				e, msg := x.entry(kind)
+				switch {
+				case msg != "":
+					return nil, &Error{Line: line, Element: t.Name.Local, DataID: e.DataID, Msg: msg}
+				case seen[e.DataID]:
+					return nil, &Error{Line: line, Element: t.Name.Local, DataID: e.DataID, Msg: "DATAID appears twice"}
+				}
+				seen[e.DataID] = true
+				l.Entries = append(l.Entries, e)
 			}
-			if seen[e.DataID] {
-				return &Error{len(l.Entries) + 1, e.DataID, "DATAID", "appears twice"}
-			}
-			seen[e.DataID] = true
-			l.Entries = append(l.Entries, e)
+		case xml.EndElement:
+			depth--
 		}
-		return nil
 	}
-	if err := add(Individual, root.Individuals); err != nil {
-		return nil, err
-	}
-	if err := add(Entity, root.Entities); err != nil {
-		return nil, err
+	if !root {
+		return nil, &Error{Line: 1, Element: "CONSOLIDATED_LIST", Msg: "not a UN consolidated list: the element is missing"}
 	}
 	return l, nil
 }
 
 func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// xsdDate drops the time zone that xsd:date values may carry
+// ("2015-04-07-04:00"): a listing or birth date is a calendar day.
+func xsdDate(s string) string {
+	s = clean(s)
+	if len(s) > 10 && s[4] == '-' && s[7] == '-' && strings.ContainsAny(s[10:11], "Z+-") {
+		return s[:10]
+	}
+	return s
+}
 
 func cleanAll(vs []string) []string {
 	var out []string
@@ -271,29 +286,27 @@ func cleanAll(vs []string) []string {
 	return out
 }
 
-func (x *xmlEntry) entry(kind Kind) (Entry, *Error) {
+// entry converts an entry, or says what is wrong with it.
+func (x *xmlEntry) entry(kind Kind) (Entry, string) {
 	e := Entry{
 		Kind: kind, DataID: clean(x.DataID), Reference: clean(x.Reference), Regime: clean(x.Regime),
-		ListedOn: clean(x.ListedOn), Updated: cleanAll(x.Updated.Values), NameOriginalScript: clean(x.Original),
+		ListedOn: xsdDate(x.ListedOn), Updated: cleanAll(x.Updated.Values), NameOriginalScript: clean(x.Original),
 		Titles: cleanAll(x.Titles.Values), Designations: cleanAll(x.Designations.Values), Gender: clean(x.Gender),
 		Comments: strings.TrimSpace(x.Comments), Nationalities: cleanAll(x.Nationality.Values),
 		NameParts: cleanAll([]string{x.First, x.Second, x.Third, x.Fourth}),
 	}
 	e.Name = strings.Join(e.NameParts, " ")
-	fail := func(field, msg string) (Entry, *Error) {
-		return Entry{}, &Error{DataID: e.DataID, Field: field, Msg: msg}
-	}
 	switch {
 	case e.DataID == "":
-		return fail("DATAID", "missing")
+		return e, "DATAID is missing"
 	case e.Reference == "":
-		return fail("REFERENCE_NUMBER", "missing")
+		return e, "REFERENCE_NUMBER is missing"
 	case e.Name == "":
-		return fail("FIRST_NAME", "the entry has no name")
+		return e, "the entry has no name (FIRST_NAME)"
 	}
 	if v := clean(x.Version); v != "" {
 		if _, err := fmt.Sscanf(v, "%d", &e.Version); err != nil {
-			return fail("VERSIONNUM", fmt.Sprintf("%q is not a number", v))
+			return e, fmt.Sprintf("VERSIONNUM %q is not a number", v)
 		}
 	}
 	for _, a := range append(x.Aliases, x.EntAliases...) {
@@ -306,7 +319,7 @@ func (x *xmlEntry) entry(kind Kind) (Entry, *Error) {
 		b := BirthDate{Kind: DateKind(strings.ToLower(clean(d.Type))), Note: clean(d.Note)}
 		switch {
 		case clean(d.Date) != "":
-			b.Date = clean(d.Date)
+			b.Date = xsdDate(d.Date)
 		case clean(d.Year) != "":
 			b.Date = clean(d.Year)
 		case clean(d.From) != "" || clean(d.To) != "":
@@ -337,7 +350,7 @@ func (x *xmlEntry) entry(kind Kind) (Entry, *Error) {
 			e.Documents = append(e.Documents, doc)
 		}
 	}
-	return e, nil
+	return e, ""
 }
 
 func (p xmlPlace) place() Place {

@@ -1,6 +1,7 @@
 package unlist_test
 
 import (
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -70,6 +71,7 @@ func TestParseConsolidatedList(t *testing.T) {
 
 func TestParseRejects(t *testing.T) {
 	for name, in := range map[string]string{
+		"empty":          "",
 		"not xml":        "hello",
 		"other document": `<?xml version="1.0"?><FEED></FEED>`,
 		"truncated":      `<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID>`,
@@ -78,11 +80,12 @@ func TestParseRejects(t *testing.T) {
 			`<ENTITY><DATAID>1</DATAID><REFERENCE_NUMBER>QDe.2</REFERENCE_NUMBER><FIRST_NAME>B</FIRST_NAME></ENTITY></ENTITIES></CONSOLIDATED_LIST>`,
 		"bad date": `<CONSOLIDATED_LIST dateGenerated="yesterday"></CONSOLIDATED_LIST>`,
 	} {
-		if _, err := unlist.Parse(strings.NewReader(in)); err == nil {
-			t.Errorf("%s: accepted", name)
-		} else {
-			t.Logf("%s: %v", name, err)
+		_, err := unlist.Parse(strings.NewReader(in))
+		var ue *unlist.Error
+		if !errors.As(err, &ue) || !strings.HasPrefix(err.Error(), "line ") {
+			t.Errorf("%s: %v, want an error naming line and element", name, err)
 		}
+		t.Logf("%s: %v", name, err)
 	}
 }
 
@@ -101,4 +104,36 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestEntities(t *testing.T) {
+	f, err := os.Open("testdata/consolidated.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	l, err := unlist.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entities, warnings := l.Entities()
+	for _, w := range warnings {
+		t.Log(w)
+	}
+	if len(warnings) > 5 {
+		t.Errorf("%d warnings", len(warnings))
+	}
+	counts := map[string]int{}
+	for _, e := range entities {
+		if _, err := e.Validate("2026-01-01"); err != nil {
+			t.Fatalf("%s does not validate: %v", e.ID, err)
+		}
+		for _, s := range e.Statements {
+			counts[s.Property]++
+		}
+	}
+	t.Logf("statements by property: %v", counts)
+	if counts["listReference"] != 1003 || counts["nationality"] < 600 || counts["birthDate"] < 850 || counts["passportNumber"] < 100 {
+		t.Errorf("counts %v", counts)
+	}
 }

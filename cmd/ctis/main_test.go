@@ -253,3 +253,40 @@ func TestAuditVerifyNamesTamperedEvent(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestImportUNList(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ctis.db")
+	const list = "../../unlist/testdata/consolidated.xml"
+	_, errOut, err := run(t, "", "--db", db, "import", "--format", "un-xml", list)
+	if err != nil || !strings.Contains(errOut, "1003 entries; 1003 new") {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	b, err := os.ReadFile(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A newer list: one entry de-listed, one alias renamed.
+	newer := string(b)
+	start := strings.Index(newer, "<INDIVIDUAL>")
+	end := strings.Index(newer, "</INDIVIDUAL>") + len("</INDIVIDUAL>")
+	newer = newer[:start] + newer[end:]
+	newer = strings.Replace(newer, "<ALIAS_NAME>\"GODANE\"</ALIAS_NAME>", "<ALIAS_NAME>\"GODAANE\"</ALIAS_NAME>", 1)
+	newerPath := filepath.Join(t.TempDir(), "newer.xml")
+	os.WriteFile(newerPath, []byte(newer), 0o600)
+	_, errOut, err = run(t, "", "--db", db, "import", "--format", "un-xml", newerPath)
+	if err != nil || !strings.Contains(errOut, "1002 entries; 0 new, 1 changed, 1001 unchanged, 1 de-listed; 1 statements added, 10 withdrawn") {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+
+	// A malformed list is refused with its line and element, and changes nothing.
+	before := mustRun(t, "--db", db, "audit", "head")
+	broken := filepath.Join(t.TempDir(), "broken.xml")
+	os.WriteFile(broken, []byte(strings.Replace(newer, "</DATAID>", "</DATA>", 7)), 0o600)
+	_, _, err = run(t, "", "--db", db, "import", "--format", "un-xml", broken)
+	if err == nil || !regexp.MustCompile(`line \d+: <INDIVIDUAL>: malformed XML`).MatchString(err.Error()) || !strings.Contains(err.Error(), "nothing was imported") {
+		t.Fatalf("got %v", err)
+	}
+	if after := mustRun(t, "--db", db, "audit", "head"); after != before {
+		t.Fatal("a refused list changed the database")
+	}
+}

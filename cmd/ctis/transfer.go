@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 	"ctis"
 	"ctis/jsonl"
+	"ctis/unlist"
 )
 
 func newImport(o *options) *cobra.Command {
@@ -19,17 +21,28 @@ func newImport(o *options) *cobra.Command {
 	var batch, fromLine int
 	var check bool
 	cmd := &cobra.Command{
-		Use:   "import --format jsonl --agency CODE FILE",
-		Short: "Import entities and statements from a file, in batches",
+		Use:   "import --format jsonl|un-xml [--agency CODE] FILE",
+		Short: "Import entities and statements from a file, or the UN consolidated list",
 		Long: "Import entities, one per line, each with its statements, as originated by --agency. Each batch of\n" +
 			"--batch lines is written in one transaction: all of it or none. A bad line is reported with its number,\n" +
 			"nothing of its batch is written, and the import stops; earlier batches stay. Fix the line and rerun\n" +
-			"with --from-line to go on. Entities need stable IDs, so that a re-run adds to them rather than duplicating.",
-		Example: "  ctis import --format jsonl --agency FR-DGSI subjects.jsonl\n  ctis import --format jsonl --agency FR-DGSI --check subjects.jsonl",
+			"with --from-line to go on. Entities need stable IDs, so that a re-run adds to them rather than duplicating.\n\n" +
+			"With --format un-xml, FILE is the UN Security Council consolidated list. Its entries are stored as\n" +
+			"entities of agency UN, released to all members and frontline. Re-importing a newer list updates entries\n" +
+			"by DATAID and withdraws those de-listed. Nothing is written if the file is malformed.",
+		Example: "  ctis import --format jsonl --agency FR-DGSI subjects.jsonl\n  ctis import --format jsonl --agency FR-DGSI --check subjects.jsonl\n" +
+			"  ctis import --format un-xml consolidated.xml",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "jsonl" {
-				return fmt.Errorf("unknown format %q: this version imports jsonl", format)
+			switch format {
+			case "un-xml":
+				return importUNList(cmd, o, args[0])
+			case "jsonl":
+				if agency == "" {
+					return fmt.Errorf("--agency is required with --format jsonl: which agency originates the statements?")
+				}
+			default:
+				return fmt.Errorf("unknown format %q: choose jsonl or un-xml", format)
 			}
 			if batch < 1 || batch > 100000 {
 				return fmt.Errorf("--batch must be between 1 and 100000")
@@ -110,13 +123,55 @@ func newImport(o *options) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "jsonl", "input format: jsonl")
-	cmd.Flags().StringVar(&agency, "agency", "", "the originating agency of every imported statement (required)")
+	cmd.Flags().StringVar(&format, "format", "jsonl", "input format: jsonl or un-xml")
+	cmd.Flags().StringVar(&agency, "agency", "", "the originating agency of every imported statement (jsonl)")
 	cmd.Flags().IntVar(&batch, "batch", 1000, "lines per transaction")
 	cmd.Flags().IntVar(&fromLine, "from-line", 1, "skip the lines before this one (to resume an import)")
 	cmd.Flags().BoolVar(&check, "check", false, "validate every line without writing anything")
-	cmd.MarkFlagRequired("agency")
 	return cmd
+}
+
+// importUNList syncs the node with a UN consolidated list.
+func importUNList(cmd *cobra.Command, o *options, path string) error {
+	f, _, err := openInput(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	list, err := unlist.Parse(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w\nnothing was imported", path, err)
+	}
+	entities, warnings := list.Entities()
+	stderr := cmd.ErrOrStderr()
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	db, err := o.open(cmd.Context())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := ensureAgency(cmd.Context(), db, unlist.Agency); err != nil {
+		return err
+	}
+	reason := "de-listed: not in the consolidated list generated " + list.Generated.Format("2006-01-02")
+	rep, err := db.Sync(asAgency(cmd.Context(), unlist.Agency.Code, "import"), entities, true, reason)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "UN list of %s: %d entries; %d new, %d changed, %d unchanged, %d de-listed; %d statements added, %d withdrawn\n",
+		list.Generated.Format("2006-01-02"), len(entities), rep.Created, rep.Changed, rep.Unchanged, rep.Removed, rep.Added, rep.Withdrawn)
+	return nil
+}
+
+// ensureAgency creates agency a unless it exists.
+func ensureAgency(ctx context.Context, db ctis.DirectoryService, a ctis.Agency) error {
+	_, err := db.CreateAgency(operator(ctx), a)
+	if ctis.ErrorCode(err) == ctis.ECONFLICT {
+		return nil
+	}
+	return err
 }
 
 // validate checks a batch as the store would, short of the database.
