@@ -32,7 +32,7 @@ func newImport(o *options) *cobra.Command {
 			"by DATAID and withdraws those de-listed. Nothing is written if the file is malformed.",
 		Example: "  ctis import --format jsonl --agency FR-DGSI subjects.jsonl\n  ctis import --format jsonl --agency FR-DGSI --check subjects.jsonl\n" +
 			"  ctis import --format un-xml consolidated.xml",
-		Args:    cobra.ExactArgs(1),
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch format {
 			case "un-xml":
