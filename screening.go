@@ -1,0 +1,164 @@
+package ctis
+
+import (
+	"context"
+	"time"
+)
+
+// Subject is whom a frontline officer or analyst screens: a name in any
+// script and what else is known of the person or organisation.
+type Subject struct {
+	Name string `json:"name"`
+	// BirthDate is a date in the forms statements take ("1971", "1971-07-28",
+	// "1970~", "1973/1974").
+	BirthDate      string `json:"birth_date,omitempty"`
+	Nationality    string `json:"nationality,omitempty"`
+	Gender         string `json:"gender,omitempty"`
+	DocumentNumber string `json:"document_number,omitempty"`
+	// Schema is Person (the default) or Organization.
+	Schema string `json:"schema,omitempty"`
+}
+
+// Validate normalises s and checks it.
+func (s *Subject) Validate() error {
+	name, err := NormalizeValue(Property{Type: TypeName}, s.Name)
+	if err != nil {
+		return Invalid("name", "%s", ErrorMessage(err))
+	}
+	s.Name = name
+	if s.Schema == "" {
+		s.Schema = "Person"
+	}
+	if s.Schema != "Person" && s.Schema != "Organization" {
+		return Invalid("schema", "screening takes Person or Organization, not %q", s.Schema)
+	}
+	if s.BirthDate != "" {
+		if err := ValidDate(s.BirthDate); err != nil {
+			return Invalid("birth_date", "%s", ErrorMessage(err))
+		}
+	}
+	if s.Nationality != "" {
+		c, ok := CountryCode(s.Nationality)
+		if !ok {
+			return Invalid("nationality", "%q is not a country", s.Nationality)
+		}
+		s.Nationality = c
+	}
+	switch s.Gender {
+	case "", "male", "female", "other", "unknown":
+	default:
+		return Invalid("gender", "gender must be male, female, other or unknown")
+	}
+	if len(s.DocumentNumber) > MaxIDLen {
+		return Invalid("document_number", "longer than %d bytes", MaxIDLen)
+	}
+	return nil
+}
+
+// ScoreComponent is one part of a hit's score, explained.
+type ScoreComponent struct {
+	// Component is what was compared: name, birth_date, nationality,
+	// gender, document.
+	Component string  `json:"component"`
+	Weight    float64 `json:"weight"`
+	Score     float64 `json:"score"`
+	// Detail says in words what matched, such as "Usama ~ Osama (same
+	// consonant skeleton)".
+	Detail string `json:"detail"`
+}
+
+// HitStatus is where a hit stands in review.
+type HitStatus string
+
+// Review states. Every hit starts open; no hit is a decision about a
+// person until a human has reviewed it.
+const (
+	HitOpen          HitStatus = "open"
+	HitConfirmed     HitStatus = "confirmed"
+	HitFalsePositive HitStatus = "false_positive"
+	HitEscalated     HitStatus = "escalated"
+)
+
+// Hit is a match of a screened subject against an entity, as the screening
+// agency may see it.
+type Hit struct {
+	ID       string    `json:"id"`
+	EntityID string    `json:"entity_id"`
+	Schema   string    `json:"schema"`
+	Score    float64   `json:"score"`
+	Matched  string    `json:"matched_name"`
+	Agencies []string  `json:"agencies"`
+	// Reference is the entry's own reference on a list, such as the UN's
+	// "QDi.299", and Program the list or regime.
+	Reference   string           `json:"reference,omitempty"`
+	Program     string           `json:"program,omitempty"`
+	Explanation []ScoreComponent `json:"explanation"`
+	Status      HitStatus        `json:"status"`
+	// Screened is the subject as given, and who screened it when.
+	Subject    Subject   `json:"subject"`
+	ScreenedBy string    `json:"screened_by"`
+	Agency     string    `json:"agency"`
+	ScreenedAt time.Time `json:"screened_at"`
+	Decision   *Decision `json:"decision,omitempty"`
+}
+
+// Decision is a reviewer's verdict on a hit.
+type Decision struct {
+	Status HitStatus `json:"status"`
+	Reason string    `json:"reason"`
+	By     string    `json:"by"`
+	Agency string    `json:"agency"`
+	At     time.Time `json:"at"`
+}
+
+// ScreenResult answers one subject: hits best first, notices for matches
+// the screener may not see that carry a hit notice, and how many hits were
+// left out because this agency cleared them before and the entry has not
+// changed since.
+type ScreenResult struct {
+	Subject Subject     `json:"subject"`
+	Hits    []Hit       `json:"hits"`
+	Notices []HitNotice `json:"notices"`
+	Cleared int         `json:"cleared"`
+}
+
+// Screener screens subjects against every entity the caller may see.
+type Screener interface {
+	// Screen screens one subject. Needs RoleFrontline or RoleAnalyst and a
+	// purpose; audited; each hit enters the review queue.
+	Screen(ctx context.Context, s Subject) (*ScreenResult, error)
+	// ScreenBatch screens up to MaxBatch subjects, answering in order.
+	ScreenBatch(ctx context.Context, s []Subject) ([]ScreenResult, error)
+}
+
+// MaxBatch is the most subjects one batch may screen.
+const MaxBatch = 1000
+
+// HitFilter selects hits in a review queue.
+type HitFilter struct {
+	Status   HitStatus
+	Agency   string // the contributing agency of the matched entry
+	MinScore float64
+	From, To time.Time
+	Cursor   string
+	Limit    int
+}
+
+// HitPage is a page of a review queue, newest first.
+type HitPage struct {
+	Hits []Hit  `json:"hits"`
+	Next string `json:"next,omitempty"`
+}
+
+// ReviewService is the review queue. A hit is reviewed by the agency that
+// screened; an escalated hit also reaches the agencies that contributed the
+// matched entry.
+type ReviewService interface {
+	// Hits lists the hits in the caller's agency's queue. Needs RoleAnalyst
+	// or RoleFrontline.
+	Hits(ctx context.Context, f HitFilter) (*HitPage, error)
+	// Decide records a decision with its reason. Needs RoleAnalyst;
+	// audited. A false positive clears the subject against the entry until
+	// the entry changes. ENOTFOUND, EINVALID, ECONFLICT when decided already.
+	Decide(ctx context.Context, hitID string, status HitStatus, reason string) (*Hit, error)
+}
