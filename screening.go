@@ -2,6 +2,9 @@ package ctis
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
 	"time"
 )
 
@@ -82,12 +85,12 @@ const (
 // Hit is a match of a screened subject against an entity, as the screening
 // agency may see it.
 type Hit struct {
-	ID       string    `json:"id"`
-	EntityID string    `json:"entity_id"`
-	Schema   string    `json:"schema"`
-	Score    float64   `json:"score"`
-	Matched  string    `json:"matched_name"`
-	Agencies []string  `json:"agencies"`
+	ID       string   `json:"id"`
+	EntityID string   `json:"entity_id"`
+	Schema   string   `json:"schema"`
+	Score    float64  `json:"score"`
+	Matched  string   `json:"matched_name"`
+	Agencies []string `json:"agencies"`
 	// Reference is the entry's own reference on a list, such as the UN's
 	// "QDi.299", and Program the list or regime.
 	Reference   string           `json:"reference,omitempty"`
@@ -100,6 +103,33 @@ type Hit struct {
 	Agency     string    `json:"agency"`
 	ScreenedAt time.Time `json:"screened_at"`
 	Decision   *Decision `json:"decision,omitempty"`
+	// Fingerprint identifies the entry as the screener saw it, so that a
+	// clearance lapses when the entry changes.
+	Fingerprint string `json:"-"`
+}
+
+// Key returns what identifies a subject for clearances: the folded name
+// and the other details as given.
+func (s Subject) Key() string {
+	h := sha256.Sum256([]byte(strings.Join([]string{Fold(s.Name), s.BirthDate, s.Nationality, s.Gender, FoldIdentifier(s.DocumentNumber), s.Schema}, "\x00")))
+	return hex.EncodeToString(h[:16])
+}
+
+// HiddenMatch is a match on statements the screener may not see that carry
+// a hit notice: the screener learns only Originator, and the originator's
+// auditors learn the rest.
+type HiddenMatch struct {
+	EntityID   string
+	Statements []string
+	Originator string
+}
+
+// Screening is one screened subject with what the screening engine found,
+// for the store to record.
+type Screening struct {
+	Subject Subject
+	Hits    []Hit
+	Hidden  []HiddenMatch
 }
 
 // Decision is a reviewer's verdict on a hit.
@@ -162,3 +192,9 @@ type ReviewService interface {
 	// the entry changes. ENOTFOUND, EINVALID, ECONFLICT when decided already.
 	Decide(ctx context.Context, hitID string, status HitStatus, reason string) (*Hit, error)
 }
+
+// Audit actions of screening and review.
+const (
+	ActScreen    = "screen"
+	ActHitDecide = "hit.decide"
+)

@@ -50,6 +50,7 @@ var (
 	_ ctis.AuthService      = (*DB)(nil)
 	_ ctis.EntityService    = (*DB)(nil)
 	_ ctis.AuditLog         = (*DB)(nil)
+	_ ctis.ReviewService    = (*DB)(nil)
 )
 
 //go:embed migrations/*.sql

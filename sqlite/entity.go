@@ -372,8 +372,15 @@ const statementColumns = `s.seq, s.id, s.entity_id, s.property, s.value, s.origi
 // in entity and recording order.
 func (db *DB) statements(ctx context.Context, q querier, v ctis.Viewer, where string, args []any) ([]ctis.Statement, error) {
 	vis, vargs := db.visible(v)
-	rows, err := q.QueryContext(ctx, `SELECT `+statementColumns+` FROM statements s WHERE `+where+` AND `+vis+
-		` ORDER BY s.entity_id, s.seq`, append(args, vargs...)...)
+	return db.rawStatements(ctx, q, where+` AND `+vis, append(args, vargs...))
+}
+
+// rawStatements loads the statements matching where, whoever may see
+// them. Only statements (with a viewer) and the screening index's loader
+// call it.
+func (db *DB) rawStatements(ctx context.Context, q querier, where string, args []any) ([]ctis.Statement, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+statementColumns+` FROM statements s WHERE `+where+
+		` ORDER BY s.entity_id, s.seq`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -460,20 +467,8 @@ func (db *DB) entities(ctx context.Context, q querier, v ctis.Viewer, ids []stri
 	if err != nil {
 		return nil, err
 	}
-	schemas := map[string]string{}
-	rows, err := q.QueryContext(ctx, `SELECT id, schema FROM entities WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	schemas, err := db.schemas(ctx, q, ids)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, schema string
-		if err := rows.Scan(&id, &schema); err != nil {
-			return nil, err
-		}
-		schemas[id] = schema
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	byID := map[string]*ctis.Entity{}
@@ -494,13 +489,32 @@ func (db *DB) entities(ctx context.Context, q querier, v ctis.Viewer, ids []stri
 	return out, nil
 }
 
-// hiddenMatch is a statement the viewer cannot see that carries a hit notice.
-type hiddenMatch struct{ entity, statement, originator string }
+// schemas maps entity IDs to their schemas.
+func (db *DB) schemas(ctx context.Context, q querier, ids []string) (map[string]string, error) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, schema FROM entities WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	schemas := make(map[string]string, len(ids))
+	for rows.Next() {
+		var id, schema string
+		if err := rows.Scan(&id, &schema); err != nil {
+			return nil, err
+		}
+		schemas[id] = schema
+	}
+	return schemas, rows.Err()
+}
 
 // hiddenMatches finds the statements matching where that the viewer cannot
 // see but that carry a hit notice. Only the originator of each leaves this
 // package, in a notice; the rest goes to the originator's audit scope.
-func (db *DB) hiddenMatches(ctx context.Context, v ctis.Viewer, where string, args []any) ([]hiddenMatch, error) {
+func (db *DB) hiddenMatches(ctx context.Context, v ctis.Viewer, where string, args []any) ([]ctis.HiddenMatch, error) {
 	vis, vargs := db.visible(v)
 	rows, err := db.r.QueryContext(ctx, `SELECT s.entity_id, s.id, s.originator FROM statements s WHERE `+where+
 		` AND s.hit_notice = 1 AND s.withdrawn_at IS NULL AND NOT `+vis+` ORDER BY s.originator, s.entity_id LIMIT 1000`, append(args, vargs...)...)
@@ -508,12 +522,14 @@ func (db *DB) hiddenMatches(ctx context.Context, v ctis.Viewer, where string, ar
 		return nil, err
 	}
 	defer rows.Close()
-	var out []hiddenMatch
+	var out []ctis.HiddenMatch
 	for rows.Next() {
-		var m hiddenMatch
-		if err := rows.Scan(&m.entity, &m.statement, &m.originator); err != nil {
+		var m ctis.HiddenMatch
+		var st string
+		if err := rows.Scan(&m.EntityID, &st, &m.Originator); err != nil {
 			return nil, err
 		}
+		m.Statements = []string{st}
 		out = append(out, m)
 	}
 	return out, rows.Err()
@@ -521,21 +537,28 @@ func (db *DB) hiddenMatches(ctx context.Context, v ctis.Viewer, where string, ar
 
 // noticeEvents turns hidden matches into one hit-notice audit event per
 // originating agency, in that agency's scope.
-func noticeEvents(id ctis.Identity, purpose string, query any, hidden []hiddenMatch) []ctis.AuditEvent {
+func noticeEvents(id ctis.Identity, purpose string, query any, hidden []ctis.HiddenMatch) []ctis.AuditEvent {
+	byAgency := map[string][]ctis.HiddenMatch{}
+	var agencies []string
+	for _, m := range hidden {
+		if byAgency[m.Originator] == nil {
+			agencies = append(agencies, m.Originator)
+		}
+		byAgency[m.Originator] = append(byAgency[m.Originator], m)
+	}
+	slices.Sort(agencies)
 	var events []ctis.AuditEvent
-	for i := 0; i < len(hidden); {
-		j := i
+	for _, a := range agencies {
 		var entities, statements []string
-		for ; j < len(hidden) && hidden[j].originator == hidden[i].originator; j++ {
-			if !slices.Contains(entities, hidden[j].entity) {
-				entities = append(entities, hidden[j].entity)
+		for _, m := range byAgency[a] {
+			if !slices.Contains(entities, m.EntityID) {
+				entities = append(entities, m.EntityID)
 			}
-			statements = append(statements, hidden[j].statement)
+			statements = append(statements, m.Statements...)
 		}
 		e := event(id, ctis.ActHitNotice, entities[0], purpose, map[string]any{"query": query, "entities": entities, "statements": statements})
-		e.Scope = hidden[i].originator
+		e.Scope = a
 		events = append(events, e)
-		i = j
 	}
 	return events
 }

@@ -1,0 +1,350 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"ctis"
+)
+
+// ScreeningProperties are the properties the screening index reads.
+var ScreeningProperties = []string{"name", "alias", "weakAlias", "previousName", "birthDate", "nationality", "gender",
+	"passportNumber", "idNumber", "listReference", "program"}
+
+// ScreeningStatements calls fn with each Person and Organization among
+// ids (every one when ids is nil) holding its live statements of the
+// screening properties, whoever may see them. It builds the screening
+// index, which applies handling itself on every query; it is no service
+// method, and no request reaches it.
+func (db *DB) ScreeningStatements(ctx context.Context, ids []string, fn func(*ctis.Entity) error) error {
+	props := make([]any, len(ScreeningProperties))
+	for i, p := range ScreeningProperties {
+		props[i] = p
+	}
+	after := ""
+	for {
+		chunk := ids
+		if ids == nil {
+			var err error
+			if chunk, err = db.entityIDsAfter(ctx, after, 500); err != nil || len(chunk) == 0 {
+				return err
+			}
+			after = chunk[len(chunk)-1]
+		} else {
+			chunk = ids[:min(len(ids), 500)]
+			ids = ids[len(chunk):]
+			if len(chunk) == 0 {
+				return nil
+			}
+		}
+		args := append([]any{}, props...)
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		st, err := db.rawStatements(ctx, db.r, `s.withdrawn_at IS NULL AND s.property IN (`+placeholders(len(props))+
+			`) AND s.entity_id IN (`+placeholders(len(chunk))+`)`, args)
+		if err != nil {
+			return err
+		}
+		schemas, err := db.schemas(ctx, db.r, chunk)
+		if err != nil {
+			return err
+		}
+		for i := 0; i < len(st); {
+			e := &ctis.Entity{ID: st[i].EntityID, Schema: schemas[st[i].EntityID]}
+			for ; i < len(st) && st[i].EntityID == e.ID; i++ {
+				e.Statements = append(e.Statements, st[i])
+			}
+			if e.Schema != "Person" && e.Schema != "Organization" {
+				continue
+			}
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (db *DB) entityIDsAfter(ctx context.Context, after string, limit int) ([]string, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id FROM entities WHERE id > ? AND schema IN ('Person', 'Organization') ORDER BY id LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// GroupsOf returns the sharing groups agency belongs to.
+func (db *DB) GroupsOf(ctx context.Context, agency string) ([]string, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT grp FROM group_members WHERE agency = ? ORDER BY grp`, agency)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var g string
+		if err := rows.Scan(&g); err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// RecordScreenings records screened subjects in one transaction: each
+// hit not cleared before enters the caller's review queue, hit notices go
+// to their originators' audit scope, and one audit event per subject
+// records the screening. It returns what the screener may be shown.
+func (db *DB) RecordScreenings(ctx context.Context, screenings []ctis.Screening) ([]ctis.ScreenResult, error) {
+	id, purpose, err := ctis.RequirePurpose(ctx, ctis.RoleAnalyst, ctis.RoleFrontline)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ctis.ScreenResult, len(screenings))
+	now := db.now()
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		cleared, err := tx.PrepareContext(ctx, `SELECT 1 FROM clearances WHERE agency = ? AND subject_key = ? AND entity_id = ? AND fingerprint = ?`)
+		if err != nil {
+			return err
+		}
+		defer cleared.Close()
+		insert, err := tx.PrepareContext(ctx, `INSERT INTO hits (id, agency, screened_by, screened_at, subject, subject_key, entity_id, schema,
+			fingerprint, score, matched, agencies, reference, program, explanation, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer insert.Close()
+		for i, sc := range screenings {
+			res := ctis.ScreenResult{Subject: sc.Subject, Hits: []ctis.Hit{}}
+			key := sc.Subject.Key()
+			subject, _ := json.Marshal(sc.Subject)
+			var hitIDs []string
+			for _, h := range sc.Hits {
+				var one int
+				if cleared.QueryRowContext(ctx, id.Agency, key, h.EntityID, h.Fingerprint).Scan(&one) == nil {
+					res.Cleared++
+					continue
+				}
+				h.ID, h.Status, h.Subject, h.ScreenedBy, h.Agency, h.ScreenedAt = ctis.NewID(), ctis.HitOpen, sc.Subject, id.Username, id.Agency, now
+				explanation, _ := json.Marshal(h.Explanation)
+				if _, err := insert.ExecContext(ctx, h.ID, id.Agency, id.Username, stamp(now), string(subject), key, h.EntityID, h.Schema,
+					h.Fingerprint, h.Score, h.Matched, strings.Join(h.Agencies, ","), h.Reference, h.Program, string(explanation), string(h.Status)); err != nil {
+					return err
+				}
+				res.Hits = append(res.Hits, h)
+				hitIDs = append(hitIDs, h.ID)
+			}
+			notices, err := db.appendAudit(ctx, tx, noticeEvents(id, purpose, sc.Subject, sc.Hidden)...)
+			if err != nil {
+				return err
+			}
+			res.Notices = []ctis.HitNotice{}
+			for _, n := range notices {
+				res.Notices = append(res.Notices, ctis.HitNotice{Agency: n.Scope, Reference: strconv.FormatInt(n.Seq, 10)})
+			}
+			entities := make([]string, len(res.Hits))
+			for j, h := range res.Hits {
+				entities[j] = h.EntityID
+			}
+			detail := map[string]any{"subject": sc.Subject, "hits": hitIDs, "entities": entities, "cleared": res.Cleared, "notices": res.Notices}
+			if _, err := db.appendAudit(ctx, tx, event(id, ctis.ActScreen, "", purpose, detail)); err != nil {
+				return err
+			}
+			out[i] = res
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+const hitColumns = `h.id, h.agency, h.screened_by, h.screened_at, h.subject, h.entity_id, h.schema, h.fingerprint, h.score, h.matched,
+	h.agencies, h.reference, h.program, h.explanation, h.status, coalesce(h.decided_by, ''), coalesce(h.decided_agency, ''),
+	coalesce(h.decided_at, ''), coalesce(h.reason, '')`
+
+// scanHit reads a hit; callers redact it for their viewer. An agency an
+// escalated hit was sent to sees who screened whom and the decision, but
+// not the matched name, the other agencies or the explanation, which came
+// from what the screening agency may see.
+func scanHit(row interface{ Scan(...any) error }) (ctis.Hit, error) {
+	var h ctis.Hit
+	var screenedAt, subject, agencies, explanation, decidedBy, decidedAgency, decidedAt, reason string
+	err := row.Scan(&h.ID, &h.Agency, &h.ScreenedBy, &screenedAt, &subject, &h.EntityID, &h.Schema, &h.Fingerprint, &h.Score, &h.Matched,
+		&agencies, &h.Reference, &h.Program, &explanation, &h.Status, &decidedBy, &decidedAgency, &decidedAt, &reason)
+	if err != nil {
+		return h, err
+	}
+	h.ScreenedAt = parseStamp(screenedAt)
+	json.Unmarshal([]byte(subject), &h.Subject)
+	if decidedBy != "" {
+		h.Decision = &ctis.Decision{Status: h.Status, Reason: reason, By: decidedBy, Agency: decidedAgency, At: parseStamp(decidedAt)}
+	}
+	h.Agencies = strings.Split(agencies, ",")
+	json.Unmarshal([]byte(explanation), &h.Explanation)
+	return h, nil
+}
+
+// redact leaves of an escalated hit what an agency it was sent to may see.
+func redact(h *ctis.Hit, viewer string) {
+	if viewer != h.Agency {
+		h.Matched, h.Agencies, h.Explanation, h.Reference, h.Program = "", []string{viewer}, []ctis.ScoreComponent{}, "", ""
+	}
+}
+
+// inQueue is the condition for hits in agency's queue: its own, and those
+// escalated to it.
+const inQueue = `(h.agency = ? OR h.id IN (SELECT hit_id FROM hit_recipients WHERE agency = ?))`
+
+// Hits lists the caller's agency's review queue, newest first.
+func (db *DB) Hits(ctx context.Context, f ctis.HitFilter) (*ctis.HitPage, error) {
+	id, err := ctis.Require(ctx, ctis.RoleAnalyst, ctis.RoleFrontline)
+	if err != nil {
+		return nil, err
+	}
+	limit, err := pageLimit(f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	where := []string{inQueue}
+	args := []any{id.Agency, id.Agency}
+	if f.Cursor != "" {
+		c, err := decodeCursor(f.Cursor)
+		if err != nil || !ctis.ValidID(c) {
+			return nil, ctis.Invalid("cursor", "cursor is not one this server gave")
+		}
+		where, args = append(where, "h.id < ?"), append(args, c)
+	}
+	if f.Status != "" {
+		where, args = append(where, "h.status = ?"), append(args, string(f.Status))
+	}
+	if f.Agency != "" {
+		// Only the screening agency knows which agencies contributed.
+		where, args = append(where, "h.agency = ? AND (',' || h.agencies || ',') LIKE ?"), append(args, id.Agency, "%,"+strings.ToUpper(f.Agency)+",%")
+	}
+	if f.MinScore > 0 {
+		where, args = append(where, "h.score >= ?"), append(args, f.MinScore)
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "h.screened_at >= ?"), append(args, stamp(f.From))
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "h.screened_at < ?"), append(args, stamp(f.To))
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+hitColumns+` FROM hits h WHERE `+strings.Join(where, " AND ")+` ORDER BY h.id DESC LIMIT ?`, append(args, limit+1)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	page := &ctis.HitPage{Hits: []ctis.Hit{}}
+	for rows.Next() {
+		h, err := scanHit(rows)
+		if err != nil {
+			return nil, err
+		}
+		redact(&h, id.Agency)
+		page.Hits = append(page.Hits, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(page.Hits) > limit {
+		page.Hits = page.Hits[:limit]
+		page.Next = encodeCursor(page.Hits[limit-1].ID)
+	}
+	return page, nil
+}
+
+// Decide records a reviewer's decision on a hit.
+func (db *DB) Decide(ctx context.Context, hitID string, status ctis.HitStatus, reason string) (*ctis.Hit, error) {
+	id, err := ctis.Require(ctx, ctis.RoleAnalyst)
+	if err != nil {
+		return nil, err
+	}
+	switch status {
+	case ctis.HitConfirmed, ctis.HitFalsePositive, ctis.HitEscalated:
+	default:
+		return nil, ctis.Invalid("status", "a decision is confirmed, false_positive or escalated")
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len(reason) > 2000 {
+		return nil, ctis.Invalid("reason", "a decision needs a reason of at most 2000 bytes")
+	}
+	var h ctis.Hit
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		h, err = scanHit(tx.QueryRowContext(ctx, `SELECT `+hitColumns+` FROM hits h WHERE h.id = ? AND `+inQueue, hitID, id.Agency, id.Agency))
+		if err == sql.ErrNoRows {
+			return ctis.ErrNotFound("hit")
+		}
+		if err != nil {
+			return err
+		}
+		own := h.Agency == id.Agency
+		switch {
+		case h.Status == ctis.HitOpen && own:
+		case h.Status == ctis.HitEscalated && status != ctis.HitEscalated:
+		default:
+			return ctis.Errorf(ctis.ECONFLICT, "the hit is %s; it cannot become %s", h.Status, status)
+		}
+		now := db.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE hits SET status = ?, decided_by = ?, decided_agency = ?, decided_at = ?, reason = ? WHERE id = ?`,
+			string(status), id.Username, id.Agency, stamp(now), reason, hitID); err != nil {
+			return err
+		}
+		h.Status = status
+		h.Decision = &ctis.Decision{Status: status, Reason: reason, By: id.Username, Agency: id.Agency, At: now}
+		var key, fingerprint string
+		if err := tx.QueryRowContext(ctx, `SELECT subject_key, fingerprint FROM hits WHERE id = ?`, hitID).Scan(&key, &fingerprint); err != nil {
+			return err
+		}
+		switch {
+		case status == ctis.HitFalsePositive:
+			if _, err := tx.ExecContext(ctx, `INSERT INTO clearances VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (agency, subject_key, entity_id) DO UPDATE SET fingerprint = excluded.fingerprint, hit_id = excluded.hit_id`,
+				h.Agency, key, h.EntityID, fingerprint, hitID); err != nil {
+				return err
+			}
+		case status == ctis.HitEscalated:
+			for _, a := range h.Agencies {
+				if a == id.Agency {
+					continue
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO hit_recipients VALUES (?, ?)`, hitID, a); err != nil {
+					return err
+				}
+			}
+		}
+		detail := map[string]any{"hit": hitID, "entity": h.EntityID, "status": status, "reason": reason}
+		events := []ctis.AuditEvent{event(id, ctis.ActHitDecide, hitID, "", detail)}
+		if status == ctis.HitEscalated {
+			for _, a := range h.Agencies {
+				if a != id.Agency {
+					e := event(id, ctis.ActHitDecide, hitID, "", detail)
+					e.Scope = a
+					events = append(events, e)
+				}
+			}
+		}
+		_, err = db.appendAudit(ctx, tx, events...)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	redact(&h, id.Agency)
+	return &h, nil
+}
