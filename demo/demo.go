@@ -4,9 +4,12 @@
 package demo
 
 import (
+	"bytes"
 	"context"
+	_ "embed"
 
 	"ctis"
+	"ctis/unlist"
 )
 
 // Password is the password of every demo user. Demo databases are
@@ -25,6 +28,16 @@ type Login struct {
 type Store interface {
 	ctis.DirectoryService
 	ctis.EntityService
+}
+
+// SeedUNList loads the embedded UN consolidated list as agency UN.
+func SeedUNList(ctx context.Context, s Store) error {
+	list, err := unlist.Parse(bytes.NewReader(UNList))
+	if err != nil {
+		return err
+	}
+	_, _, err = unlist.Import(ctx, s, list)
+	return err
 }
 
 // Agencies are the demo member agencies: national services of several
@@ -53,9 +66,13 @@ func all(frontline bool) ctis.Handling {
 	return ctis.Handling{Distribution: ctis.DistAll, Frontline: frontline}
 }
 
-// Seed creates the demo agencies, users, group and entities. ctx must carry
-// an identity with the admin role (such as ctis.SystemIdentity).
+// Seed creates the demo agencies, users, group and entities, and loads the
+// UN list. ctx must carry an identity with the admin role (such as
+// ctis.SystemIdentity).
 func Seed(ctx context.Context, s Store) ([]Login, error) {
+	if err := SeedUNList(ctx, s); err != nil {
+		return nil, err
+	}
 	for _, a := range Agencies {
 		if _, err := s.CreateAgency(ctx, a); err != nil {
 			return nil, err
@@ -153,3 +170,9 @@ func Seed(ctx context.Context, s Store) ([]Login, error) {
 	}
 	return logins, nil
 }
+
+// UNList is a real copy of the UN Security Council Consolidated Sanctions
+// List (generated 2026-02-27), so that a demo node can screen listed names.
+//
+//go:embed testdata/un-consolidated.xml
+var UNList []byte

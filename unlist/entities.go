@@ -1,6 +1,7 @@
 package unlist
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -159,3 +160,25 @@ func (p Place) String() string {
 
 // Agency is the member under which listed entries are stored.
 var Agency = ctis.Agency{Code: "UN", Name: "United Nations Security Council (consolidated sanctions list)", Country: "UN", Kind: "international_organisation"}
+
+// Store is what Import needs of a store.
+type Store interface {
+	CreateAgency(ctx context.Context, a ctis.Agency) (*ctis.Agency, error)
+	Sync(ctx context.Context, batch []ctis.NewEntity, complete bool, reason string) (*ctis.SyncReport, error)
+}
+
+// Import makes the store's UN entries equal to list: it adds the UN agency
+// if the store lacks it (ctx must then carry an admin identity), and syncs
+// the entries as that agency, withdrawing those no longer listed. It
+// returns the sync report and the warnings of Entities.
+func Import(ctx context.Context, s Store, list *List) (*ctis.SyncReport, []string, error) {
+	if _, err := s.CreateAgency(ctx, Agency); err != nil && ctis.ErrorCode(err) != ctis.ECONFLICT {
+		return nil, nil, err
+	}
+	entities, warnings := list.Entities()
+	id, _ := ctis.IdentityFrom(ctx)
+	as := ctis.NewContext(ctx, ctis.Identity{UserID: id.UserID, Username: id.Username, Agency: Agency.Code, Roles: []ctis.Role{ctis.RoleAnalyst}})
+	reason := "de-listed: not in the consolidated list generated " + list.Generated.Format("2006-01-02")
+	rep, err := s.Sync(as, entities, true, reason)
+	return rep, warnings, err
+}

@@ -10,7 +10,7 @@ import (
 )
 
 func TestParseConsolidatedList(t *testing.T) {
-	f, err := os.Open("testdata/consolidated.xml")
+	f, err := os.Open("../demo/testdata/un-consolidated.xml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func FuzzParse(f *testing.F) {
 }
 
 func TestEntities(t *testing.T) {
-	f, err := os.Open("testdata/consolidated.xml")
+	f, err := os.Open("../demo/testdata/un-consolidated.xml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -256,7 +256,7 @@ func TestAuditVerifyNamesTamperedEvent(t *testing.T) {
 
 func TestImportUNList(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ctis.db")
-	const list = "../../unlist/testdata/consolidated.xml"
+	const list = "../../demo/testdata/un-consolidated.xml"
 	_, errOut, err := run(t, "", "--db", db, "import", "--format", "un-xml", list)
 	if err != nil || !strings.Contains(errOut, "1003 entries; 1003 new") {
 		t.Fatalf("%v\n%s", err, errOut)

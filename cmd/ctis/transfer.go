@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -142,36 +141,22 @@ func importUNList(cmd *cobra.Command, o *options, path string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w\nnothing was imported", path, err)
 	}
-	entities, warnings := list.Entities()
-	stderr := cmd.ErrOrStderr()
-	for _, w := range warnings {
-		fmt.Fprintln(stderr, "warning:", w)
-	}
 	db, err := o.open(cmd.Context())
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := ensureAgency(cmd.Context(), db, unlist.Agency); err != nil {
-		return err
+	rep, warnings, err := unlist.Import(operator(cmd.Context()), db, list)
+	stderr := cmd.ErrOrStderr()
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "warning:", w)
 	}
-	reason := "de-listed: not in the consolidated list generated " + list.Generated.Format("2006-01-02")
-	rep, err := db.Sync(asAgency(cmd.Context(), unlist.Agency.Code, "import"), entities, true, reason)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "UN list of %s: %d entries; %d new, %d changed, %d unchanged, %d de-listed; %d statements added, %d withdrawn\n",
-		list.Generated.Format("2006-01-02"), len(entities), rep.Created, rep.Changed, rep.Unchanged, rep.Removed, rep.Added, rep.Withdrawn)
+		list.Generated.Format("2006-01-02"), len(list.Entries), rep.Created, rep.Changed, rep.Unchanged, rep.Removed, rep.Added, rep.Withdrawn)
 	return nil
-}
-
-// ensureAgency creates agency a unless it exists.
-func ensureAgency(ctx context.Context, db ctis.DirectoryService, a ctis.Agency) error {
-	_, err := db.CreateAgency(operator(ctx), a)
-	if ctis.ErrorCode(err) == ctis.ECONFLICT {
-		return nil
-	}
-	return err
 }
 
 // validate checks a batch as the store would, short of the database.
