@@ -1,0 +1,183 @@
+package api
+
+import (
+	"bytes"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"ctis"
+)
+
+// TestOpenAPIRoutes holds the document to the route table: the same
+// operations, each path parameter documented, every reference resolved,
+// and the responses that the shared machinery can give to any route.
+func TestOpenAPIRoutes(t *testing.T) {
+	d := loadOpenAPI(t)
+	if v, _ := d.root["openapi"].(string); !strings.HasPrefix(v, "3.1.") {
+		t.Errorf("openapi version %q", v)
+	}
+	var table, documented []string
+	public := map[string]bool{}
+	for _, rt := range (&handler{}).routes() {
+		table = append(table, rt.method+" "+rt.pattern)
+		public[rt.method+" "+rt.pattern] = rt.public
+	}
+	operationIDs := map[string]bool{}
+	templateVar := regexp.MustCompile(`\{([^}]+)\}`)
+	for path, item := range object(d.root["paths"]) {
+		for method, o := range object(item) {
+			op := object(o)
+			key := strings.ToUpper(method) + " " + path
+			documented = append(documented, key)
+			id, _ := op["operationId"].(string)
+			if id == "" || operationIDs[id] {
+				t.Errorf("%s: operationId %q missing or repeated", key, id)
+			}
+			operationIDs[id] = true
+
+			var inPath []string
+			for _, m := range templateVar.FindAllStringSubmatch(path, -1) {
+				inPath = append(inPath, m[1])
+			}
+			var params []string
+			for _, p := range asSlice(op["parameters"]) {
+				if p := d.resolve(object(p)); p["in"] == "path" {
+					params = append(params, p["name"].(string))
+				}
+			}
+			if !slices.Equal(inPath, params) {
+				t.Errorf("%s: path parameters documented %q, in the path %q", key, params, inPath)
+			}
+
+			responses := object(op["responses"])
+			security, overridden := op["security"]
+			switch {
+			case public[key] && (!overridden || len(asSlice(security)) != 0):
+				t.Errorf("%s: a public route must document security []", key)
+			case !public[key] && overridden:
+				t.Errorf("%s: an authenticated route must keep the document's bearer security", key)
+			case !public[key] && (responses["401"] == nil || responses["400"] == nil):
+				t.Errorf("%s: an authenticated route can answer 400 (two purposes) and 401", key)
+			}
+			if op["requestBody"] != nil && (responses["413"] == nil || responses["415"] == nil) {
+				t.Errorf("%s: a route with a body can answer 413 and 415", key)
+			}
+		}
+	}
+	slices.Sort(table)
+	slices.Sort(documented)
+	if !slices.Equal(table, documented) {
+		t.Errorf("the document and the route table differ:\nroutes     %q\ndocumented %q", table, documented)
+	}
+	var refs []string
+	collectRefs(d.root, &refs)
+	for _, ref := range refs {
+		if d.pointer(ref) == nil {
+			t.Errorf("unresolved $ref %s", ref)
+		}
+	}
+}
+
+func collectRefs(v any, refs *[]string) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if s, ok := x.(string); ok && k == "$ref" {
+				*refs = append(*refs, s)
+			}
+			collectRefs(x, refs)
+		}
+	case []any:
+		for _, x := range v {
+			collectRefs(x, refs)
+		}
+	}
+}
+
+// TestOpenAPIResponses calls every route as a client would, and the
+// fixture checks each reply against the document (status, media type,
+// body schema, headers) and each accepted request body against the
+// documented request schema. The scenario reaches every route with a
+// success, with the optional parts of the schemas filled in: notices,
+// withdrawals, restrictions, next cursors.
+func TestOpenAPIResponses(t *testing.T) {
+	f := newFixture(t)
+
+	r := f.do(call{method: "GET", path: "/api/v1/openapi.json"}).want(t, http.StatusOK)
+	if !bytes.Equal(r.body, openAPIDocument) {
+		t.Error("the served document is not the embedded one")
+	}
+	var s session
+	f.post("", "/api/v1/auth/login", loginRequest{Username: "fr.analyst", Password: password}).want(t, http.StatusOK).decode(t, &s)
+
+	f.post("fr.admin", "/api/v1/agencies", newAgency{Code: "es-cni", Name: "Centro Nacional de Inteligencia", Country: "es", Kind: "intelligence"}).want(t, http.StatusCreated)
+	f.do(call{method: "GET", path: "/api/v1/agencies", as: "fr.analyst"}).want(t, http.StatusOK)
+	var cu createdUser
+	f.post("fr.admin", "/api/v1/users", ctis.NewUser{Username: "es.analyst", Agency: "ES-CNI", Roles: []ctis.Role{ctis.RoleAnalyst}}).want(t, http.StatusCreated).decode(t, &cu)
+	f.do(call{method: "GET", path: "/api/v1/users", as: "fr.admin"}).want(t, http.StatusOK)
+	var ct createdToken
+	f.post("fr.admin", "/api/v1/users/"+cu.User.ID+"/tokens", map[string]string{"name": "nightly sync"}).want(t, http.StatusCreated).decode(t, &ct)
+	f.do(call{method: "GET", path: "/api/v1/schemas", token: ct.Secret}).want(t, http.StatusOK)
+	f.do(call{method: "DELETE", path: "/api/v1/tokens/" + ct.ID, as: "fr.admin"}).want(t, http.StatusNoContent)
+	f.do(call{method: "GET", path: "/api/v1/schemas", token: ct.Secret}).want(t, http.StatusUnauthorized)
+	f.do(call{method: "PUT", path: "/api/v1/groups/western", as: "fr.admin", contentType: "application/json", body: `{"agencies":["FR-DGSI","DE-BKA"]}`}).want(t, http.StatusOK)
+	f.do(call{method: "GET", path: "/api/v1/groups", as: "de.analyst"}).want(t, http.StatusOK)
+	f.do(call{method: "GET", path: "/api/v1/schemas", as: "fr.border"}).want(t, http.StatusOK)
+
+	e := f.create("fr.analyst", ctis.NewEntity{Schema: "Person", Statements: []ctis.NewStatement{
+		{Property: "name", Value: "Abu  Muhammad al-Test", Handling: ctis.Handling{Distribution: ctis.DistAll, Frontline: true, HitNotice: true}, Grading: "A1"},
+		{Property: "birthDate", Value: "1971-07~", Handling: ctis.Handling{Distribution: ctis.DistGroup, Group: "western", Restriction: ctis.H3, RestrictionText: "not for visa decisions"}, ReviewBy: "2199-12-31"},
+		{Property: "nationality", Value: "iq", Handling: ctis.Handling{Distribution: ctis.DistAgencies, Agencies: []string{"de-bka"}, Restriction: ctis.H2}},
+	}})
+	f.create("fr.analyst", person("Second Subject"))
+	f.post("de.analyst", "/api/v1/entities/"+e.ID+"/statements", map[string]any{"statements": []ctis.NewStatement{
+		{Property: "passportNumber", Value: "A 123-45", Handling: ctis.Handling{HitNotice: true}, Grading: "B2"},
+	}}).want(t, http.StatusCreated)
+
+	var got ctis.Entity
+	f.do(call{method: "GET", path: "/api/v1/entities/" + e.ID, as: "fr.analyst"}).want(t, http.StatusOK).decode(t, &got)
+	if len(got.Notices) != 1 || got.Notices[0].Agency != "DE-BKA" || len(got.Statements) != 3 {
+		t.Errorf("FR-DGSI reads %+v", got)
+	}
+	f.do(call{method: "GET", path: "/api/v1/entities/" + e.ID, as: "fr.border"}).want(t, http.StatusOK)
+	f.post("fr.analyst", "/api/v1/statements/"+e.Statements[2].ID+"/withdraw", map[string]string{"reason": "confused with a namesake"}).want(t, http.StatusOK)
+	f.do(call{method: "PUT", path: "/api/v1/statements/" + e.Statements[1].ID + "/review", as: "fr.analyst", contentType: "application/json", body: `{"review_by":"2199-01-01"}`}).want(t, http.StatusOK)
+	f.do(call{method: "GET", path: "/api/v1/entities/" + e.ID, as: "de.analyst"}).want(t, http.StatusOK)
+
+	var page ctis.EntityPage
+	f.do(call{method: "GET", path: "/api/v1/entities?schema=Person&limit=1", as: "fr.analyst"}).want(t, http.StatusOK).decode(t, &page)
+	if page.Next == "" {
+		t.Error("a first page of one shows no next cursor")
+	}
+	var found ctis.SearchResult
+	f.do(call{method: "GET", path: "/api/v1/search?property=passportNumber&value=a12345", as: "fr.analyst"}).want(t, http.StatusOK).decode(t, &found)
+	if len(found.Entities) != 0 || len(found.Notices) != 1 {
+		t.Errorf("FR-DGSI searching DE-BKA's hidden passport: %+v", found)
+	}
+	f.do(call{method: "GET", path: "/api/v1/search?name=muhammad+abu&schema=Person&limit=5", as: "de.analyst"}).want(t, http.StatusOK)
+	f.do(call{method: "GET", path: "/api/v1/export", as: "de.analyst"}).want(t, http.StatusOK)
+	f.do(call{method: "POST", path: "/api/v1/import", as: "de.analyst", contentType: "application/x-ndjson",
+		body: `{"id":"` + ctis.NewID() + `","schema":"Organization","statements":[{"property":"name","value":"Front X","handling":{"distribution":"all"}}]}` + "\n"}).want(t, http.StatusOK)
+
+	var events ctis.AuditPage
+	f.do(call{method: "GET", path: "/api/v1/audit?limit=2", as: "fr.auditor"}).want(t, http.StatusOK).decode(t, &events)
+	if len(events.Events) != 2 || events.Next == "" {
+		t.Errorf("audit page %+v", events)
+	}
+	f.do(call{method: "GET", path: "/api/v1/audit?cursor=" + events.Next + "&from=2000-01-01T00:00:00Z", as: "fr.auditor"}).want(t, http.StatusOK)
+	var rep ctis.AuditReport
+	f.do(call{method: "GET", path: "/api/v1/audit/verify", as: "fr.auditor"}).want(t, http.StatusOK).decode(t, &rep)
+	if !rep.OK {
+		t.Errorf("verify: %+v", rep)
+	}
+	f.do(call{method: "POST", path: "/api/v1/auth/logout", token: s.Token}).want(t, http.StatusNoContent)
+
+	for _, rt := range (&handler{}).routes() {
+		if !f.covered[rt.method+" "+rt.pattern] {
+			t.Errorf("no successful call of %s %s was checked", rt.method, rt.pattern)
+		}
+	}
+}

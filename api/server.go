@@ -1,0 +1,226 @@
+// Package api is the REST/JSON interface of a ctis node, under /api/v1.
+//
+// It turns HTTP requests into calls on the root package's services and
+// their errors into application/problem+json. It decides nothing about
+// who may see what: the services apply handling where data is read, so a
+// handler here cannot leak what a store would hide. The routes are
+// described by openapi.json, served at /api/v1/openapi.json and held true
+// to the code by the package's tests.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"ctis"
+)
+
+// Body limits applied when a Server leaves them zero.
+const (
+	DefaultMaxBody       = 1 << 20
+	DefaultImportMaxBody = 64 << 20
+)
+
+// sessionTTL is how long a password login lasts: one working shift.
+const sessionTTL = 12 * time.Hour
+
+// Server is the API's configuration: the services it fronts and its
+// limits. Handler turns it into an http.Handler.
+type Server struct {
+	Directory ctis.DirectoryService
+	Auth      ctis.AuthService
+	Entities  ctis.EntityService
+	Audit     ctis.AuditLog
+	// Logger receives internal errors, never request bodies, names or
+	// query values; nil means slog.Default().
+	Logger *slog.Logger
+	// MaxBody bounds a JSON request body; zero means DefaultMaxBody.
+	MaxBody int64
+	// ImportMaxBody bounds the NDJSON body of an import, which carries a
+	// whole batch; zero means DefaultImportMaxBody.
+	ImportMaxBody int64
+
+	// now is the clock of sessions, review dates and login throttling;
+	// nil means time.Now. Tests set it to move time without waiting.
+	now func() time.Time
+}
+
+// handler is a Server with its defaults filled in and its routes mounted.
+type handler struct {
+	Server
+	mux     *http.ServeMux
+	limiter *loginLimiter
+}
+
+// route is one endpoint of the API. Every endpoint is listed in routes, so
+// the OpenAPI test can hold the document to exactly this set.
+type route struct {
+	method, pattern string
+	// public routes run without an identity: logging in, and reading the
+	// API's own description.
+	public bool
+	handle func(w http.ResponseWriter, r *http.Request) error
+}
+
+// routes is the route table.
+func (h *handler) routes() []route {
+	return []route{
+		{"POST", "/api/v1/auth/login", true, h.login},
+		{"POST", "/api/v1/auth/logout", false, h.logout},
+		{"GET", "/api/v1/agencies", false, h.agencies},
+		{"POST", "/api/v1/agencies", false, h.createAgency},
+		{"GET", "/api/v1/users", false, h.users},
+		{"POST", "/api/v1/users", false, h.createUser},
+		{"POST", "/api/v1/users/{id}/tokens", false, h.createToken},
+		{"DELETE", "/api/v1/tokens/{id}", false, h.revokeToken},
+		{"GET", "/api/v1/groups", false, h.groups},
+		{"PUT", "/api/v1/groups/{name}", false, h.putGroup},
+		{"GET", "/api/v1/schemas", false, h.schemas},
+		{"POST", "/api/v1/entities", false, h.createEntity},
+		{"GET", "/api/v1/entities", false, h.listEntities},
+		{"GET", "/api/v1/entities/{id}", false, h.entity},
+		{"POST", "/api/v1/entities/{id}/statements", false, h.addStatements},
+		{"POST", "/api/v1/statements/{id}/withdraw", false, h.withdraw},
+		{"PUT", "/api/v1/statements/{id}/review", false, h.review},
+		{"GET", "/api/v1/search", false, h.search},
+		{"GET", "/api/v1/export", false, h.export},
+		{"POST", "/api/v1/import", false, h.importBatch},
+		{"GET", "/api/v1/audit", false, h.auditEvents},
+		{"GET", "/api/v1/audit/verify", false, h.auditVerify},
+		{"GET", "/api/v1/openapi.json", true, h.openAPI},
+	}
+}
+
+// Handler returns the API as an http.Handler. Each call makes a handler
+// with a login throttle of its own, so call it once per listener.
+func (s *Server) Handler() http.Handler {
+	h := &handler{Server: *s, mux: http.NewServeMux()}
+	if h.Logger == nil {
+		h.Logger = slog.Default()
+	}
+	if h.MaxBody <= 0 {
+		h.MaxBody = DefaultMaxBody
+	}
+	if h.ImportMaxBody <= 0 {
+		h.ImportMaxBody = DefaultImportMaxBody
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	h.limiter = newLoginLimiter(h.now)
+	for _, rt := range h.routes() {
+		h.mux.Handle(rt.method+" "+rt.pattern, h.endpoint(rt))
+	}
+	return h
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Everything here is personal data or could lead to it: no cache may
+	// keep it, and no browser may guess its type.
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if fallback, pattern := h.mux.Handler(r); pattern == "" {
+		h.unrouted(w, r, fallback)
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// codeMethodNotAllowed is the problem code of a known path asked with a
+// method it does not take. It is the HTTP layer's own: no service returns
+// it, so it has no place among the domain's codes.
+const codeMethodNotAllowed = "method_not_allowed"
+
+// unrouted answers a request no route takes. The mux knows whether the
+// path exists under other methods (405, with Allow) or not at all (404);
+// its fallback handler is run against a recorder to learn which, and the
+// verdict is given as a problem like every other error.
+func (h *handler) unrouted(w http.ResponseWriter, r *http.Request, fallback http.Handler) {
+	rec := &verdict{header: http.Header{}}
+	fallback.ServeHTTP(rec, r)
+	if rec.code != http.StatusMethodNotAllowed {
+		h.fail(w, r, ctis.ErrNotFound("route"))
+		return
+	}
+	w.Header().Set("Allow", rec.header.Get("Allow"))
+	writeProblem(w, http.StatusMethodNotAllowed, problem{
+		Code:   codeMethodNotAllowed,
+		Detail: r.Method + " is not allowed here; allowed: " + rec.header.Get("Allow"),
+	})
+}
+
+// verdict records the status and headers a fallback handler chose.
+type verdict struct {
+	header http.Header
+	code   int
+}
+
+func (v *verdict) Header() http.Header         { return v.header }
+func (v *verdict) Write(b []byte) (int, error) { return len(b), nil }
+func (v *verdict) WriteHeader(code int)        { v.code = code }
+
+// endpoint wraps a route: it authenticates non-public routes and turns a
+// returned error into a problem response.
+func (h *handler) endpoint(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !rt.public {
+			ctx, err := h.authenticate(r)
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			r = r.WithContext(ctx)
+		}
+		if err := rt.handle(w, r); err != nil {
+			h.fail(w, r, err)
+		}
+	})
+}
+
+// authenticate resolves the bearer token to an identity and returns the
+// request's context carrying it and the purpose of the request's reads.
+func (h *handler) authenticate(r *http.Request) (context.Context, error) {
+	secret, ok := bearer(r)
+	if !ok {
+		return nil, ctis.Errorf(ctis.EUNAUTHORIZED, "send an API or session token as Authorization: Bearer <token>")
+	}
+	id, err := h.Auth.Authenticate(r.Context(), secret)
+	if err != nil {
+		return nil, err
+	}
+	p, err := purpose(r)
+	if err != nil {
+		return nil, err
+	}
+	return ctis.WithPurpose(ctis.NewContext(r.Context(), id), p), nil
+}
+
+// bearer returns the token of an "Authorization: Bearer" header. The
+// scheme is case-insensitive, as RFC 9110 has it.
+func bearer(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	token = strings.TrimSpace(token)
+	return token, ok && strings.EqualFold(scheme, "Bearer") && token != ""
+}
+
+// purpose returns the purpose of a request's reads, from the Ctis-Purpose
+// header or the purpose query parameter (which, unlike a header, can carry
+// any script). The services demand it where personal data is read; here it
+// is only carried, and refused when the two places disagree, because the
+// audit trail must record the one purpose the reader gave.
+func purpose(r *http.Request) (string, error) {
+	header, query := r.Header.Get("Ctis-Purpose"), r.URL.Query().Get("purpose")
+	if header != "" && query != "" && header != query {
+		return "", ctis.Invalid("purpose", "the purpose is given twice, differently, in the Ctis-Purpose header and the purpose parameter")
+	}
+	if header != "" {
+		return header, nil
+	}
+	return query, nil
+}
+
+// today is the date that bounds review dates.
+func (h *handler) today() string { return h.now().UTC().Format("2006-01-02") }

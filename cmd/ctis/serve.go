@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"ctis/api"
+	"ctis/demo"
+)
+
+func newServe(o *options) *cobra.Command {
+	var addr string
+	var withDemo bool
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the API",
+		Long: "Serve the REST API under /api/v1 (OpenAPI document at /api/v1/openapi.json).\n" +
+			"With --demo, start on a new temporary database filled with sample agencies, users of every role and\n" +
+			"entities under every kind of handling, and print the demo logins and tokens.",
+		Example: "  ctis serve --demo\n  ctis serve --db /var/lib/ctis/ctis.db --addr 127.0.0.1:8080",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+			if withDemo {
+				dir, err := os.MkdirTemp("", "ctis-demo-")
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(dir)
+				o.db = filepath.Join(dir, "demo.db")
+			}
+			db, err := o.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			var logins []demo.Login
+			if withDemo {
+				if logins, err = demo.Seed(operator(ctx), db); err != nil {
+					return fmt.Errorf("seeding the demo database: %w", err)
+				}
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("%w\n(is another server on %s? choose another with --addr)", err, addr)
+			}
+			srv := &http.Server{
+				Handler:           (&api.Server{Directory: db, Auth: db, Entities: db, Audit: db, Logger: log}).Handler(),
+				ReadHeaderTimeout: 10 * time.Second,
+				ReadTimeout:       2 * time.Minute,
+				WriteTimeout:      10 * time.Minute,
+				IdleTimeout:       2 * time.Minute,
+			}
+			url := "http://" + ln.Addr().String()
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "ctis is serving %s/api/v1 (OpenAPI: %s/api/v1/openapi.json), database %s\n", url, url, o.db)
+			if withDemo {
+				printLogins(out, url, logins)
+			}
+			errc := make(chan error, 1)
+			go func() { errc <- srv.Serve(ln) }()
+			select {
+			case err := <-errc:
+				return err
+			case <-ctx.Done():
+			}
+			log.Info("shutting down")
+			shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().BoolVar(&withDemo, "demo", false, "serve a temporary database with sample data")
+	return cmd
+}
+
+func printLogins(w interface{ Write([]byte) (int, error) }, url string, logins []demo.Login) {
+	fmt.Fprintf(w, "\nDemo logins (password %q for all):\n", demo.Password)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  USER\tAGENCY\tROLES\tAPI TOKEN")
+	for _, l := range logins {
+		roles := make([]string, len(l.Roles))
+		for i, r := range l.Roles {
+			roles[i] = string(r)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Username, l.Agency, strings.Join(roles, ","), l.Token)
+	}
+	tw.Flush()
+	token := logins[0].Token
+	for _, l := range logins {
+		if l.Username == "border.de" {
+			token = l.Token
+		}
+	}
+	fmt.Fprintf(w, "\nTry, as a German border officer:\n  curl -H 'Authorization: Bearer %s' '%s/api/v1/search?name=abou+moussa&purpose=demo'\n\n", token, url)
+}
