@@ -69,38 +69,12 @@ func (db *DB) ScreeningStatements(ctx context.Context, ids []string, fn func(*ct
 }
 
 func (db *DB) entityIDsAfter(ctx context.Context, after string, limit int) ([]string, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id FROM entities WHERE id > ? AND schema IN ('Person', 'Organization') ORDER BY id LIMIT ?`, after, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryStrings(ctx, db.r, `SELECT id FROM entities WHERE id > ? AND schema IN ('Person', 'Organization') ORDER BY id LIMIT ?`, after, limit)
 }
 
 // GroupsOf returns the sharing groups agency belongs to.
 func (db *DB) GroupsOf(ctx context.Context, agency string) ([]string, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT grp FROM group_members WHERE agency = ? ORDER BY grp`, agency)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var g string
-		if err := rows.Scan(&g); err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
+	return queryStrings(ctx, db.r, `SELECT grp FROM group_members WHERE agency = ? ORDER BY grp`, agency)
 }
 
 // RecordScreenings records screened subjects in one transaction: each

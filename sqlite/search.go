@@ -23,20 +23,7 @@ func (db *DB) visibleEntityIDs(ctx context.Context, v ctis.Viewer, where string,
 		args = append(args, cursor)
 	}
 	q += ` ORDER BY s.entity_id LIMIT ?`
-	rows, err := db.r.QueryContext(ctx, q, append(args, limit+1)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryStrings(ctx, db.r, q, append(args, limit+1)...)
 }
 
 // pageArgs checks a listing's cursor, limit and schema.
@@ -243,21 +230,8 @@ func (db *DB) PurgeExpired(ctx context.Context) (int, error) {
 	today := db.today()
 	var n int
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		var ids []string
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM statements WHERE review_by < ?`, today)
+		ids, err := queryStrings(ctx, tx, `SELECT id FROM statements WHERE review_by < ?`, today)
 		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, s)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		expired := `(SELECT seq FROM statements WHERE review_by < ?)`
