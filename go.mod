@@ -12,6 +12,7 @@ require (
 )
 
 require (
+	github.com/anyascii/go v0.3.3 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect

@@ -38,10 +38,10 @@ func TestSpecimens(t *testing.T) {
 	s := samples(t)
 	now := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	for _, c := range []struct {
-		id                                                       string
-		format                                                   mrz.Format
+		id                                                      string
+		format                                                  mrz.Format
 		number, surname, given, birth, sex, expiry, nationality string
-		optional                                                 []string
+		optional                                                []string
 	}{
 		{"V1", mrz.TD3, "L898902C3", "ERIKSSON", "ANNA MARIA", "1974-08-12", "F", "2012-04-15", "UTO", []string{"ZE184226B"}},
 		{"V2", mrz.TD1, "D23145890", "ERIKSSON", "ANNA MARIA", "1974-08-12", "F", "2012-04-15", "UTO", []string{"", ""}},
@@ -111,9 +111,9 @@ func TestCheckDigit(t *testing.T) {
 
 func TestMalformed(t *testing.T) {
 	for in, want := range map[string]string{
-		"":                             "format: 0 lines",
-		"P<UTOERIKSSON":                "format: 1 lines of 13",
-		"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<1": "format: 2 lines of 44, 43",
+		"":              "format: 0 lines",
+		"P<UTOERIKSSON": "format: 1 lines of 13",
+		"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<1":  "format: 2 lines of 44, 43",
 		"p<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10": "line 1, column 1",
 	} {
 		_, err := mrz.Parse(in)
