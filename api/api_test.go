@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"ctis"
+	"ctis/screen"
 	"ctis/sqlite"
 )
 
@@ -77,7 +78,11 @@ func newFixture(t *testing.T, configure ...func(*Server)) *fixture {
 		}
 		f.tokens[u.Username], f.users[u.Username] = token, u.ID
 	}
-	s := &Server{Directory: db, Auth: db, Entities: db, Audit: db, Logger: slog.New(slog.NewTextHandler(f.log, nil))}
+	svc, err := screen.New(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Logger: slog.New(slog.NewTextHandler(f.log, nil))}
 	for _, c := range configure {
 		c(s)
 	}
@@ -391,14 +396,14 @@ func TestExportAndImport(t *testing.T) {
 }
 
 // brokenStore fails every search with a cause that must stay in the log.
-type brokenStore struct{ *sqlite.DB }
+type brokenStore struct{ ctis.EntityService }
 
 func (brokenStore) Search(context.Context, ctis.SearchQuery) (*ctis.SearchResult, error) {
 	return nil, io.ErrClosedPipe
 }
 
 func TestInternalError(t *testing.T) {
-	f := newFixture(t, func(s *Server) { s.Entities = brokenStore{s.Entities.(*sqlite.DB)} })
+	f := newFixture(t, func(s *Server) { s.Entities = brokenStore{s.Entities} })
 	r := f.do(call{method: "GET", path: "/api/v1/search?name=Abu+Zubair+Secretname", as: "fr.analyst"}).want(t, http.StatusInternalServerError)
 	p := r.problem(t)
 	ref, ok := strings.CutPrefix(p.Detail, "internal error; reference ")

@@ -162,6 +162,19 @@ func TestOpenAPIResponses(t *testing.T) {
 	f.do(call{method: "POST", path: "/api/v1/import", as: "de.analyst", contentType: "application/x-ndjson",
 		body: `{"id":"` + ctis.NewID() + `","schema":"Organization","statements":[{"property":"name","value":"Front X","handling":{"distribution":"all"}}]}` + "\n"}).want(t, http.StatusOK)
 
+	var screened ctis.ScreenResult
+	f.post("de.analyst", "/api/v1/screen", map[string]string{"name": "Mohammed Abou al Test", "birth_date": "1971", "purpose": testPurpose}).want(t, http.StatusOK).decode(t, &screened)
+	if len(screened.Hits) != 1 || screened.Hits[0].EntityID != e.ID {
+		t.Fatalf("screening: %+v", screened)
+	}
+	f.post("fr.border", "/api/v1/screen/batch", map[string]any{"subjects": []ctis.Subject{{Name: "Second Subject"}, {Name: "Nobody Known", Nationality: "Iraq"}}}).want(t, http.StatusOK)
+	var queue ctis.HitPage
+	f.do(call{method: "GET", path: "/api/v1/hits?status=open&min_score=0.5", as: "de.analyst"}).want(t, http.StatusOK).decode(t, &queue)
+	if len(queue.Hits) != 1 {
+		t.Fatalf("DE-BKA's queue: %+v", queue)
+	}
+	f.post("de.analyst", "/api/v1/hits/"+queue.Hits[0].ID+"/decision", map[string]string{"status": "escalated", "reason": "ask FR-DGSI"}).want(t, http.StatusOK)
+
 	var events ctis.AuditPage
 	f.do(call{method: "GET", path: "/api/v1/audit?limit=2", as: "fr.auditor"}).want(t, http.StatusOK).decode(t, &events)
 	if len(events.Events) != 2 || events.Next == "" {

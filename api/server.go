@@ -34,6 +34,8 @@ type Server struct {
 	Auth      ctis.AuthService
 	Entities  ctis.EntityService
 	Audit     ctis.AuditLog
+	Screener  ctis.Screener
+	Review    ctis.ReviewService
 	// Logger receives internal errors, never request bodies, names or
 	// query values; nil means slog.Default().
 	Logger *slog.Logger
@@ -88,6 +90,10 @@ func (h *handler) routes() []route {
 		{"GET", "/api/v1/search", false, h.search},
 		{"GET", "/api/v1/export", false, h.export},
 		{"POST", "/api/v1/import", false, h.importBatch},
+		{"POST", "/api/v1/screen", false, h.screen},
+		{"POST", "/api/v1/screen/batch", false, h.screenBatch},
+		{"GET", "/api/v1/hits", false, h.hits},
+		{"POST", "/api/v1/hits/{id}/decision", false, h.decide},
 		{"GET", "/api/v1/audit", false, h.auditEvents},
 		{"GET", "/api/v1/audit/verify", false, h.auditVerify},
 		{"GET", "/api/v1/openapi.json", true, h.openAPI},

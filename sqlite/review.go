@@ -44,8 +44,13 @@ func (db *DB) ScreeningStatements(ctx context.Context, ids []string, fn func(*ct
 		for _, id := range chunk {
 			args = append(args, id)
 		}
-		st, err := db.rawStatements(ctx, db.r, `s.withdrawn_at IS NULL AND s.property IN (`+placeholders(len(props))+
-			`) AND s.entity_id IN (`+placeholders(len(chunk))+`)`, args)
+		where := `s.withdrawn_at IS NULL AND s.property IN (` + placeholders(len(props)) + `) AND s.entity_id IN (` + placeholders(len(chunk)) + `)`
+		if db.opts.ReviewPolicy != ctis.ReviewFlag {
+			// Past review, a statement no longer screens, for anyone.
+			where += ` AND s.review_by >= ?`
+			args = append(args, db.today())
+		}
+		st, err := db.rawStatements(ctx, db.r, where, args)
 		if err != nil {
 			return err
 		}

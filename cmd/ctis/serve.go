@@ -17,6 +17,7 @@ import (
 
 	"ctis/api"
 	"ctis/demo"
+	"ctis/screen"
 )
 
 func newServe(o *options) *cobra.Command {
@@ -52,12 +53,17 @@ func newServe(o *options) *cobra.Command {
 					return fmt.Errorf("seeding the demo database: %w", err)
 				}
 			}
+			svc, err := screen.New(ctx, db)
+			if err != nil {
+				return fmt.Errorf("building the screening index: %w", err)
+			}
+			go refresh(ctx, svc, log)
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("%w\n(is another server on %s? choose another with --addr)", err, addr)
 			}
 			srv := &http.Server{
-				Handler:           (&api.Server{Directory: db, Auth: db, Entities: db, Audit: db, Logger: log}).Handler(),
+				Handler:           (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Logger: log}).Handler(),
 				ReadHeaderTimeout: 10 * time.Second,
 				ReadTimeout:       2 * time.Minute,
 				WriteTimeout:      10 * time.Minute,
@@ -88,6 +94,24 @@ func newServe(o *options) *cobra.Command {
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "serve a temporary database with sample data")
 	return cmd
+}
+
+// refresh rebuilds the screening index every hour, so that statements
+// reaching their review date leave screening under the hide and purge
+// policies.
+func refresh(ctx context.Context, svc *screen.Service, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := svc.Refresh(ctx); err != nil {
+				log.Error("refreshing the screening index", "err", err)
+			}
+		}
+	}
 }
 
 func printLogins(w interface{ Write([]byte) (int, error) }, url string, logins []demo.Login) {

@@ -1,0 +1,107 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"ctis"
+)
+
+// screenRequest is one subject to screen, with the purpose of the
+// screening, which may come in the body as well as in the header.
+type screenRequest struct {
+	ctis.Subject
+	Purpose string `json:"purpose,omitempty"`
+}
+
+// batchRequest is a list of subjects screened for one purpose.
+type batchRequest struct {
+	Subjects []ctis.Subject `json:"subjects"`
+	Purpose  string         `json:"purpose,omitempty"`
+}
+
+// withPurpose puts a purpose given in a body into ctx, refusing one that
+// disagrees with the header or parameter.
+func withPurpose(ctx context.Context, body string) (context.Context, error) {
+	if body == "" {
+		return ctx, nil
+	}
+	if given := ctis.PurposeFrom(ctx); given != "" && given != body {
+		return nil, ctis.Invalid("purpose", "the purpose is given twice, differently, in the body and the request")
+	}
+	return ctis.WithPurpose(ctx, body), nil
+}
+
+func (h *handler) screen(w http.ResponseWriter, r *http.Request) error {
+	var req screenRequest
+	if err := h.decode(w, r, &req); err != nil {
+		return err
+	}
+	ctx, err := withPurpose(r.Context(), req.Purpose)
+	if err != nil {
+		return err
+	}
+	res, err := h.Screener.Screen(ctx, req.Subject)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, res)
+}
+
+func (h *handler) screenBatch(w http.ResponseWriter, r *http.Request) error {
+	var req batchRequest
+	if err := h.decode(w, r, &req); err != nil {
+		return err
+	}
+	ctx, err := withPurpose(r.Context(), req.Purpose)
+	if err != nil {
+		return err
+	}
+	res, err := h.Screener.ScreenBatch(ctx, req.Subjects)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, struct {
+		Results []ctis.ScreenResult `json:"results"`
+	}{res})
+}
+
+func (h *handler) hits(w http.ResponseWriter, r *http.Request) error {
+	q := params{Values: r.URL.Query()}
+	f := ctis.HitFilter{Status: ctis.HitStatus(q.Get("status")), Agency: q.Get("agency"), From: q.time("from"), To: q.time("to"),
+		Cursor: q.Get("cursor"), Limit: q.limit()}
+	if s := q.Get("min_score"); s != "" {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || v < 0 || v > 1 {
+			q.fail(ctis.Invalid("min_score", "min_score must be a number from 0 to 1"))
+		}
+		f.MinScore = v
+	}
+	if q.err != nil {
+		return q.err
+	}
+	page, err := h.Review.Hits(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, page)
+}
+
+// decisionRequest is a reviewer's verdict on a hit.
+type decisionRequest struct {
+	Status ctis.HitStatus `json:"status"`
+	Reason string         `json:"reason"`
+}
+
+func (h *handler) decide(w http.ResponseWriter, r *http.Request) error {
+	var req decisionRequest
+	if err := h.decode(w, r, &req); err != nil {
+		return err
+	}
+	hit, err := h.Review.Decide(r.Context(), r.PathValue("id"), req.Status, req.Reason)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, hit)
+}

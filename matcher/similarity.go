@@ -1,0 +1,769 @@
+package matcher
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Edit costs of the spelling similarity: the differences that
+// transliteration and typing make cost less than a different letter.
+const (
+	costVowel      = 0.5 // one vowel for another: Osama, Usama
+	costNear       = 0.5 // consonants that spellings swap: k g q, b p, f v, s z
+	costIndelVowel = 0.6 // a vowel written or not: Scholz, Scholze
+	costIndelSoft  = 0.5 // h, y, w written or not: Jonson, Johnson
+	costSwap       = 0.8 // two letters swapped
+)
+
+func subCostSlow(a, b byte) float64 {
+	if a == b {
+		return 0
+	}
+	va, vb := isVowel(a) || a == 'y', isVowel(b) || b == 'y'
+	if va && vb {
+		return costVowel
+	}
+	if skelClass[a] != 0 && skelClass[a] == skelClass[b] {
+		return costNear
+	}
+	if a > b {
+		a, b = b, a
+	}
+	switch string([]byte{a, b}) {
+	case "dt", "cx", "jx", "hk", "cs", "js", "cj":
+		return 0.7
+	}
+	return 1
+}
+
+func indelCostSlow(c byte) float64 {
+	switch {
+	case isVowel(c):
+		return costIndelVowel
+	case c == 'h' || c == 'y' || c == 'w':
+		return costIndelSoft
+	}
+	return 1
+}
+
+// Cost tables over bytes, filled from the rules above at start.
+var (
+	subCost   [256][256]float32
+	indelCost [256]float32
+)
+
+func init() {
+	for a := 0; a < 256; a++ {
+		indelCost[a] = float32(indelCostSlow(byte(a)))
+		for b := 0; b < 256; b++ {
+			subCost[a][b] = float32(subCostSlow(byte(a), byte(b)))
+		}
+	}
+}
+
+const maxEditLen = 32
+
+// editSim returns the spelling similarity of two phonetic keys: one less
+// the weighted Damerau-Levenshtein distance over the longer length. Short
+// words get less leeway: Ali and Ala are different names.
+func editSim(a, b string) float64 {
+	if a == b {
+		return 1
+	}
+	if len(a) > maxEditLen {
+		a = a[:maxEditLen]
+	}
+	if len(b) > maxEditLen {
+		b = b[:maxEditLen]
+	}
+	la, lb := len(a), len(b)
+	if la == 0 || lb == 0 {
+		return 0
+	}
+	n := max(la, lb)
+	// Each letter of length difference costs at least half an edit: no
+	// need to align words that cannot reach a near miss.
+	if float64(abs(la-lb))*costIndelSoft/float64(n) > 0.5 {
+		return 0
+	}
+	var r0, r1, r2 [maxEditLen + 1]float32 // rows i-2, i-1, i
+	for j := 1; j <= lb; j++ {
+		r1[j] = r1[j-1] + indelCost[b[j-1]]
+	}
+	for i := 1; i <= la; i++ {
+		ai := a[i-1]
+		r2[0] = r1[0] + indelCost[ai]
+		for j := 1; j <= lb; j++ {
+			bj := b[j-1]
+			v := r1[j-1] + subCost[ai][bj]
+			if x := r1[j] + indelCost[ai]; x < v {
+				v = x
+			}
+			if x := r2[j-1] + indelCost[bj]; x < v {
+				v = x
+			}
+			if i > 1 && j > 1 && ai == b[j-2] && a[i-2] == bj && ai != bj {
+				if x := r0[j-2] + costSwap; x < v {
+					v = x
+				}
+			}
+			r2[j] = v
+		}
+		r0, r1 = r1, r2
+	}
+	s := 1 - float64(r1[lb])/float64(n)
+	if n <= 4 {
+		s -= 0.1
+	}
+	return max(0, s)
+}
+
+// simKind says why two words were taken to be the same.
+type simKind uint8
+
+const (
+	simNone       simKind = iota
+	simSame               // written the same
+	simKey                // same phonetic key: a transliteration variant
+	simSkeleton           // same consonants, compatible vowels
+	simSpelling           // close spelling
+	simEquivalent         // forms of one given name (John, Juan, Ivan)
+	simInitial            // an initial and a word it stands for
+	simJoined             // one word against two written apart
+	simNear               // a near miss: a typo, or another name
+)
+
+var simWords = [...]string{"", "same", "transliteration variant", "same consonant skeleton", "similar spelling", "equivalent given name", "initial", "written joined", "near miss"}
+
+// tokenThreshold is the least similarity at which two words count as the
+// same word.
+const tokenThreshold = 0.8
+
+// A near miss, a word pair between nearThreshold and tokenThreshold, is
+// a typo as often as another name (Messi, Bessi; Castro, Castillo): it
+// aligns, but counts nearDiscount less than its similarity.
+var (
+	nearThreshold = 0.7
+	nearDiscount  = 0.3
+)
+
+// termSim compares two words.
+func termSim(a, b *term, aInit, bInit bool) (float64, simKind) {
+	if a == b || a.text == b.text {
+		return 1, simSame
+	}
+	if aInit || bInit {
+		if aInit && bInit {
+			return 0, simNone
+		}
+		i, w := a, b
+		if bInit {
+			i, w = b, a
+		}
+		if i.latin != "" && w.latin != "" && w.latin[0] == i.latin[0] {
+			return 0.9, simInitial
+		}
+		return 0, simNone
+	}
+	if ideographic(a.script) && ideographic(b.script) {
+		return 0, simNone // different characters, a different name
+	}
+	if a.number || b.number {
+		if a.latin == b.latin {
+			return 1, simSame
+		}
+		return 0, simNone
+	}
+	best, kind := 0.0, simNone
+	for _, ka := range a.keys {
+		for _, kb := range b.keys {
+			if ka == kb {
+				return 0.97, simKey
+			}
+			if j := editSim(ka, kb); j > best {
+				best, kind = j, simSpelling
+			}
+		}
+	}
+	if a.script.abjad() || b.script.abjad() {
+		if s := abjadSim(a, b); s > best {
+			best, kind = s, simSkeleton
+		}
+	} else if best >= 0.7 {
+		for i, sa := range a.skels {
+			for j, sb := range b.skels {
+				if sa == sb && consonants(sa) >= 2 && slotsCompatible(a.keySlots(i), b.keySlots(j)) {
+					if best < 0.93 {
+						best, kind = 0.93, simSkeleton
+					}
+				}
+			}
+		}
+	}
+	if best < 0.9 && shareGroup(a.groups, b.groups) {
+		best, kind = 0.9, simEquivalent
+	}
+	return best, kind
+}
+
+func ideographic(s Script) bool { return s == ScriptHan || s == ScriptHangul || s == ScriptKana }
+
+func consonants(sk string) int { return len(strings.TrimPrefix(sk, "@")) }
+
+func shareGroup(a, b []uint16) bool {
+	for _, x := range a {
+		if containsU16(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// vowelsCompatible reports whether two runs of vowels could be one
+// vowel in two transliterations: a and e, e and i, o and u, a and o
+// (Mohammed, Muhammad; Usama, Osama; Laden, Ladin).
+func vowelsCompatible(x, y string) bool {
+	if x == "" || y == "" {
+		return x == y
+	}
+	for i := 0; i < len(x); i++ {
+		for j := 0; j < len(y); j++ {
+			a, b := x[i], y[j]
+			if a == b {
+				return true
+			}
+			if a > b {
+				a, b = b, a
+			}
+			switch string([]byte{a, b}) {
+			case "ae", "ei", "ou", "ao", "iy", "ey":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func slotsCompatible(x, y []string) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if i == len(x)-1 && (x[i] == "" || y[i] == "") {
+			continue // a final vowel comes and goes: Abdulla, Abdullah, Abdullahi
+		}
+		if !vowelsCompatible(x[i], y[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// abjadSim compares words of which at least one is written without short
+// vowels: their consonant skeletons must agree, and each long vowel the
+// abjad spelling writes must have a Latin counterpart.
+func abjadSim(a, b *term) float64 {
+	if b.script.abjad() && !a.script.abjad() {
+		a, b = b, a
+	}
+	best := 0.0
+	for _, sa := range a.skels {
+		for j, sb := range b.skels {
+			var s float64
+			if sa == sb {
+				switch n := consonants(sa); {
+				case n >= 3:
+					s = 0.95
+				case n == 2:
+					s = 0.92
+				case n == 1:
+					s = 0.88
+				default:
+					s = 0.5
+				}
+				if !b.script.abjad() {
+					s -= longVowelPenalty(a.slots, vowelSlots(b.keys[j]))
+				} else if a.keys[0] != b.keys[0] {
+					s -= 0.04
+				}
+			} else if consonants(sa) >= 3 && consonants(sb) >= 3 {
+				s = editSim(sa, sb) - 0.1
+			}
+			if s > best {
+				best = s
+			}
+		}
+	}
+	return best
+}
+
+// longVowelPenalty checks the long vowels an abjad word writes against
+// the vowels of a Latin one: Hussein (حسين) has a ya between s and n,
+// Hassan (حسن) none.
+func longVowelPenalty(ab, lat []string) float64 {
+	if len(ab) != len(lat) {
+		return 0.05
+	}
+	p := 0.0
+	for i := range ab {
+		x, y := ab[i], lat[i]
+		last := i == len(ab)-1
+		switch {
+		case x == "" && y == "":
+		case x == "":
+			if last && len(y) > 0 {
+				p += 0.06 // a final vowel Arabic would have written
+			}
+		case x == "*":
+		case y == "":
+			p += 0.15
+		default:
+			if !longCompatible(x, y) {
+				p += 0.2
+			}
+		}
+	}
+	return p
+}
+
+func longCompatible(ab, lat string) bool {
+	for i := 0; i < len(ab); i++ {
+		for j := 0; j < len(lat); j++ {
+			a, l := ab[i], lat[j]
+			switch a {
+			case '*':
+				return true
+			case 'a':
+				if l == 'a' || l == 'e' || l == 'o' {
+					return true
+				}
+			case 'i':
+				if l == 'i' || l == 'e' || l == 'y' {
+					return true
+				}
+			case 'u':
+				if l == 'u' || l == 'o' || l == 'w' {
+					return true
+				}
+			default:
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// joinedTerm makes the word that two words written apart make together,
+// for matching Abdulrahman against Abdul Rahman or Yongchun against Yong
+// Chun.
+func joinedTerm(a, b *term) *term {
+	k := canon(a.keys[0] + b.keys[0])
+	t := &term{
+		text:   a.text + b.text,
+		latin:  a.latin + b.latin,
+		script: a.script,
+		keys:   []string{k},
+		skels:  []string{skeleton(k)},
+		weight: max(a.weight, b.weight),
+	}
+	if b.script.abjad() {
+		t.script = b.script
+	}
+	if t.script.abjad() {
+		t.slots = vowelSlots(k)
+	}
+	return t
+}
+
+// pair is two aligned words, or a word against two joined ones.
+type pair struct {
+	q, c   []int
+	sim    float64
+	kind   simKind
+	weight float64
+}
+
+// NameScore is how two names compare.
+type NameScore struct {
+	// Score is the similarity in [0,1].
+	Score float64
+	// Detail lists the aligned words and those left over, such as
+	// "usama~osama (same consonant skeleton); ladin~laden (similar
+	// spelling); missing: muhammad".
+	Detail string
+}
+
+// simCache remembers word similarities within one query.
+type simCache map[[2]*term]simEntry
+
+type simEntry struct {
+	s    float64
+	kind simKind
+}
+
+func (c simCache) sim(a, b *term, aInit, bInit bool) (float64, simKind) {
+	if c == nil || aInit || bInit {
+		return termSim(a, b, aInit, bInit)
+	}
+	k := [2]*term{a, b}
+	if e, ok := c[k]; ok {
+		return e.s, e.kind
+	}
+	s, kind := termSim(a, b, false, false)
+	c[k] = simEntry{s, kind}
+	return s, kind
+}
+
+// Tuning of the name score: unmatched words weigh extra of their weight
+// when only one name has them (a missing middle name), and a conflict —
+// both names having words the other lacks — cuts the score by
+// conflictCut for each full word of weight.
+const (
+	extraWeight   = 0.25
+	conflictCut   = 0.45
+	conflictFloor = 0.6
+)
+
+// compareAnalyzed aligns two analysed names and scores them.
+func compareAnalyzed(q, c *analyzed, cache simCache, explain bool) NameScore {
+	var qi, ci []int
+	for i, t := range q.tokens {
+		if t.weight > 0 {
+			qi = append(qi, i)
+		}
+	}
+	for i, t := range c.tokens {
+		if t.weight > 0 {
+			ci = append(ci, i)
+		}
+	}
+	if len(qi) == 0 || len(ci) == 0 {
+		return NameScore{}
+	}
+	var pairs []pair
+	for _, i := range qi {
+		qt := &q.tokens[i]
+		for _, j := range ci {
+			ct := &c.tokens[j]
+			s, kind := cache.sim(qt.term, ct.term, qt.class == classInitial, ct.class == classInitial)
+			if s >= nearThreshold && s < tokenThreshold && kind != simInitial && qt.class == className && ct.class == className {
+				s, kind = s-nearDiscount, simNear
+			}
+			if s >= tokenThreshold || kind == simNear {
+				w := (qt.weight + ct.weight) / 2
+				if kind == simInitial {
+					w = min(qt.weight, ct.weight)
+				}
+				pairs = append(pairs, pair{q: []int{i}, c: []int{j}, sim: s, kind: kind, weight: w})
+			}
+		}
+	}
+	chosen, usedQ, usedC := align(pairs, len(q.tokens), len(c.tokens))
+	// Words written joined in one name and apart in the other: only
+	// words left unmatched, or matched as near misses, are tried.
+	weakQ, weakC := weakTokens(chosen, usedQ, qi, true), weakTokens(chosen, usedC, ci, false)
+	strong := false
+	for _, p := range chosen {
+		strong = strong || p.kind != simNear && p.kind != simInitial
+	}
+	if len(weakQ) > 0 && len(weakC) > 0 && (len(weakQ) > 1 || len(weakC) > 1) && (strong || len(qi) == 1 || len(ci) == 1) {
+		n := len(pairs)
+		pairs = appendJoined(pairs, q, c, weakQ, weakC, false)
+		pairs = appendJoined(pairs, c, q, weakC, weakQ, true)
+		if len(pairs) > n {
+			chosen, usedQ, usedC = align(pairs, len(q.tokens), len(c.tokens))
+		}
+	}
+	var m, w float64
+	for _, p := range chosen {
+		m += p.sim * p.weight
+		w += p.weight
+	}
+	if w == 0 {
+		return NameScore{Detail: "no word in common"}
+	}
+	var uq, uc, cq, cc float64
+	var patQ, patC bool
+	for _, i := range qi {
+		if !usedQ[i] {
+			t := q.tokens[i]
+			uq += t.weight
+			cq += conflictWeight(t)
+			patQ = patQ || t.term.patronymic
+		}
+	}
+	for _, j := range ci {
+		if !usedC[j] {
+			t := c.tokens[j]
+			uc += t.weight
+			cc += conflictWeight(t)
+			patC = patC || t.term.patronymic
+		}
+	}
+	score := m / (w + extraWeight*(uq+uc))
+	allInitials := true
+	for _, p := range chosen {
+		allInitials = allInitials && (p.kind == simInitial || q.tokens[p.q[0]].class == classInitial)
+	}
+	if allInitials {
+		score *= 0.5 // N.N. is not Nursultan Nazarbayev
+	}
+	if crossedLineage(q, c, chosen) {
+		score *= 0.6 // Salman bin Muhammad is Muhammad bin Salman's father
+	}
+	if cq > 0 && cc > 0 {
+		conflict := min(1, min(cq, cc))
+		if patQ && patC {
+			conflict = 1 // contradicting patronymics: another father
+		}
+		score *= 1 - conflictCut*conflict
+	}
+	ns := NameScore{Score: clamp01(score)}
+	if explain {
+		ns.Detail = explainPairs(q, c, chosen, usedQ, usedC, qi, ci)
+	}
+	return ns
+}
+
+// align picks pairs greedily, best first, each word used once.
+func align(pairs []pair, nq, nc int) (chosen []pair, usedQ, usedC []bool) {
+	sort.SliceStable(pairs, func(a, b int) bool {
+		pa, pb := pairs[a], pairs[b]
+		if pa.sim != pb.sim {
+			return pa.sim > pb.sim
+		}
+		return pa.weight > pb.weight
+	})
+	usedQ, usedC = make([]bool, nq), make([]bool, nc)
+	for _, p := range pairs {
+		free := true
+		for _, i := range p.q {
+			free = free && !usedQ[i]
+		}
+		for _, j := range p.c {
+			free = free && !usedC[j]
+		}
+		if !free {
+			continue
+		}
+		for _, i := range p.q {
+			usedQ[i] = true
+		}
+		for _, j := range p.c {
+			usedC[j] = true
+		}
+		chosen = append(chosen, p)
+	}
+	return chosen, usedQ, usedC
+}
+
+// weakTokens returns the words of one side (the query's when query)
+// left unmatched or matched as near misses.
+func weakTokens(chosen []pair, used []bool, idx []int, query bool) []int {
+	var out []int
+	for _, i := range idx {
+		if !used[i] {
+			out = append(out, i)
+		}
+	}
+	for _, p := range chosen {
+		if p.kind != simNear {
+			continue
+		}
+		side := p.c
+		if query {
+			side = p.q
+		}
+		out = append(out, side...)
+	}
+	sort.Ints(out)
+	return out
+}
+
+func containsInt(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// crossedLineage reports whether, in two names that both say "son of"
+// (bin, ibn, ould), a word that is the person's own name in one is an
+// ancestor's in the other.
+func crossedLineage(q, c *analyzed, chosen []pair) bool {
+	segQ, okQ := lineage(q)
+	segC, okC := lineage(c)
+	if !okQ || !okC {
+		return false
+	}
+	for _, p := range chosen {
+		if len(p.q) == 1 && len(p.c) == 1 && (segQ[p.q[0]] == 0) != (segC[p.c[0]] == 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// lineage numbers each word by the connectors before it: 0 for the
+// person's own name, 1 for the father's, and so on.
+func lineage(a *analyzed) ([]int, bool) {
+	seg := make([]int, len(a.tokens))
+	n := 0
+	for i, t := range a.tokens {
+		if t.class == classConnector && i > 0 {
+			n++
+		}
+		seg[i] = n
+	}
+	return seg, n > 0
+}
+
+// conflictWeight is how much an unmatched word counts against a match
+// when the other name has unmatched words too: a different common given
+// name still means a different person, so name words count at least
+// conflictFloor.
+func conflictWeight(t nameToken) float64 {
+	if t.class == className && t.weight > 0 {
+		return max(t.weight, conflictFloor)
+	}
+	return t.weight
+}
+
+// appendJoined adds pairs of one word of a against two or three adjacent
+// words of b written apart (Abdulrahman, Abdul Rahman; Vanderbilt, Van der
+// Bilt). Only the words in ai and bi take part.
+func appendJoined(pairs []pair, a, b *analyzed, ai, bi []int, swap bool) []pair {
+	for x := 0; x+1 < len(b.tokens); x++ {
+		if !containsInt(bi, x) {
+			continue
+		}
+		jt := b.tokens[x].term
+		js := []int{x}
+		w := b.tokens[x].weight
+		klen := len(jt.keys[0])
+		for y := x + 1; y < x+3 && y < len(b.tokens); y++ {
+			t := b.tokens[y]
+			if t.class == classInitial || t.class == classNumber || t.class == classLegal {
+				break
+			}
+			klen += len(t.term.keys[0])
+			fits := false
+			for _, i := range ai {
+				l := len(a.tokens[i].term.keys[0])
+				fits = fits || abs(l-klen)*4 <= max(l, klen)
+			}
+			if !fits {
+				if klen > 40 {
+					break
+				}
+				jt = nil
+				continue
+			}
+			if jt == nil {
+				jt = b.tokens[x].term
+				for z := x + 1; z <= y; z++ {
+					jt = joinedTerm(jt, b.tokens[z].term)
+				}
+			} else {
+				jt = joinedTerm(jt, t.term)
+			}
+			if t.weight > 0 {
+				if !containsInt(bi, y) {
+					break
+				}
+				js = append(js, y)
+				w += t.weight
+			}
+			if len(js) < 2 {
+				continue
+			}
+			for _, i := range ai {
+				at := a.tokens[i]
+				if at.class != className || len(at.term.keys[0]) < 5 {
+					continue
+				}
+				s, _ := termSim(at.term, jt, false, false)
+				if s < 0.88 {
+					continue
+				}
+				p := pair{q: []int{i}, c: append([]int(nil), js...), sim: s, kind: simJoined, weight: (at.weight + w) / 2}
+				if swap {
+					p.q, p.c = p.c, p.q
+				}
+				pairs = append(pairs, p)
+			}
+		}
+	}
+	return pairs
+}
+
+func explainPairs(q, c *analyzed, chosen []pair, usedQ, usedC []bool, qi, ci []int) string {
+	var parts []string
+	word := func(a *analyzed, idx []int) string {
+		var ws []string
+		for _, i := range idx {
+			ws = append(ws, a.tokens[i].term.latin)
+		}
+		return strings.Join(ws, " ")
+	}
+	sort.SliceStable(chosen, func(a, b int) bool { return chosen[a].q[0] < chosen[b].q[0] })
+	for _, p := range chosen {
+		qw, cw := word(q, p.q), word(c, p.c)
+		if p.kind == simSame || qw == cw && p.sim >= 0.97 {
+			parts = append(parts, qw)
+			continue
+		}
+		if qw == cw {
+			parts = append(parts, fmt.Sprintf("%s~%s (%s)", displayWord(q, p.q), displayWord(c, p.c), simWords[p.kind]))
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s~%s (%s, %.2f)", qw, cw, simWords[p.kind], p.sim))
+	}
+	var mq, mc []string
+	for _, i := range qi {
+		if !usedQ[i] {
+			mq = append(mq, q.tokens[i].term.latin)
+		}
+	}
+	for _, j := range ci {
+		if !usedC[j] {
+			mc = append(mc, c.tokens[j].term.latin)
+		}
+	}
+	s := strings.Join(parts, "; ")
+	if len(mq) > 0 {
+		s += "; only in query: " + strings.Join(mq, " ")
+	}
+	if len(mc) > 0 {
+		s += "; only in record: " + strings.Join(mc, " ")
+	}
+	return s
+}
+
+func displayWord(a *analyzed, idx []int) string {
+	var ws []string
+	for _, i := range idx {
+		ws = append(ws, a.tokens[i].term.text)
+	}
+	return strings.Join(ws, " ")
+}
+
+func clamp01(x float64) float64 {
+	switch {
+	case x < 0:
+		return 0
+	case x > 1:
+		return 1
+	}
+	return x
+}
+
+// CompareNames compares two names in any scripts and returns their
+// similarity with an explanation. Both are read as names of people.
+func CompareNames(a, b string) NameScore {
+	qa, ca := analyzeName(a, false), analyzeName(b, false)
+	return compareAnalyzed(&qa, &ca, nil, true)
+}

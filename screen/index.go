@@ -1,0 +1,82 @@
+package screen
+
+import (
+	"sort"
+
+	"ctis"
+	"ctis/matcher"
+)
+
+// index adapts the matcher to handling classes: each class is one matcher
+// record whose ID is the record ID.
+type index struct {
+	records map[string]matcher.Record
+}
+
+func newIndex() *index { return &index{records: map[string]matcher.Record{}} }
+
+// record turns classes of one entity into one matcher record.
+func record(rid string, cs []class) matcher.Record {
+	r := matcher.Record{ID: rid, Schema: cs[0].schema}
+	for _, c := range cs {
+		for _, st := range c.statements {
+			switch st.Property {
+			case "name", "alias", "weakAlias", "previousName":
+				r.Names = append(r.Names, st.Value)
+			case "birthDate":
+				r.BirthDates = append(r.BirthDates, st.Value)
+			case "nationality":
+				r.Nationalities = append(r.Nationalities, st.Value)
+			case "gender":
+				r.Gender = st.Value
+			case "passportNumber", "idNumber":
+				r.Documents = append(r.Documents, st.Value)
+			}
+		}
+	}
+	return r
+}
+
+func (x *index) add(rid string, c class) { x.records[rid] = record(rid, []class{c}) }
+
+func (x *index) remove(rid string) { delete(x.records, rid) }
+
+func query(s ctis.Subject) matcher.Query {
+	return matcher.Query{Name: s.Name, Schema: s.Schema, BirthDate: s.BirthDate, Nationality: s.Nationality, Gender: s.Gender, Document: s.DocumentNumber, MinScore: 0.01}
+}
+
+// candidates returns up to limit record IDs that keep accepts, best first.
+func (x *index) candidates(s ctis.Subject, limit int, keep func(string) bool) []string {
+	q := query(s)
+	type scored struct {
+		id    string
+		score float64
+	}
+	var all []scored
+	for id, r := range x.records {
+		if !keep(id) {
+			continue
+		}
+		if m := matcher.Compare(q, r); m.Score > 0 {
+			all = append(all, scored{id, m.Score})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool {
+		return all[i].score > all[j].score || all[i].score == all[j].score && all[i].id < all[j].id
+	})
+	var out []string
+	for i := 0; i < len(all) && i < limit; i++ {
+		out = append(out, all[i].id)
+	}
+	return out
+}
+
+// score compares a subject with what the classes of one entity say.
+func (x *index) score(s ctis.Subject, cs []class) (float64, []ctis.ScoreComponent, string) {
+	m := matcher.Compare(query(s), record("", cs))
+	expl := make([]ctis.ScoreComponent, len(m.Components))
+	for i, c := range m.Components {
+		expl[i] = ctis.ScoreComponent{Component: c.Component, Weight: c.Weight, Score: c.Score, Detail: c.Detail}
+	}
+	return m.Score, expl, m.Name
+}

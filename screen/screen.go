@@ -1,0 +1,286 @@
+// Package screen is the screening engine: it keeps an in-memory index of
+// every Person and Organization in the store, in step with every write,
+// and screens subjects against it under the handling rules.
+//
+// Handling is applied inside the index. Each entity is indexed as one
+// record per handling class (an originator and one handling), and a query
+// retrieves and ranks only the records the viewer may see, so a statement
+// the viewer may not see can change neither which entities come back nor
+// their scores. Records the viewer may not see but that carry a hit notice
+// are searched apart, and reveal only their originator.
+package screen
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"ctis"
+	"ctis/matcher"
+)
+
+// Store is what the engine needs of a store.
+type Store interface {
+	ctis.EntityService
+	// ScreeningStatements loads entities for the index, whoever may see them.
+	ScreeningStatements(ctx context.Context, ids []string, fn func(*ctis.Entity) error) error
+	// GroupsOf lists the sharing groups of an agency.
+	GroupsOf(ctx context.Context, agency string) ([]string, error)
+	// RecordScreenings records screenings, their hits and notices.
+	RecordScreenings(ctx context.Context, s []ctis.Screening) ([]ctis.ScreenResult, error)
+}
+
+// DefaultThreshold is the score from which a candidate is a hit.
+const DefaultThreshold = matcher.DefaultThreshold
+
+// Service screens subjects and keeps the index in step with writes: it
+// wraps a store's EntityService, so every write through it reindexes the
+// entities it touched.
+type Service struct {
+	Store
+	// Threshold is the lowest score of a hit; zero means DefaultThreshold.
+	Threshold float64
+
+	mu      sync.RWMutex
+	index   *index
+	classes map[string]class    // record ID → its handling class and statements
+	records map[string][]string // entity ID → its record IDs
+}
+
+// class is one record's provenance: the statements of one entity that
+// share an originator and a handling.
+type class struct {
+	entity     string
+	schema     string
+	originator string
+	handling   ctis.Handling
+	statements []ctis.Statement
+}
+
+var (
+	_ ctis.Screener      = (*Service)(nil)
+	_ ctis.EntityService = (*Service)(nil)
+)
+
+// New builds the index from the store.
+func New(ctx context.Context, s Store) (*Service, error) {
+	svc := &Service{Store: s, index: newIndex(), classes: map[string]class{}, records: map[string][]string{}}
+	if err := svc.reindex(ctx, nil); err != nil {
+		return nil, err
+	}
+	return svc, nil
+}
+
+// Records returns how many records the index holds.
+func (s *Service) Records() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.classes)
+}
+
+// reindex reloads the given entities from the store (all of them for nil).
+func (s *Service) reindex(ctx context.Context, ids []string) error {
+	fresh := map[string][]class{}
+	err := s.Store.ScreeningStatements(ctx, ids, func(e *ctis.Entity) error {
+		fresh[e.ID] = classesOf(e)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ids == nil {
+		s.index, s.classes, s.records = newIndex(), map[string]class{}, map[string][]string{}
+	}
+	for _, id := range ids {
+		for _, rid := range s.records[id] {
+			s.index.remove(rid)
+			delete(s.classes, rid)
+		}
+		delete(s.records, id)
+	}
+	for id, cs := range fresh {
+		for _, c := range cs {
+			rid := recordID(c)
+			s.classes[rid] = c
+			s.records[id] = append(s.records[id], rid)
+			s.index.add(rid, c)
+		}
+	}
+	return nil
+}
+
+// classesOf splits an entity's statements into handling classes.
+func classesOf(e *ctis.Entity) []class {
+	byKey := map[string]*class{}
+	var keys []string
+	for _, st := range e.Statements {
+		k := handlingKey(st.Originator, st.Handling)
+		c := byKey[k]
+		if c == nil {
+			c = &class{entity: e.ID, schema: e.Schema, originator: st.Originator, handling: st.Handling}
+			byKey[k] = c
+			keys = append(keys, k)
+		}
+		c.statements = append(c.statements, st)
+	}
+	out := make([]class, len(keys))
+	for i, k := range keys {
+		out[i] = *byKey[k]
+	}
+	return out
+}
+
+func handlingKey(originator string, h ctis.Handling) string {
+	return strings.Join([]string{originator, string(h.Distribution), strings.Join(h.Agencies, ","), h.Group,
+		boolKey(h.Frontline), boolKey(h.HitNotice)}, "|")
+}
+
+func boolKey(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+func recordID(c class) string {
+	h := sha256.Sum256([]byte(handlingKey(c.originator, c.handling)))
+	return c.entity + "/" + hex.EncodeToString(h[:6])
+}
+
+// fingerprint identifies what a viewer saw of an entity: a clearance lapses
+// when it changes.
+func fingerprint(cs []class) string {
+	var ids []string
+	for _, c := range cs {
+		for _, st := range c.statements {
+			ids = append(ids, st.ID)
+		}
+	}
+	slices.Sort(ids)
+	h := sha256.Sum256([]byte(strings.Join(ids, ",")))
+	return hex.EncodeToString(h[:12])
+}
+
+func (s *Service) threshold() float64 {
+	if s.Threshold > 0 {
+		return s.Threshold
+	}
+	return DefaultThreshold
+}
+
+// maxCandidates bounds the candidates scored per subject.
+const maxCandidates = 50
+
+// Screen screens one subject.
+func (s *Service) Screen(ctx context.Context, subject ctis.Subject) (*ctis.ScreenResult, error) {
+	res, err := s.ScreenBatch(ctx, []ctis.Subject{subject})
+	if err != nil {
+		return nil, err
+	}
+	return &res[0], nil
+}
+
+// ScreenBatch screens subjects, answering in order.
+func (s *Service) ScreenBatch(ctx context.Context, subjects []ctis.Subject) ([]ctis.ScreenResult, error) {
+	id, _, err := ctis.RequirePurpose(ctx, ctis.RoleAnalyst, ctis.RoleFrontline)
+	if err != nil {
+		return nil, err
+	}
+	if len(subjects) == 0 || len(subjects) > ctis.MaxBatch {
+		return nil, ctis.Invalid("subjects", "a batch holds 1 to %d subjects", ctis.MaxBatch)
+	}
+	for i := range subjects {
+		if err := subjects[i].Validate(); err != nil {
+			if len(subjects) == 1 {
+				return nil, err
+			}
+			return nil, ctis.Prefix("subjects["+strconv.Itoa(i)+"]", err)
+		}
+	}
+	groups, err := s.Store.GroupsOf(ctx, id.Agency)
+	if err != nil {
+		return nil, err
+	}
+	viewer := id.Viewer()
+	viewer.Groups = groups
+	screenings := make([]ctis.Screening, len(subjects))
+	s.mu.RLock()
+	for i, subj := range subjects {
+		screenings[i] = s.screen(viewer, subj)
+	}
+	s.mu.RUnlock()
+	return s.Store.RecordScreenings(ctx, screenings)
+}
+
+// screen finds the hits and hidden matches of one subject. Callers hold mu.
+func (s *Service) screen(v ctis.Viewer, subj ctis.Subject) ctis.Screening {
+	visible := func(rid string) bool {
+		c := s.classes[rid]
+		return c.schema == subj.Schema && ctis.CanSee(v, c.originator, c.handling)
+	}
+	out := ctis.Screening{Subject: subj, Hits: []ctis.Hit{}}
+	seen := map[string]bool{}
+	for _, rid := range s.index.candidates(subj, maxCandidates, visible) {
+		entity := s.classes[rid].entity
+		if seen[entity] {
+			continue
+		}
+		seen[entity] = true
+		// The entity as the viewer sees it: every visible class.
+		var cs []class
+		for _, r := range s.records[entity] {
+			if visible(r) {
+				cs = append(cs, s.classes[r])
+			}
+		}
+		score, expl, matched := s.index.score(subj, cs)
+		if score < s.threshold() {
+			continue
+		}
+		out.Hits = append(out.Hits, hitOf(cs, score, expl, matched))
+	}
+	sort.SliceStable(out.Hits, func(i, j int) bool { return out.Hits[i].Score > out.Hits[j].Score })
+
+	noticed := func(rid string) bool {
+		c := s.classes[rid]
+		return c.schema == subj.Schema && c.handling.HitNotice && !ctis.CanSee(v, c.originator, c.handling)
+	}
+	for _, rid := range s.index.candidates(subj, maxCandidates, noticed) {
+		c := s.classes[rid]
+		if score, _, _ := s.index.score(subj, []class{c}); score >= s.threshold() {
+			m := ctis.HiddenMatch{EntityID: c.entity, Originator: c.originator}
+			for _, st := range c.statements {
+				m.Statements = append(m.Statements, st.ID)
+			}
+			out.Hidden = append(out.Hidden, m)
+		}
+	}
+	return out
+}
+
+// hitOf describes a hit from the classes the viewer sees.
+func hitOf(cs []class, score float64, expl []ctis.ScoreComponent, matched string) ctis.Hit {
+	h := ctis.Hit{EntityID: cs[0].entity, Schema: cs[0].schema, Score: score, Matched: matched, Explanation: expl, Fingerprint: fingerprint(cs)}
+	for _, c := range cs {
+		if !slices.Contains(h.Agencies, c.originator) {
+			h.Agencies = append(h.Agencies, c.originator)
+		}
+		for _, st := range c.statements {
+			switch st.Property {
+			case "listReference":
+				h.Reference = st.Value
+			case "program":
+				h.Program = st.Value
+			}
+		}
+	}
+	slices.Sort(h.Agencies)
+	return h
+}

@@ -1,0 +1,91 @@
+package screen
+
+import (
+	"context"
+
+	"ctis"
+)
+
+// The write methods pass to the store and then reindex what they touched,
+// so the next screening sees the change.
+
+// CreateEntity creates an entity and indexes it.
+func (s *Service) CreateEntity(ctx context.Context, e ctis.NewEntity) (*ctis.Entity, error) {
+	out, err := s.Store.CreateEntity(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	return out, s.reindex(ctx, []string{out.ID})
+}
+
+// AddStatements adds statements and reindexes their entity.
+func (s *Service) AddStatements(ctx context.Context, entityID string, st []ctis.NewStatement) ([]ctis.Statement, error) {
+	out, err := s.Store.AddStatements(ctx, entityID, st)
+	if err != nil {
+		return nil, err
+	}
+	return out, s.reindex(ctx, []string{entityID})
+}
+
+// WithdrawStatement withdraws a statement and reindexes its entity.
+func (s *Service) WithdrawStatement(ctx context.Context, statementID, reason string) (*ctis.Statement, error) {
+	out, err := s.Store.WithdrawStatement(ctx, statementID, reason)
+	if err != nil {
+		return nil, err
+	}
+	return out, s.reindex(ctx, []string{out.EntityID})
+}
+
+// Import imports a batch and indexes its entities.
+func (s *Service) Import(ctx context.Context, batch []ctis.NewEntity) error {
+	if err := s.Store.Import(ctx, batch); err != nil {
+		return err
+	}
+	return s.reindex(ctx, entityIDs(batch))
+}
+
+// Sync syncs a feed and reindexes: in full when the feed is complete,
+// since it may withdraw entities the batch does not name.
+func (s *Service) Sync(ctx context.Context, batch []ctis.NewEntity, complete bool, reason string) (*ctis.SyncReport, error) {
+	rep, err := s.Store.Sync(ctx, batch, complete, reason)
+	if err != nil {
+		return nil, err
+	}
+	if complete {
+		return rep, s.reindex(ctx, nil)
+	}
+	return rep, s.reindex(ctx, entityIDs(batch))
+}
+
+// PurgeExpired purges and rebuilds the index.
+func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
+	n, err := s.Store.PurgeExpired(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return n, s.reindex(ctx, nil)
+}
+
+// SetReview sets a review date and reindexes the statement's entity, which
+// the review policy may have hidden from screening.
+func (s *Service) SetReview(ctx context.Context, statementID, reviewBy string) (*ctis.Statement, error) {
+	out, err := s.Store.SetReview(ctx, statementID, reviewBy)
+	if err != nil {
+		return nil, err
+	}
+	return out, s.reindex(ctx, []string{out.EntityID})
+}
+
+// Refresh rebuilds the index from the store, for statements that pass
+// their review date while the node runs.
+func (s *Service) Refresh(ctx context.Context) error { return s.reindex(ctx, nil) }
+
+func entityIDs(batch []ctis.NewEntity) []string {
+	ids := make([]string, 0, len(batch))
+	for _, e := range batch {
+		if e.ID != "" {
+			ids = append(ids, e.ID)
+		}
+	}
+	return ids
+}

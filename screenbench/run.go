@@ -1,0 +1,86 @@
+package screenbench
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"ctis/screen"
+)
+
+// Run runs every measurement and prints a report to w; with a peer, side
+// by side.
+func Run(o *Options, w io.Writer, peer *Peer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	them := func(s string) string {
+		if peer == nil {
+			return ""
+		}
+		return "\t" + s
+	}
+	header := "measure\tctis"
+	if peer != nil {
+		header += "\t" + peer.Name
+	}
+	fmt.Fprintf(tw, "%s\n", header)
+
+	o.logf("name pairs…")
+	ours, theirs, err := NameBench(o, peer)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(tw, "name pairs (%d): precision\t%.3f%s\n", ours.TP+ours.FP+ours.FN+ours.TN, ours.Precision(), them(fmt.Sprintf("%.3f", theirs.Precision())))
+	fmt.Fprintf(tw, "name pairs: recall\t%.3f%s\n", ours.Recall(), them(fmt.Sprintf("%.3f", theirs.Recall())))
+	fmt.Fprintf(tw, "name pairs: F1\t%.3f%s\n", ours.F1(), them(fmt.Sprintf("%.3f", theirs.F1())))
+
+	o.logf("UN list across scripts…")
+	recalls, err := UNRecall(o, peer)
+	if err != nil {
+		return err
+	}
+	for _, r := range recalls {
+		fmt.Fprintf(tw, "UN list, %s names (%d): recall at rank 1\t%.3f%s\n", r.Script, r.Queries, r.Rate(), them(fmt.Sprintf("%.3f", ratio(r.Theirs, r.Queries))))
+		for _, nf := range r.NotFound {
+			o.logf("not first: %s", nf)
+		}
+	}
+
+	for _, a := range Agreements() {
+		fmt.Fprintf(tw, "transliteration agreement, %s (%d pairs)\t%.3f%s\n", a.Corpus, a.Pairs, a.Rate(), them("-"))
+	}
+
+	const people = 10000
+	o.logf("false hits…")
+	fh, theirFH, err := FalseHits(o, peer, people)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(tw, "false-hit rate (%d people not listed)\t%.4f%s\n", people, ratio(fh, people), them(fmt.Sprintf("%.4f", ratio(theirFH, people))))
+	if peer != nil && len(peer.Latency) > 0 {
+		fmt.Fprintf(tw, "UN list (1003 entries): screening p50 / p99\t-\t%s / %s\n",
+			percentile(peer.Latency, 0.5).Round(time.Microsecond), percentile(peer.Latency, 0.99).Round(time.Microsecond))
+	}
+	fmt.Fprintf(tw, "default threshold\t%.2f%s\n", screen.DefaultThreshold, them(fmt.Sprintf("%.2f", peerThreshold(peer))))
+
+	if o.Records > 0 {
+		o.logf("generated watchlist of %d…", o.Records)
+		sp, err := SpeedTest(o)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "watchlist of %d: store import\t%s%s\n", sp.Records, sp.Import.Round(time.Millisecond), them("-"))
+		fmt.Fprintf(tw, "watchlist: index build\t%s%s\n", sp.Build.Round(time.Millisecond), them("-"))
+		fmt.Fprintf(tw, "watchlist: index memory per record\t%.0f B%s\n", sp.BytesPerRecord, them("-"))
+		fmt.Fprintf(tw, "watchlist: one screening p50 / p99\t%s / %s%s\n", sp.P50.Round(time.Microsecond), sp.P99.Round(time.Microsecond), them("-"))
+		fmt.Fprintf(tw, "watchlist: batch of 300\t%s%s\n", sp.Batch300.Round(time.Millisecond), them("-"))
+	}
+	return tw.Flush()
+}
+
+func peerThreshold(p *Peer) float64 {
+	if p == nil {
+		return 0
+	}
+	return p.Threshold
+}

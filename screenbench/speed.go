@@ -1,0 +1,130 @@
+package screenbench
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"strconv"
+	"time"
+
+	"ctis"
+	"ctis/screen"
+)
+
+// Speed is what the generated watchlist measures.
+type Speed struct {
+	Records        int
+	Import         time.Duration
+	Build          time.Duration
+	BytesPerRecord float64
+	P50, P99       time.Duration
+	Batch300       time.Duration
+}
+
+// SpeedTest stores o.Records generated persons, builds the index from the
+// store as a node does at start, and times single screenings and a batch
+// of 300 (a flight's manifest).
+func SpeedTest(o *Options) (*Speed, error) {
+	n, err := newNode(o)
+	if err != nil {
+		return nil, err
+	}
+	defer n.close()
+	g, err := newGenerator(o.Seed)
+	if err != nil {
+		return nil, err
+	}
+	sp := &Speed{Records: o.Records}
+	var listed []person
+	t0 := time.Now()
+	const batchSize = 2000
+	for done := 0; done < o.Records; {
+		batch := make([]ctis.NewEntity, 0, batchSize)
+		for ; len(batch) < batchSize && done < o.Records; done++ {
+			p := g.person()
+			if done%1000 == 0 {
+				listed = append(listed, p)
+			}
+			st := []ctis.NewStatement{
+				{Property: "name", Value: p.name, Handling: released},
+				{Property: "birthDate", Value: p.birthDate, Handling: released},
+				{Property: "nationality", Value: p.nationality, Handling: released},
+			}
+			batch = append(batch, ctis.NewEntity{ID: ctis.DerivedID("speed", strconv.Itoa(done)), Schema: "Person", Statements: st})
+		}
+		if err := n.db.Import(contributor, batch); err != nil {
+			return nil, err
+		}
+		if done%100000 == 0 {
+			o.logf("stored %d of %d persons", done, o.Records)
+		}
+	}
+	sp.Import = time.Since(t0)
+
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	t0 = time.Now()
+	svc, err := screen.New(screener, n.db)
+	if err != nil {
+		return nil, err
+	}
+	sp.Build = time.Since(t0)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	sp.BytesPerRecord = float64(after.HeapAlloc-before.HeapAlloc) / float64(o.Records)
+	o.logf("index of %d records built in %s", svc.Records(), sp.Build.Round(time.Millisecond))
+
+	// Half the queries are listed people written otherwise (reordered,
+	// year of birth only); half are people not on the list.
+	var subjects []ctis.Subject
+	q, err := newGenerator(o.Seed + 7)
+	if err != nil {
+		return nil, err
+	}
+	for i := range 1000 {
+		if i%2 == 0 {
+			p := listed[i/2%len(listed)]
+			subjects = append(subjects, ctis.Subject{Name: reorder(p.name), BirthDate: p.birthDate[:4], Nationality: p.nationality})
+		} else {
+			p := q.person()
+			subjects = append(subjects, ctis.Subject{Name: p.name, BirthDate: p.birthDate, Nationality: p.nationality})
+		}
+	}
+	var lat []time.Duration
+	for _, s := range subjects {
+		t0 := time.Now()
+		if _, err := svc.Screen(screener, s); err != nil {
+			return nil, fmt.Errorf("screening %q: %w", s.Name, err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	slices.Sort(lat)
+	sp.P50, sp.P99 = lat[len(lat)/2], lat[len(lat)*99/100]
+	t0 = time.Now()
+	if _, err := svc.ScreenBatch(screener, subjects[:300]); err != nil {
+		return nil, err
+	}
+	sp.Batch300 = time.Since(t0)
+	return sp, nil
+}
+
+// reorder moves the first word of a name to its end.
+func reorder(name string) string {
+	for i, r := range name {
+		if r == ' ' {
+			return name[i+1:] + " " + name[:i]
+		}
+	}
+	return name
+}
+
+// percentile returns the q-quantile of sorted durations.
+func percentile(d []time.Duration, q float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[int(q*float64(len(s)-1))]
+}
