@@ -259,6 +259,10 @@ func splitCompound(w string, sc Script) []string {
 				}
 			}
 		}
+		// A sun-letter article run in: Essabar, Ennahda, Arrahman.
+		if len(w) >= 7 && (w[0] == 'a' || w[0] == 'e' || w[0] == 'u') && w[1] == w[2] && strings.IndexByte("tdrzsn", w[1]) >= 0 {
+			return []string{w[:2], w[2:]}
+		}
 		for _, a := range []string{"al", "el"} {
 			if rest, ok := strings.CutPrefix(w, a); ok && len(rest) >= 4 && rest[0] == rest[1] && !isVowel(rest[0]) {
 				return []string{a, rest[1:]}
@@ -300,7 +304,7 @@ func splitCompound(w string, sc Script) []string {
 		}
 		for _, p := range []string{"ابو", "أبو"} {
 			if strings.HasPrefix(w, p) && utf8.RuneCountInString(w) >= 6 {
-				return []string{"ابو", strings.TrimPrefix(w, p)}
+				return append([]string{"ابو"}, splitCompound(strings.TrimPrefix(w, p), sc)...)
 			}
 		}
 		w = strings.ReplaceAll(w, "اللہ", "الله")
@@ -471,6 +475,9 @@ func classify(w string, sc Script, i, n int, hyphen bool, org bool, t *term) tok
 	}
 	if sunArticle[l] && hyphen && i < n-1 {
 		return classArticle
+	}
+	if suffixes[l] && i > 0 {
+		return classTitle
 	}
 	if connectors[l] && i > 0 && i < n-1 {
 		return classConnector

@@ -124,7 +124,8 @@ var (
 		commander cmdr brigadier marshal admiral sgt sergeant ayatollah hojatoleslam president minister
 		prime king prince princess queen mufti senator governor mayor judge`)
 	arabicArticles   = set("ال")
-	arabicConnectors = set("بن ابن بنت ولد")
+	arabicConnectors = set("بن ابن إبن بنت ولد")
+	suffixes         = set("jr jnr junior sr snr senior")
 	cyrConnectors    = set("бин ибн бинт оглы оглу кызы углы")
 	cyrArticles      = set("аль ал эль")
 	// Organisation words: legal forms weigh little, and are folded to one

@@ -210,8 +210,7 @@ var skelClass = func() [256]byte {
 
 // skeleton returns the consonant skeleton of a phonetic key: a leading
 // "@" when the word starts with a vowel, then the consonant classes with
-// repeats collapsed. A leading y or w before a vowel is kept (Yusuf,
-// Walid). Muhammad, Mohammed, Mohamed and محمد all give "mhmd"; Usama,
+// repeats collapsed. A leading y or w is kept (Yusuf, Walid). Muhammad, Mohammed, Mohamed and محمد all give "mhmd"; Usama,
 // Osama, Oussama and أسامة give "@sm".
 func skeleton(key string) string {
 	if key == "" {
@@ -222,7 +221,9 @@ func skeleton(key string) string {
 	switch {
 	case isVowel(key[0]):
 		b = append(b, '@')
-	case (key[0] == 'y' || key[0] == 'w') && len(key) > 1 && isVowel(key[1]):
+	case key[0] == 'y' || key[0] == 'w':
+		// canon has made a y before a consonant i: what is left at the
+		// start is a consonant (Yusuf, Walid, ولي).
 		b = append(b, key[0])
 		start = 1
 	}
@@ -254,7 +255,7 @@ func vowelSlots(key string) []string {
 		if c == '*' {
 			cl = 0
 		}
-		if i == 0 && (c == 'y' || c == 'w') && len(key) > 1 && isVowel(key[1]) {
+		if i == 0 && (c == 'y' || c == 'w') {
 			cl = c
 		}
 		if cl == 0 || c == '*' {
@@ -303,6 +304,12 @@ func latinKeys(tok string) []string {
 			keys = append(keys, k)
 		}
 	}
+	// sh and kh may be two letters, as in Ishaq (اسحاق) and Lakhal (لكحل).
+	if len(tok) > 3 && (strings.Contains(tok[1:], "sh") || strings.Contains(tok[1:], "kh")) {
+		if k := canon(decodeApart(tok)); k != "" && !contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
 	// A final h may be a silent ta marbuta (Usamah, Usama) or a real
 	// consonant (Saleh, صالح): keep both readings.
 	if k := keys[0]; len(k) > 3 && k[len(k)-1] == 'h' && !contains(keys, k[:len(k)-1]) {
@@ -329,6 +336,28 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// decodeApart reads a word in English usage but with sh and kh after its
+// first letter as two letters each.
+func decodeApart(tok string) string {
+	var b strings.Builder
+	b.WriteString(decode(tok[:1], readEnglish))
+	rest := tok[1:]
+	for rest != "" {
+		i := strings.Index(rest, "sh")
+		if j := strings.Index(rest, "kh"); j >= 0 && (i < 0 || j < i) {
+			i = j
+		}
+		if i < 0 {
+			b.WriteString(decode(rest, readEnglish))
+			break
+		}
+		b.WriteString(decode(rest[:i+1], readEnglish))
+		b.WriteByte('h')
+		rest = rest[i+2:]
+	}
+	return b.String()
 }
 
 // cyrillicKeys returns the phonetic keys of a folded Cyrillic token: its

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"ctis"
+	"ctis/jsonl"
+	"ctis/screen"
+)
+
+func newScreen(o *options) *cobra.Command {
+	var s ctis.Subject
+	var agency, purpose, batch string
+	var frontline, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "screen --agency CODE --purpose TEXT (--name NAME [--birth-date D] [--nationality C] [--document N] | --batch FILE.jsonl)",
+		Short: "Screen a person or organisation, or a file of them, against the local database",
+		Long: "Screen as an officer of --agency: names match across scripts and transliterations, and every hit is\n" +
+			"explained, scored, and put in the agency's review queue. With --batch, FILE holds one subject per line\n" +
+			"({\"name\":…,\"birth_date\":…,\"nationality\":…,\"gender\":…,\"document_number\":…,\"schema\":…}); one result\n" +
+			"line is printed per subject, in order, and a bad line gets an error line in its place.",
+		Example: "  ctis screen --agency DE-BKA --purpose 'case 2026/17' --name 'أسامة بن لادن' --birth-date 1957\n" +
+			"  ctis screen --agency DE-BKA --purpose 'flight LH600' --batch passengers.jsonl > hits.jsonl",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if (s.Name == "") == (batch == "") {
+				return fmt.Errorf("give either --name or --batch")
+			}
+			db, err := o.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			svc, err := screen.New(cmd.Context(), db)
+			if err != nil {
+				return err
+			}
+			role := ctis.RoleAnalyst
+			if frontline {
+				role = ctis.RoleFrontline
+			}
+			ctx := asAgency(cmd.Context(), agency, purpose)
+			id, _ := ctis.IdentityFrom(ctx)
+			id.Roles = []ctis.Role{role}
+			ctx = ctis.WithPurpose(ctis.NewContext(ctx, id), purpose)
+			if batch != "" {
+				return screenBatch(cmd, svc, ctx, batch)
+			}
+			res, err := svc.Screen(ctx, s)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return json.NewEncoder(cmd.OutOrStdout()).Encode(res)
+			}
+			printResult(cmd.OutOrStdout(), res)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&s.Name, "name", "", "the name, in any script")
+	f.StringVar(&s.BirthDate, "birth-date", "", "date of birth: 1971, 1971-07, 1971-07-28, 1970~ or 1973/1974")
+	f.StringVar(&s.Nationality, "nationality", "", "nationality: ISO code or English name")
+	f.StringVar(&s.Gender, "gender", "", "male, female, other or unknown")
+	f.StringVar(&s.DocumentNumber, "document", "", "passport or identity document number")
+	f.StringVar(&s.Schema, "schema", "Person", "Person or Organization")
+	f.StringVar(&agency, "agency", "", "screen as an officer of this agency (required)")
+	f.StringVar(&purpose, "purpose", "", "why, such as a case number; recorded in the audit trail (required)")
+	f.BoolVar(&frontline, "frontline", false, "screen as a frontline officer, who sees only statements released for frontline use")
+	f.StringVar(&batch, "batch", "", "a JSON-lines file of subjects (- for stdin)")
+	f.BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.MarkFlagRequired("agency")
+	cmd.MarkFlagRequired("purpose")
+	return cmd
+}
+
+// screenBatch screens a JSON-lines file in batches, printing one line per
+// subject in order.
+func screenBatch(cmd *cobra.Command, svc *screen.Service, ctx context.Context, path string) error {
+	in, _, err := openInput(path)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out := bufio.NewWriter(cmd.OutOrStdout())
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64<<10), jsonl.MaxLine)
+	var pending []ctis.Subject
+	var slots []int // index in results of each pending subject, -1 for an error line
+	var lines []any
+	failed := 0
+	flush := func() error {
+		if len(pending) > 0 {
+			res, err := svc.ScreenBatch(ctx, pending)
+			if err != nil {
+				return err
+			}
+			for i, at := range slots {
+				lines[at] = res[i]
+			}
+		}
+		for _, l := range lines {
+			if err := enc.Encode(l); err != nil {
+				return err
+			}
+		}
+		pending, slots, lines = pending[:0], slots[:0], lines[:0]
+		return nil
+	}
+	n := 0
+	for sc.Scan() {
+		n++
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var s ctis.Subject
+		err := jsonl.DecodeStrict(sc.Bytes(), &s)
+		if err == nil {
+			err = s.Validate()
+		}
+		if err != nil {
+			failed++
+			lines = append(lines, map[string]any{"line": n, "error": map[string]string{"code": ctis.ErrorCode(err), "field": ctis.ErrorField(err), "message": ctis.ErrorMessage(err)}})
+			continue
+		}
+		pending, slots, lines = append(pending, s), append(slots, len(lines)), append(lines, nil)
+		if len(pending) == ctis.MaxBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("line %d: %w", n+1, err)
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of the lines were not screened; their error lines say why", failed)
+	}
+	return nil
+}
+
+// printResult writes a result for a person at a terminal.
+func printResult(w io.Writer, r *ctis.ScreenResult) {
+	if len(r.Hits) == 0 && len(r.Notices) == 0 {
+		fmt.Fprintf(w, "no hit for %q", r.Subject.Name)
+		if r.Cleared > 0 {
+			fmt.Fprintf(w, " (%d hit(s) cleared before as false positives)", r.Cleared)
+		}
+		fmt.Fprintln(w)
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, h := range r.Hits {
+		ref := h.Reference
+		if ref == "" {
+			ref = h.EntityID
+		}
+		fmt.Fprintf(tw, "HIT %.2f\t%s\t%s\t%s\n", h.Score, h.Matched, strings.Join(h.Agencies, ","), ref)
+		for _, c := range h.Explanation {
+			fmt.Fprintf(tw, "  %s\t%.2f × %.2f\t%s\n", c.Component, c.Score, c.Weight, c.Detail)
+		}
+		fmt.Fprintf(tw, "  review\t%s\thit %s\n", h.Status, h.ID)
+	}
+	for _, n := range r.Notices {
+		fmt.Fprintf(tw, "HIT — contact agency %s\treference %s\n", n.Agency, n.Reference)
+	}
+	tw.Flush()
+}
