@@ -80,3 +80,18 @@ func (x *index) score(s ctis.Subject, cs []class) (float64, []ctis.ScoreComponen
 	}
 	return m.Score, expl, m.Name
 }
+
+// strongPart is the component score from which a part of a record matches
+// on its own.
+const strongPart = 0.9
+
+// contributes reports whether a class, on its own, matches some part of the
+// subject strongly: its name, or an identifier such as a document number.
+func (x *index) contributes(s ctis.Subject, c class) bool {
+	for _, comp := range matcher.Compare(query(s), record("", []class{c})).Components {
+		if comp.Weight > 0 && comp.Score >= strongPart && comp.Component != "nationality" && comp.Component != "gender" {
+			return true
+		}
+	}
+	return false
+}

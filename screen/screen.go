@@ -254,13 +254,24 @@ func (s *Service) screen(v ctis.Viewer, subj ctis.Subject) ctis.Screening {
 	}
 	for _, rid := range s.index.candidates(subj, maxCandidates, noticed) {
 		c := s.classes[rid]
-		if score, _, _ := s.index.score(subj, []class{c}); score >= s.threshold() {
-			m := ctis.HiddenMatch{EntityID: c.entity, Originator: c.originator}
-			for _, st := range c.statements {
-				m.Statements = append(m.Statements, st.ID)
+		// A hidden class matches when, read with what the viewer sees of
+		// the entity, the subject is a hit, and the class's own part of
+		// it matches: a restricted passport number found, not merely a
+		// visible name matched again.
+		cs := []class{c}
+		for _, r := range s.records[c.entity] {
+			if visible(r) {
+				cs = append(cs, s.classes[r])
 			}
-			out.Hidden = append(out.Hidden, m)
 		}
+		if score, _, _ := s.index.score(subj, cs); score < s.threshold() || !s.index.contributes(subj, c) {
+			continue
+		}
+		m := ctis.HiddenMatch{EntityID: c.entity, Originator: c.originator}
+		for _, st := range c.statements {
+			m.Statements = append(m.Statements, st.ID)
+		}
+		out.Hidden = append(out.Hidden, m)
 	}
 	return out
 }

@@ -210,3 +210,32 @@ func TestReview(t *testing.T) {
 		t.Fatalf("audit: %+v %v", rep, err)
 	}
 }
+
+// TestRestrictedDocumentGivesNotice screens a visible person with the
+// number of a passport another agency holds under a hit notice.
+func TestRestrictedDocumentGivesNotice(t *testing.T) {
+	_, svc := node(t)
+	fr := as("FR-DGSI", ctis.RoleAnalyst)
+	e, err := svc.CreateEntity(fr, ctis.NewEntity{Schema: "Person", Statements: statements(ctis.Handling{Distribution: ctis.DistAll, Frontline: true}, "name", "Abou Moussa al-Faransi")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddStatements(fr, e.ID, statements(ctis.Handling{HitNotice: true}, "passportNumber", "18FR44120")); err != nil {
+		t.Fatal(err)
+	}
+	de := as("DE-BKA", ctis.RoleFrontline)
+	res, err := svc.Screen(de, ctis.Subject{Name: "Abu Musa al-Faransi", DocumentNumber: "18 FR 44120"})
+	if err != nil || len(res.Hits) != 1 || len(res.Notices) != 1 || res.Notices[0].Agency != "FR-DGSI" {
+		t.Fatalf("%+v %v", res, err)
+	}
+	for _, c := range res.Hits[0].Explanation {
+		if c.Component == "document" {
+			t.Errorf("the hit explains a document the officer may not see: %+v", c)
+		}
+	}
+	// Another passport number: the hidden statement does not match, no notice.
+	res, _ = svc.Screen(de, ctis.Subject{Name: "Abu Musa al-Faransi", DocumentNumber: "X999"})
+	if len(res.Hits) != 1 || len(res.Notices) != 0 {
+		t.Fatalf("%+v", res)
+	}
+}
