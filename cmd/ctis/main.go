@@ -46,7 +46,7 @@ func newRoot() *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&o.db, "db", def, "database file (env CTIS_DB)")
 	root.PersistentFlags().StringVar(&o.reviewPolicy, "review-policy", "flag", "what happens to statements past their review date: flag, hide or purge")
-	root.AddCommand(newServe(o), newAgency(o), newUser(o), newToken(o), newGroup(o), newImport(o), newExport(o), newAudit(o), newReview(o), newScreen(o), newBench())
+	root.AddCommand(newServe(o), newAgency(o), newUser(o), newToken(o), newGroup(o), newImport(o), newExport(o), newAudit(o), newReview(o), newScreen(o), newParse(), newBench())
 	return root
 }
 

@@ -290,3 +290,16 @@ func TestImportUNList(t *testing.T) {
 		t.Fatal("a refused list changed the database")
 	}
 }
+
+func TestParseCommands(t *testing.T) {
+	out := mustRun(t, "parse", "paxlst", "../../paxlst/testdata/03_wco_guide_ex5_3_progressive_two_pax.edi")
+	if !strings.Contains(out, "FL MARTINEZ, SORINA MARIA  F  born 1969-06-06") || !strings.Contains(out, "leg ZX877 (carrier XZ) IAD") {
+		t.Errorf("paxlst:\n%s", out)
+	}
+	mrzFile := filepath.Join(t.TempDir(), "mrz.txt")
+	os.WriteFile(mrzFile, []byte("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C35UTO7408122F1204159ZE184226B<<<<<10\n"), 0o600)
+	out, _, err := run(t, "", "parse", "mrz", mrzFile)
+	if err == nil || !strings.Contains(err.Error(), "document_number: check digit is 5") || !strings.Contains(out, "name: ERIKSSON, ANNA MARIA") {
+		t.Errorf("mrz: %v\n%s", err, out)
+	}
+}

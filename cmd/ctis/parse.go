@@ -1,0 +1,101 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"ctis/mrz"
+	"ctis/paxlst"
+)
+
+func newParse() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "parse mrz|paxlst FILE",
+		Short: "Show what a parser reads in a travel document's MRZ or a PAXLST message",
+		Long: "Print the fields, travellers, legs and warnings a parser reads, so that an operator can see why a\n" +
+			"message was misread. FILE may be - for stdin.",
+		Example: "  ctis parse mrz passport.txt\n  ctis parse paxlst --json LH600.edi",
+		Args:    cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in, _, err := openInput(args[1])
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			out := cmd.OutOrStdout()
+			switch args[0] {
+			case "mrz":
+				b, err := io.ReadAll(io.LimitReader(in, 4096))
+				if err != nil {
+					return err
+				}
+				d, perr := mrz.Parse(string(b))
+				if d == nil {
+					return perr
+				}
+				if asJSON {
+					return json.NewEncoder(out).Encode(map[string]any{"document": d, "errors": errorList(perr)})
+				}
+				now := time.Now()
+				fmt.Fprintf(out, "%s %s issued by %s\nname: %s, %s\nnumber: %s\nnationality: %s\nborn: %s  sex: %s  expires: %s\n",
+					d.Format, d.Code, d.IssuingState, d.Surname, d.GivenNames, d.DocumentNumber, d.Nationality, d.Birth(now), d.Sex, d.Expiry(now))
+				if d.Truncated {
+					fmt.Fprintln(out, "the name fills its field and may be truncated")
+				}
+				return perr
+			case "paxlst":
+				ms, err := paxlst.Parse(in)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return json.NewEncoder(out).Encode(ms)
+				}
+				for _, m := range ms {
+					kind := "passengers"
+					if m.Crew {
+						kind = "crew"
+					}
+					fmt.Fprintf(out, "PAXLST %s from %s to %s, %s, %d part(s), reference %s\n", m.Version, m.Sender, m.Recipient, kind, m.Parts, m.Transaction)
+					for _, l := range m.Legs {
+						fmt.Fprintf(out, "  leg %s (carrier %s) %s %s → %s %s\n", l.Flight, l.Carrier, l.From, l.Departure, l.To, l.Arrival)
+					}
+					for _, t := range m.Travellers {
+						fmt.Fprintf(out, "  %s %s, %s  %s  born %s  %s  %s>%s", t.Role, t.Surname, t.GivenNames, t.Sex, t.BirthDate, t.Nationality, t.Embarkation, t.Debarkation)
+						for _, d := range t.Documents {
+							fmt.Fprintf(out, "  %s %s (%s, expires %s)", d.Type, d.Number, d.IssuingCountry, d.Expiry)
+						}
+						fmt.Fprintln(out)
+					}
+					for _, w := range m.Warnings {
+						fmt.Fprintf(out, "  warning: %s\n", w)
+					}
+				}
+				return nil
+			}
+			return fmt.Errorf("unknown format %q: choose mrz or paxlst", args[0])
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// errorList flattens joined errors into their messages.
+func errorList(err error) []string {
+	if err == nil {
+		return []string{}
+	}
+	var out []string
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			out = append(out, e.Error())
+		}
+		return out
+	}
+	return []string{err.Error()}
+}
