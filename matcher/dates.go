@@ -13,7 +13,7 @@ type dateSpan struct {
 	lo, hi int32 // days since 1970-01-01, inclusive
 	// prec is the precision written: 'y' year, 'm' month, 'd' day, 'r' a
 	// range or approximate date.
-	prec byte
+	prec    byte
 	y, m, d int
 }
 

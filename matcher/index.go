@@ -35,12 +35,17 @@ type Index struct {
 	byDoc       map[string][]uint32
 
 	scratch sync.Pool
+
+	expMu    sync.Mutex
+	expCache map[string]*expEntry
 }
 
 // entry is one name of one record.
 type entry struct {
-	slot uint32
-	name uint32 // index in slot.p.names
+	slot  uint32
+	name  uint32  // index in slot.p.names
+	wsum  float32 // the name's weight
+	terms []uint32
 }
 
 // slot is a stored record.
@@ -58,6 +63,8 @@ func NewIndex() *Index {
 		byDel:  map[string][]uint32{},
 		byID:   map[string]uint32{},
 		byDoc:  map[string][]uint32{},
+
+		expCache: map[string]*expEntry{},
 	}
 }
 
@@ -103,17 +110,16 @@ func (ix *Index) Add(r Record) error {
 			e = uint32(len(ix.entries))
 			ix.entries = append(ix.entries, entry{})
 		}
-		ix.entries[e] = entry{slot: sl, name: uint32(ni)}
-		s.entries = append(s.entries, e)
-		seen := map[*term]bool{}
+		en := entry{slot: sl, name: uint32(ni), wsum: float32(p.names[ni].wsum)}
 		for _, t := range p.names[ni].tokens {
-			if t.weight == 0 || seen[t.term] {
+			if t.weight == 0 || containsU32(en.terms, t.term.id) {
 				continue
 			}
-			seen[t.term] = true
-			id := ix.termID[t.term.text]
-			ix.postings[id] = append(ix.postings[id], e)
+			en.terms = append(en.terms, t.term.id)
+			ix.postings[t.term.id] = append(ix.postings[t.term.id], e)
 		}
+		ix.entries[e] = en
+		s.entries = append(s.entries, e)
 	}
 	for _, d := range uniq(p.docs) {
 		ix.byDoc[d] = append(ix.byDoc[d], sl)
@@ -136,15 +142,10 @@ func (ix *Index) Remove(id string) bool {
 func (ix *Index) removeSlot(sl uint32) {
 	s := ix.slots[sl]
 	for _, e := range s.entries {
-		seen := map[*term]bool{}
-		for _, t := range s.p.names[ix.entries[e].name].tokens {
-			if t.weight == 0 || seen[t.term] {
-				continue
-			}
-			seen[t.term] = true
-			id := ix.termID[t.term.text]
+		for _, id := range ix.entries[e].terms {
 			ix.postings[id] = removeU32(ix.postings[id], e)
 		}
+		ix.entries[e] = entry{}
 		ix.freeEntries = append(ix.freeEntries, e)
 	}
 	for _, d := range uniq(s.p.docs) {
@@ -169,6 +170,15 @@ func removeU32(l []uint32, v uint32) []uint32 {
 	return l
 }
 
+func containsU32(s []uint32, v uint32) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
 func uniq(ss []string) []string {
 	var out []string
 	for _, s := range ss {
@@ -187,6 +197,7 @@ func (ix *Index) intern(text string) *term {
 	}
 	t := analyzeTerm(text)
 	id := uint32(len(ix.terms))
+	t.id = id
 	ix.terms = append(ix.terms, t)
 	ix.postings = append(ix.postings, nil)
 	ix.termID[text] = id
@@ -237,19 +248,39 @@ func (ix *Index) lookup(text string) *term {
 	return analyzeTerm(text)
 }
 
-// Retrieval limits. A word whose names number more than commonPostings
-// (Muhammad in a large list) only scores the candidates rarer words
-// found, unless no rarer word found any; at most candidates names are
-// scored in full.
+// Retrieval limits. Words are taken rarest first. A rare word (found in
+// at most rarePostings names) always brings its names as candidates. A
+// commoner one brings its names only while fewer than touchedBudget are
+// candidates, and one found in more than commonPostings names (Muhammad
+// in a large list) only when it is the query's rarest word; otherwise it
+// only adds its share to the candidates found. At most maxCandidates
+// names, the best by that share, are scored in full.
 const (
+	rarePostings   = 3000
 	commonPostings = 20000
-	maxCandidates  = 300
+	touchedBudget  = 2000
+	firstBudget    = 250000
+	maxCandidates  = 150
+	// maxExpand bounds the dictionary words compared with one query
+	// word: those of the same key and skeleton come first, then those a
+	// consonant apart.
+	maxExpand = 2500
 )
 
+// rejectedMark marks an entry that the query's Keep refused.
+const rejectedMark = ^uint16(0)
+
+// scratch is one query's working memory, pooled.
 type scratch struct {
-	acc     []float32
-	mark    []uint16
-	touched []uint32
+	acc      []float32
+	mark     []uint16
+	touched  []uint32
+	rejected []uint32 // entries Keep refused, marked rejectedMark
+	termSim  []float32 // by term id: the current word's similarity
+	termSeen []uint32  // term ids set in termSim
+	stamp    []uint32  // by term id: the expansion that last saw it
+	stampN   uint32
+	cand     []uint32
 }
 
 // Query returns the records that match q with at least q.MinScore (or
@@ -295,70 +326,144 @@ type expansion struct {
 	sim float64
 }
 
-// expand finds the dictionary terms a query word may be.
-func (ix *Index) expand(t *term, init bool, cache simCache) []expansion {
-	cand := map[uint32]bool{}
+// expand finds the dictionary terms a query word may be; two query words
+// joined are looked up without allowing for typos. Expansions are
+// cached by word: the dictionary only grows, so a cached expansion stays
+// right for the terms it saw and only terms added since are compared.
+func (ix *Index) expand(t *term, joined bool, cache simCache, sc *scratch) []expansion {
+	ckey := t.text
+	if joined {
+		ckey = "\x00" + ckey
+	}
+	ix.expMu.Lock()
+	ce := ix.expCache[ckey]
+	ix.expMu.Unlock()
+	gen := uint32(len(ix.terms))
+	if ce != nil && ce.gen == gen {
+		return ce.exp
+	}
+	var from uint32 // compare only terms with this id or higher
+	var out []expansion
+	if ce != nil {
+		from = ce.gen
+		out = append(out, ce.exp...)
+	}
+
+	sc.stampN++
+	sc.cand = sc.cand[:0]
+	add := func(ids []uint32) {
+		for _, id := range ids {
+			if id >= from && sc.stamp[id] != sc.stampN {
+				sc.stamp[id] = sc.stampN
+				sc.cand = append(sc.cand, id)
+			}
+		}
+	}
 	if id, ok := ix.termID[t.text]; ok {
-		cand[id] = true
+		add([]uint32{id})
 	}
 	for _, k := range t.keys {
-		for _, id := range ix.byKey[k] {
-			cand[id] = true
-		}
+		add(ix.byKey[k])
 	}
+	// Skeletons: the same one always (an abjad word has no other way in,
+	// and one consonant is enough: علي, Ali); with one consonant left out
+	// on either side for skeletons long enough not to meet half the
+	// dictionary.
 	for _, sk := range t.skels {
 		n := consonants(sk)
-		if n == 0 {
+		if n == 0 || n == 1 && !t.script.abjad() {
 			continue
 		}
-		for _, id := range ix.bySkel[sk] {
-			cand[id] = true
-		}
-		if n >= 3 {
-			for _, id := range ix.byDel[sk] {
-				cand[id] = true
-			}
+		add(ix.bySkel[sk])
+		if n >= 4 && !joined {
+			add(ix.byDel[sk])
 			for _, d := range deletes(sk) {
-				for _, id := range ix.bySkel[d] {
-					cand[id] = true
-				}
-				for _, id := range ix.byDel[d] {
-					cand[id] = true
-				}
+				add(ix.bySkel[d])
+				add(ix.byDel[d])
 			}
 		}
 	}
-	out := make([]expansion, 0, len(cand))
-	for id := range cand {
-		if len(ix.postings[id]) == 0 {
-			continue
-		}
-		s, _ := cache.sim(t, ix.terms[id], init, false)
-		if s >= nearThreshold {
+	if len(sc.cand) > maxExpand {
+		sc.cand = sc.cand[:maxExpand]
+	}
+	for _, id := range sc.cand {
+		ct := ix.terms[id]
+		s, kind := termSimFloor(t, ct, false, false, tokenThreshold-0.1)
+		if s >= tokenThreshold {
 			out = append(out, expansion{id, s})
+			cache[[2]*term{t, ct}] = simEntry{s, kind}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].sim > out[j].sim })
+	ix.expMu.Lock()
+	if len(ix.expCache) >= maxExpCache {
+		clear(ix.expCache) // crude, but bounded
+	}
+	ix.expCache[ckey] = &expEntry{gen: gen, exp: out}
+	ix.expMu.Unlock()
 	return out
 }
 
+// expEntry is a cached expansion, right for the dictionary's first gen
+// terms.
+type expEntry struct {
+	gen uint32
+	exp []expansion
+}
+
+// maxExpCache bounds the expansion cache.
+const maxExpCache = 200000
+
 // candidates returns the record slots worth scoring for a query.
 func (ix *Index) candidates(pq *preparedQuery, cache simCache) []uint32 {
+	keep := func(sl uint32) bool { return pq.q.Keep == nil || pq.q.Keep(ix.slots[sl].p.rec.ID) }
 	var slots []uint32
 	if pq.doc != "" {
-		slots = append(slots, ix.byDoc[pq.doc]...)
+		for _, sl := range ix.byDoc[pq.doc] {
+			if keep(sl) {
+				slots = append(slots, sl)
+			}
+		}
 	}
+	sc, _ := ix.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	if len(sc.acc) < len(ix.entries) {
+		n := len(ix.entries) + len(ix.entries)/8 + 16
+		sc.acc, sc.mark = make([]float32, n), make([]uint16, n)
+	}
+	if len(sc.termSim) < len(ix.terms) {
+		n := len(ix.terms) + len(ix.terms)/8 + 16
+		sc.termSim, sc.stamp = make([]float32, n), make([]uint32, n)
+	}
+	defer func() {
+		for _, e := range sc.touched {
+			sc.acc[e], sc.mark[e] = 0, 0
+		}
+		for _, e := range sc.rejected {
+			sc.mark[e] = 0
+		}
+		sc.touched, sc.rejected = sc.touched[:0], sc.rejected[:0]
+		ix.scratch.Put(sc)
+	}()
 	type word struct {
 		w     float64
 		exp   []expansion
 		total int
 	}
 	var words []word
-	for _, t := range pq.name.tokens {
+	var toks []nameToken
+	var qw float32
+	for _, n := range pq.names {
+		toks = append(toks, n.tokens...)
+		qw = max(qw, float32(n.wsum))
+	}
+	for _, t := range toks {
 		if t.weight == 0 || t.class == classInitial {
 			continue
 		}
-		exp := ix.expand(t.term, false, cache)
+		exp := ix.expand(t.term, false, cache, sc)
 		total := 0
 		for _, e := range exp {
 			total += len(ix.postings[e.id])
@@ -367,39 +472,52 @@ func (ix *Index) candidates(pq *preparedQuery, cache simCache) []uint32 {
 			words = append(words, word{t.weight, exp, total})
 		}
 	}
+	// Two query words may be one word of a record (ولی جان, Walijan).
+	for i := 0; i+1 < len(toks); i++ {
+		a, b := toks[i], toks[i+1]
+		if a.class != className || b.class != className || len(a.term.keys[0]) > 6 || len(b.term.keys[0]) > 6 {
+			continue
+		}
+		exp := ix.expand(joinedTerm(a.term, b.term), true, cache, sc)
+		total := 0
+		for _, e := range exp {
+			total += len(ix.postings[e.id])
+		}
+		if total > 0 && total <= commonPostings {
+			words = append(words, word{a.weight + b.weight, exp, total})
+		}
+	}
 	if len(words) == 0 {
 		return slots
 	}
 	sort.Slice(words, func(i, j int) bool { return words[i].total < words[j].total })
 
-	sc, _ := ix.scratch.Get().(*scratch)
-	if sc == nil || len(sc.acc) < len(ix.entries) {
-		n := len(ix.entries) + len(ix.entries)/8 + 16
-		sc = &scratch{acc: make([]float32, n), mark: make([]uint16, n)}
-	}
-	defer func() {
-		for _, e := range sc.touched {
-			sc.acc[e], sc.mark[e] = 0, 0
-		}
-		sc.touched = sc.touched[:0]
-		ix.scratch.Put(sc)
-	}()
 	for wi, w := range words {
-		common := w.total > commonPostings
-		if common && len(sc.touched) > 0 {
-			// Rarer words found candidates: this one only adds to them,
-			// and only needs to when they are too many to score all.
+		traverse := wi == 0 && w.total <= firstBudget || w.total <= rarePostings ||
+			w.total <= commonPostings && len(sc.touched) < touchedBudget
+		if !traverse {
+			// Only add this word's share to the names already found, and
+			// only when they are too many to score them all.
 			if len(sc.touched) > maxCandidates {
-				ix.boost(sc, w.exp, wi, w.w)
+				if w.total < 4*len(sc.touched) {
+					ix.boostPostings(sc, w.exp, wi, w.w)
+				} else {
+					ix.boost(sc, w.exp, wi, w.w)
+				}
 			}
 			continue
 		}
 		for _, e := range w.exp {
 			for _, en := range ix.postings[e.id] {
-				if sc.mark[en] == uint16(wi+1) {
+				if m := sc.mark[en]; m == uint16(wi+1) || m == rejectedMark {
 					continue
 				}
 				if sc.mark[en] == 0 {
+					if !keep(ix.entries[en].slot) {
+						sc.mark[en] = rejectedMark
+						sc.rejected = append(sc.rejected, en)
+						continue
+					}
 					sc.touched = append(sc.touched, en)
 				}
 				sc.mark[en] = uint16(wi + 1)
@@ -415,12 +533,38 @@ func (ix *Index) candidates(pq *preparedQuery, cache simCache) []uint32 {
 	}
 	cs := make([]cand, 0, len(sc.touched))
 	for _, e := range sc.touched {
-		p := ix.slots[ix.entries[e].slot].p
-		ws := p.names[ix.entries[e].name].wsum
-		cs = append(cs, cand{e, sc.acc[e] / float32(ws+pq.name.wsum)})
+		cs = append(cs, cand{e, sc.acc[e] / (ix.entries[e].wsum + qw)})
 	}
 	if len(cs) > maxCandidates {
-		sort.Slice(cs, func(i, j int) bool { return cs[i].v > cs[j].v })
+		// Keep the best maxCandidates: a partial selection, as the
+		// names touched may be many thousands.
+		lo, hi := 0, len(cs)-1
+		k := maxCandidates
+		for lo < hi {
+			p := cs[(lo+hi)/2].v
+			i, j := lo, hi
+			for i <= j {
+				for cs[i].v > p {
+					i++
+				}
+				for cs[j].v < p {
+					j--
+				}
+				if i <= j {
+					cs[i], cs[j] = cs[j], cs[i]
+					i++
+					j--
+				}
+			}
+			switch {
+			case k <= j:
+				hi = j
+			case k >= i:
+				lo = i
+			default:
+				lo = hi
+			}
+		}
 		cs = cs[:maxCandidates]
 	}
 	for _, c := range cs {
@@ -429,24 +573,43 @@ func (ix *Index) candidates(pq *preparedQuery, cache simCache) []uint32 {
 	return slots
 }
 
-// boost adds a common word's share to the names rarer words found, by
-// looking at their words rather than at the word's long postings.
-func (ix *Index) boost(sc *scratch, exp []expansion, wi int, w float64) {
-	sims := make(map[*term]float64, len(exp))
+// boostPostings adds a word's share to the names already found, going
+// through the word's postings.
+func (ix *Index) boostPostings(sc *scratch, exp []expansion, wi int, w float64) {
 	for _, e := range exp {
-		sims[ix.terms[e.id]] = e.sim
+		for _, en := range ix.postings[e.id] {
+			if m := sc.mark[en]; m != 0 && m != uint16(wi+1) && m != rejectedMark {
+				sc.mark[en] = uint16(wi + 1)
+				sc.acc[en] += float32(w * e.sim)
+			}
+		}
+	}
+}
+
+// boost adds a word's share to the names already found, by looking at
+// their words rather than at the word's long postings.
+func (ix *Index) boost(sc *scratch, exp []expansion, wi int, w float64) {
+	for _, e := range exp {
+		sc.termSim[e.id] = float32(e.sim)
+		sc.termSeen = append(sc.termSeen, e.id)
 	}
 	for _, en := range sc.touched {
-		p := ix.slots[ix.entries[en].slot].p
-		best := 0.0
-		for _, tok := range p.names[ix.entries[en].name].tokens {
-			if s, ok := sims[tok.term]; ok && s > best {
+		if sc.mark[en] == uint16(wi+1) {
+			continue
+		}
+		var best float32
+		for _, id := range ix.entries[en].terms {
+			if s := sc.termSim[id]; s > best {
 				best = s
 			}
 		}
 		if best > 0 {
 			sc.mark[en] = uint16(wi + 1)
-			sc.acc[en] += float32(w * best)
+			sc.acc[en] += float32(w) * best
 		}
 	}
+	for _, id := range sc.termSeen {
+		sc.termSim[id] = 0
+	}
+	sc.termSeen = sc.termSeen[:0]
 }

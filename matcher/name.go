@@ -26,12 +26,18 @@ var classNames = [...]string{"name", "article", "connector", "particle", "title"
 
 func (c tokenClass) String() string { return classNames[c] }
 
+// noTerm is the id of a term in no dictionary.
+const noTerm = ^uint32(0)
+
 // term is one distinct word as written, analysed once: an index shares it
 // between every record that has it.
 type term struct {
+	// id is the term's number in an index's dictionary; terms made for
+	// one query have an id past the dictionary's end.
+	id     uint32
 	text   string // folded, in its own script
 	latin  string // romanised for display
-	script Script
+	script writing
 	keys   []string // phonetic keys, one per reading
 	skels  []string // consonant skeletons of keys
 	slots  []string // vowel slots of keys[0], for abjad tokens
@@ -62,6 +68,7 @@ type nameToken struct {
 // analyzed is a name split and analysed for matching.
 type analyzed struct {
 	raw    string
+	org    bool
 	tokens []nameToken
 	// wsum is the sum of the token weights.
 	wsum float64
@@ -75,28 +82,28 @@ func freshTerm(text string) *term { return analyzeTerm(text) }
 
 // analyzeTerm analyses one folded word out of context.
 func analyzeTerm(text string) *term {
-	t := &term{text: text, script: tokenScript(text), weight: 1}
+	t := &term{id: noTerm, text: text, script: tokenScript(text), weight: 1}
 	switch t.script {
-	case ScriptDigits:
+	case scriptDigits:
 		t.number = true
 		t.latin = text
 		t.keys = []string{text}
 		t.skels = []string{text}
 		return t
-	case ScriptLatin:
+	case scriptLatin:
 		t.latin = asciiFold(text)
 		t.keys = latinKeys(text)
 		if isRoman(t.latin) && len(t.latin) > 1 {
 			t.number = true
 		}
-	case ScriptCyrillic:
+	case scriptCyrillic:
 		lang := cyrillicLang(text)
 		t.latin = asciiFold(cyrToLatin(text, ICAO, lang))
 		t.keys = cyrillicKeys(text, lang)
-	case ScriptGreek:
+	case scriptGreek:
 		t.latin = greekToLatin(text)
 		t.keys = []string{canon(greekPhon(text))}
-	case ScriptArabic:
+	case scriptArabic:
 		show, phon, vowels := arabicToLatin(text)
 		t.latin = show
 		t.keys = []string{canon(phon)}
@@ -104,7 +111,7 @@ func analyzeTerm(text string) *term {
 		if _, p2, _ := arabicReading(text, true); canon(p2) != t.keys[0] {
 			t.keys = append(t.keys, canon(p2))
 		}
-	case ScriptHan, ScriptHangul, ScriptKana:
+	case scriptHan, scriptHangul, scriptKana:
 		t.latin = asciiFold(anyascii.Transliterate(text))
 		t.keys = []string{canon(decode(t.latin, readEnglish))}
 	default:
@@ -195,9 +202,9 @@ func isPatronymic(k string) bool {
 // written both joined and apart: Abdulrahman, Abdurrahman, Abd al-Rahman
 // and عبدالرحمن all become abd + rahman; Abubakar becomes abu + bakar.
 // Allah in any spelling becomes allah.
-func splitCompound(w string, sc Script) []string {
+func splitCompound(w string, sc writing) []string {
 	switch sc {
-	case ScriptLatin:
+	case scriptLatin:
 		if strings.HasPrefix(w, "abd") && len(w) > 4 {
 			rest := w[3:]
 			l := false
@@ -268,7 +275,7 @@ func splitCompound(w string, sc Script) []string {
 				return []string{a, rest[1:]}
 			}
 		}
-	case ScriptCyrillic:
+	case scriptCyrillic:
 		if strings.HasPrefix(w, "абд") && utf8.RuneCountInString(w) > 4 {
 			rest := strings.TrimPrefix(w, "абд")
 			for _, v := range []string{"у", "е", "а", "о", "и"} {
@@ -291,7 +298,7 @@ func splitCompound(w string, sc Script) []string {
 		if strings.HasPrefix(w, "абу") && utf8.RuneCountInString(w) >= 7 {
 			return []string{"абу", strings.TrimPrefix(w, "абу")}
 		}
-	case ScriptArabic:
+	case scriptArabic:
 		if strings.HasPrefix(w, "عبد") && utf8.RuneCountInString(w) > 4 {
 			rest := strings.TrimPrefix(w, "عبد")
 			if rest == "الله" || rest == "لله" || rest == "اللہ" {
@@ -349,7 +356,7 @@ func analyzeName(s string, org bool) analyzed {
 }
 
 func analyzeWith(s string, org bool, src termSource) analyzed {
-	a := analyzed{raw: s}
+	a := analyzed{raw: s, org: org}
 	if !org {
 		s = familyFirst(s)
 	}
@@ -360,13 +367,13 @@ func analyzeWith(s string, org bool, src termSource) analyzed {
 	words := splitWords(n)
 	type piece struct {
 		text   string
-		script Script
+		script writing
 		hyphen bool
 	}
 	var pieces []piece
 	for _, w := range words {
 		sc := tokenScript(w.text)
-		if sc == ScriptHan || sc == ScriptHangul {
+		if sc == scriptHan || sc == scriptHangul {
 			// The first syllable is the family name, the rest the given
 			// name: 习近平 is Xi Jinping, 김정은 Kim Jong-un.
 			if rs := []rune(w.text); len(rs) >= 2 && len(rs) <= 4 {
@@ -374,12 +381,12 @@ func analyzeWith(s string, org bool, src termSource) analyzed {
 				continue
 			}
 		}
-		if !org && sc == ScriptLatin {
+		if !org && sc == scriptLatin {
 			w.text = unLeet(w.text)
 		}
 		if org {
 			if d, ok := numberWords[w.text]; ok {
-				w.text, sc = d, ScriptDigits
+				w.text, sc = d, scriptDigits
 			} else if l := fuzzyLegalForm(w.text); l != "" {
 				w.text = l
 			}
@@ -393,7 +400,7 @@ func analyzeWith(s string, org bool, src termSource) analyzed {
 		// Forty-Four is 44.
 		for i := 0; i+1 < len(pieces); i++ {
 			a, b := pieces[i].text, pieces[i+1].text
-			if pieces[i].script == ScriptDigits && pieces[i+1].script == ScriptDigits && len(a) == 2 && a[1] == '0' && len(b) == 1 {
+			if pieces[i].script == scriptDigits && pieces[i+1].script == scriptDigits && len(a) == 2 && a[1] == '0' && len(b) == 1 {
 				pieces[i].text = a[:1] + b
 				pieces = append(pieces[:i+1], pieces[i+2:]...)
 			}
@@ -402,15 +409,15 @@ func analyzeWith(s string, org bool, src termSource) analyzed {
 		var joined []piece
 		for i := 0; i < len(pieces); i++ {
 			p := pieces[i]
-			if utf8.RuneCountInString(p.text) == 1 && p.script == ScriptLatin {
+			if utf8.RuneCountInString(p.text) == 1 && p.script == scriptLatin {
 				j := i
 				var b strings.Builder
-				for j < len(pieces) && utf8.RuneCountInString(pieces[j].text) == 1 && pieces[j].script == ScriptLatin {
+				for j < len(pieces) && utf8.RuneCountInString(pieces[j].text) == 1 && pieces[j].script == scriptLatin {
 					b.WriteString(pieces[j].text)
 					j++
 				}
 				if j-i >= 2 {
-					joined = append(joined, piece{b.String(), ScriptLatin, false})
+					joined = append(joined, piece{b.String(), scriptLatin, false})
 					i = j - 1
 					continue
 				}
@@ -435,7 +442,7 @@ func analyzeWith(s string, org bool, src termSource) analyzed {
 }
 
 // classify decides the part a word plays from its neighbours.
-func classify(w string, sc Script, i, n int, hyphen bool, org bool, t *term) tokenClass {
+func classify(w string, sc writing, i, n int, hyphen bool, org bool, t *term) tokenClass {
 	if t.number {
 		return classNumber
 	}
@@ -443,14 +450,14 @@ func classify(w string, sc Script, i, n int, hyphen bool, org bool, t *term) tok
 		return className
 	}
 	switch sc {
-	case ScriptArabic:
+	case scriptArabic:
 		if arabicArticles[w] {
 			return classArticle
 		}
 		if arabicConnectors[w] && i > 0 {
 			return classConnector
 		}
-	case ScriptCyrillic:
+	case scriptCyrillic:
 		if cyrArticles[w] {
 			return classArticle
 		}
@@ -467,7 +474,7 @@ func classify(w string, sc Script, i, n int, hyphen bool, org bool, t *term) tok
 			return classStop
 		}
 	}
-	if utf8.RuneCountInString(w) == 1 && sc != ScriptHan {
+	if utf8.RuneCountInString(w) == 1 && sc != scriptHan {
 		return classInitial
 	}
 	if articles[l] && i < n-1 {

@@ -9,30 +9,30 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Script is the writing system a name token is written in, as far as
+// writing is the writing system a name token is written in, as far as
 // matching cares.
-type Script uint8
+type writing uint8
 
 // Scripts the matcher tells apart. Abjads (Arabic, Hebrew) leave out short
 // vowels, so tokens written in them are compared on consonants.
 const (
-	ScriptUnknown Script = iota
-	ScriptLatin
-	ScriptCyrillic
-	ScriptGreek
-	ScriptArabic
-	ScriptHebrew
-	ScriptHan
-	ScriptHangul
-	ScriptKana
-	ScriptOther
-	ScriptDigits
+	scriptUnknown writing = iota
+	scriptLatin
+	scriptCyrillic
+	scriptGreek
+	scriptArabic
+	scriptHebrew
+	scriptHan
+	scriptHangul
+	scriptKana
+	scriptOther
+	scriptDigits
 )
 
 var scriptNames = [...]string{"unknown", "Latin", "Cyrillic", "Greek", "Arabic", "Hebrew", "Han", "Hangul", "Kana", "other", "digits"}
 
 // String returns the script's English name.
-func (s Script) String() string {
+func (s writing) String() string {
 	if int(s) < len(scriptNames) {
 		return scriptNames[s]
 	}
@@ -42,57 +42,57 @@ func (s Script) String() string {
 // abjad reports whether the script writes no short vowels, or whether its
 // romanisations disagree on vowels (Korean eo, o; Chinese Wade-Giles and
 // Pinyin), so that tokens in it are matched on their consonant skeleton.
-func (s Script) abjad() bool {
+func (s writing) abjad() bool {
 	switch s {
-	case ScriptArabic, ScriptHebrew, ScriptOther, ScriptHan, ScriptHangul, ScriptKana:
+	case scriptArabic, scriptHebrew, scriptOther, scriptHan, scriptHangul, scriptKana:
 		return true
 	}
 	return false
 }
 
-func runeScript(r rune) Script {
+func runeScript(r rune) writing {
 	switch {
 	case r < 0x80:
 		if r >= '0' && r <= '9' {
-			return ScriptDigits
+			return scriptDigits
 		}
-		return ScriptLatin
+		return scriptLatin
 	case unicode.Is(unicode.Latin, r):
-		return ScriptLatin
+		return scriptLatin
 	case unicode.Is(unicode.Cyrillic, r):
-		return ScriptCyrillic
+		return scriptCyrillic
 	case unicode.Is(unicode.Greek, r):
-		return ScriptGreek
+		return scriptGreek
 	case unicode.Is(unicode.Arabic, r):
-		return ScriptArabic
+		return scriptArabic
 	case unicode.Is(unicode.Hebrew, r):
-		return ScriptHebrew
+		return scriptHebrew
 	case unicode.Is(unicode.Han, r):
-		return ScriptHan
+		return scriptHan
 	case unicode.Is(unicode.Hangul, r):
-		return ScriptHangul
+		return scriptHangul
 	case unicode.Is(unicode.Hiragana, r), unicode.Is(unicode.Katakana, r):
-		return ScriptKana
+		return scriptKana
 	case unicode.IsDigit(r):
-		return ScriptDigits
+		return scriptDigits
 	}
-	return ScriptOther
+	return scriptOther
 }
 
 // tokenScript returns the script of most letters of a folded token.
-func tokenScript(tok string) Script {
-	var counts [ScriptDigits + 1]int
+func tokenScript(tok string) writing {
+	var counts [scriptDigits + 1]int
 	for _, r := range tok {
 		counts[runeScript(r)]++
 	}
-	best, n := ScriptUnknown, 0
+	best, n := scriptUnknown, 0
 	for s, c := range counts {
-		if Script(s) != ScriptDigits && c > n {
-			best, n = Script(s), c
+		if writing(s) != scriptDigits && c > n {
+			best, n = writing(s), c
 		}
 	}
-	if n == 0 && counts[ScriptDigits] > 0 {
-		return ScriptDigits
+	if n == 0 && counts[scriptDigits] > 0 {
+		return scriptDigits
 	}
 	return best
 }
@@ -145,7 +145,7 @@ func normalize(s string, keepMarks bool) string {
 			// Combining marks left after composition: Arabic harakat,
 			// shadda and sukun go; the vowel signs of Indic and Southeast
 			// Asian scripts stay with their letter.
-			if sc := runeScript(r); sc == ScriptArabic || sc == ScriptLatin || sc == ScriptGreek || sc == ScriptCyrillic || sc == ScriptHebrew || r < 0x370 {
+			if r < 0x900 || r >= 0x1AB0 && r <= 0x1AFF || r >= 0x1DC0 && r <= 0x1DFF || r >= 0x20D0 && r <= 0x20FF || r >= 0xFE20 && r <= 0xFE2F {
 				continue
 			}
 			b.WriteRune(r)
@@ -155,11 +155,11 @@ func normalize(s string, keepMarks bool) string {
 				r = u
 			}
 			sc := runeScript(r)
-			if sc == ScriptCyrillic || sc == ScriptArabic || sc == ScriptHebrew || r < 0x80 {
+			if sc == scriptCyrillic || sc == scriptArabic || sc == scriptHebrew || r < 0x80 {
 				emit(r)
 				continue
 			}
-			if keepMarks && sc == ScriptLatin {
+			if keepMarks && sc == scriptLatin {
 				if _, ok := slavicMarks[r]; ok {
 					emit(r)
 					continue
@@ -170,7 +170,7 @@ func normalize(s string, keepMarks bool) string {
 				space = false
 				continue
 			}
-			if sc != ScriptLatin && sc != ScriptGreek {
+			if sc != scriptLatin && sc != scriptGreek {
 				emit(r) // kana voicing marks, Indic vowel signs are letters' own
 				continue
 			}
@@ -229,7 +229,7 @@ func digitValue(r rune) int {
 // keyboards, is one string.
 var arabicUnify = map[rune]rune{
 	'ی': 'ي', 'ې': 'ي', 'ۍ': 'ي', 'ے': 'ي', 'ک': 'ك', 'ڪ': 'ك', 'ہ': 'ه', 'ە': 'ه', 'ۀ': 'ة', 'ۃ': 'ة',
-	'ٱ': 'ا', 'ٲ': 'أ', 'ٳ': 'إ',
+	'ٱ': 'ا', 'ٲ': 'أ', 'ٳ': 'إ', 'ھ': 'ه',
 }
 
 // latinLigatures are Latin letters that do not decompose into a base

@@ -21,11 +21,11 @@ import (
 type latinConv uint8
 
 const (
-	readEnglish latinConv = iota // English and ICAO/BGN values: ch = ч, j = ج, w = w
-	readFrench                   // ch = ш, tch = ч, j = ж, ou = u, gu = g
-	readGerman                   // sch = ш, tsch = ч, ch = х, w = v, z = ts, j = y
-	readSlavic                   // č š ž letters, c = ts, j = y, ch = х
-	readStripped                 // Slavic Latin with its háčeks lost: c = ч (Vucic, Plenkovic)
+	readEnglish  latinConv = iota // English and ICAO/BGN values: ch = ч, j = ج, w = w
+	readFrench                    // ch = ш, tch = ч, j = ж, ou = u, gu = g
+	readGerman                    // sch = ш, tsch = ч, ch = х, w = v, z = ts, j = y
+	readSlavic                    // č š ž letters, c = ts, j = y, ch = х
+	readStripped                  // Slavic Latin with its háčeks lost: c = ч (Vucic, Plenkovic)
 )
 
 type rule struct {
@@ -41,7 +41,7 @@ var commonRules = []rule{
 	{"tsh", "c", 0}, {"sh", "x", 0}, {"zh", "j", 0}, {"dzh", "j", 0},
 	{"dsch", "j", 0}, {"dj", "j", 0}, {"kh", "h", 0}, {"gh", "g", 0},
 	{"ph", "f", 0}, {"th", "t", 0}, {"dh", "d", 0}, {"ck", "k", 0},
-	{"q", "k", 0}, {"ou", "u", 0}, {"oo", "u", 0}, {"ee", "i", 0},
+	{"que", "ke", 0}, {"qui", "ki", 0}, {"q", "k", 0}, {"ou", "u", 0}, {"oo", "u", 0}, {"ee", "i", 0},
 	{"tz", "ts", 0}, {"x", "x", 's'}, {"x", "ks", 0},
 	{"š", "x", 0}, {"ž", "j", 0}, {"č", "c", 0}, {"ć", "c", 0}, {"ř", "rj", 0},
 	{"ś", "x", 0}, {"ź", "j", 0}, {"ǆ", "j", 0}, {"ǧ", "g", 0},
@@ -155,7 +155,7 @@ func canon(p string) string {
 		}
 		switch c {
 		case 'i', 'e':
-			if next == 'y' && isVowel(after) && (c == 'i' || prev != 0 && !isVowel(prev)) {
+			if next == 'y' && isVowel(after) && prev != 0 && (c == 'i' || !isVowel(prev)) {
 				continue // Ziyad, Zeyad → zyad
 			}
 			if c == 'i' && isVowel(next) && next != 'i' {
@@ -304,8 +304,12 @@ func latinKeys(tok string) []string {
 			keys = append(keys, k)
 		}
 	}
-	// sh and kh may be two letters, as in Ishaq (اسحاق) and Lakhal (لكحل).
-	if len(tok) > 3 && (strings.Contains(tok[1:], "sh") || strings.Contains(tok[1:], "kh")) {
+	if len(keys) == 0 {
+		return keys
+	}
+	// sh, kh and zh may be two letters, as in Ishaq (اسحاق), Lakhal (لكحل)
+	// and Azhar (أزهر).
+	if len(tok) > 3 && tok[0] < 0x80 && (strings.Contains(tok[1:], "sh") || strings.Contains(tok[1:], "kh") || strings.Contains(tok[1:], "zh")) {
 		if k := canon(decodeApart(tok)); k != "" && !contains(keys, k) {
 			keys = append(keys, k)
 		}
@@ -338,7 +342,7 @@ func contains(ss []string, s string) bool {
 	return false
 }
 
-// decodeApart reads a word in English usage but with sh and kh after its
+// decodeApart reads a word in English usage but with sh, kh, zh after its
 // first letter as two letters each.
 func decodeApart(tok string) string {
 	var b strings.Builder
@@ -346,8 +350,10 @@ func decodeApart(tok string) string {
 	rest := tok[1:]
 	for rest != "" {
 		i := strings.Index(rest, "sh")
-		if j := strings.Index(rest, "kh"); j >= 0 && (i < 0 || j < i) {
-			i = j
+		for _, d := range []string{"kh", "zh"} {
+			if j := strings.Index(rest, d); j >= 0 && (i < 0 || j < i) {
+				i = j
+			}
 		}
 		if i < 0 {
 			b.WriteString(decode(rest, readEnglish))

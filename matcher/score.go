@@ -33,6 +33,8 @@ type Record struct {
 // Query is a subject to screen: a name in any script and what else is
 // known.
 type Query struct {
+	// Name is the subject's name in any script; alternatives may be
+	// separated by a slash.
 	Name string
 	// Schema is Person (also when empty) or an organisation schema; a
 	// person is not matched against organisations or the other way round.
@@ -43,12 +45,18 @@ type Query struct {
 	BirthYearTolerance int
 	// Nationality is an ISO 3166-1 alpha-2 code.
 	Nationality string
-	Gender      string
+	// Gender is male, female (or M, F), other or unknown.
+	Gender string
 	// Document is a passport or identity card number as written.
 	Document string
 	// MinScore is the least score a match needs; zero means
 	// DefaultThreshold.
 	MinScore float64
+	// Keep, when set, limits an Index query to the records whose ID it
+	// accepts. A rejected record is never a candidate: it takes no place
+	// in the candidate budget, so it cannot push an accepted record out.
+	// This is how a caller applies access rules inside retrieval.
+	Keep func(id string) bool
 }
 
 // DefaultThreshold is the score from which a match is a hit for review.
@@ -71,6 +79,7 @@ type Component struct {
 
 // Match is a record that matches a query, with its score explained.
 type Match struct {
+	// ID and Tag are the matched record's.
 	ID  string
 	Tag string
 	// Score is the weighted mean of the components' scores, in [0,1].
@@ -82,15 +91,16 @@ type Match struct {
 }
 
 // Component weights. The name carries the score; the other parts confirm
-// or weaken it. A document number that matches counts most, since it can
-// identify a person whose name is written unrecognisably; one that
-// differs does not count against a match, since people hold several.
+// or weaken it. A document number that matches counts most: alone it
+// makes a hit (3/4 is the default threshold) even against a name written
+// unrecognisably; one that differs does not count against a match, since
+// people hold several.
 const (
 	weightName        = 1.0
 	weightBirthDate   = 0.4
 	weightNationality = 0.15
 	weightGender      = 0.15
-	weightDocument    = 1.5
+	weightDocument    = 3.0
 )
 
 // IsOrganization reports whether a schema names an organisation rather
@@ -146,7 +156,7 @@ func prepare(r Record, src termSource) *prepared {
 type preparedQuery struct {
 	q     Query
 	org   bool
-	name  analyzed
+	names []analyzed // the name, or the names a slash separates
 	date  dateSpan
 	hasDt bool
 	doc   string
@@ -160,7 +170,11 @@ func prepareQuery(q Query, src termSource) *preparedQuery {
 	if p.min <= 0 {
 		p.min = DefaultThreshold
 	}
-	p.name = analyzeWith(q.Name, p.org, src)
+	for _, alt := range splitAliases(q.Name) {
+		if a := analyzeWith(alt, p.org, src); a.wsum > 0 || len(p.names) == 0 {
+			p.names = append(p.names, a)
+		}
+	}
 	if q.BirthDate != "" {
 		if ds, ok := parseDate(q.BirthDate); ok {
 			p.date, p.hasDt = ds.widen(q.BirthYearTolerance), true
@@ -231,15 +245,17 @@ func score(q *preparedQuery, r *prepared, cache simCache, explain bool) (Match, 
 	}
 	best := NameScore{}
 	bestName := ""
-	bestIdx := -1
-	for i := range r.names {
-		ns := compareAnalyzed(&q.name, &r.names[i], cache, false)
-		if ns.Score > best.Score || bestIdx < 0 {
-			best, bestName, bestIdx = ns, r.names[i].raw, i
+	bestQ, bestIdx := -1, -1
+	for qi := range q.names {
+		for i := range r.names {
+			ns := compareAnalyzed(&q.names[qi], &r.names[i], cache, false)
+			if ns.Score > best.Score || bestIdx < 0 {
+				best, bestName, bestQ, bestIdx = ns, r.names[i].raw, qi, i
+			}
 		}
 	}
 	if explain && bestIdx >= 0 {
-		best = compareAnalyzed(&q.name, &r.names[bestIdx], cache, true)
+		best = compareAnalyzed(&q.names[bestQ], &r.names[bestIdx], cache, true)
 	}
 	m.Name = bestName
 	comps := make([]Component, 0, 5)

@@ -67,7 +67,11 @@ const maxEditLen = 32
 // editSim returns the spelling similarity of two phonetic keys: one less
 // the weighted Damerau-Levenshtein distance over the longer length. Short
 // words get less leeway: Ali and Ala are different names.
-func editSim(a, b string) float64 {
+func editSim(a, b string) float64 { return editSimAtLeast(a, b, 0) }
+
+// editSimAtLeast is editSim, but gives up with 0 as soon as the
+// similarity cannot reach floor.
+func editSimAtLeast(a, b string, floor float64) float64 {
 	if a == b {
 		return 1
 	}
@@ -87,6 +91,12 @@ func editSim(a, b string) float64 {
 	if float64(abs(la-lb))*costIndelSoft/float64(n) > 0.5 {
 		return 0
 	}
+	// The distance never falls along the rows: once a whole row costs
+	// more than the floor allows, stop.
+	budget := float32((1 - floor) * float64(n))
+	if n <= 4 {
+		budget = float32((0.9 - floor) * float64(n))
+	}
 	var r0, r1, r2 [maxEditLen + 1]float32 // rows i-2, i-1, i
 	for j := 1; j <= lb; j++ {
 		r1[j] = r1[j-1] + indelCost[b[j-1]]
@@ -94,6 +104,7 @@ func editSim(a, b string) float64 {
 	for i := 1; i <= la; i++ {
 		ai := a[i-1]
 		r2[0] = r1[0] + indelCost[ai]
+		rowMin := r2[0]
 		for j := 1; j <= lb; j++ {
 			bj := b[j-1]
 			v := r1[j-1] + subCost[ai][bj]
@@ -109,6 +120,12 @@ func editSim(a, b string) float64 {
 				}
 			}
 			r2[j] = v
+			if v < rowMin {
+				rowMin = v
+			}
+		}
+		if floor > 0 && rowMin > budget {
+			return 0
 		}
 		r0, r1 = r1, r2
 	}
@@ -150,6 +167,12 @@ var (
 
 // termSim compares two words.
 func termSim(a, b *term, aInit, bInit bool) (float64, simKind) {
+	return termSimFloor(a, b, aInit, bInit, nearThreshold-0.05)
+}
+
+// termSimFloor compares two words, not troubling to measure spelling
+// similarities below floor.
+func termSimFloor(a, b *term, aInit, bInit bool, floor float64) (float64, simKind) {
 	if a == b || a.text == b.text {
 		return 1, simSame
 	}
@@ -181,7 +204,7 @@ func termSim(a, b *term, aInit, bInit bool) (float64, simKind) {
 			if ka == kb {
 				return 0.97, simKey
 			}
-			if j := editSim(ka, kb); j > best {
+			if j := editSimAtLeast(ka, kb, floor); j > best {
 				best, kind = j, simSpelling
 			}
 		}
@@ -207,7 +230,7 @@ func termSim(a, b *term, aInit, bInit bool) (float64, simKind) {
 	return best, kind
 }
 
-func ideographic(s Script) bool { return s == ScriptHan || s == ScriptHangul || s == ScriptKana }
+func ideographic(s writing) bool { return s == scriptHan || s == scriptHangul || s == scriptKana }
 
 func consonants(sk string) int { return len(strings.TrimPrefix(sk, "@")) }
 
@@ -358,15 +381,21 @@ func longCompatible(ab, lat string) bool {
 // for matching Abdulrahman against Abdul Rahman or Yongchun against Yong
 // Chun.
 func joinedTerm(a, b *term) *term {
-	k := canon(a.keys[0] + b.keys[0])
 	t := &term{
 		text:   a.text + b.text,
 		latin:  a.latin + b.latin,
 		script: a.script,
-		keys:   []string{k},
-		skels:  []string{skeleton(k)},
 		weight: max(a.weight, b.weight),
 	}
+	for _, ka := range a.keys[:min(2, len(a.keys))] {
+		for _, kb := range b.keys[:min(2, len(b.keys))] {
+			if k := canon(ka + kb); !contains(t.keys, k) {
+				t.keys = append(t.keys, k)
+				t.skels = append(t.skels, skeleton(k))
+			}
+		}
+	}
+	k := t.keys[0]
 	if b.script.abjad() {
 		t.script = b.script
 	}
@@ -389,8 +418,8 @@ type NameScore struct {
 	// Score is the similarity in [0,1].
 	Score float64
 	// Detail lists the aligned words and those left over, such as
-	// "usama~osama (same consonant skeleton); ladin~laden (similar
-	// spelling); missing: muhammad".
+	// "usama~osama (same consonant skeleton, 0.93); bin; ladin~laden
+	// (similar spelling, 0.90); only in record: muhammad".
 	Detail string
 }
 
@@ -420,13 +449,17 @@ func (c simCache) sim(a, b *term, aInit, bInit bool) (float64, simKind) {
 // both names having words the other lacks — cuts the score by
 // conflictCut for each full word of weight.
 const (
-	extraWeight   = 0.25
-	conflictCut   = 0.45
-	conflictFloor = 0.6
+	extraWeight = 0.25
+	// An organisation's extra word usually names another organisation
+	// (Deutsche Bank Trust Company, Banco Santander México).
+	extraWeightOrg = 0.5
+	conflictCut    = 0.45
+	conflictFloor  = 0.6
 )
 
 // compareAnalyzed aligns two analysed names and scores them.
 func compareAnalyzed(q, c *analyzed, cache simCache, explain bool) NameScore {
+	org := q.org || c.org
 	var qi, ci []int
 	for i, t := range q.tokens {
 		if t.weight > 0 {
@@ -447,7 +480,10 @@ func compareAnalyzed(q, c *analyzed, cache simCache, explain bool) NameScore {
 		for _, j := range ci {
 			ct := &c.tokens[j]
 			s, kind := cache.sim(qt.term, ct.term, qt.class == classInitial, ct.class == classInitial)
-			if s >= nearThreshold && s < tokenThreshold && kind != simInitial && qt.class == className && ct.class == className {
+			if s >= nearThreshold && s < tokenThreshold && kind != simInitial && qt.class == className && ct.class == className &&
+				min(qt.term.weight, ct.term.weight) >= 0.9 && min(len(qt.term.keys[0]), len(ct.term.keys[0])) >= 5 {
+				// Only rare, long words are near misses: two common names
+				// apart (Mohamed, Ahmed) are two names.
 				s, kind = s-nearDiscount, simNear
 			}
 			if s >= tokenThreshold || kind == simNear {
@@ -501,10 +537,14 @@ func compareAnalyzed(q, c *analyzed, cache simCache, explain bool) NameScore {
 			patC = patC || t.term.patronymic
 		}
 	}
-	score := m / (w + extraWeight*(uq+uc))
+	extra := extraWeight
+	if org {
+		extra = extraWeightOrg
+	}
+	score := m / (w + extra*(uq+uc))
 	allInitials := true
 	for _, p := range chosen {
-		allInitials = allInitials && (p.kind == simInitial || q.tokens[p.q[0]].class == classInitial)
+		allInitials = allInitials && p.kind == simInitial
 	}
 	if allInitials {
 		score *= 0.5 // N.N. is not Nursultan Nazarbayev

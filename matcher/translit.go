@@ -373,7 +373,7 @@ func greekToLatin(tok string) string {
 		if s, ok := greekLetters[r]; ok {
 			b.WriteString(s)
 		} else {
-			b.WriteRune(r)
+			b.WriteString(asciiFold(string(r)))
 		}
 	}
 	return b.String()
@@ -538,10 +538,11 @@ func hanName(tok string) []string {
 	return []string{fam, given}
 }
 
-// Transliterate returns a Latin (ASCII, lower-case) rendering of a name
-// in any script: Cyrillic by ICAO Doc 9303 in the language its letters
-// show (Russian when none), Greek by ELOT 743, Arabic by a phonetic
-// romanisation that writes the long vowels only, Chinese and Korean by
+// Transliterate returns a Latin (ASCII letters and digits, lower case)
+// rendering of a name in any script: Cyrillic by ICAO Doc 9303 in the
+// language its letters show (Russian when none), Greek by ELOT 743,
+// Arabic by a phonetic romanisation that writes the long vowels only
+// (محمد is mhmd: Arabic writes no short vowels), Chinese and Korean by
 // Pinyin and Revised Romanisation, other scripts by anyascii. Latin is
 // returned normalised.
 func Transliterate(s string) string {
@@ -556,16 +557,16 @@ func Transliterate(s string) string {
 
 func translitToken(tok string, c Convention, lang cyrLang) []string {
 	switch tokenScript(tok) {
-	case ScriptLatin, ScriptDigits:
+	case scriptLatin, scriptDigits:
 		return []string{asciiFold(tok)}
-	case ScriptCyrillic:
+	case scriptCyrillic:
 		return []string{asciiFold(cyrToLatin(tok, c, lang))}
-	case ScriptGreek:
-		return []string{greekToLatin(tok)}
-	case ScriptArabic:
+	case scriptGreek:
+		return []string{asciiFold(greekToLatin(tok))}
+	case scriptArabic:
 		show, _, _ := arabicToLatin(tok)
-		return []string{show}
-	case ScriptHan, ScriptHangul:
+		return []string{asciiFold(show)}
+	case scriptHan, scriptHangul:
 		return hanName(tok)
 	}
 	return []string{asciiFold(anyascii.Transliterate(tok))}
@@ -606,7 +607,7 @@ func TransliterateAs(s string, c Convention) string {
 	lang := cyrillicLang(n)
 	var out []string
 	for _, tok := range strings.Fields(n) {
-		if tokenScript(tok) == ScriptCyrillic {
+		if tokenScript(tok) == scriptCyrillic {
 			l := cyrToLatin(tok, c, lang)
 			if c != Scholarly {
 				l = asciiFold(l)
@@ -639,7 +640,7 @@ func Variants(s string) []string {
 	if strings.ContainsAny(n, "щъ") && cyrillicLang(n) == langRus {
 		var toks []string
 		for _, tok := range strings.Fields(n) {
-			if tokenScript(tok) == ScriptCyrillic {
+			if tokenScript(tok) == scriptCyrillic {
 				toks = append(toks, asciiFold(cyrToLatin(strings.ReplaceAll(tok, "ъ", "а"), ICAO, langBul)))
 			} else {
 				toks = append(toks, translitToken(tok, ICAO, langRus)...)

@@ -1,7 +1,6 @@
 package screen
 
 import (
-	"sort"
 
 	"ctis"
 	"ctis/matcher"
@@ -10,10 +9,10 @@ import (
 // index adapts the matcher to handling classes: each class is one matcher
 // record whose ID is the record ID.
 type index struct {
-	records map[string]matcher.Record
+	m *matcher.Index
 }
 
-func newIndex() *index { return &index{records: map[string]matcher.Record{}} }
+func newIndex() *index { return &index{m: matcher.NewIndex()} }
 
 // record turns classes of one entity into one matcher record.
 func record(rid string, cs []class) matcher.Record {
@@ -37,36 +36,32 @@ func record(rid string, cs []class) matcher.Record {
 	return r
 }
 
-func (x *index) add(rid string, c class) { x.records[rid] = record(rid, []class{c}) }
-
-func (x *index) remove(rid string) { delete(x.records, rid) }
-
-func query(s ctis.Subject) matcher.Query {
-	return matcher.Query{Name: s.Name, Schema: s.Schema, BirthDate: s.BirthDate, Nationality: s.Nationality, Gender: s.Gender, Document: s.DocumentNumber, MinScore: 0.01}
+func (x *index) add(rid string, c class) {
+	// A record without a name or document number cannot be retrieved; it
+	// still counts when its entity is scored, through the other classes.
+	x.m.Add(record(rid, []class{c}))
 }
 
+func (x *index) remove(rid string) { x.m.Remove(rid) }
+
+func query(s ctis.Subject) matcher.Query {
+	return matcher.Query{Name: s.Name, Schema: s.Schema, BirthDate: s.BirthDate, Nationality: s.Nationality, Gender: s.Gender, Document: s.DocumentNumber, MinScore: candidateScore}
+}
+
+// candidateScore is the least score a class needs alone to be a
+// candidate: with the entity's other visible classes it may yet be a hit.
+const candidateScore = 0.5
+
 // candidates returns up to limit record IDs that keep accepts, best first.
+// keep is applied inside retrieval, so rejected records take no place in
+// the matcher's candidate budget.
 func (x *index) candidates(s ctis.Subject, limit int, keep func(string) bool) []string {
 	q := query(s)
-	type scored struct {
-		id    string
-		score float64
-	}
-	var all []scored
-	for id, r := range x.records {
-		if !keep(id) {
-			continue
-		}
-		if m := matcher.Compare(q, r); m.Score > 0 {
-			all = append(all, scored{id, m.Score})
-		}
-	}
-	sort.Slice(all, func(i, j int) bool {
-		return all[i].score > all[j].score || all[i].score == all[j].score && all[i].id < all[j].id
-	})
-	var out []string
-	for i := 0; i < len(all) && i < limit; i++ {
-		out = append(out, all[i].id)
+	q.MinScore, q.Keep = candidateScore, keep
+	ms := x.m.Query(q, limit)
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.ID
 	}
 	return out
 }
