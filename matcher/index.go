@@ -275,7 +275,7 @@ type scratch struct {
 	acc      []float32
 	mark     []uint16
 	touched  []uint32
-	rejected []uint32 // entries Keep refused, marked rejectedMark
+	rejected []uint32  // entries Keep refused, marked rejectedMark
 	termSim  []float32 // by term id: the current word's similarity
 	termSeen []uint32  // term ids set in termSim
 	stamp    []uint32  // by term id: the expansion that last saw it

@@ -1,7 +1,6 @@
 package screen
 
 import (
-
 	"ctis"
 	"ctis/matcher"
 )
