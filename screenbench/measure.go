@@ -1,10 +1,9 @@
 package screenbench
 
 import (
-	"context"
-	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"ctis"
 	"ctis/unlist"
@@ -154,23 +153,24 @@ func UNRecall(o *Options, peer *Peer) ([]Recall, error) {
 }
 
 // FalseHits screens count generated people, none of them listed, against
-// the UN list and counts those with any hit, ours and the peer's.
-func FalseHits(o *Options, peer *Peer, count int) (ours, theirs int, err error) {
+// the UN list and counts those with any hit, ours and the peer's. It also
+// times the first thousand screened one at a time, as at a border desk.
+func FalseHits(o *Options, peer *Peer, count int) (ours, theirs int, latency []time.Duration, err error) {
 	n, err := newNode(o)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
 	defer n.close()
 	list, err := unList()
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
 	if _, _, err := unlist.Import(operator, n.unStore(), list); err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
 	g, err := newGenerator(o.Seed + 1)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
 	subjects := make([]ctis.Subject, count)
 	for i := range subjects {
@@ -179,7 +179,14 @@ func FalseHits(o *Options, peer *Peer, count int) (ours, theirs int, err error) 
 	}
 	results, err := screenAll(n, subjects)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
+	}
+	for _, s := range subjects[:min(1000, len(subjects))] {
+		t0 := time.Now()
+		if _, err := n.svc.Screen(screener, s); err != nil {
+			return 0, 0, nil, err
+		}
+		latency = append(latency, time.Since(t0))
 	}
 	for i, r := range results {
 		if len(r.Hits) > 0 {
@@ -189,15 +196,12 @@ func FalseHits(o *Options, peer *Peer, count int) (ours, theirs int, err error) 
 		if peer != nil {
 			ms, err := peer.Screen(subjects[i])
 			if err != nil {
-				return 0, 0, err
+				return 0, 0, nil, err
 			}
 			if len(ms) > 0 && ms[0].Score >= peer.Threshold {
 				theirs++
 			}
 		}
 	}
-	return ours, theirs, nil
+	return ours, theirs, latency, nil
 }
-
-var _ = context.Background
-var _ = fmt.Sprint

@@ -52,14 +52,16 @@ func Run(o *Options, w io.Writer, peer *Peer) error {
 
 	const people = 10000
 	o.logf("false hits…")
-	fh, theirFH, err := FalseHits(o, peer, people)
+	fh, theirFH, lat, err := FalseHits(o, peer, people)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(tw, "false-hit rate (%d people not listed)\t%.4f%s\n", people, ratio(fh, people), them(fmt.Sprintf("%.4f", ratio(theirFH, people))))
-	if peer != nil && len(peer.Latency) > 0 {
-		fmt.Fprintf(tw, "UN list (1003 entries): screening p50 / p99\t-\t%s / %s\n",
-			percentile(peer.Latency, 0.5).Round(time.Microsecond), percentile(peer.Latency, 0.99).Round(time.Microsecond))
+	ours50, ours99 := percentile(lat, 0.5), percentile(lat, 0.99)
+	fmt.Fprintf(tw, "UN list: one screening p50 / p99 (ctis: audited and queued)\t%s / %s%s\n", ours50.Round(time.Microsecond), ours99.Round(time.Microsecond),
+		them(fmt.Sprintf("%s / %s", percentile(peerLatency(peer), 0.5).Round(time.Microsecond), percentile(peerLatency(peer), 0.99).Round(time.Microsecond))))
+	if peer != nil {
+		fmt.Fprintf(tw, "UN list: p50 ratio %s / ctis\t\t%.1f×\n", peer.Name, float64(percentile(peer.Latency, 0.5))/float64(ours50))
 	}
 	fmt.Fprintf(tw, "default threshold\t%.2f%s\n", screen.DefaultThreshold, them(fmt.Sprintf("%.2f", peerThreshold(peer))))
 
@@ -76,6 +78,13 @@ func Run(o *Options, w io.Writer, peer *Peer) error {
 		fmt.Fprintf(tw, "watchlist: batch of 300\t%s%s\n", sp.Batch300.Round(time.Millisecond), them("-"))
 	}
 	return tw.Flush()
+}
+
+func peerLatency(p *Peer) []time.Duration {
+	if p == nil {
+		return nil
+	}
+	return p.Latency
 }
 
 func peerThreshold(p *Peer) float64 {
