@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ctis"
+	"ctis/sqlite"
 )
 
 func newAudit(o *options) *cobra.Command {
@@ -19,12 +20,7 @@ func newAudit(o *options) *cobra.Command {
 		Long: "Recompute every event's hash and link. Exits 1 and names the first event that was altered, removed\n" +
 			"or moved. With --head, also prove that the trail still extends a head published earlier (see 'ctis audit head').",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := o.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *sqlite.DB) error {
 			stderr := cmd.ErrOrStderr()
 			bar := newBar(stderr, -1, "verifying")
 			rep, err := db.Verify(operator(cmd.Context()), func(n int64) {
@@ -49,24 +45,19 @@ func newAudit(o *options) *cobra.Command {
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "audit trail verified: %d events, head %d %s\n", rep.Events, rep.Head.Seq, rep.Head.Hash)
 			return nil
-		},
+		}),
 	}
 	verify.Flags().StringVar(&head, "head", "", "a head published earlier, as SEQ:HASH, that the trail must still contain")
 	headCmd := &cobra.Command{
 		Use: "head", Short: "Print the newest event's number and hash, to publish as an anchor", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := o.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *sqlite.DB) error {
 			rep, err := db.Verify(operator(cmd.Context()), nil)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%d:%s\n", rep.Head.Seq, rep.Head.Hash)
 			return nil
-		},
+		}),
 	}
 	cmd.AddCommand(verify, headCmd)
 	return cmd

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ctis"
+	"ctis/sqlite"
 )
 
 func newAgency(o *options) *cobra.Command {
@@ -20,12 +21,7 @@ func newAgency(o *options) *cobra.Command {
 		Example: "  ctis agency add --code FR-DGSI --name 'Direction générale de la sécurité intérieure' --country FR --kind security\n" +
 			"  ctis agency add --code SCO-RATS --name 'SCO Regional Anti-Terrorist Structure' --country SCO-RATS --kind international_organisation",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := o.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *sqlite.DB) error {
 			a.Kind = ctis.AgencyKind(kind)
 			made, err := db.CreateAgency(operator(cmd.Context()), a)
 			if err != nil {
@@ -33,7 +29,7 @@ func newAgency(o *options) *cobra.Command {
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), made.Code)
 			return nil
-		},
+		}),
 	}
 	add.Flags().StringVar(&a.Code, "code", "", "agency code, such as FR-DGSI (required)")
 	add.Flags().StringVar(&a.Name, "name", "", "full name (required)")
@@ -44,12 +40,7 @@ func newAgency(o *options) *cobra.Command {
 	}
 	list := &cobra.Command{
 		Use: "list", Short: "List member agencies", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := o.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *sqlite.DB) error {
 			as, err := db.Agencies(operator(cmd.Context()))
 			if err != nil {
 				return err
@@ -60,7 +51,7 @@ func newAgency(o *options) *cobra.Command {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Code, a.Country, a.Kind, a.Name)
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 	cmd.AddCommand(add, list)
 	return cmd
@@ -121,12 +112,7 @@ func newUser(o *options) *cobra.Command {
 	}
 	list := &cobra.Command{
 		Use: "list", Short: "List users", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := o.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *sqlite.DB) error {
 			us, err := db.Users(operator(cmd.Context()))
 			if err != nil {
 				return err
@@ -141,7 +127,7 @@ func newUser(o *options) *cobra.Command {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.ID, u.Username, u.Agency, strings.Join(roles, ","))
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 	cmd.AddCommand(add, list)
 	return cmd
@@ -152,12 +138,7 @@ func newToken(o *options) *cobra.Command {
 	var name string
 	create := &cobra.Command{
 		Use: "create USER-ID", Short: "Issue a new API token for a user; prints it on stdout", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := o.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: o.withDB(func(cmd *cobra.Command, args []string, db *sqlite.DB) error {
 			t, token, err := db.CreateToken(operator(cmd.Context()), args[0], name)
 			if err != nil {
 				return err
@@ -165,23 +146,18 @@ func newToken(o *options) *cobra.Command {
 			fmt.Fprintf(cmd.ErrOrStderr(), "token %s created; revoke it with 'ctis token revoke %s'\n", t.ID, t.ID)
 			fmt.Fprintln(cmd.OutOrStdout(), token)
 			return nil
-		},
+		}),
 	}
 	create.Flags().StringVar(&name, "name", "cli", "what the token is for")
 	revoke := &cobra.Command{
 		Use: "revoke TOKEN-ID", Short: "Revoke an API token", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := o.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: o.withDB(func(cmd *cobra.Command, args []string, db *sqlite.DB) error {
 			if err := db.RevokeToken(operator(cmd.Context()), args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "token %s revoked\n", args[0])
 			return nil
-		},
+		}),
 	}
 	cmd.AddCommand(create, revoke)
 	return cmd
@@ -193,19 +169,14 @@ func newGroup(o *options) *cobra.Command {
 	put := &cobra.Command{
 		Use: "put NAME", Short: "Create or replace a sharing group", Args: cobra.ExactArgs(1),
 		Example: "  ctis group put euro-ct --agencies FR-DGSI,DE-BKA,EUROPOL",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := o.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: o.withDB(func(cmd *cobra.Command, args []string, db *sqlite.DB) error {
 			g, err := db.PutGroup(operator(cmd.Context()), ctis.SharingGroup{Name: args[0], Agencies: agencies})
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: %s\n", g.Name, strings.Join(g.Agencies, ", "))
 			return nil
-		},
+		}),
 	}
 	put.Flags().StringSliceVar(&agencies, "agencies", nil, "member agency codes")
 	cmd.AddCommand(put)

@@ -55,6 +55,18 @@ func (o *options) open(ctx context.Context) (*sqlite.DB, error) {
 	return sqlite.Open(ctx, o.db, sqlite.Options{ReviewPolicy: ctis.ReviewPolicy(o.reviewPolicy)})
 }
 
+// withDB returns a command body that runs fn with the database open.
+func (o *options) withDB(fn func(cmd *cobra.Command, args []string, db *sqlite.DB) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		db, err := o.open(cmd.Context())
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return fn(cmd, args, db)
+	}
+}
+
 // operator returns ctx acting as the local operator: whoever can open the
 // database file administers the node, and is audited by OS user name.
 func operator(ctx context.Context) context.Context {

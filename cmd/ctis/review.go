@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"ctis/sqlite"
 )
 
 func newReview(o *options) *cobra.Command {
@@ -12,19 +14,14 @@ func newReview(o *options) *cobra.Command {
 		Use:   "purge",
 		Short: "Delete statements past their review date (needs --review-policy purge)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := o.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *sqlite.DB) error {
 			n, err := db.PurgeExpired(operator(cmd.Context()))
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "purged %d statements past their review date\n", n)
 			return nil
-		},
+		}),
 	}
 	cmd.AddCommand(purge)
 	return cmd
