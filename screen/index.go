@@ -51,23 +51,23 @@ func query(s ctis.Subject) matcher.Query {
 // candidate: with the entity's other visible classes it may yet be a hit.
 const candidateScore = 0.5
 
-// candidates returns up to limit record IDs that keep accepts, best first.
-// keep is applied inside retrieval, so rejected records take no place in
-// the matcher's candidate budget.
-func (x *index) candidates(s ctis.Subject, limit int, keep func(string) bool) []string {
+// candidates returns up to limit matches of records that keep accepts,
+// best first. keep is applied inside retrieval, so rejected records take
+// no place in the matcher's candidate budget.
+func (x *index) candidates(s ctis.Subject, limit int, keep func(string) bool) []matcher.Match {
 	q := query(s)
 	q.MinScore, q.Keep = candidateScore, keep
-	ms := x.m.Query(q, limit)
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = m.ID
-	}
-	return out
+	return x.m.Query(q, limit)
 }
 
 // score compares a subject with what the classes of one entity say.
 func (x *index) score(s ctis.Subject, cs []class) (float64, []ctis.ScoreComponent, string) {
-	m := matcher.Compare(query(s), record("", cs))
+	return explain(matcher.Compare(query(s), record("", cs)))
+}
+
+// explain turns a matcher's match into a score, its explanation and the
+// name that matched.
+func explain(m matcher.Match) (float64, []ctis.ScoreComponent, string) {
 	expl := make([]ctis.ScoreComponent, len(m.Components))
 	for i, c := range m.Components {
 		expl[i] = ctis.ScoreComponent{Component: c.Component, Weight: c.Weight, Score: c.Score, Detail: c.Detail}

@@ -14,6 +14,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -50,6 +51,7 @@ type Service struct {
 	index   *index
 	classes map[string]class    // record ID → its handling class and statements
 	records map[string][]string // entity ID → its record IDs
+	noticed int                 // classes with a hit notice
 }
 
 // class is one record's provenance: the statements of one entity that
@@ -96,11 +98,14 @@ func (s *Service) reindex(ctx context.Context, ids []string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if ids == nil {
-		s.index, s.classes, s.records = newIndex(), map[string]class{}, map[string][]string{}
+		s.index, s.classes, s.records, s.noticed = newIndex(), map[string]class{}, map[string][]string{}, 0
 	}
 	for _, id := range ids {
 		for _, rid := range s.records[id] {
 			s.index.remove(rid)
+			if s.classes[rid].handling.HitNotice {
+				s.noticed--
+			}
 			delete(s.classes, rid)
 		}
 		delete(s.records, id)
@@ -111,6 +116,9 @@ func (s *Service) reindex(ctx context.Context, ids []string) error {
 			s.classes[rid] = c
 			s.records[id] = append(s.records[id], rid)
 			s.index.add(rid, c)
+			if c.handling.HitNotice {
+				s.noticed++
+			}
 		}
 	}
 	return nil
@@ -212,9 +220,22 @@ func (s *Service) ScreenBatch(ctx context.Context, subjects []ctis.Subject) ([]c
 	viewer.Groups = groups
 	screenings := make([]ctis.Screening, len(subjects))
 	s.mu.RLock()
-	for i, subj := range subjects {
-		screenings[i] = s.screen(viewer, subj)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(subjects)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				screenings[i] = s.screen(viewer, subjects[i])
+			}
+		}()
 	}
+	for i := range subjects {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	s.mu.RUnlock()
 	return s.Store.RecordScreenings(ctx, screenings)
 }
@@ -227,20 +248,24 @@ func (s *Service) screen(v ctis.Viewer, subj ctis.Subject) ctis.Screening {
 	}
 	out := ctis.Screening{Subject: subj, Hits: []ctis.Hit{}}
 	seen := map[string]bool{}
-	for _, rid := range s.index.candidates(subj, maxCandidates, visible) {
-		entity := s.classes[rid].entity
+	for _, m := range s.index.candidates(subj, maxCandidates, visible) {
+		entity := s.classes[m.ID].entity
 		if seen[entity] {
 			continue
 		}
 		seen[entity] = true
-		// The entity as the viewer sees it: every visible class.
+		// The entity as the viewer sees it: every visible class. Most
+		// entities have one, already scored by the index.
 		var cs []class
 		for _, r := range s.records[entity] {
 			if visible(r) {
 				cs = append(cs, s.classes[r])
 			}
 		}
-		score, expl, matched := s.index.score(subj, cs)
+		score, expl, matched := explain(m)
+		if len(cs) > 1 {
+			score, expl, matched = s.index.score(subj, cs)
+		}
 		if score < s.threshold() {
 			continue
 		}
@@ -252,8 +277,11 @@ func (s *Service) screen(v ctis.Viewer, subj ctis.Subject) ctis.Screening {
 		c := s.classes[rid]
 		return c.schema == subj.Schema && c.handling.HitNotice && !ctis.CanSee(v, c.originator, c.handling)
 	}
-	for _, rid := range s.index.candidates(subj, maxCandidates, noticed) {
-		c := s.classes[rid]
+	if s.noticed == 0 {
+		return out
+	}
+	for _, m := range s.index.candidates(subj, maxCandidates, noticed) {
+		c := s.classes[m.ID]
 		// A hidden class matches when, read with what the viewer sees of
 		// the entity, the subject is a hit, and the class's own part of
 		// it matches: a restricted passport number found, not merely a
