@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
@@ -32,7 +33,7 @@ var (
 	russianGiven = strings.Fields(`Александр Сергей Дмитрий Андрей Алексей Максим Евгений Иван Михаил Николай Владимир Ольга Елена
 		Наталья Татьяна Ирина Анна Мария Светлана Юлия Тимур Руслан Рустам Азамат Бахтиёр Нурлан Айдар Фарход`)
 	hanFamily = strings.Fields(`王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹`)
-	hanGiven  = strings.Fields(`伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀 霞 平 刚 桂 英 华 玉 兰 文 辉 建 国`)
+	hanGiven  = []string(strings.Split(`伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰文辉建国志红金春晓海燕雪梅林琳晨欣怡嘉宇浩然子轩雨涵梓萱俊博思源天佑凯瑞鑫泽一鸣佳琪婷颖慧荣昊宏亮东鹏飞永安宁德光德胜丹彤诗雅`, ""))
 
 	latinNationalities    = strings.Fields(`US GB FR DE IT ES PL SE TR NG GH ZA HR CZ GR BR CA AU NL BE`)
 	arabicNationalities   = strings.Fields(`SA EG JO IQ SY LB MA DZ TN YE LY SD AE KW QA OM BH PS`)
@@ -46,13 +47,22 @@ type person struct {
 }
 
 func newGenerator(seed uint64) (*generator, error) {
-	g := &generator{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), latinGiven: latinGiven, latinFamily: latinFamily,
+	g := &generator{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), latinGiven: latinGiven, latinFamily: slices.Clone(latinFamily),
 		arabicGiven: arabicGiven, russianGiven: russianGiven, hanFamily: hanFamily, hanGiven: hanGiven}
-	// Arabic-script and Cyrillic name tokens of many origins, from the
-	// transliteration corpora.
+	// Arabic-script, Cyrillic and Latin name tokens of many origins, from
+	// the transliteration corpora: a real watchlist has many more family
+	// names than a short list would give.
 	var err error
 	if g.arabic, err = column("ar2en-train.txt", 0, false); err != nil {
 		return nil, err
+	}
+	latin, err := column("ar2en-train.txt", 1, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range latin {
+		r := []rune(n)
+		g.latinFamily = append(g.latinFamily, strings.ToUpper(string(r[:1]))+string(r[1:]))
 	}
 	if g.cyrillic, err = column("wd_russian_20", 1, true); err != nil {
 		return nil, err
