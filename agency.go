@@ -196,4 +196,7 @@ type AuthService interface {
 	Login(ctx context.Context, username, password string, ttl time.Duration) (Identity, string, error)
 	// Logout revokes a session token.
 	Logout(ctx context.Context, secret string) error
+	// LoginThrottled records a login attempt refused, unchecked, because
+	// the user or the client had failed too often.
+	LoginThrottled(ctx context.Context, username string) error
 }

@@ -25,6 +25,7 @@ const (
 	ActPurge             = "review.purge"
 	ActLogin             = "login"
 	ActLoginFailed       = "login.failed"
+	ActLoginThrottled    = "login.throttled"
 	ActLogout            = "logout"
 	ActAgencyCreate      = "agency.create"
 	ActUserCreate        = "user.create"

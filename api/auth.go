@@ -41,6 +41,9 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	a, wait := h.limiter.admit(req.Username, r)
 	if wait > 0 {
+		if err := h.Auth.LoginThrottled(r.Context(), req.Username); err != nil {
+			return err
+		}
 		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 		return ctis.Errorf(ctis.ERATELIMITED, "too many failed logins for this user or from this address; try again later")
 	}

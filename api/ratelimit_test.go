@@ -74,6 +74,13 @@ func TestLoginThrottle(t *testing.T) {
 	login("fr.analyst", password, "[2001:db8:1:3::10]:1000").want(t, http.StatusOK)
 	clk.advance(loginWindow)
 	login("fr.analyst", password, "[2001:db8:1:2::10]:1000").want(t, http.StatusOK)
+
+	// Every refused attempt is in the audit trail, in the user's agency's
+	// scope: the three refused above were all for fr.analyst.
+	page, err := f.db.Events(system, ctis.AuditFilter{Action: ctis.ActLoginThrottled})
+	if err != nil || len(page.Events) != 3 || page.Events[0].Scope != "FR-DGSI" || page.Events[0].Username != "fr.analyst" {
+		t.Fatalf("throttled logins audited as %+v, %v", page, err)
+	}
 }
 
 // TestLoginThrottleParallel checks that parallel guesses cannot overrun

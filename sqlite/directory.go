@@ -312,6 +312,19 @@ func (db *DB) Login(ctx context.Context, username, password string, ttl time.Dur
 	return id, token, err
 }
 
+// LoginThrottled audits a login attempt the API refused unchecked, in the
+// scope of the user's agency when the user exists.
+func (db *DB) LoginThrottled(ctx context.Context, username string) error {
+	username = strings.ToLower(strings.TrimSpace(username))
+	var userID, agency string
+	err := db.r.QueryRowContext(ctx, `SELECT id, agency FROM users WHERE username = ?`, username).Scan(&userID, &agency)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	_, err = db.audit(ctx, event(ctis.Identity{Username: username, Agency: agency}, ctis.ActLoginThrottled, userID, "", nil))
+	return err
+}
+
 // Logout revokes a session token.
 func (db *DB) Logout(ctx context.Context, token string) error {
 	id, err := db.Authenticate(ctx, token)
