@@ -217,6 +217,24 @@ func (d *Document) names(field string) {
 	d.Truncated = field[len(field)-1] != '<'
 }
 
+// number reads the document number and checks it. When long numbers are
+// allowed and the check position holds '<', the number continues in the
+// optional data; number returns what is left of that data.
+func (c *checker) number(d *Document, number string, check byte, optional string, long bool) (string, error) {
+	if check != '<' || !long {
+		d.DocumentNumber = trim(number)
+		c.check("document_number", number, check)
+		return optional, nil
+	}
+	full, digit, rest, ok := longNumber(number, optional)
+	if !ok {
+		return "", &Error{Field: "document_number", Msg: "the check digit is '<' but the optional data does not continue the number"}
+	}
+	d.DocumentNumber = trim(full)
+	c.check("document_number", full, digit)
+	return rest, nil
+}
+
 // longNumber reads a document number that continues in the optional data:
 // the number field's check position holds '<', and the optional field
 // begins with the rest of the number and its check digit.
@@ -232,17 +250,9 @@ func parseTD1(l []string) (*Document, error) {
 	d := &Document{Format: TD1, Code: trim(l[0][0:2]), IssuingState: trim(l[0][2:5]), Nationality: trim(l[1][15:18]),
 		BirthDate: l[1][0:6], Sex: trim(l[1][7:8]), ExpiryDate: l[1][8:14]}
 	var c checker
-	number, optional := l[0][5:14], l[0][15:30]
-	if l[0][14] == '<' {
-		full, check, rest, ok := longNumber(number, optional)
-		if !ok {
-			return nil, &Error{Field: "document_number", Msg: "the check digit is '<' but the optional data does not continue the number"}
-		}
-		d.DocumentNumber, optional = trim(full), rest
-		c.check("document_number", full, check)
-	} else {
-		d.DocumentNumber = trim(number)
-		c.check("document_number", number, l[0][14])
+	optional, err := c.number(d, l[0][5:14], l[0][14], l[0][15:30], true)
+	if err != nil {
+		return nil, err
 	}
 	d.Optional = []string{trim(optional), trim(l[1][18:29])}
 	c.check("birth_date", l[1][0:6], l[1][6])
@@ -261,17 +271,9 @@ func parseTD2(l []string, visa bool) (*Document, error) {
 	if visa {
 		d.Format, optionalEnd = MRVB, 36
 	}
-	number, optional := l[1][0:9], l[1][28:optionalEnd]
-	if l[1][9] == '<' && !visa {
-		full, check, rest, ok := longNumber(number, optional)
-		if !ok {
-			return nil, &Error{Field: "document_number", Msg: "the check digit is '<' but the optional data does not continue the number"}
-		}
-		d.DocumentNumber, optional = trim(full), rest
-		c.check("document_number", full, check)
-	} else {
-		d.DocumentNumber = trim(number)
-		c.check("document_number", number, l[1][9])
+	optional, err := c.number(d, l[1][0:9], l[1][9], l[1][28:optionalEnd], !visa)
+	if err != nil {
+		return nil, err
 	}
 	d.Optional = []string{trim(optional)}
 	c.check("birth_date", l[1][13:19], l[1][19])
