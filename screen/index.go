@@ -13,33 +13,42 @@ type index struct {
 
 func newIndex() *index { return &index{m: matcher.NewIndex()} }
 
-// record turns classes of one entity into one matcher record.
-func record(rid string, cs []class) matcher.Record {
-	r := matcher.Record{ID: rid, Schema: cs[0].schema}
+// addToRecord puts a statement's value in the matcher record field it
+// belongs to.
+func addToRecord(r *matcher.Record, property, value string) {
+	switch property {
+	case "name", "alias", "weakAlias", "previousName":
+		r.Names = append(r.Names, value)
+	case "birthDate":
+		r.BirthDates = append(r.BirthDates, value)
+	case "nationality":
+		r.Nationalities = append(r.Nationalities, value)
+	case "gender":
+		r.Gender = value
+	case "passportNumber", "idNumber":
+		r.Documents = append(r.Documents, value)
+	}
+}
+
+// merged is one matcher record of what several classes of an entity say.
+func merged(cs []class) matcher.Record {
+	r := matcher.Record{Schema: cs[0].schema}
 	for _, c := range cs {
-		for _, st := range c.statements {
-			switch st.Property {
-			case "name", "alias", "weakAlias", "previousName":
-				r.Names = append(r.Names, st.Value)
-			case "birthDate":
-				r.BirthDates = append(r.BirthDates, st.Value)
-			case "nationality":
-				r.Nationalities = append(r.Nationalities, st.Value)
-			case "gender":
-				r.Gender = st.Value
-			case "passportNumber", "idNumber":
-				r.Documents = append(r.Documents, st.Value)
-			}
+		r.Names = append(r.Names, c.rec.Names...)
+		r.BirthDates = append(r.BirthDates, c.rec.BirthDates...)
+		r.Nationalities = append(r.Nationalities, c.rec.Nationalities...)
+		r.Documents = append(r.Documents, c.rec.Documents...)
+		if c.rec.Gender != "" {
+			r.Gender = c.rec.Gender
 		}
 	}
 	return r
 }
 
-func (x *index) add(rid string, c class) {
-	// A record without a name or document number cannot be retrieved; it
-	// still counts when its entity is scored, through the other classes.
-	x.m.Add(record(rid, []class{c}))
-}
+// add indexes a class's record. A record without a name or document
+// number cannot be retrieved; it still counts when its entity is scored,
+// through the other classes.
+func (x *index) add(c class) { x.m.Add(c.rec) }
 
 func (x *index) remove(rid string) { x.m.Remove(rid) }
 
@@ -62,7 +71,7 @@ func (x *index) candidates(s ctis.Subject, limit int, keep func(string) bool) []
 
 // score compares a subject with what the classes of one entity say.
 func (x *index) score(s ctis.Subject, cs []class) (float64, []ctis.ScoreComponent, string) {
-	return explain(matcher.Compare(query(s), record("", cs)))
+	return explain(matcher.Compare(query(s), merged(cs)))
 }
 
 // explain turns a matcher's match into a score, its explanation and the
@@ -82,7 +91,7 @@ const strongPart = 0.9
 // contributes reports whether a class, on its own, matches some part of the
 // subject strongly: its name, or an identifier such as a document number.
 func (x *index) contributes(s ctis.Subject, c class) bool {
-	for _, comp := range matcher.Compare(query(s), record("", []class{c})).Components {
+	for _, comp := range matcher.Compare(query(s), c.rec).Components {
 		if comp.Weight > 0 && comp.Score >= strongPart && comp.Component != "nationality" && comp.Component != "gender" {
 			return true
 		}

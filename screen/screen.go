@@ -55,13 +55,18 @@ type Service struct {
 }
 
 // class is one record's provenance: the statements of one entity that
-// share an originator and a handling.
+// share an originator and a handling, kept compact since the index holds
+// one for every record.
 type class struct {
 	entity     string
 	schema     string
 	originator string
 	handling   ctis.Handling
-	statements []ctis.Statement
+	// ids are the class's statement IDs; rec what they say, shared with
+	// the matcher's index; reference and program the entry's list data.
+	ids                []string
+	rec                matcher.Record
+	reference, program string
 }
 
 var (
@@ -112,10 +117,10 @@ func (s *Service) reindex(ctx context.Context, ids []string) error {
 	}
 	for id, cs := range fresh {
 		for _, c := range cs {
-			rid := recordID(c)
+			rid := c.rec.ID
 			s.classes[rid] = c
 			s.records[id] = append(s.records[id], rid)
-			s.index.add(rid, c)
+			s.index.add(c)
 			if c.handling.HitNotice {
 				s.noticed++
 			}
@@ -136,11 +141,21 @@ func classesOf(e *ctis.Entity) []class {
 			byKey[k] = c
 			keys = append(keys, k)
 		}
-		c.statements = append(c.statements, st)
+		c.ids = append(c.ids, st.ID)
+		switch st.Property {
+		case "listReference":
+			c.reference = st.Value
+		case "program":
+			c.program = st.Value
+		default:
+			addToRecord(&c.rec, st.Property, st.Value)
+		}
 	}
 	out := make([]class, len(keys))
 	for i, k := range keys {
-		out[i] = *byKey[k]
+		c := *byKey[k]
+		c.rec.ID, c.rec.Schema = recordID(c), c.schema
+		out[i] = c
 	}
 	return out
 }
@@ -167,9 +182,7 @@ func recordID(c class) string {
 func fingerprint(cs []class) string {
 	var ids []string
 	for _, c := range cs {
-		for _, st := range c.statements {
-			ids = append(ids, st.ID)
-		}
+		ids = append(ids, c.ids...)
 	}
 	slices.Sort(ids)
 	h := sha256.Sum256([]byte(strings.Join(ids, ",")))
@@ -183,8 +196,13 @@ func (s *Service) threshold() float64 {
 	return DefaultThreshold
 }
 
-// maxCandidates bounds the candidates scored per subject.
-const maxCandidates = 50
+// maxCandidates bounds the candidates scored per subject, and maxHits the
+// hits returned and queued for review: the best ten are what an officer
+// can act on, and a name common enough to hit more is weak evidence.
+const (
+	maxCandidates = 50
+	maxHits       = 10
+)
 
 // Screen screens one subject.
 func (s *Service) Screen(ctx context.Context, subject ctis.Subject) (*ctis.ScreenResult, error) {
@@ -272,6 +290,9 @@ func (s *Service) screen(v ctis.Viewer, subj ctis.Subject) ctis.Screening {
 		out.Hits = append(out.Hits, hitOf(cs, score, expl, matched))
 	}
 	sort.SliceStable(out.Hits, func(i, j int) bool { return out.Hits[i].Score > out.Hits[j].Score })
+	if len(out.Hits) > maxHits {
+		out.Hits = out.Hits[:maxHits]
+	}
 
 	noticed := func(rid string) bool {
 		c := s.classes[rid]
@@ -295,11 +316,7 @@ func (s *Service) screen(v ctis.Viewer, subj ctis.Subject) ctis.Screening {
 		if score, _, _ := s.index.score(subj, cs); score < s.threshold() || !s.index.contributes(subj, c) {
 			continue
 		}
-		m := ctis.HiddenMatch{EntityID: c.entity, Originator: c.originator}
-		for _, st := range c.statements {
-			m.Statements = append(m.Statements, st.ID)
-		}
-		out.Hidden = append(out.Hidden, m)
+		out.Hidden = append(out.Hidden, ctis.HiddenMatch{EntityID: c.entity, Originator: c.originator, Statements: c.ids})
 	}
 	return out
 }
@@ -311,13 +328,11 @@ func hitOf(cs []class, score float64, expl []ctis.ScoreComponent, matched string
 		if !slices.Contains(h.Agencies, c.originator) {
 			h.Agencies = append(h.Agencies, c.originator)
 		}
-		for _, st := range c.statements {
-			switch st.Property {
-			case "listReference":
-				h.Reference = st.Value
-			case "program":
-				h.Program = st.Value
-			}
+		if c.reference != "" {
+			h.Reference = c.reference
+		}
+		if c.program != "" {
+			h.Program = c.program
 		}
 	}
 	slices.Sort(h.Agencies)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"os/user"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -17,6 +18,12 @@ import (
 )
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// The screening index is a large, long-lived heap: collecting at
+		// every doubling would spend the cores on marking it again and
+		// again, and screenings would wait for it.
+		debug.SetGCPercent(400)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := newRoot().ExecuteContext(ctx); err != nil {
