@@ -416,7 +416,7 @@ const maxExpCache = 200000
 
 // candidates returns the record slots worth scoring for a query.
 func (ix *Index) candidates(pq *preparedQuery, cache simCache) []uint32 {
-	keep := func(sl uint32) bool { return pq.q.Keep == nil || pq.q.Keep(ix.slots[sl].p.rec.ID) }
+	keep := func(sl uint32) bool { return pq.q.Keep == nil || pq.q.Keep(ix.slots[sl].p.rec.Class) }
 	var slots []uint32
 	if pq.doc != "" {
 		for _, sl := range ix.byDoc[pq.doc] {

@@ -2,7 +2,6 @@ package matcher
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 )
 
@@ -17,15 +16,15 @@ func TestKeepIsolatesRecords(t *testing.T) {
 		}
 	}
 	for i := range 5000 {
-		r := Record{ID: fmt.Sprintf("hidden-%d", i), Names: []string{fmt.Sprintf("Abdallah Azzam %d", i)}, Documents: []string{"X1234567"}}
+		r := Record{ID: fmt.Sprintf("hidden-%d", i), Names: []string{fmt.Sprintf("Abdallah Azzam %d", i)}, Documents: []string{"X1234567"}, Class: 2}
 		add(full, r)
 	}
 	for i, n := range []string{"Abdullah Yusuf Azzam", "Abdallah Azam", "Abdulla Azzam Khan"} {
-		r := Record{ID: fmt.Sprintf("visible-%d", i), Names: []string{n}}
+		r := Record{ID: fmt.Sprintf("visible-%d", i), Names: []string{n}, Class: 1}
 		add(full, r)
 		add(alone, r)
 	}
-	visible := func(id string) bool { return strings.HasPrefix(id, "visible-") }
+	visible := func(class uint32) bool { return class == 1 }
 	for _, q := range []Query{
 		{Name: "Abdallah Azzam"},
 		{Name: "Abdallah Azzam", Document: "X1234567"},

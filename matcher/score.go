@@ -28,6 +28,9 @@ type Record struct {
 	Documents []string
 	// Tag is the caller's own, returned with every match of the record.
 	Tag string
+	// Class is the caller's number for the records that share its access
+	// rules; Query.Keep decides by it, cheaply, for every record touched.
+	Class uint32
 }
 
 // Query is a subject to screen: a name in any script and what else is
@@ -52,11 +55,11 @@ type Query struct {
 	// MinScore is the least score a match needs; zero means
 	// DefaultThreshold.
 	MinScore float64
-	// Keep, when set, limits an Index query to the records whose ID it
+	// Keep, when set, limits an Index query to the records whose Class it
 	// accepts. A rejected record is never a candidate: it takes no place
 	// in the candidate budget, so it cannot push an accepted record out.
 	// This is how a caller applies access rules inside retrieval.
-	Keep func(id string) bool
+	Keep func(class uint32) bool
 }
 
 // DefaultThreshold is the score from which a match is a hit for review.

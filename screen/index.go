@@ -63,7 +63,7 @@ const candidateScore = 0.5
 // candidates returns up to limit matches of records that keep accepts,
 // best first. keep is applied inside retrieval, so rejected records take
 // no place in the matcher's candidate budget.
-func (x *index) candidates(s ctis.Subject, limit int, keep func(string) bool) []matcher.Match {
+func (x *index) candidates(s ctis.Subject, limit int, keep func(kind uint32) bool) []matcher.Match {
 	q := query(s)
 	q.MinScore, q.Keep = candidateScore, keep
 	return x.m.Query(q, limit)

@@ -52,6 +52,16 @@ type Service struct {
 	classes map[string]class    // record ID → its handling class and statements
 	records map[string][]string // entity ID → its record IDs
 	noticed int                 // classes with a hit notice
+	// kinds number the distinct (schema, originator, handling) of the
+	// classes, so that retrieval decides visibility by a slice index.
+	kinds    map[string]uint32
+	kindList []kind
+}
+
+// kind is what decides who may see a class.
+type kind struct {
+	schema, originator string
+	handling           ctis.Handling
 }
 
 // class is one record's provenance: the statements of one entity that
@@ -104,6 +114,7 @@ func (s *Service) reindex(ctx context.Context, ids []string) error {
 	defer s.mu.Unlock()
 	if ids == nil {
 		s.index, s.classes, s.records, s.noticed = newIndex(), map[string]class{}, map[string][]string{}, 0
+		s.kinds, s.kindList = nil, nil
 	}
 	for _, id := range ids {
 		for _, rid := range s.records[id] {
@@ -117,6 +128,7 @@ func (s *Service) reindex(ctx context.Context, ids []string) error {
 	}
 	for id, cs := range fresh {
 		for _, c := range cs {
+			c.rec.Class = s.kindOf(c)
 			rid := c.rec.ID
 			s.classes[rid] = c
 			s.records[id] = append(s.records[id], rid)
@@ -127,6 +139,21 @@ func (s *Service) reindex(ctx context.Context, ids []string) error {
 		}
 	}
 	return nil
+}
+
+// kindOf numbers the kind of a class. Callers hold mu for writing.
+func (s *Service) kindOf(c class) uint32 {
+	k := c.schema + "|" + handlingKey(c.originator, c.handling)
+	n, ok := s.kinds[k]
+	if !ok {
+		if s.kinds == nil {
+			s.kinds = map[string]uint32{}
+		}
+		n = uint32(len(s.kindList))
+		s.kinds[k] = n
+		s.kindList = append(s.kindList, kind{c.schema, c.originator, c.handling})
+	}
+	return n
 }
 
 // classesOf splits an entity's statements into handling classes.
@@ -260,13 +287,21 @@ func (s *Service) ScreenBatch(ctx context.Context, subjects []ctis.Subject) ([]c
 
 // screen finds the hits and hidden matches of one subject. Callers hold mu.
 func (s *Service) screen(v ctis.Viewer, subj ctis.Subject) ctis.Screening {
-	visible := func(rid string) bool {
-		c := s.classes[rid]
-		return c.schema == subj.Schema && ctis.CanSee(v, c.originator, c.handling)
+	// Visibility by kind, decided once per subject.
+	seeKind := make([]bool, len(s.kindList))
+	noticeKind := make([]bool, len(s.kindList))
+	for i, k := range s.kindList {
+		if k.schema != subj.Schema {
+			continue
+		}
+		seeKind[i] = ctis.CanSee(v, k.originator, k.handling)
+		noticeKind[i] = !seeKind[i] && k.handling.HitNotice
 	}
+	sees := func(k uint32) bool { return seeKind[k] }
+	visible := func(rid string) bool { return seeKind[s.classes[rid].rec.Class] }
 	out := ctis.Screening{Subject: subj, Hits: []ctis.Hit{}}
 	seen := map[string]bool{}
-	for _, m := range s.index.candidates(subj, maxCandidates, visible) {
+	for _, m := range s.index.candidates(subj, maxCandidates, sees) {
 		entity := s.classes[m.ID].entity
 		if seen[entity] {
 			continue
@@ -294,10 +329,7 @@ func (s *Service) screen(v ctis.Viewer, subj ctis.Subject) ctis.Screening {
 		out.Hits = out.Hits[:maxHits]
 	}
 
-	noticed := func(rid string) bool {
-		c := s.classes[rid]
-		return c.schema == subj.Schema && c.handling.HitNotice && !ctis.CanSee(v, c.originator, c.handling)
-	}
+	noticed := func(k uint32) bool { return noticeKind[k] }
 	if s.noticed == 0 {
 		return out
 	}
