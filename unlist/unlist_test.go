@@ -9,7 +9,9 @@ import (
 	"ctis/unlist"
 )
 
-func TestParseConsolidatedList(t *testing.T) {
+// unList reads the real UN list that the demo ships.
+func unList(t *testing.T) *unlist.List {
+	t.Helper()
 	f, err := os.Open("../demo/testdata/un-consolidated.xml")
 	if err != nil {
 		t.Fatal(err)
@@ -19,6 +21,11 @@ func TestParseConsolidatedList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return l
+}
+
+func TestParseConsolidatedList(t *testing.T) {
+	l := unList(t)
 	var individuals, entities, original, aliases, between, approx, docs int
 	byRef := map[string]unlist.Entry{}
 	for _, e := range l.Entries {
@@ -107,15 +114,7 @@ func FuzzParse(f *testing.F) {
 }
 
 func TestEntities(t *testing.T) {
-	f, err := os.Open("../demo/testdata/un-consolidated.xml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	l, err := unlist.Parse(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := unList(t)
 	entities, warnings := l.Entities()
 	for _, w := range warnings {
 		t.Log(w)
