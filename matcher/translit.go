@@ -127,175 +127,12 @@ func cyrToLatin(tok string, c Convention, lang cyrLang) string {
 	rs := []rune(tok)
 	var b strings.Builder
 	for i, r := range rs {
-		var prev, next rune
-		if i > 0 {
-			prev = rs[i-1]
-		}
-		if i+1 < len(rs) {
-			next = rs[i+1]
-		}
-		// iotated: at the start of a word or after a vowel or sign.
-		iot := i == 0 || isCyrVowel(prev) || prev == 'ъ' || prev == 'ь' || prev == 'й'
-		between := i > 0 && isCyrVowel(prev) && isCyrVowel(next)
 		var out string
 		var ok bool
-		switch c {
-		case ICAO:
-			if m := icaoLang[lang]; m != nil {
-				out, ok = m[r]
-			}
-		case BGNPCGN:
-			ok = true
-			switch r {
-			case 'е':
-				out = pick(iot, "ye", "e")
-			case 'ё':
-				out = pick(iot, "yo", "e")
-			case 'й':
-				out = "y"
-			case 'ы':
-				out = "y"
-			case 'ю':
-				out = "yu"
-			case 'я':
-				out = "ya"
-			case 'ъ', 'ь':
-				out = ""
-			case 'э':
-				out = "e"
-			case 'є':
-				out = "ye"
-			case 'ї':
-				out = "yi"
-			case 'г':
-				out = pick(lang == langUkr || lang == langBel, "h", "g")
-			case 'и':
-				out = pick(lang == langUkr, "y", "i")
-			default:
-				ok = false
-			}
-		case French:
-			ok = true
-			switch r {
-			case 'у':
-				out = "ou"
-			case 'ж':
-				out = "j"
-			case 'ш':
-				out = "ch"
-			case 'ч':
-				out = "tch"
-			case 'щ':
-				out = "chtch"
-			case 'й':
-				out = "i"
-			case 'ю':
-				out = "iou"
-			case 'я':
-				out = "ia"
-			case 'ё':
-				out = pick(iot, "io", "e")
-			case 'ъ', 'ь':
-				out = ""
-			case 'с':
-				out = pick(between, "ss", "s")
-			case 'г':
-				if next == 'е' || next == 'и' || next == 'ы' || next == 'э' {
-					out = "gu"
-				} else {
-					out = "g"
-				}
-			case 'и':
-				if prev == 'и' || (next == 'й' && i+2 == len(rs)) {
-					out = ""
-				} else {
-					out = "i"
-				}
-			default:
-				ok = false
-			}
-		case German:
-			ok = true
-			switch r {
-			case 'в':
-				out = "w"
-			case 'ж':
-				out = "sch"
-			case 'з':
-				out = "s"
-			case 'с':
-				out = pick(between, "ss", "s")
-			case 'ш':
-				out = "sch"
-			case 'ч':
-				out = "tsch"
-			case 'щ':
-				out = "schtsch"
-			case 'х':
-				out = "ch"
-			case 'ц':
-				out = "z"
-			case 'й':
-				if prev == 'и' || prev == 'ы' {
-					out = ""
-				} else {
-					out = "j"
-				}
-			case 'ю':
-				out = "ju"
-			case 'я':
-				out = "ja"
-			case 'е':
-				out = pick(iot && i > 0, "je", "e")
-			case 'ё':
-				out = "jo"
-			case 'ъ', 'ь':
-				out = ""
-			case 'є':
-				out = "je"
-			case 'ї':
-				out = "ji"
-			default:
-				ok = false
-			}
-		case Scholarly:
-			ok = true
-			switch r {
-			case 'ж':
-				out = "ž"
-			case 'х':
-				out = "ch"
-			case 'ц':
-				out = "c"
-			case 'ч':
-				out = "č"
-			case 'ш':
-				out = "š"
-			case 'щ':
-				out = pick(lang == langBul, "št", "šč")
-			case 'й':
-				out = "j"
-			case 'ю':
-				out = "ju"
-			case 'я':
-				out = "ja"
-			case 'ё':
-				out = "ë"
-			case 'э':
-				out = "è"
-			case 'ъ', 'ь':
-				out = ""
-			case 'є':
-				out = "je"
-			case 'ї':
-				out = "ji"
-			case 'г':
-				out = pick(lang == langUkr || lang == langBel, "h", "g")
-			case 'и':
-				out = pick(lang == langUkr, "y", "i")
-			default:
-				ok = false
-			}
+		if c == ICAO {
+			out, ok = icaoLang[lang][r]
+		} else if out, ok = contextual(c, lang, rs, i); !ok {
+			out, ok = conventionTable[c][r]
 		}
 		if !ok {
 			out, ok = icaoCyr[r]
@@ -306,6 +143,69 @@ func cyrToLatin(tok string, c Convention, lang cyrLang) string {
 		b.WriteString(out)
 	}
 	return b.String()
+}
+
+// conventionTable holds the letters each convention writes otherwise than
+// ICAO, whatever surrounds them; contextual has the rest.
+var conventionTable = map[Convention]map[rune]string{
+	BGNPCGN:   {'й': "y", 'ы': "y", 'ю': "yu", 'я': "ya", 'ъ': "", 'ь': "", 'э': "e", 'є': "ye", 'ї': "yi"},
+	French:    {'у': "ou", 'ж': "j", 'ш': "ch", 'ч': "tch", 'щ': "chtch", 'й': "i", 'ю': "iou", 'я': "ia", 'ъ': "", 'ь': ""},
+	German:    {'в': "w", 'ж': "sch", 'з': "s", 'ш': "sch", 'ч': "tsch", 'щ': "schtsch", 'х': "ch", 'ц': "z", 'ю': "ju", 'я': "ja", 'ё': "jo", 'ъ': "", 'ь': "", 'є': "je", 'ї': "ji"},
+	Scholarly: {'ж': "ž", 'х': "ch", 'ц': "c", 'ч': "č", 'ш': "š", 'й': "j", 'ю': "ju", 'я': "ja", 'ё': "ë", 'э': "è", 'ъ': "", 'ь': "", 'є': "je", 'ї': "ji"},
+}
+
+// contextual writes the letters whose Latin form under convention c
+// depends on their neighbours or on the language.
+func contextual(c Convention, lang cyrLang, rs []rune, i int) (string, bool) {
+	r := rs[i]
+	var prev, next rune
+	if i > 0 {
+		prev = rs[i-1]
+	}
+	if i+1 < len(rs) {
+		next = rs[i+1]
+	}
+	// iotated: at the start of a word or after a vowel or sign.
+	iot := i == 0 || isCyrVowel(prev) || prev == 'ъ' || prev == 'ь' || prev == 'й'
+	between := i > 0 && isCyrVowel(prev) && isCyrVowel(next)
+	switch {
+	case r == 'г' && (c == BGNPCGN || c == Scholarly):
+		return pick(lang == langUkr || lang == langBel, "h", "g"), true
+	case r == 'и' && (c == BGNPCGN || c == Scholarly):
+		return pick(lang == langUkr, "y", "i"), true
+	case r == 'с' && (c == French || c == German):
+		return pick(between, "ss", "s"), true
+	}
+	switch c {
+	case BGNPCGN:
+		switch r {
+		case 'е':
+			return pick(iot, "ye", "e"), true
+		case 'ё':
+			return pick(iot, "yo", "e"), true
+		}
+	case French:
+		switch r {
+		case 'ё':
+			return pick(iot, "io", "e"), true
+		case 'г':
+			return pick(next == 'е' || next == 'и' || next == 'ы' || next == 'э', "gu", "g"), true
+		case 'и':
+			return pick(prev == 'и' || next == 'й' && i+2 == len(rs), "", "i"), true
+		}
+	case German:
+		switch r {
+		case 'й':
+			return pick(prev == 'и' || prev == 'ы', "", "j"), true
+		case 'е':
+			return pick(iot && i > 0, "je", "e"), true
+		}
+	case Scholarly:
+		if r == 'щ' {
+			return pick(lang == langBul, "št", "šč"), true
+		}
+	}
+	return "", false
 }
 
 func pick(c bool, a, b string) string {
