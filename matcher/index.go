@@ -45,6 +45,7 @@ type entry struct {
 	slot  uint32
 	name  uint32  // index in slot.p.names
 	wsum  float32 // the name's weight
+	class uint32  // the record's Class, here so filtering stays in one array
 	terms []uint32
 }
 
@@ -110,7 +111,7 @@ func (ix *Index) Add(r Record) error {
 			e = uint32(len(ix.entries))
 			ix.entries = append(ix.entries, entry{})
 		}
-		en := entry{slot: sl, name: uint32(ni), wsum: float32(p.names[ni].wsum)}
+		en := entry{slot: sl, name: uint32(ni), wsum: float32(p.names[ni].wsum), class: p.rec.Class}
 		for _, t := range p.names[ni].tokens {
 			if t.weight == 0 || containsU32(en.terms, t.term.id) {
 				continue
@@ -290,7 +291,8 @@ func (ix *Index) Query(q Query, limit int) []Match {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	pq := prepareQuery(q, ix.lookup)
-	cache := simCache{}
+	// Sized for a full candidate list, so that it never grows mid-query.
+	cache := make(simCache, 512)
 	cands := ix.candidates(pq, cache)
 	var out []Match
 	seen := make(map[uint32]bool, len(cands))
@@ -416,11 +418,11 @@ const maxExpCache = 200000
 
 // candidates returns the record slots worth scoring for a query.
 func (ix *Index) candidates(pq *preparedQuery, cache simCache) []uint32 {
-	keep := func(sl uint32) bool { return pq.q.Keep == nil || pq.q.Keep(ix.slots[sl].p.rec.Class) }
+	keep := func(class uint32) bool { return pq.q.Keep == nil || pq.q.Keep(class) }
 	var slots []uint32
 	if pq.doc != "" {
 		for _, sl := range ix.byDoc[pq.doc] {
-			if keep(sl) {
+			if keep(ix.slots[sl].p.rec.Class) {
 				slots = append(slots, sl)
 			}
 		}
@@ -513,7 +515,7 @@ func (ix *Index) candidates(pq *preparedQuery, cache simCache) []uint32 {
 					continue
 				}
 				if sc.mark[en] == 0 {
-					if !keep(ix.entries[en].slot) {
+					if !keep(ix.entries[en].class) {
 						sc.mark[en] = rejectedMark
 						sc.rejected = append(sc.rejected, en)
 						continue

@@ -19,6 +19,9 @@ type Speed struct {
 	BytesPerRecord float64
 	P50, P99       time.Duration
 	Batch300       time.Duration
+	// Found is how many of the Listed queries for listed people, written
+	// otherwise, had that person among their hits.
+	Found, Listed int
 }
 
 // SpeedTest stores o.Records generated persons, builds the index from the
@@ -36,21 +39,24 @@ func SpeedTest(o *Options) (*Speed, error) {
 	}
 	sp := &Speed{Records: o.Records}
 	var listed []person
+	var listedIDs []string
 	t0 := time.Now()
 	const batchSize = 2000
 	for done := 0; done < o.Records; {
 		batch := make([]ctis.NewEntity, 0, batchSize)
 		for ; len(batch) < batchSize && done < o.Records; done++ {
 			p := g.person()
+			id := ctis.DerivedID("speed", strconv.Itoa(done))
 			if done%1000 == 0 {
 				listed = append(listed, p)
+				listedIDs = append(listedIDs, id)
 			}
 			st := []ctis.NewStatement{
 				{Property: "name", Value: p.name, Handling: released},
 				{Property: "birthDate", Value: p.birthDate, Handling: released},
 				{Property: "nationality", Value: p.nationality, Handling: released},
 			}
-			batch = append(batch, ctis.NewEntity{ID: ctis.DerivedID("speed", strconv.Itoa(done)), Schema: "Person", Statements: st})
+			batch = append(batch, ctis.NewEntity{ID: id, Schema: "Person", Statements: st})
 		}
 		if err := n.db.Import(contributor, batch); err != nil {
 			return nil, err
@@ -78,6 +84,7 @@ func SpeedTest(o *Options) (*Speed, error) {
 	// Half the queries are listed people written otherwise (reordered,
 	// year of birth only); half are people not on the list.
 	var subjects []ctis.Subject
+	want := map[int]string{} // subject → the listed person's entity
 	q, err := newGenerator(o.Seed + 7)
 	if err != nil {
 		return nil, err
@@ -85,6 +92,7 @@ func SpeedTest(o *Options) (*Speed, error) {
 	for i := range 1000 {
 		if i%2 == 0 {
 			p := listed[i/2%len(listed)]
+			want[i] = listedIDs[i/2%len(listed)]
 			subjects = append(subjects, ctis.Subject{Name: reorder(p.name), BirthDate: p.birthDate[:4], Nationality: p.nationality})
 		} else {
 			p := q.person()
@@ -92,12 +100,19 @@ func SpeedTest(o *Options) (*Speed, error) {
 		}
 	}
 	var lat []time.Duration
-	for _, s := range subjects {
+	for i, s := range subjects {
 		t0 := time.Now()
-		if _, err := svc.Screen(screener, s); err != nil {
+		res, err := svc.Screen(screener, s)
+		if err != nil {
 			return nil, fmt.Errorf("screening %q: %w", s.Name, err)
 		}
 		lat = append(lat, time.Since(t0))
+		if id, ok := want[i]; ok {
+			sp.Listed++
+			if slices.ContainsFunc(res.Hits, func(h ctis.Hit) bool { return h.EntityID == id }) {
+				sp.Found++
+			}
+		}
 	}
 	slices.Sort(lat)
 	sp.P50, sp.P99 = lat[len(lat)/2], lat[len(lat)*99/100]
