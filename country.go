@@ -60,12 +60,27 @@ var countryNames = func() map[string]string {
 	return m
 }()
 
-// CountryCode resolves an ISO 3166-1 alpha-2 code, in any case, or an English
-// country name — the common one or the United Nations official one, such as
-// "Syrian Arab Republic" — to its alpha-2 code.
+// icaoCodes are the ICAO Doc 9303 nationality codes of travel documents
+// that are not ISO 3166-1 alpha-3 codes. The codes of organisations,
+// stateless persons and refugees (UNO, XXA, XXB…) name no country.
+var icaoCodes = map[string]string{"D": "DE", "GBD": "GB", "GBN": "GB", "GBO": "GB", "GBP": "GB", "GBS": "GB", "RKS": "XK"}
+
+// CountryCode resolves an ISO 3166-1 alpha-2 or alpha-3 code or an ICAO
+// travel-document code, in any case, or an English country name — the
+// common one or the United Nations official one, such as "Syrian Arab
+// Republic" — to its alpha-2 code.
 func CountryCode(s string) (string, bool) {
-	if c := strings.ToUpper(strings.TrimSpace(s)); ValidCountry(c) {
+	c := strings.ToUpper(strings.TrimSpace(s))
+	if ValidCountry(c) {
 		return c, true
+	}
+	if a2, ok := icaoCodes[c]; ok {
+		return a2, true
+	}
+	if len(c) == 3 {
+		if r, err := language.ParseRegion(c); err == nil && r.IsCountry() && ValidCountry(r.String()) {
+			return r.String(), true
+		}
 	}
 	c, ok := countryNames[countryKey(s)]
 	return c, ok

@@ -20,6 +20,56 @@ type Subject struct {
 	DocumentNumber string `json:"document_number,omitempty"`
 	// Schema is Person (the default) or Organization.
 	Schema string `json:"schema,omitempty"`
+	// Journey is the travel the subject was screened for, when screened
+	// from a manifest; a confirmed hit can be recorded as a Movement of
+	// the matched person from it. It plays no part in matching.
+	Journey *Journey `json:"journey,omitempty"`
+}
+
+// Journey is one traveller's flight as a manifest gave it.
+type Journey struct {
+	Carrier string `json:"carrier,omitempty"`
+	Flight  string `json:"flight,omitempty"`
+	// From and To are IATA airport codes; Departure and Arrival local
+	// times as sent, YYYY-MM-DDTHH:MM or a day.
+	From      string `json:"from,omitempty"`
+	To        string `json:"to,omitempty"`
+	Departure string `json:"departure,omitempty"`
+	Arrival   string `json:"arrival,omitempty"`
+	// Document is the travel document the traveller used.
+	Document string `json:"document,omitempty"`
+}
+
+// validate checks the lengths and forms of a journey's fields.
+func (j *Journey) validate() error {
+	for _, f := range []struct{ name, v string }{{"carrier", j.Carrier}, {"flight", j.Flight}, {"from", j.From}, {"to", j.To}, {"document", j.Document}} {
+		if len(f.v) > MaxIDLen {
+			return Invalid("journey."+f.name, "longer than %d bytes", MaxIDLen)
+		}
+	}
+	for _, f := range []struct{ name, v string }{{"departure", j.Departure}, {"arrival", j.Arrival}} {
+		if f.v == "" {
+			continue
+		}
+		if len(f.v) < 10 || ValidDate(f.v[:10]) != nil || len(f.v) > 10 && !validClock(f.v[10:]) {
+			return Invalid("journey."+f.name, "%q is not a day or a time of day (YYYY-MM-DD or YYYY-MM-DDTHH:MM)", f.v)
+		}
+	}
+	return nil
+}
+
+// validClock reports whether s is "THH:MM".
+func validClock(s string) bool {
+	_, err := time.Parse("T15:04", s)
+	return err == nil
+}
+
+// journeyDay returns the day of a journey time, "" when there is none.
+func journeyDay(t string) string {
+	if len(t) < 10 {
+		return ""
+	}
+	return t[:10]
 }
 
 // Validate normalises s and checks it.
@@ -54,6 +104,9 @@ func (s *Subject) Validate() error {
 	}
 	if len(s.DocumentNumber) > MaxIDLen {
 		return Invalid("document_number", "longer than %d bytes", MaxIDLen)
+	}
+	if s.Journey != nil {
+		return s.Journey.validate()
 	}
 	return nil
 }
@@ -191,6 +244,55 @@ type ReviewService interface {
 	// audited. A false positive clears the subject against the entry until
 	// the entry changes. ENOTFOUND, EINVALID, ECONFLICT when decided already.
 	Decide(ctx context.Context, hitID string, status HitStatus, reason string) (*Hit, error)
+	// RecordMovement records the journey of a confirmed hit's subject as a
+	// Movement of the matched person, contributed by the caller's agency
+	// under the handling and grading the reviewer chooses. Needs
+	// RoleAnalyst; audited. ENOTFOUND, ECONFLICT when the hit is not
+	// confirmed or has no journey.
+	RecordMovement(ctx context.Context, hitID string, h Handling, grading Grading) (*Entity, error)
+}
+
+// MovementOf returns the statements of a Movement recording a journey of
+// person.
+func MovementOf(person string, j *Journey, h Handling, grading Grading) []NewStatement {
+	var st []NewStatement
+	add := func(prop, v string) {
+		if v != "" {
+			st = append(st, NewStatement{Property: prop, Value: v, Handling: h, Grading: grading})
+		}
+	}
+	add("person", person)
+	add("from", j.From)
+	add("to", j.To)
+	add("departureDate", journeyDay(j.Departure))
+	add("arrivalDate", journeyDay(j.Arrival))
+	add("carrier", j.Carrier)
+	add("flight", j.Flight)
+	return st
+}
+
+// TravellerScreening is one traveller of a manifest and what screening
+// found.
+type TravellerScreening struct {
+	// Index is the traveller's place in the manifest, from 0.
+	Index int `json:"index"`
+	// Role is passenger, crew or transit.
+	Role   string       `json:"role"`
+	Result ScreenResult `json:"result"`
+}
+
+// ManifestScreening is a screened passenger or crew list.
+type ManifestScreening struct {
+	// Reference is the sender's message reference.
+	Reference string    `json:"reference"`
+	Crew      bool      `json:"crew"`
+	Legs      []Journey `json:"legs"`
+	// Warnings are what was odd in the message but did not stop reading
+	// it, such as segment counts that disagree.
+	Warnings   []string             `json:"warnings"`
+	Travellers []TravellerScreening `json:"travellers"`
+	// Hits counts the travellers with at least one hit or notice.
+	Hits int `json:"hits"`
 }
 
 // Audit actions of screening and review.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // openAPI is the embedded document, parsed for the tests that hold it to
@@ -163,6 +164,13 @@ func (d *openAPI) requestConforms(method, target, contentType string, body []byt
 			}
 		}
 		return errs
+	}
+	if mt != "application/json" {
+		// A text body, such as an EDIFACT interchange, is documented as a string.
+		if schema["type"] != "string" || !utf8.Valid(body) {
+			return []string{fmt.Sprintf("request: a %s body must be documented as a string and be UTF-8 text", mt)}
+		}
+		return nil
 	}
 	return prefixAll("request: ", d.validateJSON(schema, body))
 }

@@ -175,6 +175,21 @@ func TestOpenAPIResponses(t *testing.T) {
 	}
 	f.post("de.analyst", "/api/v1/hits/"+queue.Hits[0].ID+"/decision", map[string]string{"status": "escalated", "reason": "ask FR-DGSI"}).want(t, http.StatusOK)
 
+	var manifests struct{ Manifests []ctis.ManifestScreening }
+	f.do(call{method: "POST", path: "/api/v1/manifests", as: "fr.analyst", contentType: "application/edifact", body: manifestOf("SUBJECT", "SECOND")}).
+		want(t, http.StatusOK).decode(t, &manifests)
+	if len(manifests.Manifests) != 1 || manifests.Manifests[0].Hits != 1 {
+		t.Fatalf("manifest screening: %+v", manifests)
+	}
+	hit := manifests.Manifests[0].Travellers[0].Result.Hits[0]
+	f.post("fr.analyst", "/api/v1/hits/"+hit.ID+"/decision", map[string]string{"status": "confirmed", "reason": "same passport"}).want(t, http.StatusOK)
+	var movement ctis.Entity
+	f.post("fr.analyst", "/api/v1/hits/"+hit.ID+"/movement", map[string]any{"handling": ctis.Handling{Distribution: ctis.DistAll}, "grading": "B2"}).
+		want(t, http.StatusCreated).decode(t, &movement)
+	if movement.Schema != "Movement" || len(movement.Statements) != 7 {
+		t.Errorf("movement %+v", movement)
+	}
+
 	var events ctis.AuditPage
 	f.do(call{method: "GET", path: "/api/v1/audit?limit=2", as: "fr.auditor"}).want(t, http.StatusOK).decode(t, &events)
 	if len(events.Events) != 2 || events.Next == "" {

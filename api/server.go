@@ -94,6 +94,8 @@ func (h *handler) routes() []route {
 		{"POST", "/api/v1/screen/batch", false, h.screenBatch},
 		{"GET", "/api/v1/hits", false, h.hits},
 		{"POST", "/api/v1/hits/{id}/decision", false, h.decide},
+		{"POST", "/api/v1/hits/{id}/movement", false, h.recordMovement},
+		{"POST", "/api/v1/manifests", false, h.screenManifests},
 		{"GET", "/api/v1/audit", false, h.auditEvents},
 		{"GET", "/api/v1/audit/verify", false, h.auditVerify},
 		{"GET", "/api/v1/openapi.json", true, h.openAPI},

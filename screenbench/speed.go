@@ -1,13 +1,19 @@
 package screenbench
 
 import (
+	"bytes"
 	"fmt"
+	"strings"
+
+	"golang.org/x/text/language"
 	"runtime"
 	"slices"
 	"strconv"
 	"time"
 
 	"ctis"
+	"ctis/manifest"
+	"ctis/paxlst"
 	"ctis/screen"
 )
 
@@ -19,6 +25,8 @@ type Speed struct {
 	BytesPerRecord float64
 	P50, P99       time.Duration
 	Batch300       time.Duration
+	// Manifest is a 300-passenger PAXLST read and screened end to end.
+	Manifest time.Duration
 	// Found is how many of the Listed queries for listed people, written
 	// otherwise, had that person among their hits.
 	Found, Listed int
@@ -121,7 +129,43 @@ func SpeedTest(o *Options) (*Speed, error) {
 		return nil, err
 	}
 	sp.Batch300 = time.Since(t0)
+
+	edi, err := manifestOf(subjects[:300])
+	if err != nil {
+		return nil, err
+	}
+	t0 = time.Now()
+	ms, err := paxlst.Parse(bytes.NewReader(edi))
+	if err != nil {
+		return nil, fmt.Errorf("reading the generated manifest: %w", err)
+	}
+	if _, err := manifest.Screen(screener, svc, ms[0]); err != nil {
+		return nil, err
+	}
+	sp.Manifest = time.Since(t0)
 	return sp, nil
+}
+
+// manifestOf writes subjects as the passengers of one flight, with a
+// passport each, the way a carrier sends them.
+func manifestOf(subjects []ctis.Subject) ([]byte, error) {
+	m := &paxlst.Manifest{Sender: "ZZAIR", Recipient: "XXPIU", Reference: "BENCH1", Prepared: time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC),
+		Legs: []paxlst.Leg{{Carrier: "ZZ", Flight: "ZZ300", From: "IST", To: "CDG", Departure: "2026-11-20T09:00", Arrival: "2026-11-20T12:30"}}}
+	for i, s := range subjects {
+		given, surname := s.Name, ""
+		if at := strings.LastIndexByte(s.Name, ' '); at > 0 {
+			given, surname = s.Name[:at], s.Name[at+1:]
+		}
+		nat := s.Nationality
+		if r, err := language.ParseRegion(nat); err == nil {
+			nat = r.ISO3()
+		}
+		m.Travellers = append(m.Travellers, paxlst.Traveller{Role: "FL", Surname: surname, GivenNames: given, BirthDate: s.BirthDate, Nationality: nat,
+			Embarkation: "IST", Debarkation: "CDG", Documents: []paxlst.Document{{Type: "P", Number: fmt.Sprintf("P%07d", i), IssuingCountry: nat}}})
+	}
+	var b bytes.Buffer
+	err := paxlst.Encode(&b, m)
+	return b.Bytes(), err
 }
 
 // reorder moves the first word of a name to its end.

@@ -329,3 +329,53 @@ func (db *DB) Decide(ctx context.Context, hitID string, status ctis.HitStatus, r
 	redact(&h, id.Agency)
 	return &h, nil
 }
+
+// RecordMovement records a confirmed hit's journey as a Movement of the
+// matched person, contributed by the screening agency, once per hit.
+func (db *DB) RecordMovement(ctx context.Context, hitID string, h ctis.Handling, grading ctis.Grading) (*ctis.Entity, error) {
+	id, err := ctis.Require(ctx, ctis.RoleAnalyst)
+	if err != nil {
+		return nil, err
+	}
+	var out *ctis.Entity
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		var movement sql.NullString
+		hit, err := scanHit(tx.QueryRowContext(ctx, `SELECT `+hitColumns+` FROM hits h WHERE h.id = ? AND h.agency = ?`, hitID, id.Agency))
+		if err == sql.ErrNoRows {
+			return ctis.ErrNotFound("hit")
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT movement FROM hits WHERE id = ?`, hitID).Scan(&movement); err != nil {
+			return err
+		}
+		switch {
+		case hit.Status != ctis.HitConfirmed:
+			return ctis.Errorf(ctis.ECONFLICT, "the hit is %s; only a confirmed hit's journey is recorded", hit.Status)
+		case hit.Subject.Journey == nil:
+			return ctis.Errorf(ctis.ECONFLICT, "the hit was not screened from a manifest, so it has no journey to record")
+		case movement.Valid:
+			return ctis.Errorf(ctis.ECONFLICT, "the journey is recorded already, as movement %s", movement.String)
+		}
+		e := ctis.NewEntity{Schema: "Movement", Statements: ctis.MovementOf(hit.EntityID, hit.Subject.Journey, h, grading)}
+		schema, err := e.Validate(db.today())
+		if err != nil {
+			return err
+		}
+		w, err := db.newWriter(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		if out, err = w.create(ctx, schema, e); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE hits SET movement = ? WHERE id = ?`, out.ID, hitID); err != nil {
+			return err
+		}
+		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActEntityCreate, out.ID, "", map[string]any{"hit": hitID, "statements": statementIDs(out.Statements)}))
+		return err
+	})
+	return out, err
+}

@@ -303,3 +303,29 @@ func TestParseCommands(t *testing.T) {
 		t.Errorf("mrz: %v\n%s", err, out)
 	}
 }
+
+func TestScreenManifest(t *testing.T) {
+	db := newNode(t)
+	list := filepath.Join(t.TempDir(), "list.jsonl")
+	os.WriteFile(list, []byte(`{"id":"`+ctis.DerivedID("test", "1")+`","schema":"Person","statements":[`+
+		`{"property":"name","value":"Julio Martínez","handling":{"distribution":"all","frontline":true}},`+
+		`{"property":"birthDate","value":"1968","handling":{"distribution":"all","frontline":true}}]}`+"\n"), 0o600)
+	mustRun(t, "--db", db, "import", "--format", "jsonl", "--agency", "FR-DGSI", list)
+	const manifest = "../../paxlst/testdata/03_wco_guide_ex5_3_progressive_two_pax.edi"
+	out := mustRun(t, "--db", db, "screen", "--agency", "DE-BKA", "--purpose", "flight XZ877", "--frontline", "--manifest", manifest)
+	if !strings.Contains(out, "2 travellers screened, 1 with hits") || !strings.Contains(out, "traveller 1 (passenger)") || !strings.Contains(out, "Julio Martínez") {
+		t.Errorf("manifest screening:\n%s", out)
+	}
+	var res ctis.ManifestScreening
+	if err := json.Unmarshal([]byte(mustRun(t, "--db", db, "screen", "--agency", "DE-BKA", "--purpose", "flight XZ877", "--manifest", manifest, "--json")), &res); err != nil {
+		t.Fatal(err)
+	}
+	if j := res.Travellers[0].Result.Subject.Journey; j == nil || j.From != "BCN" || j.To != "SFO" || j.Flight != "XZ877" {
+		t.Errorf("journey %+v", j)
+	}
+	broken := filepath.Join(t.TempDir(), "broken.edi")
+	os.WriteFile(broken, []byte("UNB+UNOA:4+A+B+260101:0000+1'UNH+1+PAXLST:D:05B:UN'BGM+745'"), 0o600)
+	if _, _, err := run(t, "", "--db", db, "screen", "--agency", "DE-BKA", "--purpose", "p", "--manifest", broken); err == nil || !strings.Contains(err.Error(), "no trailer UNT") || !strings.Contains(err.Error(), "ctis parse paxlst") {
+		t.Errorf("broken manifest: %v", err)
+	}
+}

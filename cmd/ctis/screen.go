@@ -13,26 +13,36 @@ import (
 
 	"ctis"
 	"ctis/jsonl"
+	"ctis/manifest"
+	"ctis/paxlst"
 	"ctis/screen"
 )
 
 func newScreen(o *options) *cobra.Command {
 	var s ctis.Subject
-	var agency, purpose, batch string
+	var agency, purpose, batch, manifestFile string
 	var frontline, asJSON bool
 	cmd := &cobra.Command{
-		Use:   "screen --agency CODE --purpose TEXT (--name NAME [--birth-date D] [--nationality C] [--document N] | --batch FILE.jsonl)",
+		Use:   "screen --agency CODE --purpose TEXT (--name NAME [--birth-date D] [--nationality C] [--document N] | --batch FILE.jsonl | --manifest FILE.edi)",
 		Short: "Screen a person or organisation, or a file of them, against the local database",
 		Long: "Screen as an officer of --agency: names match across scripts and transliterations, and every hit is\n" +
 			"explained, scored, and put in the agency's review queue. With --batch, FILE holds one subject per line\n" +
 			"({\"name\":…,\"birth_date\":…,\"nationality\":…,\"gender\":…,\"document_number\":…,\"schema\":…}); one result\n" +
-			"line is printed per subject, in order, and a bad line gets an error line in its place.",
+			"line is printed per subject, in order, and a bad line gets an error line in its place. With --manifest, every\n" +
+			"traveller of a PAXLST passenger or crew list is screened, and each hit keeps the traveller's journey.",
 		Example: "  ctis screen --agency DE-BKA --purpose 'case 2026/17' --name 'أسامة بن لادن' --birth-date 1957\n" +
-			"  ctis screen --agency DE-BKA --purpose 'flight LH600' --batch passengers.jsonl > hits.jsonl",
+			"  ctis screen --agency DE-BKA --purpose 'flight LH600' --batch passengers.jsonl > hits.jsonl\n" +
+			"  ctis screen --agency DE-BKA --purpose 'flight LH600' --frontline --manifest LH600.edi",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if (s.Name == "") == (batch == "") {
-				return fmt.Errorf("give either --name or --batch")
+			given := 0
+			for _, v := range []string{s.Name, batch, manifestFile} {
+				if v != "" {
+					given++
+				}
+			}
+			if given != 1 {
+				return fmt.Errorf("give one of --name, --batch or --manifest")
 			}
 			db, err := o.open(cmd.Context())
 			if err != nil {
@@ -53,6 +63,9 @@ func newScreen(o *options) *cobra.Command {
 			ctx = ctis.WithPurpose(ctis.NewContext(ctx, id), purpose)
 			if batch != "" {
 				return screenBatch(cmd, svc, ctx, batch)
+			}
+			if manifestFile != "" {
+				return screenManifest(cmd, svc, ctx, manifestFile, asJSON)
 			}
 			res, err := svc.Screen(ctx, s)
 			if err != nil {
@@ -76,6 +89,7 @@ func newScreen(o *options) *cobra.Command {
 	f.StringVar(&purpose, "purpose", "", "why, such as a case number; recorded in the audit trail (required)")
 	f.BoolVar(&frontline, "frontline", false, "screen as a frontline officer, who sees only statements released for frontline use")
 	f.StringVar(&batch, "batch", "", "a JSON-lines file of subjects (- for stdin)")
+	f.StringVar(&manifestFile, "manifest", "", "a UN/EDIFACT PAXLST passenger or crew list (- for stdin)")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.MarkFlagRequired("agency")
 	cmd.MarkFlagRequired("purpose")
@@ -148,6 +162,47 @@ func screenBatch(cmd *cobra.Command, svc *screen.Service, ctx context.Context, p
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of the lines were not screened; their error lines say why", failed)
+	}
+	return nil
+}
+
+// screenManifest screens every traveller of the manifests in an EDIFACT
+// file.
+func screenManifest(cmd *cobra.Command, svc *screen.Service, ctx context.Context, path string, asJSON bool) error {
+	in, _, err := openInput(path)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	ms, err := paxlst.Parse(in)
+	if err != nil {
+		return fmt.Errorf("%s: %w (ctis parse paxlst %s shows what was read)", path, err, path)
+	}
+	w := cmd.OutOrStdout()
+	for _, m := range ms {
+		res, err := manifest.Screen(ctx, svc, m)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			if err := json.NewEncoder(w).Encode(res); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, l := range res.Legs {
+			fmt.Fprintf(w, "flight %s%s %s %s → %s %s\n", l.Carrier, strings.TrimPrefix(l.Flight, l.Carrier), l.From, l.Departure, l.To, l.Arrival)
+		}
+		for _, warn := range res.Warnings {
+			fmt.Fprintln(w, "warning:", warn)
+		}
+		fmt.Fprintf(w, "%d travellers screened, %d with hits\n", len(res.Travellers), res.Hits)
+		for _, t := range res.Travellers {
+			if len(t.Result.Hits) > 0 || len(t.Result.Notices) > 0 {
+				fmt.Fprintf(w, "\ntraveller %d (%s):\n", t.Index+1, t.Role)
+				printResult(w, &t.Result)
+			}
+		}
 	}
 	return nil
 }

@@ -1,0 +1,157 @@
+// Package manifest screens airline passenger and crew lists (PAXLST): every
+// traveller by name, date of birth, nationality, sex and travel document,
+// with the journey kept beside each subject so that a confirmed hit can
+// become a Movement of the matched person.
+package manifest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"ctis"
+	"ctis/paxlst"
+)
+
+// Subjects turns a manifest's travellers into screening subjects, in
+// order. A traveller's journey is the leg they board and leave, as far as
+// the manifest tells (its first and last legs otherwise).
+func Subjects(m *paxlst.Manifest) []ctis.Subject {
+	out := make([]ctis.Subject, len(m.Travellers))
+	for i := range m.Travellers {
+		t := &m.Travellers[i]
+		s := ctis.Subject{Name: t.Name(), BirthDate: t.BirthDate, Nationality: t.Nationality, Gender: gender(t.Sex), Schema: "Person"}
+		if len(t.Documents) > 0 {
+			s.DocumentNumber = t.Documents[0].Number
+		}
+		if j := journey(m.Legs, t); j != nil {
+			j.Document = s.DocumentNumber
+			s.Journey = j
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// journey finds the legs between the traveller's embarkation and
+// debarkation airports.
+func journey(legs []paxlst.Leg, t *paxlst.Traveller) *ctis.Journey {
+	if len(legs) == 0 {
+		return nil
+	}
+	first, last := 0, len(legs)-1
+	for i, l := range legs {
+		if t.Embarkation != "" && l.From == t.Embarkation {
+			first = i
+			break
+		}
+	}
+	for i := len(legs) - 1; i >= first; i-- {
+		if t.Debarkation != "" && legs[i].To == t.Debarkation {
+			last = i
+			break
+		}
+	}
+	if last < first {
+		last = first
+	}
+	a, b := legs[first], legs[last]
+	return &ctis.Journey{Carrier: a.Carrier, Flight: a.Flight, From: a.From, To: b.To, Departure: a.Departure, Arrival: b.Arrival}
+}
+
+// gender maps the PAXLST sex codes (M, F, U, X).
+func gender(sex string) string {
+	switch strings.ToUpper(sex) {
+	case "M":
+		return "male"
+	case "F":
+		return "female"
+	case "X":
+		return "other"
+	case "U":
+		return "unknown"
+	}
+	return ""
+}
+
+// role names a NAD qualifier.
+func role(q string) string {
+	switch q {
+	case "FL":
+		return "passenger"
+	case "FM":
+		return "crew"
+	case "DDT", "DDU":
+		return "transit"
+	}
+	return strings.ToLower(q)
+}
+
+// Screen screens every traveller of m. A traveller whose details do not
+// pass as a subject (a nationality code that is no country, say) is
+// screened on what remains rather than dropped, and the manifest's warnings
+// say so: a bad field must not let a traveller pass unscreened.
+func Screen(ctx context.Context, sc ctis.Screener, m *paxlst.Manifest) (*ctis.ManifestScreening, error) {
+	out := &ctis.ManifestScreening{Reference: m.Reference, Crew: m.Crew, Legs: []ctis.Journey{}, Warnings: []string{}, Travellers: []ctis.TravellerScreening{}}
+	for _, l := range m.Legs {
+		out.Legs = append(out.Legs, ctis.Journey{Carrier: l.Carrier, Flight: l.Flight, From: l.From, To: l.To, Departure: l.Departure, Arrival: l.Arrival})
+	}
+	for _, w := range m.Warnings {
+		out.Warnings = append(out.Warnings, w.String())
+	}
+	subjects := Subjects(m)
+	for i := range subjects {
+		var dropped []string
+		subjects[i], dropped = salvage(subjects[i])
+		for _, d := range dropped {
+			out.Warnings = append(out.Warnings, fmt.Sprintf("traveller %d: screened without %s", i+1, d))
+		}
+	}
+	for start := 0; start < len(subjects); start += ctis.MaxBatch {
+		end := min(start+ctis.MaxBatch, len(subjects))
+		res, err := sc.ScreenBatch(ctx, subjects[start:end])
+		if err != nil {
+			return nil, err
+		}
+		for k, r := range res {
+			i := start + k
+			out.Travellers = append(out.Travellers, ctis.TravellerScreening{Index: i, Role: role(m.Travellers[i].Role), Result: r})
+			if len(r.Hits) > 0 || len(r.Notices) > 0 {
+				out.Hits++
+			}
+		}
+	}
+	return out, nil
+}
+
+// salvage drops the optional fields of a subject that fail validation, so
+// that the traveller is still screened by name, and says which fields went
+// and why. A name that fails is left for ScreenBatch to report.
+func salvage(s ctis.Subject) (ctis.Subject, []string) {
+	var dropped []string
+	for range 6 {
+		t := s
+		err := t.Validate()
+		var ce *ctis.Error
+		if err == nil || !errors.As(err, &ce) {
+			return s, dropped
+		}
+		switch field := ce.Field; {
+		case field == "birth_date":
+			s.BirthDate = ""
+		case field == "nationality":
+			s.Nationality = ""
+		case field == "gender":
+			s.Gender = ""
+		case field == "document_number":
+			s.DocumentNumber = ""
+		case strings.HasPrefix(field, "journey"):
+			s.Journey = nil
+		default:
+			return s, dropped
+		}
+		dropped = append(dropped, ce.Field+" ("+ce.Message+")")
+	}
+	return s, dropped
+}
