@@ -15,10 +15,12 @@ const (
 	RoleAnalyst   Role = "analyst"   // contributes statements, searches, exports
 	RoleFrontline Role = "frontline" // border, immigration, police: sees only tearline statements
 	RoleAuditor   Role = "auditor"   // oversight: reads and verifies the audit trail
+	RoleApprover  Role = "approver"  // approves another user's request to unmask depersonalised travel data
+	RoleDPO       Role = "dpo"       // data-protection officer: is told of every unmasking
 )
 
 // Roles lists every role in a stable order.
-var Roles = []Role{RoleAdmin, RoleAnalyst, RoleFrontline, RoleAuditor}
+var Roles = []Role{RoleAdmin, RoleAnalyst, RoleFrontline, RoleAuditor, RoleApprover, RoleDPO}
 
 // ParseRoles parses a comma-separated role list.
 func ParseRoles(s string) ([]Role, error) {
@@ -29,7 +31,7 @@ func ParseRoles(s string) ([]Role, error) {
 			continue
 		}
 		if !slices.Contains(Roles, r) {
-			return nil, Invalid("roles", "unknown role %q (known: admin, analyst, frontline, auditor)", string(r))
+			return nil, Invalid("roles", "unknown role %q (known: admin, analyst, frontline, auditor, approver, dpo)", string(r))
 		}
 		if !slices.Contains(out, r) {
 			out = append(out, r)

@@ -12,7 +12,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"ctis"
 	"ctis/screen"
@@ -38,6 +40,8 @@ type fixture struct {
 	// covered records the routes that answered with a 2xx status.
 	covered   map[string]bool
 	coveredMu sync.Mutex
+	// ahead moves the store's clock forward, for retention.
+	ahead atomic.Int64
 }
 
 // users are the fixture's users: FR-DGSI has one of each role, DE-BKA an
@@ -48,6 +52,7 @@ var users = []ctis.NewUser{
 	{Username: "fr.border", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleFrontline}},
 	{Username: "fr.auditor", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAuditor}},
 	{Username: "de.analyst", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleAnalyst}},
+	{Username: "fr.approver", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleApprover, ctis.RoleDPO}},
 }
 
 // system acts as the local operator, who administers the node directly.
@@ -57,10 +62,13 @@ var system = ctis.NewContext(context.Background(), ctis.SystemIdentity("test"))
 // before its handler is made.
 func newFixture(t *testing.T, configure ...func(*Server)) *fixture {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{})
+	f := &fixture{t: t, doc: loadOpenAPI(t), log: &syncBuffer{}, tokens: map[string]string{}, users: map[string]string{}, covered: map[string]bool{}}
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{
+		Now: func() time.Time { return time.Now().Add(time.Duration(f.ahead.Load())) }})
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.db = db
 	t.Cleanup(func() { db.Close() })
 	for _, a := range []ctis.Agency{
 		{Code: "FR-DGSI", Name: "Direction générale de la sécurité intérieure", Country: "FR", Kind: "security"},
@@ -70,7 +78,6 @@ func newFixture(t *testing.T, configure ...func(*Server)) *fixture {
 			t.Fatal(err)
 		}
 	}
-	f := &fixture{t: t, db: db, doc: loadOpenAPI(t), log: &syncBuffer{}, tokens: map[string]string{}, users: map[string]string{}, covered: map[string]bool{}}
 	for _, nu := range users {
 		u, token, err := db.CreateUser(system, nu)
 		if err != nil {
@@ -82,7 +89,7 @@ func newFixture(t *testing.T, configure ...func(*Server)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Logger: slog.New(slog.NewTextHandler(f.log, nil))}
+	s := &Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Logger: slog.New(slog.NewTextHandler(f.log, nil))}
 	for _, c := range configure {
 		c(s)
 	}

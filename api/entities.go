@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -135,12 +136,20 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) error {
 // is sent, and a failure cuts the connection so that the client sees a
 // broken stream rather than an export that looks complete.
 func (h *handler) export(w http.ResponseWriter, r *http.Request) error {
+	return streamJSONL(h, w, r, h.Entities.Export)
+}
+
+// streamJSONL answers with the values each produces as JSON lines. An
+// error before the first line is answered as a problem; one after it cuts
+// the response off, so that a client cannot take a partial export for a
+// whole one.
+func streamJSONL[T any](h *handler, w http.ResponseWriter, r *http.Request, each func(context.Context, func(T) error) error) error {
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	out := jsonl.NewWriter(w)
 	n := 0
-	err := h.Entities.Export(r.Context(), func(e *ctis.Entity) error {
+	err := each(r.Context(), func(v T) error {
 		n++
-		return out.Write(e)
+		return out.Write(v)
 	})
 	if err != nil && n == 0 {
 		return err // nothing has left the writer's buffer
@@ -150,7 +159,7 @@ func (h *handler) export(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		if r.Context().Err() == nil { // a client that left needs no log line
-			h.Logger.ErrorContext(r.Context(), "export cut off", "route", r.Pattern, "entities", n, "error", err.Error())
+			h.Logger.ErrorContext(r.Context(), "export cut off", "route", r.Pattern, "lines", n, "error", err.Error())
 		}
 		panic(http.ErrAbortHandler)
 	}

@@ -29,6 +29,11 @@ func (h *handler) screenManifests(w http.ResponseWriter, r *http.Request) error 
 	case len(ms) == 0:
 		return ctis.Invalid("body", "the interchange holds no PAXLST message")
 	}
+	for _, m := range ms {
+		if _, err := h.Travel.ReceiveTravel(r.Context(), manifest.TravelRecords(m)); err != nil {
+			return err
+		}
+	}
 	out := make([]*ctis.ManifestScreening, len(ms))
 	for i, m := range ms {
 		if out[i], err = manifest.Screen(r.Context(), h.Screener, m); err != nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"ctis"
 )
@@ -189,6 +190,24 @@ func TestOpenAPIResponses(t *testing.T) {
 	if movement.Schema != "Movement" || len(movement.Statements) != 7 {
 		t.Errorf("movement %+v", movement)
 	}
+
+	var travel struct{ Records []ctis.TravelRecord }
+	f.do(call{method: "GET", path: "/api/v1/travel?flight=ZZ123&day=2026-11-21", as: "fr.analyst"}).want(t, http.StatusOK).decode(t, &travel)
+	if len(travel.Records) != 2 || travel.Records[0].Personal == nil {
+		t.Fatalf("travel search: %+v", travel)
+	}
+	rec := travel.Records[0].ID
+	f.do(call{method: "GET", path: "/api/v1/travel/" + rec, as: "fr.analyst"}).want(t, http.StatusOK)
+	f.do(call{method: "GET", path: "/api/v1/travel/export", as: "fr.analyst"}).want(t, http.StatusOK)
+	f.ahead.Store(int64(200 * 24 * time.Hour))
+	if _, err := f.db.ApplyRetention(system); err != nil {
+		t.Fatal(err)
+	}
+	var unmask ctis.UnmaskRequest
+	f.post("fr.analyst", "/api/v1/travel/"+rec+"/unmask", map[string]string{"reason": "case 17: suspected facilitator"}).want(t, http.StatusCreated).decode(t, &unmask)
+	f.post("fr.approver", "/api/v1/unmask-requests/"+unmask.ID+"/decision", map[string]any{"approve": true, "reason": "necessary and proportionate"}).want(t, http.StatusOK)
+	f.do(call{method: "GET", path: "/api/v1/unmask-requests?status=approved", as: "fr.approver"}).want(t, http.StatusOK)
+	f.ahead.Store(0) // the session below is a real-time one
 
 	var events ctis.AuditPage
 	f.do(call{method: "GET", path: "/api/v1/audit?limit=2", as: "fr.auditor"}).want(t, http.StatusOK).decode(t, &events)

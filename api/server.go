@@ -36,6 +36,7 @@ type Server struct {
 	Audit     ctis.AuditLog
 	Screener  ctis.Screener
 	Review    ctis.ReviewService
+	Travel    ctis.TravelService
 	// Logger receives internal errors, never request bodies, names or
 	// query values; nil means slog.Default().
 	Logger *slog.Logger
@@ -96,6 +97,12 @@ func (h *handler) routes() []route {
 		{"POST", "/api/v1/hits/{id}/decision", false, h.decide},
 		{"POST", "/api/v1/hits/{id}/movement", false, h.recordMovement},
 		{"POST", "/api/v1/manifests", false, h.screenManifests},
+		{"GET", "/api/v1/travel", false, h.searchTravel},
+		{"GET", "/api/v1/travel/export", false, h.exportTravel},
+		{"GET", "/api/v1/travel/{id}", false, h.travelRecord},
+		{"POST", "/api/v1/travel/{id}/unmask", false, h.requestUnmask},
+		{"GET", "/api/v1/unmask-requests", false, h.unmaskRequests},
+		{"POST", "/api/v1/unmask-requests/{id}/decision", false, h.decideUnmask},
 		{"GET", "/api/v1/audit", false, h.auditEvents},
 		{"GET", "/api/v1/audit/verify", false, h.auditVerify},
 		{"GET", "/api/v1/openapi.json", true, h.openAPI},

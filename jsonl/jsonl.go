@@ -164,7 +164,7 @@ func JSONError(err error) error {
 	return ctis.Invalid("", "malformed JSON: %s", msg)
 }
 
-// Writer writes ctis.Entity lines.
+// Writer writes JSON lines: entities, travel records, results.
 type Writer struct {
 	w   *bufio.Writer
 	enc *json.Encoder
@@ -178,8 +178,8 @@ func NewWriter(w io.Writer) *Writer {
 	return &Writer{w: bw, enc: enc}
 }
 
-// Write writes one entity as a line.
-func (w *Writer) Write(e *ctis.Entity) error { return w.enc.Encode(e) }
+// Write writes one value as a line.
+func (w *Writer) Write(v any) error { return w.enc.Encode(v) }
 
 // Flush writes out what is buffered.
 func (w *Writer) Flush() error { return w.w.Flush() }

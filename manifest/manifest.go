@@ -155,3 +155,20 @@ func salvage(s ctis.Subject) (ctis.Subject, []string) {
 	}
 	return s, dropped
 }
+
+// TravelRecords turns a manifest's travellers into API travel records, to
+// be kept under the retention policy.
+func TravelRecords(m *paxlst.Manifest) []ctis.NewTravelRecord {
+	subjects := Subjects(m)
+	out := make([]ctis.NewTravelRecord, len(subjects))
+	for i, s := range subjects {
+		t := &m.Travellers[i]
+		r := ctis.NewTravelRecord{Kind: ctis.TravelAPI, Reference: m.Reference, Personal: ctis.TravelPersonal{
+			Name: s.Name, BirthDate: s.BirthDate, Nationality: s.Nationality, Gender: s.Gender, Document: s.DocumentNumber, Address: t.Address}}
+		if s.Journey != nil {
+			r.Journey = *s.Journey
+		}
+		out[i] = r
+	}
+	return out
+}

@@ -31,6 +31,9 @@ type Options struct {
 	// ReviewPeriod is the review date given to statements that name none;
 	// the default is three years.
 	ReviewPeriod time.Duration
+	// Retention is the travel-data policy; the zero value means
+	// ctis.EUPNRPolicy.
+	Retention ctis.RetentionPolicy
 	// Now returns the current time; tests set it. Default time.Now.
 	Now func() time.Time
 }
@@ -72,6 +75,11 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Retention != (ctis.RetentionPolicy{}) {
+		if err := opts.Retention.Validate(); err != nil {
+			return nil, err
+		}
 	}
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)"
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas

@@ -105,7 +105,7 @@ func newUser(o *options) *cobra.Command {
 	}
 	add.Flags().StringVar(&u.Username, "username", "", "login name (required)")
 	add.Flags().StringVar(&u.Agency, "agency", "", "the user's agency code (required)")
-	add.Flags().StringVar(&roles, "roles", "", "comma-separated roles: admin, analyst, frontline, auditor (required)")
+	add.Flags().StringVar(&roles, "roles", "", "comma-separated roles: admin, analyst, frontline, auditor, approver, dpo (required)")
 	add.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read a password for the web interface from stdin")
 	for _, f := range []string{"username", "agency", "roles"} {
 		add.MarkFlagRequired(f)

@@ -36,6 +36,7 @@ func main() {
 type options struct {
 	db           string
 	reviewPolicy string
+	retention    ctis.RetentionPolicy
 }
 
 func newRoot() *cobra.Command {
@@ -53,13 +54,15 @@ func newRoot() *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&o.db, "db", def, "database file (env CTIS_DB)")
 	root.PersistentFlags().StringVar(&o.reviewPolicy, "review-policy", "flag", "what happens to statements past their review date: flag, hide or purge")
-	root.AddCommand(newServe(o), newAgency(o), newUser(o), newToken(o), newGroup(o), newImport(o), newExport(o), newAudit(o), newReview(o), newScreen(o), newParse(), newBench())
+	root.PersistentFlags().IntVar(&o.retention.MaskMonths, "travel-mask-months", ctis.EUPNRPolicy.MaskMonths, "months after receipt when travel data (API, PNR) is depersonalised")
+	root.PersistentFlags().IntVar(&o.retention.DeleteMonths, "travel-delete-months", ctis.EUPNRPolicy.DeleteMonths, "months after receipt when travel data is deleted")
+	root.AddCommand(newServe(o), newAgency(o), newUser(o), newToken(o), newGroup(o), newImport(o), newExport(o), newAudit(o), newReview(o), newTravel(o), newScreen(o), newParse(), newBench())
 	return root
 }
 
 // open opens the database named by the flags.
 func (o *options) open(ctx context.Context) (*sqlite.DB, error) {
-	return sqlite.Open(ctx, o.db, sqlite.Options{ReviewPolicy: ctis.ReviewPolicy(o.reviewPolicy)})
+	return sqlite.Open(ctx, o.db, sqlite.Options{ReviewPolicy: ctis.ReviewPolicy(o.reviewPolicy), Retention: o.retention})
 }
 
 // withDB returns a command body that runs fn with the database open.

@@ -323,6 +323,14 @@ func TestScreenManifest(t *testing.T) {
 	if j := res.Travellers[0].Result.Subject.Journey; j == nil || j.From != "BCN" || j.To != "SFO" || j.Flight != "XZ877" {
 		t.Errorf("journey %+v", j)
 	}
+	// Both screenings kept the two travellers; a jurisdiction that masks
+	// at once masks all four.
+	if out := mustRun(t, "--db", db, "--travel-mask-months", "0", "travel", "retention"); out != "masked 4 travel records, deleted 0\n" {
+		t.Errorf("retention: %q", out)
+	}
+	if _, _, err := run(t, "", "--db", db, "--travel-mask-months", "9", "--travel-delete-months", "3", "travel", "retention"); err == nil || !strings.Contains(err.Error(), "masking must come first") {
+		t.Errorf("a policy deleting before masking: %v", err)
+	}
 	broken := filepath.Join(t.TempDir(), "broken.edi")
 	os.WriteFile(broken, []byte("UNB+UNOA:4+A+B+260101:0000+1'UNH+1+PAXLST:D:05B:UN'BGM+745'"), 0o600)
 	if _, _, err := run(t, "", "--db", db, "screen", "--agency", "DE-BKA", "--purpose", "p", "--manifest", broken); err == nil || !strings.Contains(err.Error(), "no trailer UNT") || !strings.Contains(err.Error(), "ctis parse paxlst") {

@@ -16,6 +16,7 @@ import (
 	"ctis/manifest"
 	"ctis/paxlst"
 	"ctis/screen"
+	"ctis/sqlite"
 )
 
 func newScreen(o *options) *cobra.Command {
@@ -65,7 +66,7 @@ func newScreen(o *options) *cobra.Command {
 				return screenBatch(cmd, svc, ctx, batch)
 			}
 			if manifestFile != "" {
-				return screenManifest(cmd, svc, ctx, manifestFile, asJSON)
+				return screenManifest(cmd, db, svc, ctx, manifestFile, asJSON)
 			}
 			res, err := svc.Screen(ctx, s)
 			if err != nil {
@@ -166,9 +167,9 @@ func screenBatch(cmd *cobra.Command, svc *screen.Service, ctx context.Context, p
 	return nil
 }
 
-// screenManifest screens every traveller of the manifests in an EDIFACT
-// file.
-func screenManifest(cmd *cobra.Command, svc *screen.Service, ctx context.Context, path string, asJSON bool) error {
+// screenManifest keeps and screens every traveller of the manifests in an
+// EDIFACT file.
+func screenManifest(cmd *cobra.Command, db *sqlite.DB, svc *screen.Service, ctx context.Context, path string, asJSON bool) error {
 	in, _, err := openInput(path)
 	if err != nil {
 		return err
@@ -180,6 +181,9 @@ func screenManifest(cmd *cobra.Command, svc *screen.Service, ctx context.Context
 	}
 	w := cmd.OutOrStdout()
 	for _, m := range ms {
+		if _, err := db.ReceiveTravel(ctx, manifest.TravelRecords(m)); err != nil {
+			return err
+		}
 		res, err := manifest.Screen(ctx, svc, m)
 		if err != nil {
 			return err

@@ -18,6 +18,7 @@ import (
 	"ctis/api"
 	"ctis/demo"
 	"ctis/screen"
+	"ctis/sqlite"
 )
 
 func newServe(o *options) *cobra.Command {
@@ -57,13 +58,13 @@ func newServe(o *options) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("building the screening index: %w", err)
 			}
-			go refresh(ctx, svc, log)
+			go refresh(ctx, svc, db, log)
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("%w\n(is another server on %s? choose another with --addr)", err, addr)
 			}
 			srv := &http.Server{
-				Handler:           (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Logger: log}).Handler(),
+				Handler:           (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Logger: log}).Handler(),
 				ReadHeaderTimeout: 10 * time.Second,
 				ReadTimeout:       2 * time.Minute,
 				WriteTimeout:      10 * time.Minute,
@@ -96,10 +97,19 @@ func newServe(o *options) *cobra.Command {
 	return cmd
 }
 
-// refresh rebuilds the screening index every hour, so that statements
+// refresh applies the travel-data retention policy at start and every
+// hour, and rebuilds the screening index every hour, so that statements
 // reaching their review date leave screening under the hide and purge
 // policies.
-func refresh(ctx context.Context, svc *screen.Service, log *slog.Logger) {
+func refresh(ctx context.Context, svc *screen.Service, db *sqlite.DB, log *slog.Logger) {
+	retain := func() {
+		if rep, err := db.ApplyRetention(operator(ctx)); err != nil {
+			log.Error("applying the travel-data retention policy", "err", err)
+		} else if rep.Masked+rep.Deleted > 0 {
+			log.Info("travel-data retention", "masked", rep.Masked, "deleted", rep.Deleted)
+		}
+	}
+	retain()
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -107,6 +117,7 @@ func refresh(ctx context.Context, svc *screen.Service, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			retain()
 			if err := svc.Refresh(ctx); err != nil {
 				log.Error("refreshing the screening index", "err", err)
 			}

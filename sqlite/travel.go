@@ -1,0 +1,411 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"ctis"
+)
+
+// unmaskFor is how long an approved unmasking lets its requester see the
+// record whole.
+const unmaskFor = 7 * 24 * time.Hour
+
+// fixedStamp is a UTC time that orders as text, for the retention cut-offs.
+func fixedStamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
+
+// retention is the node's travel-data policy.
+func (db *DB) retention() ctis.RetentionPolicy {
+	if db.opts.Retention == (ctis.RetentionPolicy{}) {
+		return ctis.EUPNRPolicy
+	}
+	return db.opts.Retention
+}
+
+// ReceiveTravel stores a received message's travellers for the caller's
+// agency.
+func (db *DB) ReceiveTravel(ctx context.Context, records []ctis.NewTravelRecord) ([]string, error) {
+	id, err := ctis.Require(ctx, ctis.RoleAnalyst, ctis.RoleFrontline)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range records {
+		if r.Kind != ctis.TravelAPI && r.Kind != ctis.TravelPNR {
+			return nil, ctis.Invalid("records", "record %d: kind must be api or pnr", i)
+		}
+	}
+	now := db.now()
+	ids := make([]string, len(records))
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		for i, r := range records {
+			ids[i] = ctis.NewID()
+			if r.Personal.Document == "" {
+				r.Personal.Document = r.Journey.Document
+			}
+			r.Journey.Document = ""
+			journey, _ := json.Marshal(r.Journey)
+			personal, _ := json.Marshal(r.Personal)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO travel_records (id, agency, kind, received_at, reference, locator, flight, day, journey) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				ids[i], id.Agency, string(r.Kind), fixedStamp(now), r.Reference, r.Locator, ctis.FoldIdentifier(r.Journey.Flight), travelDay(r.Journey.Departure), string(journey)); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO travel_personal VALUES (?, ?)`, ids[i], string(personal)); err != nil {
+				return err
+			}
+			for _, t := range strings.Fields(ctis.Fold(r.Personal.Name)) {
+				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO travel_names VALUES (?, ?)`, t, ids[i]); err != nil {
+					return err
+				}
+			}
+		}
+		kinds := map[ctis.TravelKind]int{}
+		for _, r := range records {
+			kinds[r.Kind]++
+		}
+		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActTravelReceive, "", "", map[string]any{"records": kinds}))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+func travelDay(t string) string {
+	if len(t) < 10 {
+		return ""
+	}
+	return t[:10]
+}
+
+const travelColumns = `t.id, t.kind, t.agency, t.received_at, t.reference, t.locator, t.journey, coalesce(t.masked_at, ''), p.data`
+
+// scanTravel reads a record and decides what of it the reader sees: the
+// personal part of a masked record only with an approved, unexpired
+// unmasking of the reader's own.
+func (db *DB) scanTravel(rows interface{ Scan(...any) error }, unmasked map[string]bool) (ctis.TravelRecord, error) {
+	var r ctis.TravelRecord
+	var received, journey, masked, personal string
+	if err := rows.Scan(&r.ID, &r.Kind, &r.Agency, &received, &r.Reference, &r.Locator, &journey, &masked, &personal); err != nil {
+		return r, err
+	}
+	r.ReceivedAt, _ = time.Parse(time.RFC3339Nano, received)
+	json.Unmarshal([]byte(journey), &r.Journey)
+	pol := db.retention()
+	r.MaskAt, r.DeleteAt = r.ReceivedAt.AddDate(0, pol.MaskMonths, 0), r.ReceivedAt.AddDate(0, pol.DeleteMonths, 0)
+	r.Masked = masked != ""
+	if !r.Masked || unmasked[r.ID] {
+		r.Personal = &ctis.TravelPersonal{}
+		json.Unmarshal([]byte(personal), r.Personal)
+	}
+	return r, nil
+}
+
+// unmaskedFor returns the records the user holds an approved, unexpired
+// unmasking of.
+func (db *DB) unmaskedFor(ctx context.Context, id ctis.Identity) (map[string]bool, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT record_id FROM unmask_requests WHERE agency = ? AND requester_id = ? AND status = 'approved' AND decided_at > ?`,
+		id.Agency, id.UserID, fixedStamp(db.now().Add(-unmaskFor)))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		out[r] = true
+	}
+	return out, rows.Err()
+}
+
+// travelRecords runs a query for the caller's agency's records.
+func (db *DB) travelRecords(ctx context.Context, id ctis.Identity, where string, args []any, limit int, fn func(ctis.TravelRecord) error) error {
+	unmasked, err := db.unmaskedFor(ctx, id)
+	if err != nil {
+		return err
+	}
+	q := `SELECT ` + travelColumns + ` FROM travel_records t JOIN travel_personal p ON p.record_id = t.id WHERE t.agency = ?` + where + ` ORDER BY t.received_at DESC, t.id`
+	if limit > 0 {
+		q += ` LIMIT ` + strconv.Itoa(limit)
+	}
+	rows, err := db.r.QueryContext(ctx, q, append([]any{id.Agency}, args...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := db.scanTravel(rows, unmasked)
+		if err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// SearchTravel finds the agency's records by name, flight or day.
+func (db *DB) SearchTravel(ctx context.Context, q ctis.TravelQuery) ([]ctis.TravelRecord, error) {
+	id, purpose, err := ctis.RequirePurpose(ctx, ctis.RoleAnalyst)
+	if err != nil {
+		return nil, err
+	}
+	var where string
+	var args []any
+	if q.Name != "" {
+		tokens := slices.Compact(slices.Sorted(slices.Values(strings.Fields(ctis.Fold(q.Name)))))
+		if len(tokens) == 0 || len(tokens) > 12 {
+			return nil, ctis.Invalid("name", "give a name of 1 to 12 words")
+		}
+		where += ` AND t.id IN (SELECT record_id FROM travel_names WHERE token IN (` + placeholders(len(tokens)) + `) GROUP BY record_id HAVING count(*) = ?)`
+		for _, t := range tokens {
+			args = append(args, t)
+		}
+		args = append(args, len(tokens))
+	}
+	if q.Flight != "" {
+		where += ` AND t.flight = ?`
+		args = append(args, ctis.FoldIdentifier(q.Flight))
+	}
+	if q.Day != "" {
+		if !ctis.ValidDay(q.Day) {
+			return nil, ctis.Invalid("day", "%q is not a day (YYYY-MM-DD)", q.Day)
+		}
+		where += ` AND t.day = ?`
+		args = append(args, q.Day)
+	}
+	if where == "" {
+		return nil, ctis.Invalid("name", "give a name, a flight or a day to search travel data")
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	out := []ctis.TravelRecord{}
+	if err := db.travelRecords(ctx, id, where, args, limit, func(r ctis.TravelRecord) error { out = append(out, r); return nil }); err != nil {
+		return nil, err
+	}
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActTravelSearch, "", purpose, map[string]any{"name": q.Name, "flight": q.Flight, "day": q.Day, "found": len(out)}))
+		return err
+	})
+	return out, err
+}
+
+// TravelRecord reads one of the agency's records.
+func (db *DB) TravelRecord(ctx context.Context, recordID string) (*ctis.TravelRecord, error) {
+	id, purpose, err := ctis.RequirePurpose(ctx, ctis.RoleAnalyst)
+	if err != nil {
+		return nil, err
+	}
+	var out *ctis.TravelRecord
+	if err := db.travelRecords(ctx, id, ` AND t.id = ?`, []any{recordID}, 1, func(r ctis.TravelRecord) error { out = &r; return nil }); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, ctis.ErrNotFound("travel record")
+	}
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActTravelRead, recordID, purpose, map[string]any{"masked": out.Masked, "unmasked": out.Masked && out.Personal != nil}))
+		return err
+	})
+	return out, err
+}
+
+// ExportTravel calls fn with each of the agency's records.
+func (db *DB) ExportTravel(ctx context.Context, fn func(ctis.TravelRecord) error) error {
+	id, purpose, err := ctis.RequirePurpose(ctx, ctis.RoleAnalyst)
+	if err != nil {
+		return err
+	}
+	n := 0
+	if err := db.travelRecords(ctx, id, "", nil, 0, func(r ctis.TravelRecord) error { n++; return fn(r) }); err != nil {
+		return err
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActTravelExport, "", purpose, map[string]any{"records": n}))
+		return err
+	})
+}
+
+const unmaskColumns = `id, record_id, agency, requested_by, requested_at, reason, status, coalesce(decided_by, ''), coalesce(decided_at, ''), coalesce(decision_reason, '')`
+
+func scanUnmask(row interface{ Scan(...any) error }) (ctis.UnmaskRequest, error) {
+	var u ctis.UnmaskRequest
+	var requested, decided string
+	err := row.Scan(&u.ID, &u.RecordID, &u.Agency, &u.RequestedBy, &requested, &u.Reason, &u.Status, &u.DecidedBy, &decided, &u.DecisionReason)
+	u.RequestedAt, _ = time.Parse(time.RFC3339Nano, requested)
+	if decided != "" {
+		t, _ := time.Parse(time.RFC3339Nano, decided)
+		u.DecidedAt = &t
+	}
+	return u, err
+}
+
+func reasonOf(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len(reason) > 2000 {
+		return "", ctis.Invalid("reason", "give a reason of at most 2000 bytes")
+	}
+	return reason, nil
+}
+
+// RequestUnmask asks to see a masked record of the agency whole.
+func (db *DB) RequestUnmask(ctx context.Context, recordID, reason string) (*ctis.UnmaskRequest, error) {
+	id, err := ctis.Require(ctx, ctis.RoleAnalyst)
+	if err != nil {
+		return nil, err
+	}
+	if reason, err = reasonOf(reason); err != nil {
+		return nil, err
+	}
+	var out ctis.UnmaskRequest
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		var masked sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT masked_at FROM travel_records WHERE id = ? AND agency = ?`, recordID, id.Agency).Scan(&masked)
+		if err == sql.ErrNoRows {
+			return ctis.ErrNotFound("travel record")
+		}
+		if err != nil {
+			return err
+		}
+		if !masked.Valid {
+			return ctis.Errorf(ctis.ECONFLICT, "the record is not masked; read it directly")
+		}
+		now := db.now()
+		out = ctis.UnmaskRequest{ID: ctis.NewID(), RecordID: recordID, Agency: id.Agency, RequestedBy: id.Username, RequestedAt: now, Reason: reason, Status: ctis.UnmaskPending}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO unmask_requests (id, record_id, agency, requested_by, requester_id, requested_at, reason, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			out.ID, recordID, id.Agency, id.Username, id.UserID, fixedStamp(now), reason, string(out.Status)); err != nil {
+			return err
+		}
+		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActUnmaskRequest, out.ID, "", map[string]any{"record": recordID, "reason": reason}))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DecideUnmask approves or refuses a pending request; the approver may not
+// be the requester.
+func (db *DB) DecideUnmask(ctx context.Context, requestID string, approve bool, reason string) (*ctis.UnmaskRequest, error) {
+	id, err := ctis.Require(ctx, ctis.RoleApprover)
+	if err != nil {
+		return nil, err
+	}
+	if reason, err = reasonOf(reason); err != nil {
+		return nil, err
+	}
+	var out ctis.UnmaskRequest
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		var requester string
+		if err := tx.QueryRowContext(ctx, `SELECT requester_id FROM unmask_requests WHERE id = ? AND agency = ?`, requestID, id.Agency).Scan(&requester); err == sql.ErrNoRows {
+			return ctis.ErrNotFound("unmask request")
+		} else if err != nil {
+			return err
+		}
+		if requester == id.UserID {
+			return ctis.Errorf(ctis.EFORBIDDEN, "an unmasking must be approved by a second person, not by the one who asked for it")
+		}
+		u, err := scanUnmask(tx.QueryRowContext(ctx, `SELECT `+unmaskColumns+` FROM unmask_requests WHERE id = ?`, requestID))
+		if err != nil {
+			return err
+		}
+		if u.Status != ctis.UnmaskPending {
+			return ctis.Errorf(ctis.ECONFLICT, "the request is %s already", u.Status)
+		}
+		now := db.now()
+		u.Status, u.DecidedBy, u.DecidedAt, u.DecisionReason = ctis.UnmaskRefused, id.Username, &now, reason
+		if approve {
+			u.Status = ctis.UnmaskApproved
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE unmask_requests SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ?`,
+			string(u.Status), id.Username, fixedStamp(now), reason, requestID); err != nil {
+			return err
+		}
+		out = u
+		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActUnmaskDecide, requestID, "", map[string]any{"record": u.RecordID, "status": u.Status, "reason": reason, "requested_by": u.RequestedBy}))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UnmaskRequests lists the agency's requests, newest first: what approvers
+// decide on, and what the data-protection officer is told of.
+func (db *DB) UnmaskRequests(ctx context.Context, status ctis.UnmaskStatus) ([]ctis.UnmaskRequest, error) {
+	id, err := ctis.Require(ctx, ctis.RoleAnalyst, ctis.RoleApprover, ctis.RoleDPO)
+	if err != nil {
+		return nil, err
+	}
+	switch status {
+	case "", ctis.UnmaskPending, ctis.UnmaskApproved, ctis.UnmaskRefused:
+	default:
+		return nil, ctis.Invalid("status", "status is pending, approved or refused")
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+unmaskColumns+` FROM unmask_requests WHERE agency = ? AND (? = '' OR status = ?) ORDER BY requested_at DESC, id LIMIT 500`,
+		id.Agency, string(status), string(status))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ctis.UnmaskRequest{}
+	for rows.Next() {
+		u, err := scanUnmask(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// ApplyRetention masks the records past the masking age and deletes those
+// past the deletion age, with their names, personal part and requests.
+func (db *DB) ApplyRetention(ctx context.Context) (*ctis.RetentionReport, error) {
+	id, err := ctis.Require(ctx, ctis.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	pol, now := db.retention(), db.now()
+	maskBefore, deleteBefore := fixedStamp(now.AddDate(0, -pol.MaskMonths, 0)), fixedStamp(now.AddDate(0, -pol.DeleteMonths, 0))
+	rep := &ctis.RetentionReport{}
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		// Cascades take the personal part, the names and the requests.
+		res, err := tx.ExecContext(ctx, `DELETE FROM travel_records WHERE received_at <= ?`, deleteBefore)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		rep.Deleted = int(n)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM travel_names WHERE record_id IN (SELECT id FROM travel_records WHERE masked_at IS NULL AND received_at <= ?)`, maskBefore); err != nil {
+			return err
+		}
+		if res, err = tx.ExecContext(ctx, `UPDATE travel_records SET masked_at = ? WHERE masked_at IS NULL AND received_at <= ?`, fixedStamp(now), maskBefore); err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		rep.Masked = int(n)
+		if rep.Masked+rep.Deleted == 0 {
+			return nil
+		}
+		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActTravelRetained, "", "", map[string]any{"masked": rep.Masked, "deleted": rep.Deleted, "policy": pol}))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}

@@ -1,0 +1,176 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"ctis"
+	"ctis/sqlite"
+)
+
+// user returns a context acting as a named user of agency.
+func user(agency, name string, roles ...ctis.Role) context.Context {
+	id := ctis.Identity{UserID: agency + "/" + name, Username: name, Agency: agency, Roles: roles}
+	return ctis.WithPurpose(ctis.NewContext(context.Background(), id), "PIU case 2026/88")
+}
+
+func TestTravelRetention(t *testing.T) {
+	now := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	path := filepath.Join(t.TempDir(), "ctis.db")
+	db, err := sqlite.Open(context.Background(), path, sqlite.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	mustAgency(t, db, "FR-PIU", "FR")
+	mustAgency(t, db, "DE-PIU", "DE")
+	var (
+		analyst  = user("FR-PIU", "analyst", ctis.RoleAnalyst)
+		selfish  = user("FR-PIU", "selfish", ctis.RoleAnalyst, ctis.RoleApprover)
+		approver = user("FR-PIU", "approver", ctis.RoleApprover)
+		dpo      = user("FR-PIU", "dpo", ctis.RoleDPO)
+		border   = user("FR-PIU", "border", ctis.RoleFrontline)
+		other    = user("DE-PIU", "analyst", ctis.RoleAnalyst)
+		admin    = ctis.NewContext(context.Background(), ctis.SystemIdentity("retention"))
+	)
+	journey := ctis.Journey{Carrier: "ZZ", Flight: "ZZ123", From: "IST", To: "CDG", Departure: "2026-01-11T09:00", Document: "X1234567"}
+	ids, err := db.ReceiveTravel(border, []ctis.NewTravelRecord{
+		{Kind: ctis.TravelAPI, Reference: "M1", Journey: journey, Personal: ctis.TravelPersonal{Name: "Julio Xavier Martínez", BirthDate: "1968-02-23", Nationality: "ES"}},
+		{Kind: ctis.TravelPNR, Reference: "P1", Locator: "ABC123", Journey: journey, Personal: ctis.TravelPersonal{Name: "Sorina Martinez", Address: "1 rue de la Paix, Paris",
+			Contact: "+33 1 23 45 67 89", Payment: "VISA 4111", FrequentFlyer: "ZZ 998877", Remarks: "travels with JULIO", CoTravellers: []string{"Julio Xavier Martínez"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Whole at first, for the receiving agency only.
+	found, err := db.SearchTravel(analyst, ctis.TravelQuery{Name: "martinez julio"})
+	if err != nil || len(found) != 1 || found[0].Personal == nil || found[0].Personal.Document != "X1234567" || found[0].Journey.Document != "" {
+		t.Fatalf("search: %v %+v", err, found)
+	}
+	if !found[0].MaskAt.Equal(now.AddDate(0, 6, 0)) || !found[0].DeleteAt.Equal(now.AddDate(5, 0, 0)) {
+		t.Errorf("policy dates %v %v", found[0].MaskAt, found[0].DeleteAt)
+	}
+	if got, _ := db.SearchTravel(other, ctis.TravelQuery{Name: "martinez"}); len(got) != 0 {
+		t.Errorf("another agency finds %+v", got)
+	}
+	if _, err := db.TravelRecord(other, ids[0]); ctis.ErrorCode(err) != ctis.ENOTFOUND {
+		t.Errorf("another agency reads: %v", err)
+	}
+	if _, err := db.RequestUnmask(analyst, ids[0], "case 88"); ctis.ErrorCode(err) != ctis.ECONFLICT {
+		t.Errorf("unmasking a whole record: %v", err)
+	}
+
+	// A day short of six months nothing happens; at six months the
+	// personal part is masked and names no longer find it.
+	now = now.AddDate(0, 6, -1)
+	if rep, err := db.ApplyRetention(admin); err != nil || rep.Masked != 0 {
+		t.Fatalf("early retention: %v %+v", err, rep)
+	}
+	now = now.AddDate(0, 0, 1)
+	if rep, err := db.ApplyRetention(admin); err != nil || rep.Masked != 2 || rep.Deleted != 0 {
+		t.Fatalf("retention: %v %+v", err, rep)
+	}
+	if got, _ := db.SearchTravel(analyst, ctis.TravelQuery{Name: "julio"}); len(got) != 0 {
+		t.Errorf("a masked name is found: %+v", got)
+	}
+	byFlight, err := db.SearchTravel(analyst, ctis.TravelQuery{Flight: "zz 123", Day: "2026-01-11"})
+	if err != nil || len(byFlight) != 2 {
+		t.Fatalf("by flight: %v %+v", err, byFlight)
+	}
+	for _, r := range byFlight {
+		if !r.Masked || r.Personal != nil || r.Journey.Flight != "ZZ123" {
+			t.Errorf("masked record shows %+v", r)
+		}
+	}
+	exportShows := func(ctx context.Context) string {
+		var b strings.Builder
+		if err := db.ExportTravel(ctx, func(r ctis.TravelRecord) error {
+			if r.Personal != nil {
+				b.WriteString(r.Personal.Name + r.Personal.Document + r.Personal.Address + "|")
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	if s := exportShows(analyst); s != "" {
+		t.Errorf("export of masked records shows %q", s)
+	}
+
+	// Unmasking: asked with a reason, approved by a second person, who
+	// may not be the one who asked; the DPO sees the approval.
+	req, err := db.RequestUnmask(selfish, ids[0], "suspected facilitator, case 88")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.DecideUnmask(selfish, req.ID, true, "urgent"); ctis.ErrorCode(err) != ctis.EFORBIDDEN {
+		t.Errorf("self-approval: %v", err)
+	}
+	if _, err := db.DecideUnmask(analyst, req.ID, true, "urgent"); ctis.ErrorCode(err) != ctis.EFORBIDDEN {
+		t.Errorf("approval without the approver role: %v", err)
+	}
+	if _, err := db.DecideUnmask(user("DE-PIU", "approver", ctis.RoleApprover), req.ID, true, "ok"); ctis.ErrorCode(err) != ctis.ENOTFOUND {
+		t.Errorf("approval by another agency: %v", err)
+	}
+	if r, _ := db.TravelRecord(selfish, ids[0]); r.Personal != nil {
+		t.Error("unmasked before approval")
+	}
+	if _, err := db.DecideUnmask(approver, req.ID, true, "proportionate for case 88"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.DecideUnmask(approver, req.ID, false, "changed my mind"); ctis.ErrorCode(err) != ctis.ECONFLICT {
+		t.Errorf("deciding twice: %v", err)
+	}
+	told, err := db.UnmaskRequests(dpo, ctis.UnmaskApproved)
+	if err != nil || len(told) != 1 || told[0].DecidedBy != "approver" || told[0].RequestedBy != "selfish" {
+		t.Errorf("DPO is told %v %+v", err, told)
+	}
+	if r, _ := db.TravelRecord(selfish, ids[0]); r.Personal == nil || r.Personal.Name != "Julio Xavier Martínez" {
+		t.Errorf("approved unmasking shows %+v", r)
+	}
+	if r, _ := db.TravelRecord(analyst, ids[0]); r.Personal != nil {
+		t.Error("an unmasking shows the record to someone who did not ask")
+	}
+	if got, _ := db.SearchTravel(selfish, ctis.TravelQuery{Name: "julio"}); len(got) != 0 {
+		t.Error("an unmasked record is searchable by name again")
+	}
+	now = now.Add(8 * 24 * time.Hour)
+	if r, _ := db.TravelRecord(selfish, ids[0]); r.Personal != nil {
+		t.Error("an unmasking does not lapse")
+	}
+
+	// At five years everything goes: records, personal parts, names and
+	// requests; nothing is left to read or export.
+	now = time.Date(2031, 1, 10, 9, 0, 0, 0, time.UTC)
+	if rep, err := db.ApplyRetention(admin); err != nil || rep.Deleted != 2 {
+		t.Fatalf("deletion: %v %+v", err, rep)
+	}
+	if _, err := db.TravelRecord(analyst, ids[1]); ctis.ErrorCode(err) != ctis.ENOTFOUND {
+		t.Errorf("deleted record reads: %v", err)
+	}
+	n := 0
+	db.ExportTravel(analyst, func(ctis.TravelRecord) error { n++; return nil })
+	if n != 0 {
+		t.Errorf("export after deletion holds %d records", n)
+	}
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, table := range []string{"travel_records", "travel_personal", "travel_names", "unmask_requests"} {
+		var left int
+		if err := raw.QueryRow(`SELECT count(*) FROM ` + table).Scan(&left); err != nil || left != 0 {
+			t.Errorf("%s: %d rows left (%v)", table, left, err)
+		}
+	}
+	if _, err := db.ApplyRetention(analyst); ctis.ErrorCode(err) != ctis.EFORBIDDEN {
+		t.Errorf("retention by an analyst: %v", err)
+	}
+}
