@@ -190,18 +190,24 @@ func (db *DB) CreateEntity(ctx context.Context, e ctis.NewEntity) (*ctis.Entity,
 	}
 	var out *ctis.Entity
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		w, err := db.newWriter(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		defer w.close()
-		if out, err = w.create(ctx, schema, e); err != nil {
+		var err error
+		if out, err = db.createIn(ctx, tx, id, schema, e); err != nil {
 			return err
 		}
 		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActEntityCreate, out.ID, "", map[string]any{"statements": statementIDs(out.Statements)}))
 		return err
 	})
 	return out, err
+}
+
+// createIn stores a validated new entity inside tx.
+func (db *DB) createIn(ctx context.Context, tx *sql.Tx, id ctis.Identity, schema *ctis.Schema, e ctis.NewEntity) (*ctis.Entity, error) {
+	w, err := db.newWriter(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer w.close()
+	return w.create(ctx, schema, e)
 }
 
 // AddStatements adds statements to an entity the caller can see.

@@ -260,9 +260,8 @@ func (db *DB) Decide(ctx context.Context, hitID string, status ctis.HitStatus, r
 	default:
 		return nil, ctis.Invalid("status", "a decision is confirmed, false_positive or escalated")
 	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" || len(reason) > 2000 {
-		return nil, ctis.Invalid("reason", "a decision needs a reason of at most 2000 bytes")
+	if reason, err = reasonOf(reason); err != nil {
+		return nil, err
 	}
 	var h ctis.Hit
 	err = db.tx(ctx, func(tx *sql.Tx) error {
@@ -363,12 +362,7 @@ func (db *DB) RecordMovement(ctx context.Context, hitID string, h ctis.Handling,
 		if err != nil {
 			return err
 		}
-		w, err := db.newWriter(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		defer w.close()
-		if out, err = w.create(ctx, schema, e); err != nil {
+		if out, err = db.createIn(ctx, tx, id, schema, e); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE hits SET movement = ? WHERE id = ?`, out.ID, hitID); err != nil {

@@ -251,6 +251,17 @@ func scanUnmask(row interface{ Scan(...any) error }) (ctis.UnmaskRequest, error)
 	return u, err
 }
 
+// requireReason checks the caller's role and the reason they gave.
+func requireReason(ctx context.Context, reason string, roles ...ctis.Role) (ctis.Identity, string, error) {
+	id, err := ctis.Require(ctx, roles...)
+	if err != nil {
+		return id, "", err
+	}
+	reason, err = reasonOf(reason)
+	return id, reason, err
+}
+
+// reasonOf trims a reason and checks it is there and not too long.
 func reasonOf(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len(reason) > 2000 {
@@ -261,11 +272,8 @@ func reasonOf(reason string) (string, error) {
 
 // RequestUnmask asks to see a masked record of the agency whole.
 func (db *DB) RequestUnmask(ctx context.Context, recordID, reason string) (*ctis.UnmaskRequest, error) {
-	id, err := ctis.Require(ctx, ctis.RoleAnalyst)
+	id, reason, err := requireReason(ctx, reason, ctis.RoleAnalyst)
 	if err != nil {
-		return nil, err
-	}
-	if reason, err = reasonOf(reason); err != nil {
 		return nil, err
 	}
 	var out ctis.UnmaskRequest
@@ -299,11 +307,8 @@ func (db *DB) RequestUnmask(ctx context.Context, recordID, reason string) (*ctis
 // DecideUnmask approves or refuses a pending request; the approver may not
 // be the requester.
 func (db *DB) DecideUnmask(ctx context.Context, requestID string, approve bool, reason string) (*ctis.UnmaskRequest, error) {
-	id, err := ctis.Require(ctx, ctis.RoleApprover)
+	id, reason, err := requireReason(ctx, reason, ctis.RoleApprover)
 	if err != nil {
-		return nil, err
-	}
-	if reason, err = reasonOf(reason); err != nil {
 		return nil, err
 	}
 	var out ctis.UnmaskRequest
