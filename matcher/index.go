@@ -119,6 +119,13 @@ func (ix *Index) Add(r Record) error {
 			en.terms = append(en.terms, t.term.id)
 			ix.postings[t.term.id] = append(ix.postings[t.term.id], e)
 		}
+		// An organisation is also found by its initials (PLA).
+		if acr := acronym(&p.names[ni]); p.org && acr != "" {
+			if t := ix.intern(acr); !containsU32(en.terms, t.id) {
+				en.terms = append(en.terms, t.id)
+				ix.postings[t.id] = append(ix.postings[t.id], e)
+			}
+		}
 		ix.entries[e] = en
 		s.entries = append(s.entries, e)
 	}
@@ -262,6 +269,8 @@ const (
 	touchedBudget  = 2000
 	firstBudget    = 250000
 	maxCandidates  = 150
+	// minSplit is the shortest part a run-together word is split into.
+	minSplit = 3
 	// maxExpand bounds the dictionary words compared with one query
 	// word: those of the same key and skeleton come first, then those a
 	// consonant apart.
@@ -472,6 +481,29 @@ func (ix *Index) candidates(pq *preparedQuery, cache simCache) []uint32 {
 		}
 		if total > 0 {
 			words = append(words, word{t.weight, exp, total})
+		}
+	}
+	// One query word may be two words of a record run together
+	// (SergeiLavrov, PolPot): a word the dictionary does not hold is tried
+	// split at each place into two words it does.
+	for _, t := range toks {
+		if t.weight == 0 || t.class != className || len(t.term.text) < 2*minSplit {
+			continue
+		}
+		if _, known := ix.termID[t.term.text]; known {
+			continue
+		}
+		for at := minSplit; at <= len(t.term.text)-minSplit; at++ {
+			a, okA := ix.termID[t.term.text[:at]]
+			b, okB := ix.termID[t.term.text[at:]]
+			if !okA || !okB {
+				continue
+			}
+			for _, id := range []uint32{a, b} {
+				if total := len(ix.postings[id]); total > 0 {
+					words = append(words, word{t.weight / 2, []expansion{{id, 1}}, total})
+				}
+			}
 		}
 	}
 	// Two query words may be one word of a record (ولی جان, Walijan).

@@ -314,25 +314,3 @@ func score(q *preparedQuery, r *prepared, cache simCache, explain bool) (Match, 
 	m.Components = comps
 	return m, true
 }
-
-// oneEdit reports whether a and b are one substitution, insertion or
-// deletion apart.
-func oneEdit(a, b string) bool {
-	if a == b {
-		return false
-	}
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	if len(b)-len(a) > 1 {
-		return false
-	}
-	i := 0
-	for i < len(a) && a[i] == b[i] {
-		i++
-	}
-	if len(a) == len(b) {
-		return a[i+1:] == b[i+1:]
-	}
-	return a[i:] == b[i+1:]
-}

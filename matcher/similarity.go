@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Edit costs of the spelling similarity: the differences that
@@ -149,9 +151,96 @@ const (
 	simInitial            // an initial and a word it stands for
 	simJoined             // one word against two written apart
 	simNear               // a near miss: a typo, or another name
+	simTypo               // a letter or two apart: added, dropped, changed or two swapped
+	simAcronym            // the initials of words, run together (PLA, JC)
+	simCutShort           // the end of a name cut off, as fixed-width fields do
 )
 
-var simWords = [...]string{"", "same", "transliteration variant", "same consonant skeleton", "similar spelling", "equivalent given name", "initial", "written joined", "near miss"}
+var simWords = [...]string{"", "same", "transliteration variant", "same consonant skeleton", "similar spelling", "equivalent given name", "initial", "written joined", "near miss", "a letter or two apart", "initials run together", "cut short"}
+
+// A word a letter or two apart from the other name's (Tim, Tom; Sechin,
+// Sechev) is most often a typo when the rest of the name agrees, and
+// counts typoSim (typo2Sim for two letters, allowed in words of at least
+// typo2MinLen). Alone, with another such word, beside words of no more
+// than typoAgreed weight in all, or with words left over on either side,
+// it is as often another person, and the name's score is cut to
+// typoAloneCut of itself. Words in
+// ideographic scripts are not spelled: one character more or less is
+// another name.
+const (
+	typoSim      = 0.8
+	typo2Sim     = 0.75
+	typoAloneCut = 0.6
+	typoMinLen   = 3
+	typo2MinLen  = 5
+	typoAgreed   = 0.3
+	// A short common word (Jang and Kang, Amir and Amar are names of
+	// their own) needs more of the name to agree: typoCommonAgreed.
+	typoMinWeight    = 0.6
+	typoCommonAgreed = 1.5
+	typoLongLen      = 5 // an organisation's word this long may be a typo alone
+)
+
+// edits returns the number of edits from a to b — letters added, dropped
+// or changed, or two neighbours swapped — or limit+1 when there are more
+// than limit.
+func edits(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return limit + 1
+	}
+	if len(ra) > 64 || len(rb) > 64 {
+		return limit + 1
+	}
+	var rows [3][65]int
+	for j := range len(rb) + 1 {
+		rows[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur, prev, prev2 := &rows[i%3], &rows[(i+2)%3], &rows[(i+1)%3]
+		cur[0] = i
+		best := i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			best = min(best, v)
+		}
+		if best > limit {
+			return limit + 1
+		}
+	}
+	return min(rows[len(ra)%3][len(rb)], limit+1)
+}
+
+// oneEdit reports whether a and b are exactly one edit apart.
+func oneEdit(a, b string) bool { return a != b && edits(a, b, 1) == 1 }
+
+// typo says whether two words are spelled a letter or two apart, in
+// Latin letters, and what that is worth.
+func typo(a, b *term) (float64, bool) {
+	if ideographic(a.script) || ideographic(b.script) {
+		return 0, false
+	}
+	x, y := a.text, b.text
+	if a.script != b.script {
+		x, y = strings.ToLower(a.latin), strings.ToLower(b.latin)
+	}
+	short := min(len(x), len(y))
+	switch d := edits(x, y, 2); {
+	case d == 1 && short >= typoMinLen:
+		return typoSim, true
+	case d == 2 && short >= typo2MinLen:
+		return typo2Sim, true
+	}
+	return 0, false
+}
 
 // tokenThreshold is the least similarity at which two words count as the
 // same word.
@@ -474,19 +563,24 @@ func compareAnalyzed(q, c *analyzed, cache simCache, explain bool) NameScore {
 	if len(qi) == 0 || len(ci) == 0 {
 		return NameScore{}
 	}
+	qLong, cLong := fieldLength(q) >= cutAt, fieldLength(c) >= cutAt
 	var pairs []pair
 	for _, i := range qi {
 		qt := &q.tokens[i]
 		for _, j := range ci {
 			ct := &c.tokens[j]
 			s, kind := cache.sim(qt.term, ct.term, qt.class == classInitial, ct.class == classInitial)
-			if s >= nearThreshold && s < tokenThreshold && kind != simInitial && qt.class == className && ct.class == className &&
+			if ts, ok := typo(qt.term, ct.term); ok && s < tokenThreshold && kind != simInitial && qt.class == className && ct.class == className {
+				s, kind = max(s, ts), simTypo
+			} else if s < tokenThreshold && cutShort(*qt, *ct, i == qi[len(qi)-1] && qLong, j == ci[len(ci)-1] && cLong) {
+				s, kind = cutShortSim, simCutShort
+			} else if s >= nearThreshold && s < tokenThreshold && kind != simInitial && qt.class == className && ct.class == className &&
 				min(qt.term.weight, ct.term.weight) >= 0.9 && min(len(qt.term.keys[0]), len(ct.term.keys[0])) >= 5 {
 				// Only rare, long words are near misses: two common names
 				// apart (Mohamed, Ahmed) are two names.
 				s, kind = s-nearDiscount, simNear
 			}
-			if s >= tokenThreshold || kind == simNear {
+			if s >= tokenThreshold || kind == simNear || kind == simTypo {
 				w := (qt.weight + ct.weight) / 2
 				if kind == simInitial {
 					w = min(qt.weight, ct.weight)
@@ -501,12 +595,16 @@ func compareAnalyzed(q, c *analyzed, cache simCache, explain bool) NameScore {
 	weakQ, weakC := weakTokens(chosen, usedQ, qi, true), weakTokens(chosen, usedC, ci, false)
 	strong := false
 	for _, p := range chosen {
-		strong = strong || p.kind != simNear && p.kind != simInitial
+		strong = strong || p.kind != simNear && p.kind != simInitial && p.kind != simTypo
 	}
 	if len(weakQ) > 0 && len(weakC) > 0 && (len(weakQ) > 1 || len(weakC) > 1) && (strong || len(qi) == 1 || len(ci) == 1) {
 		n := len(pairs)
 		pairs = appendJoined(pairs, q, c, weakQ, weakC, false)
 		pairs = appendJoined(pairs, c, q, weakC, weakQ, true)
+		if q.org && c.org {
+			pairs = appendAcronyms(pairs, q, c, weakQ, weakC, false)
+			pairs = appendAcronyms(pairs, c, q, weakC, weakQ, true)
+		}
 		if len(pairs) > n {
 			chosen, usedQ, usedC = align(pairs, len(q.tokens), len(c.tokens))
 		}
@@ -548,6 +646,28 @@ func compareAnalyzed(q, c *analyzed, cache simCache, explain bool) NameScore {
 	}
 	if allInitials {
 		score *= 0.5 // N.N. is not Nursultan Nazarbayev
+	}
+	typos, typoLen, agreed, need := 0, 0, 0.0, typoAgreed
+	for _, p := range chosen {
+		switch p.kind {
+		case simTypo:
+			typos++
+			qt, ct := q.tokens[p.q[0]].term, c.tokens[p.c[0]].term
+			typoLen = min(len(qt.text), len(ct.text))
+			if min(qt.weight, ct.weight) < typoMinWeight && typoLen < typoLongLen {
+				need = typoCommonAgreed
+			}
+		case simSame, simKey, simSkeleton:
+			agreed += p.weight
+		}
+	}
+	// An organisation's one long word a letter or two apart (Appel Inc.,
+	// Apple Inc.) is a typo as often as not.
+	if org && typoLen >= typoLongLen {
+		agreed = max(agreed, need)
+	}
+	if typos > 1 || typos == 1 && (agreed < need || uq+uc > 0) {
+		score *= typoAloneCut
 	}
 	if crossedLineage(q, c, chosen) {
 		score *= 0.6 // Salman bin Muhammad is Muhammad bin Salman's father
@@ -738,6 +858,103 @@ func appendJoined(pairs []pair, a, b *analyzed, ai, bi []int, swap bool) []pair 
 		}
 	}
 	return pairs
+}
+
+// cutShortSim is what a name's last word counts when it is the start of
+// the other's, cut off as fixed-width fields (a manifest's, a form's) cut
+// long names: only a name of at least cutAt letters and spaces may have
+// been cut.
+const (
+	cutShortSim = 0.85
+	cutAt       = 25
+)
+
+// fieldLength is the length of a name written out, in letters and spaces.
+func fieldLength(a *analyzed) int {
+	n := 0
+	for _, t := range a.tokens {
+		n += utf8.RuneCountInString(t.term.text) + 1
+	}
+	return n - 1
+}
+
+// cutShort reports whether one word, the last of its name, is the start
+// of the other, at least two letters shorter.
+func cutShort(a, b nameToken, aLast, bLast bool) bool {
+	if a.class != className || b.class != className || ideographic(a.term.script) || ideographic(b.term.script) {
+		return false
+	}
+	x, y := a.term.text, b.term.text
+	if len(x) > len(y) {
+		x, y, aLast = y, x, bLast
+	}
+	return aLast && len(x) >= 2 && len(y)-len(x) >= 2 && strings.HasPrefix(y, x)
+}
+
+// appendAcronyms pairs a word of a that is the initials of two or more
+// consecutive words of b, in organisations' names (PLA, People's
+// Liberation Army).
+func appendAcronyms(pairs []pair, a, b *analyzed, ai, bi []int, swap bool) []pair {
+	for _, i := range ai {
+		at := a.tokens[i]
+		word := at.term.text
+		if at.class != className || len(word) < 2 || len(word) > 6 || !isASCIILetters(word) {
+			continue
+		}
+		for k, x := range bi {
+			if k+len(word) > len(bi) {
+				break
+			}
+			js := bi[k : k+len(word)]
+			if js[len(js)-1]-x != len(word)-1 { // not consecutive
+				continue
+			}
+			w, ok := 0.0, true
+			for n, j := range js {
+				t := b.tokens[j].term
+				ok = ok && b.tokens[j].class == className && t.latin != "" && unicode.ToLower(rune(t.latin[0])) == rune(word[n])
+				w += b.tokens[j].weight
+			}
+			if !ok {
+				continue
+			}
+			p := pair{q: []int{i}, c: append([]int(nil), js...), sim: 0.9, kind: simAcronym, weight: (at.weight + w) / 2}
+			if swap {
+				p.q, p.c = p.c, p.q
+			}
+			pairs = append(pairs, p)
+		}
+	}
+	return pairs
+}
+
+// acronym returns the initials of a name's words, when there are two to
+// six of them, as a word.
+func acronym(a *analyzed) string {
+	var b []byte
+	for _, t := range a.tokens {
+		if t.class != className || t.weight == 0 || t.term.latin == "" {
+			continue
+		}
+		c := t.term.latin[0] | 0x20
+		if c < 'a' || c > 'z' || len(b) == 6 {
+			return ""
+		}
+		b = append(b, c)
+	}
+	if len(b) < 2 {
+		return ""
+	}
+	return string(b)
+}
+
+func isASCIILetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 func explainPairs(q, c *analyzed, chosen []pair, usedQ, usedC []bool, qi, ci []int) string {
