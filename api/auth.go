@@ -39,7 +39,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 	if req.Password == "" {
 		return ctis.Invalid("password", "a password is required")
 	}
-	a, wait := h.limiter.admit(req.Username, r)
+	a, wait := h.limiter.Admit(req.Username, r)
 	if wait > 0 {
 		if err := h.Auth.LoginThrottled(r.Context(), req.Username); err != nil {
 			return err
@@ -48,7 +48,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 		return ctis.Errorf(ctis.ERATELIMITED, "too many failed logins for this user or from this address; try again later")
 	}
 	id, token, err := h.Auth.Login(r.Context(), req.Username, req.Password, sessionTTL)
-	h.limiter.settle(a, err)
+	h.limiter.Settle(a, err)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/throttle"
 )
 
 // clock is a fake time source that tests move by hand.
@@ -72,7 +73,7 @@ func TestLoginThrottle(t *testing.T) {
 	}
 	limited(login("fr.analyst", password, "[2001:db8:1:2::99]:1000"), "900")
 	login("fr.analyst", password, "[2001:db8:1:3::10]:1000").want(t, http.StatusOK)
-	clk.advance(loginWindow)
+	clk.advance(throttle.Window)
 	login("fr.analyst", password, "[2001:db8:1:2::10]:1000").want(t, http.StatusOK)
 
 	// Every refused attempt is in the audit trail, in the user's agency's
@@ -102,7 +103,7 @@ func TestLoginThrottleParallel(t *testing.T) {
 	for s := range statuses {
 		n[s]++
 	}
-	if n[http.StatusUnauthorized] != maxLoginFailures || n[http.StatusTooManyRequests] != cap(statuses)-maxLoginFailures {
-		t.Errorf("statuses %v: want %d checked and the rest refused", n, maxLoginFailures)
+	if n[http.StatusUnauthorized] != throttle.MaxFailures || n[http.StatusTooManyRequests] != cap(statuses)-throttle.MaxFailures {
+		t.Errorf("statuses %v: want %d checked and the rest refused", n, throttle.MaxFailures)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/throttle"
 )
 
 // Body limits applied when a Server leaves them zero.
@@ -45,6 +46,9 @@ type Server struct {
 	// ImportMaxBody bounds the NDJSON body of an import, which carries a
 	// whole batch; zero means DefaultImportMaxBody.
 	ImportMaxBody int64
+	// Limiter throttles logins; share one with the web pages so that a
+	// guesser cannot take turns at both. Nil means one of its own.
+	Limiter *throttle.Limiter
 
 	// now is the clock of sessions, review dates and login throttling;
 	// nil means time.Now. Tests set it to move time without waiting.
@@ -55,7 +59,7 @@ type Server struct {
 type handler struct {
 	Server
 	mux     *http.ServeMux
-	limiter *loginLimiter
+	limiter *throttle.Limiter
 }
 
 // route is one endpoint of the API. Every endpoint is listed in routes, so
@@ -125,7 +129,10 @@ func (s *Server) Handler() http.Handler {
 	if h.now == nil {
 		h.now = time.Now
 	}
-	h.limiter = newLoginLimiter(h.now)
+	h.limiter = h.Limiter
+	if h.limiter == nil {
+		h.limiter = throttle.New(h.now)
+	}
 	for _, rt := range h.routes() {
 		h.mux.Handle(rt.method+" "+rt.pattern, h.endpoint(rt))
 	}

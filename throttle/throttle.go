@@ -1,4 +1,7 @@
-package api
+// Package throttle counts failed logins, per username and per client
+// address, and refuses further Attempts for a while when there are too
+// many: one Limiter serves every door a node has (API, web pages).
+package throttle
 
 import (
 	"net"
@@ -16,14 +19,14 @@ import (
 // oldest failure leaves the window. Five in a quarter of an hour stops
 // password guessing and barely troubles a person who mistypes.
 const (
-	maxLoginFailures = 5
-	loginWindow      = 15 * time.Minute
+	MaxFailures = 5
+	Window      = 15 * time.Minute
 )
 
-// loginLimiter counts failed logins in memory. A node restart forgets
+// Limiter counts failed logins in memory. A node restart forgets
 // them, which costs an attacker a restart of ours; several processes
 // behind a balancer each count their own.
-type loginLimiter struct {
+type Limiter struct {
 	mu  sync.Mutex
 	now func() time.Time
 	// failures holds the times of recent failures by key, oldest first.
@@ -33,23 +36,24 @@ type loginLimiter struct {
 	sweepAt int
 }
 
-func newLoginLimiter(now func() time.Time) *loginLimiter {
-	return &loginLimiter{now: now, failures: map[string][]time.Time{}, sweepAt: 1024}
+// New returns a Limiter on the clock now.
+func New(now func() time.Time) *Limiter {
+	return &Limiter{now: now, failures: map[string][]time.Time{}, sweepAt: 1024}
 }
 
-// attempt is a login admitted by the limiter and counted as a failure
+// Attempt is a login admitted by the limiter and counted as a failure
 // until settled otherwise.
-type attempt struct {
+type Attempt struct {
 	at            time.Time
 	user, address string // keys; user is "" for a name no account can have
 }
 
-// admit counts a login attempt by username from the client of r, or
+// Admit counts a login attempt by username from the client of r, or
 // returns how long to wait when either has failed too often. The attempt
 // counts as a failure from the start, so that parallel requests cannot
 // slip past the limit while their passwords are being checked.
-func (l *loginLimiter) admit(username string, r *http.Request) (attempt, time.Duration) {
-	a := attempt{address: "address:" + clientAddress(r)}
+func (l *Limiter) Admit(username string, r *http.Request) (Attempt, time.Duration) {
+	a := Attempt{address: "address:" + clientAddress(r)}
 	if u := strings.ToLower(strings.TrimSpace(username)); ctis.ValidUsername(u) {
 		// A name that no account can have is throttled by address alone,
 		// and cannot fill the map with keys of any length.
@@ -60,12 +64,12 @@ func (l *loginLimiter) admit(username string, r *http.Request) (attempt, time.Du
 	a.at = l.now()
 	var wait time.Duration
 	for _, k := range a.keys() {
-		if ts := l.recent(k, a.at); len(ts) >= maxLoginFailures {
-			wait = max(wait, ts[len(ts)-maxLoginFailures].Add(loginWindow).Sub(a.at))
+		if ts := l.recent(k, a.at); len(ts) >= MaxFailures {
+			wait = max(wait, ts[len(ts)-MaxFailures].Add(Window).Sub(a.at))
 		}
 	}
 	if wait > 0 {
-		return attempt{}, wait
+		return Attempt{}, wait
 	}
 	for _, k := range a.keys() {
 		l.failures[k] = append(l.failures[k], a.at)
@@ -79,11 +83,11 @@ func (l *loginLimiter) admit(username string, r *http.Request) (attempt, time.Du
 	return a, 0
 }
 
-// settle records how an admitted attempt ended. A failed login stays
+// Settle records how an admitted attempt ended. A failed login stays
 // counted. A successful one clears the user's failures, for the person
 // who mistyped before getting it right, and is taken back from the
 // address; so is an attempt that ended in a fault of ours.
-func (l *loginLimiter) settle(a attempt, err error) {
+func (l *Limiter) Settle(a Attempt, err error) {
 	if ctis.ErrorCode(err) == ctis.EUNAUTHORIZED {
 		return
 	}
@@ -103,7 +107,7 @@ func (l *loginLimiter) settle(a attempt, err error) {
 	}
 }
 
-func (a attempt) keys() []string {
+func (a Attempt) keys() []string {
 	if a.user == "" {
 		return []string{a.address}
 	}
@@ -112,10 +116,10 @@ func (a attempt) keys() []string {
 
 // recent drops the failures of key that have left the window and returns
 // the rest.
-func (l *loginLimiter) recent(key string, now time.Time) []time.Time {
+func (l *Limiter) recent(key string, now time.Time) []time.Time {
 	ts := l.failures[key]
 	i := 0
-	for i < len(ts) && !now.Before(ts[i].Add(loginWindow)) {
+	for i < len(ts) && !now.Before(ts[i].Add(Window)) {
 		i++
 	}
 	if i == len(ts) {
