@@ -19,6 +19,8 @@ import (
 	"ctis/demo"
 	"ctis/screen"
 	"ctis/sqlite"
+	"ctis/throttle"
+	"ctis/web"
 )
 
 func newServe(o *options) *cobra.Command {
@@ -63,8 +65,17 @@ func newServe(o *options) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%w\n(is another server on %s? choose another with --addr)", err, addr)
 			}
+			limiter := throttle.New(time.Now)
+			pages := &web.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Limiter: limiter, Logger: log}
+			for _, l := range logins {
+				pages.Demo = append(pages.Demo, web.Login{Username: l.Username, Agency: l.Agency, Roles: l.Roles})
+				pages.DemoPassword = demo.Password
+			}
+			mux := http.NewServeMux()
+			mux.Handle("/api/", (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Logger: log, Limiter: limiter}).Handler())
+			mux.Handle("/", pages.Handler())
 			srv := &http.Server{
-				Handler:           (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Logger: log}).Handler(),
+				Handler:           mux,
 				ReadHeaderTimeout: 10 * time.Second,
 				ReadTimeout:       2 * time.Minute,
 				WriteTimeout:      10 * time.Minute,
@@ -72,7 +83,7 @@ func newServe(o *options) *cobra.Command {
 			}
 			url := "http://" + ln.Addr().String()
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "ctis is serving %s/api/v1 (OpenAPI: %s/api/v1/openapi.json), database %s\n", url, url, o.db)
+			fmt.Fprintf(out, "ctis is serving %s (the API under %s/api/v1, OpenAPI: %s/api/v1/openapi.json), database %s\n", url, url, url, o.db)
 			if withDemo {
 				printLogins(out, url, logins)
 			}

@@ -1,0 +1,161 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"ctis"
+)
+
+// signIn logs user in through the login form and returns a client that
+// keeps the session.
+func signIn(t *testing.T, base, user string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res, err := c.PostForm(base+"/login", url.Values{"username": {user}, "password": {password}})
+	if err != nil || res.StatusCode != http.StatusOK || res.Request.URL.Path != "/" {
+		t.Fatalf("login as %s: %v %v", user, err, res)
+	}
+	res.Body.Close()
+	return c
+}
+
+func get(t *testing.T, c *http.Client, u string) (int, string) {
+	t.Helper()
+	res, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// TestPagesHandlingMatrix holds the pages to the access rule: statements
+// under every handling, viewed by analysts and frontline officers of three
+// agencies through the entity page, search and screening. What ctis.CanSee
+// refuses never appears; a hidden match with a hit notice shows only the
+// agency to contact; a hidden entity reads as absent.
+func TestPagesHandlingMatrix(t *testing.T) {
+	srv, db := node(t)
+	base := srv.URL
+	if _, err := db.CreateAgency(system, ctis.Agency{Code: "JO-GID", Name: "GID", Country: "JO"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []ctis.NewUser{
+		{Username: "jo.analyst", Agency: "JO-GID", Roles: []ctis.Role{ctis.RoleAnalyst}, Password: password},
+		{Username: "jo.border", Agency: "JO-GID", Roles: []ctis.Role{ctis.RoleFrontline}, Password: password},
+		{Username: "fr.border", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleFrontline}, Password: password},
+	} {
+		if _, _, err := db.CreateUser(system, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.PutGroup(system, ctis.SharingGroup{Name: "western", Agencies: []string{"FR-DGSI", "DE-BKA"}}); err != nil {
+		t.Fatal(err)
+	}
+	groups := map[string][]string{"FR-DGSI": {"western"}, "DE-BKA": {"western"}}
+	type stmt struct {
+		entity, marker string
+		h              ctis.Handling
+	}
+	var all []stmt
+	fr := signIn(t, base, "fr.analyst")
+	// Surnames far apart, so that screening one finds no other.
+	surnames := []string{"Quenneville", "Bartholdy", "Oyelaran", "Szczepanik", "Vanterpool", "Mkhwanazi", "Lindqvist", "Gorostiaga",
+		"Pemberthy", "Ruadhrigh", "Tshabalala", "Yrigoyen", "Castellvi", "Djurhuus", "Heathcote", "Wolowitz"}
+	for _, dist := range []ctis.Handling{
+		{Distribution: ctis.DistOriginator},
+		{Distribution: ctis.DistAgencies, Agencies: []string{"DE-BKA"}},
+		{Distribution: ctis.DistGroup, Group: "western"},
+		{Distribution: ctis.DistAll},
+	} {
+		for _, frontline := range []bool{false, true} {
+			for _, notice := range []bool{false, true} {
+				h := dist
+				h.Agencies = slices.Clone(dist.Agencies)
+				h.Frontline, h.HitNotice = frontline, notice
+				marker := surnames[len(all)]
+				form := url.Values{"schema": {"Person"}, "property": {"name"}, "value": {"Abdulkarim " + marker}, "distribution": {string(h.Distribution)},
+					"agencies": {strings.Join(h.Agencies, ",")}, "group": {h.Group}, "purpose": {"matrix"}, "csrf": {csrfOf(t, fr, base)}}
+				if frontline {
+					form.Set("frontline", "on")
+				}
+				if notice {
+					form.Set("hit_notice", "on")
+				}
+				res, err := fr.PostForm(base+"/entities", form)
+				if err != nil || res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Request.URL.Path, "/entities/") {
+					t.Fatalf("creating %s: %v %v", marker, err, res)
+				}
+				res.Body.Close()
+				all = append(all, stmt{strings.TrimPrefix(res.Request.URL.Path, "/entities/"), marker, h})
+			}
+		}
+	}
+
+	for _, user := range []struct {
+		name, agency string
+		frontline    bool
+	}{{"fr.analyst", "FR-DGSI", false}, {"fr.border", "FR-DGSI", true}, {"de.analyst", "DE-BKA", false}, {"de.border", "DE-BKA", true},
+		{"jo.analyst", "JO-GID", false}, {"jo.border", "JO-GID", true}} {
+		c := signIn(t, base, user.name)
+		v := ctis.Viewer{Agency: user.agency, FrontlineOnly: user.frontline, Groups: groups[user.agency]}
+		for _, s := range all {
+			sees := ctis.CanSee(v, "FR-DGSI", s.h)
+			status, body := get(t, c, base+"/entities/"+s.entity+"?purpose=matrix")
+			if shown := strings.Contains(body, s.marker); shown != sees || sees != (status == http.StatusOK) {
+				t.Errorf("%s, entity page of %s: status %d, shown %v, may see %v", user.name, s.marker, status, shown, sees)
+			}
+			_, body = get(t, c, base+"/search?purpose=matrix&name="+url.QueryEscape("Abdulkarim "+s.marker))
+			body = section(body, `id="results"`)
+			notice := strings.Contains(body, "contact agency FR-DGSI")
+			if shown := strings.Contains(body, s.marker); shown != sees || notice != (!sees && s.h.HitNotice) {
+				t.Errorf("%s, search for %s: shown %v, notice %v; may see %v, hit notice %v", user.name, s.marker, shown, notice, sees, s.h.HitNotice)
+			}
+			res, err := c.PostForm(base+"/screen", url.Values{"name": {"Abdulkarim " + s.marker}, "purpose": {"matrix"}, "csrf": {csrfOf(t, c, base)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			page := section(string(b), `class="card result"`)
+			// The subject's own name heads the result; the matched name of
+			// a hit appears a second time.
+			hit := strings.Count(page, s.marker) > 1
+			notice = strings.Contains(page, "contact agency FR-DGSI")
+			if hit != sees || notice != (!sees && s.h.HitNotice) || !sees && strings.Contains(page, "Score") {
+				t.Errorf("%s, screening %s: hit %v, notice %v; may see %v, hit notice %v", user.name, s.marker, hit, notice, sees, s.h.HitNotice)
+			}
+		}
+	}
+}
+
+// section returns the part of a page from the element marked by attr to
+// the end of its section.
+func section(page, attr string) string {
+	_, rest, ok := strings.Cut(page, attr)
+	if !ok {
+		return ""
+	}
+	body, _, _ := strings.Cut(rest, "</section>")
+	return body
+}
+
+// csrfOf reads the form token from a page of the signed-in client.
+func csrfOf(t *testing.T, c *http.Client, base string) string {
+	t.Helper()
+	_, body := get(t, c, base+"/screen")
+	_, after, ok := strings.Cut(body, `name="csrf" value="`)
+	if !ok {
+		t.Fatal("no form token on the screening page")
+	}
+	token, _, _ := strings.Cut(after, `"`)
+	return token
+}

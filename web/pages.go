@@ -1,0 +1,382 @@
+package web
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"ctis"
+)
+
+// anonymous is a page for a visitor who has not signed in.
+func (h *handler) anonymous(w http.ResponseWriter, r *http.Request) *page {
+	return &page{w: w, r: r, lang: lang(r)}
+}
+
+func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
+	h.render(h.anonymous(w, r), http.StatusOK, "login", h.loginData(""))
+}
+
+func (h *handler) loginData(failure string) map[string]any {
+	return map[string]any{"Failure": failure, "Demo": h.Demo, "DemoPassword": h.DemoPassword}
+}
+
+// login checks a password, throttled like the API's, and starts a
+// session in an HttpOnly, SameSite cookie. A login form is safe from
+// cross-site posting without a token: SameSite=Strict keeps the session
+// cookie off such posts, and logging someone into a session of one's own
+// is refused by requiring the password.
+func (h *handler) login(w http.ResponseWriter, r *http.Request) {
+	p := h.anonymous(w, r)
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	username, password := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
+	a, wait := h.Limiter.Admit(username, r)
+	if wait > 0 {
+		h.Auth.LoginThrottled(r.Context(), username)
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+		h.render(p, http.StatusTooManyRequests, "login", h.loginData(translate(p.lang, "login.throttled")))
+		return
+	}
+	_, token, err := h.Auth.Login(r.Context(), username, password, sessionTTL)
+	h.Limiter.Settle(a, err)
+	if err != nil {
+		status := http.StatusUnauthorized
+		if ctis.ErrorCode(err) != ctis.EUNAUTHORIZED && ctis.ErrorCode(err) != ctis.EINVALID {
+			h.Logger.ErrorContext(r.Context(), "login failed", "error", err.Error())
+			status = http.StatusInternalServerError
+		}
+		h.render(p, status, "login", h.loginData(translate(p.lang, "login.failed")))
+		return
+	}
+	h.mu.Lock()
+	h.seen[tokenKey(token)] = h.Now()
+	h.mu.Unlock()
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: token, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+		SameSite: http.SameSiteStrictMode, MaxAge: int(sessionTTL / time.Second)})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (h *handler) logout(p *page, r *http.Request) error {
+	c, _ := r.Cookie(cookieName)
+	if err := h.Auth.Logout(r.Context(), c.Value); err != nil {
+		return err
+	}
+	h.forget(p.w, tokenKey(c.Value))
+	http.Redirect(p.w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+// setLang remembers the language a user chose.
+func (h *handler) setLang(w http.ResponseWriter, r *http.Request) {
+	l := r.PostFormValue("lang")
+	if catalogue[l] != nil {
+		http.SetCookie(w, &http.Cookie{Name: "ctis_lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	}
+	back := r.PostFormValue("back")
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
+		back = "/"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+func (h *handler) dashboard(p *page, r *http.Request) error {
+	data := map[string]any{}
+	if p.id.Has(ctis.RoleAnalyst) || p.id.Has(ctis.RoleFrontline) {
+		open, err := h.Review.Hits(p.ctx, ctis.HitFilter{Status: ctis.HitOpen, Limit: 20})
+		if err != nil {
+			return err
+		}
+		data["Hits"] = open.Hits
+	}
+	if p.id.Has(ctis.RoleAuditor) {
+		ev, err := h.Audit.Events(p.ctx, ctis.AuditFilter{Limit: 15})
+		if err != nil {
+			return err
+		}
+		data["Events"] = ev.Events
+	}
+	h.render(p, http.StatusOK, "dashboard", data)
+	return nil
+}
+
+func (h *handler) search(p *page, r *http.Request) error {
+	q := ctis.SearchQuery{Name: strings.TrimSpace(r.FormValue("name")), Limit: 50}
+	if idv := strings.TrimSpace(r.FormValue("identifier")); idv != "" && q.Name == "" {
+		q.Property, q.Value = "passportNumber", idv
+	}
+	data := map[string]any{"Name": q.Name, "Identifier": r.FormValue("identifier")}
+	if q.Name != "" || q.Value != "" {
+		res, err := h.Entities.Search(p.ctx, q)
+		if err != nil {
+			return err
+		}
+		for _, e := range res.Entities {
+			p.show(e.Statements...)
+		}
+		data["Result"] = res
+	}
+	h.render(p, http.StatusOK, "search", data)
+	return nil
+}
+
+// group is a property's statements on an entity page.
+type group struct {
+	Property   string
+	Statements []ctis.Statement
+}
+
+func (h *handler) entity(p *page, r *http.Request) error {
+	e, err := h.Entities.Entity(p.ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	p.show(e.Statements...)
+	byProp := map[string][]ctis.Statement{}
+	var order []string
+	for _, s := range e.Statements {
+		if byProp[s.Property] == nil {
+			order = append(order, s.Property)
+		}
+		byProp[s.Property] = append(byProp[s.Property], s)
+	}
+	var groups []group
+	for _, prop := range order {
+		groups = append(groups, group{prop, byProp[prop]})
+	}
+	schema := ctis.Schemas[e.Schema]
+	h.render(p, http.StatusOK, "entity", map[string]any{"Entity": e, "Groups": groups, "Properties": schema.Properties, "Caption": e.Caption()})
+	return nil
+}
+
+func (h *handler) newEntity(p *page, r *http.Request) error {
+	// The kinds most often recorded first; the first statement is the name
+	// or, for a document or a movement, the property that identifies it.
+	schemas := []string{"Person", "Organization"}
+	for _, n := range ctis.SchemaNames() {
+		if n != "Person" && n != "Organization" {
+			schemas = append(schemas, n)
+		}
+	}
+	props := map[string]bool{}
+	var names []string
+	for _, n := range schemas {
+		for _, pr := range ctis.Schemas[n].Properties {
+			if !props[pr.Name] {
+				props[pr.Name] = true
+				names = append(names, pr.Name)
+			}
+		}
+	}
+	h.render(p, http.StatusOK, "new", map[string]any{"Schemas": schemas, "Properties": names})
+	return nil
+}
+
+// statementOf reads a statement form: property, value, handling, grading.
+func statementOf(r *http.Request) ctis.NewStatement {
+	h := ctis.Handling{
+		Distribution:    ctis.Distribution(r.PostFormValue("distribution")),
+		Group:           strings.TrimSpace(r.PostFormValue("group")),
+		Frontline:       r.PostFormValue("frontline") == "on",
+		HitNotice:       r.PostFormValue("hit_notice") == "on",
+		Restriction:     ctis.Restriction(r.PostFormValue("restriction")),
+		RestrictionText: strings.TrimSpace(r.PostFormValue("restriction_text")),
+	}
+	for _, a := range strings.Split(r.PostFormValue("agencies"), ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			h.Agencies = append(h.Agencies, a)
+		}
+	}
+	return ctis.NewStatement{Property: r.PostFormValue("property"), Value: r.PostFormValue("value"), Handling: h,
+		Grading: ctis.Grading(r.PostFormValue("grading")), ReviewBy: r.PostFormValue("review_by")}
+}
+
+func (h *handler) createEntity(p *page, r *http.Request) error {
+	e, err := h.Entities.CreateEntity(p.ctx, ctis.NewEntity{Schema: r.PostFormValue("schema"), Statements: []ctis.NewStatement{statementOf(r)}})
+	if err != nil {
+		return err
+	}
+	http.Redirect(p.w, r, "/entities/"+e.ID, http.StatusSeeOther)
+	return nil
+}
+
+func (h *handler) addStatement(p *page, r *http.Request) error {
+	id := r.PathValue("id")
+	if _, err := h.Entities.AddStatements(p.ctx, id, []ctis.NewStatement{statementOf(r)}); err != nil {
+		return err
+	}
+	http.Redirect(p.w, r, "/entities/"+id, http.StatusSeeOther)
+	return nil
+}
+
+func (h *handler) withdraw(p *page, r *http.Request) error {
+	s, err := h.Entities.WithdrawStatement(p.ctx, r.PathValue("id"), r.PostFormValue("reason"))
+	if err != nil {
+		return err
+	}
+	http.Redirect(p.w, r, "/entities/"+s.EntityID, http.StatusSeeOther)
+	return nil
+}
+
+func (h *handler) screenForm(p *page, r *http.Request) error {
+	h.render(p, http.StatusOK, "screen", map[string]any{})
+	return nil
+}
+
+func (h *handler) screen(p *page, r *http.Request) error {
+	s := ctis.Subject{Name: r.PostFormValue("name"), BirthDate: strings.TrimSpace(r.PostFormValue("birth_date")),
+		Nationality: strings.TrimSpace(r.PostFormValue("nationality")), DocumentNumber: strings.TrimSpace(r.PostFormValue("document"))}
+	res, err := h.Screener.Screen(p.ctx, s)
+	if err != nil {
+		return err
+	}
+	h.render(p, http.StatusOK, "screen", map[string]any{"Results": []ctis.ScreenResult{*res}, "Subject": s})
+	return nil
+}
+
+// screenFile screens an uploaded CSV (a header row naming name,
+// birth_date, nationality, document_number) or JSON-lines file, and shows
+// the results; a bad line is shown with its error.
+func (h *handler) screenFile(p *page, r *http.Request) error {
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		return ctis.Invalid("file", "choose a CSV or JSON-lines file of subjects")
+	}
+	defer f.Close()
+	subjects, err := readSubjects(f)
+	if err != nil {
+		return err
+	}
+	res, err := h.Screener.ScreenBatch(p.ctx, subjects)
+	if err != nil {
+		return err
+	}
+	h.render(p, http.StatusOK, "screen", map[string]any{"Results": res})
+	return nil
+}
+
+// readSubjects reads subjects from CSV with a header, or JSON lines.
+func readSubjects(r io.Reader) ([]ctis.Subject, error) {
+	b, err := io.ReadAll(io.LimitReader(r, 4<<20))
+	if err != nil {
+		return nil, err
+	}
+	text := strings.TrimSpace(string(b))
+	var out []ctis.Subject
+	if strings.HasPrefix(text, "{") {
+		for i, line := range strings.Split(text, "\n") {
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			var s ctis.Subject
+			if err := json.Unmarshal([]byte(line), &s); err != nil {
+				return nil, ctis.Invalid("file", "line %d is not a JSON subject: %s", i+1, err.Error())
+			}
+			out = append(out, s)
+		}
+	} else {
+		rows, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, ctis.Invalid("file", "CSV line %d: %s", pe.Line, pe.Err.Error())
+		}
+		if len(rows) < 2 {
+			return nil, ctis.Invalid("file", "the CSV needs a header row (name, birth_date, nationality, document_number) and at least one subject")
+		}
+		col := map[string]int{}
+		for i, c := range rows[0] {
+			col[strings.ToLower(strings.TrimSpace(c))] = i
+		}
+		if _, ok := col["name"]; !ok {
+			return nil, ctis.Invalid("file", "the CSV header has no name column")
+		}
+		get := func(row []string, c string) string {
+			if i, ok := col[c]; ok && i < len(row) {
+				return strings.TrimSpace(row[i])
+			}
+			return ""
+		}
+		for _, row := range rows[1:] {
+			out = append(out, ctis.Subject{Name: get(row, "name"), BirthDate: get(row, "birth_date"), Nationality: get(row, "nationality"), DocumentNumber: get(row, "document_number")})
+		}
+	}
+	if len(out) == 0 || len(out) > ctis.MaxBatch {
+		return nil, ctis.Invalid("file", "a file holds 1 to %d subjects", ctis.MaxBatch)
+	}
+	return out, nil
+}
+
+func (h *handler) reviewQueue(p *page, r *http.Request) error {
+	f := ctis.HitFilter{Status: ctis.HitStatus(r.FormValue("status")), Agency: strings.TrimSpace(r.FormValue("agency")), Limit: 100}
+	if f.Status == "" {
+		f.Status = ctis.HitOpen
+	}
+	if v, err := strconv.ParseFloat(r.FormValue("min_score"), 64); err == nil {
+		f.MinScore = v
+	}
+	if t, err := time.Parse("2006-01-02", r.FormValue("from")); err == nil {
+		f.From = t
+	}
+	res, err := h.Review.Hits(p.ctx, f)
+	if err != nil {
+		return err
+	}
+	h.render(p, http.StatusOK, "review", map[string]any{"Hits": res.Hits, "Filter": f, "From": r.FormValue("from"),
+		"Statuses": []ctis.HitStatus{ctis.HitOpen, ctis.HitConfirmed, ctis.HitFalsePositive, ctis.HitEscalated}})
+	return nil
+}
+
+func (h *handler) decide(p *page, r *http.Request) error {
+	if _, err := h.Review.Decide(p.ctx, r.PathValue("id"), ctis.HitStatus(r.PostFormValue("status")), r.PostFormValue("reason")); err != nil {
+		return err
+	}
+	http.Redirect(p.w, r, "/review", http.StatusSeeOther)
+	return nil
+}
+
+func (h *handler) audit(p *page, r *http.Request) error {
+	f := ctis.AuditFilter{Username: strings.TrimSpace(r.FormValue("user")), Agency: strings.TrimSpace(r.FormValue("agency")),
+		Action: strings.TrimSpace(r.FormValue("action")), Object: strings.TrimSpace(r.FormValue("object")), Limit: 100}
+	if t, err := time.Parse("2006-01-02", r.FormValue("from")); err == nil {
+		f.From = t
+	}
+	if t, err := time.Parse("2006-01-02", r.FormValue("to")); err == nil {
+		f.To = t.Add(24 * time.Hour)
+	}
+	ev, err := h.Audit.Events(p.ctx, f)
+	if err != nil {
+		return err
+	}
+	rep, err := h.Audit.Verify(p.ctx, nil)
+	if err != nil {
+		return err
+	}
+	h.render(p, http.StatusOK, "audit", map[string]any{"Events": ev.Events, "Report": rep, "Filter": f, "From": r.FormValue("from"), "To": r.FormValue("to")})
+	return nil
+}
+
+func (h *handler) admin(p *page, r *http.Request) error {
+	if !p.id.Has(ctis.RoleAdmin) {
+		return ctis.Errorf(ctis.EFORBIDDEN, "administration needs the admin role")
+	}
+	agencies, err := h.Directory.Agencies(p.ctx)
+	if err != nil {
+		return err
+	}
+	users, err := h.Directory.Users(p.ctx)
+	if err != nil {
+		return err
+	}
+	groups, err := h.Directory.Groups(p.ctx)
+	if err != nil {
+		return err
+	}
+	sort.Slice(users, func(i, j int) bool { return users[i].Username < users[j].Username })
+	h.render(p, http.StatusOK, "admin", map[string]any{"Agencies": agencies, "Users": users, "Groups": groups})
+	return nil
+}

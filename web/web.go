@@ -1,0 +1,263 @@
+// Package web serves ctis to people in a browser: analysts, frontline
+// officers, reviewers, auditors and administrators. Pages are rendered on
+// the server from the same services the API uses, with the signed-in
+// user's identity, so handling is enforced by the store and no page can
+// show what the API would not. No script runs in the pages; assets are
+// embedded.
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"ctis"
+	"ctis/throttle"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Session lifetimes: a session ends after idleTimeout without a request,
+// and in any case after sessionTTL.
+const (
+	sessionTTL  = 12 * time.Hour
+	idleTimeout = 30 * time.Minute
+	cookieName  = "ctis_session"
+)
+
+// Login is a demo login shown on the login page of a demo node.
+type Login struct {
+	Username, Agency string
+	Roles            []ctis.Role
+}
+
+// Server holds the services the pages use.
+type Server struct {
+	Directory ctis.DirectoryService
+	Auth      ctis.AuthService
+	Entities  ctis.EntityService
+	Audit     ctis.AuditLog
+	Screener  ctis.Screener
+	Review    ctis.ReviewService
+	// Limiter throttles logins; share the API's.
+	Limiter *throttle.Limiter
+	Logger  *slog.Logger
+	// Demo, when set, lists the demo logins on the login page, with
+	// DemoPassword.
+	Demo         []Login
+	DemoPassword string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// handler is a Server with its routes and state.
+type handler struct {
+	Server
+	mux   *http.ServeMux
+	pages map[string]*template.Template
+	// csrfKey signs each session's form token.
+	csrfKey []byte
+	// seen holds the last request time of each session, by the hash of
+	// its token, for the idle timeout.
+	mu   sync.Mutex
+	seen map[string]time.Time
+}
+
+// Handler returns the pages as an http.Handler, to mount at "/".
+func (s *Server) Handler() http.Handler {
+	h := &handler{Server: *s, mux: http.NewServeMux(), seen: map[string]time.Time{}, csrfKey: make([]byte, 32)}
+	rand.Read(h.csrfKey)
+	if h.Logger == nil {
+		h.Logger = slog.Default()
+	}
+	if h.Now == nil {
+		h.Now = time.Now
+	}
+	if h.Limiter == nil {
+		h.Limiter = throttle.New(h.Now)
+	}
+	h.pages = parsePages()
+	static, _ := fs.Sub(staticFS, "static")
+	h.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	h.mux.HandleFunc("GET /login", h.loginPage)
+	h.mux.HandleFunc("POST /login", h.login)
+	h.mux.HandleFunc("POST /lang", h.setLang)
+	for _, rt := range []struct {
+		pattern string
+		fn      func(*page, *http.Request) error
+	}{
+		{"POST /logout", h.logout},
+		{"GET /{$}", h.dashboard},
+		{"GET /search", h.search},
+		{"GET /entities/new", h.newEntity},
+		{"POST /entities", h.createEntity},
+		{"GET /entities/{id}", h.entity},
+		{"POST /entities/{id}/statements", h.addStatement},
+		{"POST /statements/{id}/withdraw", h.withdraw},
+		{"GET /screen", h.screenForm},
+		{"POST /screen", h.screen},
+		{"POST /screen/file", h.screenFile},
+		{"GET /review", h.reviewQueue},
+		{"POST /review/{id}", h.decide},
+		{"GET /audit", h.audit},
+		{"GET /admin", h.admin},
+	} {
+		h.mux.Handle(rt.pattern, h.authed(rt.fn))
+	}
+	return h
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hd := w.Header()
+	hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	hd.Set("X-Frame-Options", "DENY")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Referrer-Policy", "no-referrer")
+	if !strings.HasPrefix(r.URL.Path, "/static/") {
+		// Pages show personal data, or lead to it: no cache keeps them.
+		hd.Set("Cache-Control", "no-store")
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// tokenKey is how a session token is known in memory: never the token.
+func tokenKey(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// csrf is the form token of a session: a keyed hash of its token, so it
+// needs no storage and dies with the session.
+func (h *handler) csrf(token string) string {
+	m := hmac.New(sha256.New, h.csrfKey)
+	m.Write([]byte(token))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// page is what a signed-in request renders with.
+type page struct {
+	w       http.ResponseWriter
+	r       *http.Request
+	ctx     context.Context
+	id      ctis.Identity
+	lang    string
+	csrf    string
+	purpose string
+	// shown collects the handling of what the page shows, for the banner.
+	shown []ctis.Handling
+	flash string
+}
+
+// authed runs fn for a signed-in user whose session is alive; a POST must
+// carry the session's form token.
+func (h *handler) authed(fn func(*page, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(cookieName)
+		if err != nil {
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		key := tokenKey(c.Value)
+		now := h.Now()
+		h.mu.Lock()
+		last, known := h.seen[key]
+		h.mu.Unlock()
+		if known && now.Sub(last) > idleTimeout {
+			h.Auth.Logout(r.Context(), c.Value)
+			h.forget(w, key)
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		id, err := h.Auth.Authenticate(r.Context(), c.Value)
+		if err != nil {
+			h.forget(w, key)
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		h.mu.Lock()
+		h.seen[key] = now
+		h.mu.Unlock()
+		p := &page{w: w, r: r, id: id, lang: lang(r), csrf: h.csrf(c.Value)}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, 8<<20)
+			if !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(p.csrf)) {
+				h.render(p, http.StatusForbidden, "error", map[string]any{"Message": translate(p.lang, "csrf")})
+				return
+			}
+		}
+		p.purpose = strings.TrimSpace(r.FormValue("purpose"))
+		if p.purpose == "" {
+			if pc, err := r.Cookie("ctis_purpose"); err == nil {
+				p.purpose = pc.Value
+			}
+		} else {
+			http.SetCookie(w, &http.Cookie{Name: "ctis_purpose", Value: p.purpose, Path: "/", HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		}
+		p.ctx = ctis.WithPurpose(ctis.NewContext(r.Context(), id), p.purpose)
+		if err := fn(p, r); err != nil {
+			h.fail(p, err)
+		}
+	})
+}
+
+// forget ends a session in the browser and in memory.
+func (h *handler) forget(w http.ResponseWriter, key string) {
+	h.mu.Lock()
+	delete(h.seen, key)
+	h.mu.Unlock()
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+}
+
+// fail shows an error page: the application's message for what the user
+// can mend, a reference-free apology for our own faults.
+func (h *handler) fail(p *page, err error) {
+	if ctis.ErrorField(err) == "purpose" && p.r.Method == http.MethodGet {
+		// A read that needs a purpose asks for one, and comes back here.
+		var keep [][2]string
+		for k, vs := range p.r.URL.Query() {
+			if k != "purpose" {
+				for _, v := range vs {
+					keep = append(keep, [2]string{k, v})
+				}
+			}
+		}
+		h.render(p, http.StatusOK, "error", map[string]any{"AskPurpose": p.r.URL.Path, "Keep": keep, "Message": translate(p.lang, "purpose.needed")})
+		return
+	}
+	status, msg := http.StatusInternalServerError, ""
+	switch ctis.ErrorCode(err) {
+	case ctis.EINVALID, ctis.ECONFLICT, ctis.ETOOLARGE:
+		status, msg = http.StatusBadRequest, ctis.ErrorMessage(err)
+		if f := ctis.ErrorField(err); f != "" {
+			msg = f + ": " + msg
+		}
+	case ctis.ENOTFOUND:
+		status, msg = http.StatusNotFound, translate(p.lang, "not.found")
+	case ctis.EFORBIDDEN, ctis.EUNAUTHORIZED:
+		status, msg = http.StatusForbidden, translate(p.lang, "forbidden")
+	default:
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			status, msg = http.StatusRequestEntityTooLarge, "the upload is too large"
+			break
+		}
+		h.Logger.ErrorContext(p.r.Context(), "page failed", "path", p.r.URL.Path, "error", err.Error())
+		msg = "internal error"
+	}
+	h.render(p, status, "error", map[string]any{"Message": sprintf(translate(p.lang, "error"), msg)})
+}
