@@ -185,11 +185,29 @@ const (
 // or changed, or two neighbours swapped — or limit+1 when there are more
 // than limit.
 func edits(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > limit || -d > limit {
-		return limit + 1
+	if d := len(a) - len(b); d > 4*limit || -d > 4*limit {
+		return limit + 1 // even in runes of four bytes
 	}
-	if len(ra) > 64 || len(rb) > 64 {
+	if isASCII(a) && isASCII(b) {
+		return editsOf([]byte(a), []byte(b), limit)
+	}
+	return editsOf([]rune(a), []rune(b), limit)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// editsOf is edits on letters of either kind, by the optimal string
+// alignment distance, in three rows, stopping once no path stays within
+// limit.
+func editsOf[T byte | rune](ra, rb []T, limit int) int {
+	if d := len(ra) - len(rb); d > limit || -d > limit || len(ra) > 64 || len(rb) > 64 {
 		return limit + 1
 	}
 	var rows [3][65]int
@@ -563,16 +581,20 @@ func compareAnalyzed(q, c *analyzed, cache simCache, explain bool) NameScore {
 	if len(qi) == 0 || len(ci) == 0 {
 		return NameScore{}
 	}
-	qLong, cLong := fieldLength(q) >= cutAt, fieldLength(c) >= cutAt
 	var pairs []pair
 	for _, i := range qi {
 		qt := &q.tokens[i]
 		for _, j := range ci {
 			ct := &c.tokens[j]
 			s, kind := cache.sim(qt.term, ct.term, qt.class == classInitial, ct.class == classInitial)
-			if ts, ok := typo(qt.term, ct.term); ok && s < tokenThreshold && kind != simInitial && qt.class == className && ct.class == className {
+			spelled := s < tokenThreshold && kind != simInitial && qt.class == className && ct.class == className
+			ts, isTypo := 0.0, false
+			if spelled {
+				ts, isTypo = typo(qt.term, ct.term)
+			}
+			if isTypo {
 				s, kind = max(s, ts), simTypo
-			} else if s < tokenThreshold && cutShort(*qt, *ct, i == qi[len(qi)-1] && qLong, j == ci[len(ci)-1] && cLong) {
+			} else if spelled && cutShort(q, c, i, j, qi, ci) {
 				s, kind = cutShortSim, simCutShort
 			} else if s >= nearThreshold && s < tokenThreshold && kind != simInitial && qt.class == className && ct.class == className &&
 				min(qt.term.weight, ct.term.weight) >= 0.9 && min(len(qt.term.keys[0]), len(ct.term.keys[0])) >= 5 {
@@ -878,17 +900,19 @@ func fieldLength(a *analyzed) int {
 	return n - 1
 }
 
-// cutShort reports whether one word, the last of its name, is the start
-// of the other, at least two letters shorter.
-func cutShort(a, b nameToken, aLast, bLast bool) bool {
-	if a.class != className || b.class != className || ideographic(a.term.script) || ideographic(b.term.script) {
+// cutShort reports whether word i of q and word j of c are one the start
+// of the other, at least two letters shorter, and the last word of a name
+// long enough to have been cut.
+func cutShort(q, c *analyzed, i, j int, qi, ci []int) bool {
+	a, b := q.tokens[i].term, c.tokens[j].term
+	if ideographic(a.script) || ideographic(b.script) {
 		return false
 	}
-	x, y := a.term.text, b.term.text
-	if len(x) > len(y) {
-		x, y, aLast = y, x, bLast
+	short, long, last, name := a.text, b.text, i == qi[len(qi)-1], q
+	if len(short) > len(long) {
+		short, long, last, name = long, short, j == ci[len(ci)-1], c
 	}
-	return aLast && len(x) >= 2 && len(y)-len(x) >= 2 && strings.HasPrefix(y, x)
+	return last && len(short) >= 2 && len(long)-len(short) >= 2 && strings.HasPrefix(long, short) && fieldLength(name) >= cutAt
 }
 
 // appendAcronyms pairs a word of a that is the initials of two or more
