@@ -99,8 +99,11 @@ type EntitySummary struct {
 // cursor of its previous page.
 type EntityFilter struct {
 	Schema string
-	Cursor string
-	Limit  int
+	// PastReview keeps the entities holding statements of the caller's
+	// agency past their review date: what its analysts must review.
+	PastReview bool
+	Cursor     string
+	Limit      int
 }
 
 // Page limits.

@@ -54,6 +54,13 @@ func (h *handler) createEntity(w http.ResponseWriter, r *http.Request) error {
 func (h *handler) listEntities(w http.ResponseWriter, r *http.Request) error {
 	q := params{Values: r.URL.Query()}
 	f := ctis.EntityFilter{Schema: q.Get("schema"), Cursor: q.Get("cursor"), Limit: q.limit()}
+	switch q.Get("past_review") {
+	case "", "false":
+	case "true":
+		f.PastReview = true
+	default:
+		q.fail(ctis.Invalid("past_review", "past_review is true or false"))
+	}
 	if q.err != nil {
 		return q.err
 	}

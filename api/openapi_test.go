@@ -149,6 +149,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	f.do(call{method: "GET", path: "/api/v1/entities/" + e.ID, as: "de.analyst"}).want(t, http.StatusOK)
 
 	var page ctis.EntityPage
+	f.do(call{method: "GET", path: "/api/v1/entities?past_review=true", as: "fr.analyst"}).want(t, http.StatusOK)
 	f.do(call{method: "GET", path: "/api/v1/entities?schema=Person&limit=1", as: "fr.analyst"}).want(t, http.StatusOK).decode(t, &page)
 	if page.Next == "" {
 		t.Error("a first page of one shows no next cursor")

@@ -222,3 +222,33 @@ func TestEntityReferencesAndSearchByProperty(t *testing.T) {
 		t.Fatalf("search by an impossible country: %v", err)
 	}
 }
+
+// TestPastReviewListing lists the entities holding the caller's agency's
+// statements past review, and not another agency's.
+func TestPastReviewListing(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	db := openDB(t, sqlite.Options{Now: func() time.Time { return now }})
+	mustAgency(t, db, "FR-DGSI", "FR")
+	mustAgency(t, db, "DE-BKA", "DE")
+	all := ctis.Handling{Distribution: ctis.DistAll}
+	due := person("Due Person", all)
+	due.Statements[0].ReviewBy = "2026-06-01"
+	later := person("Later Person", all)
+	later.Statements[0].ReviewBy = "2027-06-01"
+	fr := as("FR-DGSI", ctis.RoleAnalyst)
+	d, err := db.CreateEntity(fr, due)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateEntity(fr, later); err != nil {
+		t.Fatal(err)
+	}
+	now = now.AddDate(0, 7, 0)
+	got, err := db.Entities(fr, ctis.EntityFilter{PastReview: true})
+	if err != nil || len(got.Entities) != 1 || got.Entities[0].ID != d.ID {
+		t.Fatalf("FR-DGSI's due: %v %+v", err, got)
+	}
+	if got, _ := db.Entities(as("DE-BKA", ctis.RoleAnalyst), ctis.EntityFilter{PastReview: true}); len(got.Entities) != 0 {
+		t.Errorf("DE-BKA is asked to review FR-DGSI's statements: %+v", got)
+	}
+}

@@ -64,7 +64,11 @@ func (db *DB) Entities(ctx context.Context, f ctis.EntityFilter) (*ctis.EntityPa
 		return nil, err
 	}
 	v := id.Viewer()
-	ids, err := db.visibleEntityIDs(ctx, v, `1`, nil, f.Schema, after, limit)
+	cond, args := `1`, []any(nil)
+	if f.PastReview {
+		cond, args = `s.originator = ? AND s.review_by < ? AND s.withdrawn_at IS NULL`, []any{id.Agency, db.today()}
+	}
+	ids, err := db.visibleEntityIDs(ctx, v, cond, args, f.Schema, after, limit)
 	if err != nil {
 		return nil, err
 	}

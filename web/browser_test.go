@@ -30,7 +30,7 @@ var system = ctis.NewContext(context.Background(), ctis.SystemIdentity("test"))
 
 // node starts a node's pages and API on a fresh store with two agencies
 // and a user of each role.
-func node(t *testing.T) (*httptest.Server, *sqlite.DB) {
+func node(t *testing.T) (*httptest.Server, *sqlite.DB, *screen.Service) {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{})
 	if err != nil {
@@ -65,7 +65,7 @@ func node(t *testing.T) (*httptest.Server, *sqlite.DB) {
 	mux.Handle("/", (&web.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Limiter: limiter, Logger: log}).Handler())
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return srv, db
+	return srv, db, svc
 }
 
 // browser starts headless Chromium, or skips when there is none, unless
@@ -138,7 +138,7 @@ var logout = chromedp.Tasks{chromedp.Click("#logout", chromedp.ByID), chromedp.W
 // of another agency screening that person learns only whom to contact,
 // a reviewer confirms a hit, and auditors see it all.
 func TestBrowserJourney(t *testing.T) {
-	srv, _ := node(t)
+	srv, _, _ := node(t)
 	ctx := browser(t)
 	dir := shots(t)
 	base := srv.URL
@@ -261,7 +261,7 @@ func TestBrowserJourney(t *testing.T) {
 // TestCSRFRefused posts a form without its token, from a signed-in
 // session, and is refused without any change.
 func TestCSRFRefused(t *testing.T) {
-	srv, db := node(t)
+	srv, db, _ := node(t)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := c.PostForm(srv.URL+"/login", url.Values{"username": {"fr.analyst"}, "password": {password}})

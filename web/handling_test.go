@@ -1,7 +1,10 @@
 package web_test
 
 import (
+	"bytes"
+	"context"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -43,7 +46,7 @@ func get(t *testing.T, c *http.Client, u string) (int, string) {
 // refuses never appears; a hidden match with a hit notice shows only the
 // agency to contact; a hidden entity reads as absent.
 func TestPagesHandlingMatrix(t *testing.T) {
-	srv, db := node(t)
+	srv, db, _ := node(t)
 	base := srv.URL
 	if _, err := db.CreateAgency(system, ctis.Agency{Code: "JO-GID", Name: "GID", Country: "JO"}); err != nil {
 		t.Fatal(err)
@@ -158,4 +161,42 @@ func csrfOf(t *testing.T, c *http.Client, base string) string {
 	}
 	token, _, _ := strings.Cut(after, `"`)
 	return token
+}
+
+// TestScreenFile screens an uploaded CSV, shown and as a download.
+func TestScreenFile(t *testing.T) {
+	srv, _, svc := node(t)
+	base := srv.URL
+	if _, err := svc.CreateEntity(ctis.NewContext(context.Background(), ctis.Identity{Username: "x", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAnalyst}}),
+		ctis.NewEntity{Schema: "Person", Statements: []ctis.NewStatement{{Property: "name", Value: "Omar Farouk Zayani", Handling: ctis.Handling{Distribution: ctis.DistAll, Frontline: true}}}}); err != nil {
+		t.Fatal(err)
+	}
+	c := signIn(t, base, "de.border")
+	upload := func(download bool) (string, string) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("csrf", csrfOf(t, c, base))
+		mw.WriteField("purpose", "flight LH600")
+		if download {
+			mw.WriteField("download", "on")
+		}
+		fw, _ := mw.CreateFormFile("file", "passengers.csv")
+		io.WriteString(fw, "name,birth_date,nationality\nOmar Faruq Zayani,,\nNobody Known Here,1990,FR\n")
+		mw.Close()
+		res, err := c.Post(base+"/screen/file", mw.FormDataContentType(), &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.Header.Get("Content-Type"), string(b)
+	}
+	ct, page := upload(false)
+	if !strings.HasPrefix(ct, "text/html") || !strings.Contains(page, "Omar Farouk Zayani") || !strings.Contains(page, "No hit.") {
+		t.Errorf("results page (%s):\n%s", ct, page)
+	}
+	ct, csvText := upload(true)
+	if !strings.HasPrefix(ct, "text/csv") || !strings.Contains(csvText, "1,Omar Faruq Zayani,,,,hit,") || !strings.Contains(csvText, "2,Nobody Known Here,1990,FR,,no hit") {
+		t.Errorf("download (%s):\n%s", ct, csvText)
+	}
 }

@@ -94,6 +94,13 @@ func (h *handler) dashboard(p *page, r *http.Request) error {
 		}
 		data["Hits"] = open.Hits
 	}
+	if p.id.Has(ctis.RoleAnalyst) && p.purpose != "" {
+		due, err := h.Entities.Entities(p.ctx, ctis.EntityFilter{PastReview: true, Limit: 20})
+		if err != nil {
+			return err
+		}
+		data["Due"] = due.Entities
+	}
 	if p.id.Has(ctis.RoleAuditor) {
 		ev, err := h.Audit.Events(p.ctx, ctis.AuditFilter{Limit: 15})
 		if err != nil {
@@ -256,8 +263,34 @@ func (h *handler) screenFile(p *page, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if r.PostFormValue("download") == "on" {
+		return writeResultsCSV(p.w, res)
+	}
 	h.render(p, http.StatusOK, "screen", map[string]any{"Results": res})
 	return nil
+}
+
+// writeResultsCSV answers a file's screening as a CSV download: a row per
+// hit or notice, and one for a subject with neither.
+func writeResultsCSV(w http.ResponseWriter, res []ctis.ScreenResult) error {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="screening-results.csv"`)
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"subject", "name", "birth_date", "nationality", "document_number", "result", "score", "matched_name", "agencies", "reference", "hit_id"})
+	for i, r := range res {
+		row := []string{strconv.Itoa(i + 1), r.Subject.Name, r.Subject.BirthDate, r.Subject.Nationality, r.Subject.DocumentNumber}
+		for _, h := range r.Hits {
+			cw.Write(append(row, "hit", strconv.FormatFloat(h.Score, 'f', 3, 64), h.Matched, strings.Join(h.Agencies, " "), h.Reference, h.ID))
+		}
+		for _, n := range r.Notices {
+			cw.Write(append(row, "hit notice: contact "+n.Agency, "", "", n.Agency, n.Reference, ""))
+		}
+		if len(r.Hits)+len(r.Notices) == 0 {
+			cw.Write(append(row, "no hit", "", "", "", "", ""))
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // readSubjects reads subjects from CSV with a header, or JSON lines.
