@@ -44,6 +44,7 @@ func node(t *testing.T) (*httptest.Server, *sqlite.DB, *screen.Service) {
 	}
 	for _, u := range []ctis.NewUser{
 		{Username: "fr.analyst", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAnalyst}},
+		{Username: "node.admin", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAdmin}},
 		{Username: "fr.auditor", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAuditor}},
 		{Username: "de.border", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleFrontline}},
 		{Username: "de.analyst", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleAnalyst}},

@@ -200,3 +200,31 @@ func TestScreenFile(t *testing.T) {
 		t.Errorf("download (%s):\n%s", ct, csvText)
 	}
 }
+
+// TestAdministration creates a user through the administration page,
+// whose password-less API token is shown once; others may not.
+func TestAdministration(t *testing.T) {
+	srv, _, _ := node(t)
+	base := srv.URL
+	admin := signIn(t, base, "node.admin")
+	res, err := admin.PostForm(base+"/admin/user", url.Values{"csrf": {csrfOf(t, admin, base)}, "username": {"de.new"}, "agency": {"DE-BKA"}, "roles": {"frontline"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if page := string(b); res.StatusCode != http.StatusOK || !strings.Contains(page, `id="secret"`) || !strings.Contains(page, "de.new") {
+		t.Errorf("creating a user: %d\n%s", res.StatusCode, page)
+	}
+	if _, page := get(t, admin, base+"/admin"); strings.Contains(page, `id="secret"`) {
+		t.Error("the secret is shown again")
+	}
+	analyst := signIn(t, base, "fr.analyst")
+	if status, _ := get(t, analyst, base+"/admin"); status != http.StatusForbidden {
+		t.Errorf("an analyst on the administration page: %d", status)
+	}
+	res, _ = analyst.PostForm(base+"/admin/agency", url.Values{"csrf": {csrfOf(t, analyst, base)}, "code": {"XX-NEW"}, "name": {"New"}, "country": {"FR"}})
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("an analyst creating an agency: %d", res.StatusCode)
+	}
+}

@@ -393,7 +393,9 @@ func (h *handler) audit(p *page, r *http.Request) error {
 	return nil
 }
 
-func (h *handler) admin(p *page, r *http.Request) error {
+func (h *handler) admin(p *page, r *http.Request) error { return h.adminPage(p, "") }
+
+func (h *handler) adminPage(p *page, secret string) error {
 	if !p.id.Has(ctis.RoleAdmin) {
 		return ctis.Errorf(ctis.EFORBIDDEN, "administration needs the admin role")
 	}
@@ -410,6 +412,43 @@ func (h *handler) admin(p *page, r *http.Request) error {
 		return err
 	}
 	sort.Slice(users, func(i, j int) bool { return users[i].Username < users[j].Username })
-	h.render(p, http.StatusOK, "admin", map[string]any{"Agencies": agencies, "Users": users, "Groups": groups})
+	h.render(p, http.StatusOK, "admin", map[string]any{"Agencies": agencies, "Users": users, "Groups": groups, "AllRoles": ctis.Roles, "Secret": secret})
 	return nil
+}
+
+// adminAction runs one administration form and shows the page again, with
+// a new user's or token's secret when there is one: it is shown once.
+func (h *handler) adminAction(p *page, r *http.Request) error {
+	var secret string
+	var err error
+	switch r.PathValue("what") {
+	case "agency":
+		_, err = h.Directory.CreateAgency(p.ctx, ctis.Agency{Code: r.PostFormValue("code"), Name: r.PostFormValue("name"),
+			Country: r.PostFormValue("country"), Kind: ctis.AgencyKind(r.PostFormValue("kind"))})
+	case "user":
+		var roles []ctis.Role
+		for _, v := range r.PostForm["roles"] {
+			roles = append(roles, ctis.Role(v))
+		}
+		_, secret, err = h.Directory.CreateUser(p.ctx, ctis.NewUser{Username: r.PostFormValue("username"), Agency: r.PostFormValue("agency"),
+			Roles: roles, Password: r.PostFormValue("password")})
+	case "token":
+		_, secret, err = h.Directory.CreateToken(p.ctx, r.PostFormValue("user"), r.PostFormValue("name"))
+	case "revoke":
+		err = h.Directory.RevokeToken(p.ctx, r.PostFormValue("token"))
+	case "group":
+		var members []string
+		for _, a := range strings.Split(r.PostFormValue("agencies"), ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				members = append(members, a)
+			}
+		}
+		_, err = h.Directory.PutGroup(p.ctx, ctis.SharingGroup{Name: r.PostFormValue("name"), Agencies: members})
+	default:
+		return ctis.ErrNotFound("form")
+	}
+	if err != nil {
+		return err
+	}
+	return h.adminPage(p, secret)
 }

@@ -116,6 +116,7 @@ func (s *Server) Handler() http.Handler {
 		{"POST /review/{id}", h.decide},
 		{"GET /audit", h.audit},
 		{"GET /admin", h.admin},
+		{"POST /admin/{what}", h.adminAction},
 	} {
 		h.mux.Handle(rt.pattern, h.authed(rt.fn))
 	}
