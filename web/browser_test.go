@@ -208,17 +208,32 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.SendKeys("#name", "Omar Faruq Zayani", chromedp.ByID),
 		chromedp.Click("#screen", chromedp.ByID),
 		chromedp.WaitVisible(".hit", chromedp.ByQuery),
-		chromedp.Text("main", &text, chromedp.ByQuery), shot(dir, "04-screen-hit"), logout)
+		chromedp.Text("main", &text, chromedp.ByQuery), shot(dir, "04-screen-hit"))
 	if !strings.Contains(text, "Omar Farouk Zayani") {
 		t.Errorf("frontline screening of a released entry shows:\n%s", text)
 	}
+	// A file of passengers, sent with a progress bar by the page's script.
+	file := filepath.Join(t.TempDir(), "passengers.csv")
+	os.WriteFile(file, []byte("name,birth_date\nOmar Farouk Zayani,\nNobody Known Here,1990\n"), 0o600)
+	run("frontline screens a file", chromedp.Navigate(base+"/screen"),
+		chromedp.SetUploadFiles("#file", []string{file}, chromedp.ByID),
+		chromedp.Click("#upload", chromedp.ByID),
+		chromedp.WaitVisible(".nohit", chromedp.ByQuery),
+		chromedp.Text("main", &text, chromedp.ByQuery), shot(dir, "04b-screen-file"), logout)
+	if !strings.Contains(text, "Omar Farouk Zayani") || !strings.Contains(text, "No hit.") {
+		t.Errorf("file screening shows:\n%s", text)
+	}
 
 	// The reviewer of DE-BKA confirms the hit.
+	var hitID string
 	run("reviewer confirms", login(base, "de.analyst"),
 		chromedp.Navigate(base+"/review"), chromedp.WaitVisible(".hit", chromedp.ByQuery), shot(dir, "05-review-queue"),
 		chromedp.SendKeys(`.hit input[name=reason]`, "same name and nationality; checked the passport", chromedp.ByQuery),
+		chromedp.AttributeValue(".hit", "id", &hitID, nil, chromedp.ByQuery),
 		chromedp.Click(".hit button.confirm", chromedp.ByQuery),
-		chromedp.WaitNotPresent(".hit", chromedp.ByQuery), // the open queue is empty now
+		chromedp.ActionFunc(func(ctx context.Context) error { // decided, it leaves the open queue
+			return chromedp.WaitNotPresent("#"+hitID, chromedp.ByQuery).Do(ctx)
+		}),
 		chromedp.Navigate(base+"/review?status=confirmed"), chromedp.WaitVisible(".hit", chromedp.ByQuery),
 		chromedp.Text(".hit .status", &text, chromedp.ByQuery), logout)
 	if text != "confirmed" {
