@@ -154,3 +154,23 @@ func itoa(i int) string {
 	}
 	return itoa(i/10) + string(rune('0'+i%10))
 }
+
+// EveryHandling lists one handling of each kind: every distribution (to
+// agency, to group, originator, all), each with and without frontline
+// release and hit notice — sixteen in all. Tests hold every read path to
+// CanSee over it.
+func EveryHandling(agency, group string) []Handling {
+	var out []Handling
+	for _, d := range []Handling{{Distribution: DistOriginator}, {Distribution: DistAgencies, Agencies: []string{agency}},
+		{Distribution: DistGroup, Group: group}, {Distribution: DistAll}} {
+		for _, frontline := range []bool{false, true} {
+			for _, notice := range []bool{false, true} {
+				h := d
+				h.Agencies = slices.Clone(d.Agencies)
+				h.Frontline, h.HitNotice = frontline, notice
+				out = append(out, h)
+			}
+		}
+	}
+	return out
+}

@@ -57,50 +57,39 @@ func statements(h ctis.Handling, kv ...string) []ctis.NewStatement {
 // contact, and a hidden match without one shows nothing at all.
 func TestScreeningHandling(t *testing.T) {
 	groups := map[string][]string{"FR-DGSI": {"western"}, "DE-BKA": {"western"}}
-	for _, dist := range []ctis.Handling{
-		{Distribution: ctis.DistOriginator},
-		{Distribution: ctis.DistAgencies, Agencies: []string{"DE-BKA"}},
-		{Distribution: ctis.DistGroup, Group: "western"},
-		{Distribution: ctis.DistAll},
-	} {
-		for _, frontline := range []bool{false, true} {
-			for _, notice := range []bool{false, true} {
-				h := dist
-				h.Frontline, h.HitNotice = frontline, notice
-				name := fmt.Sprintf("%s/frontline=%v/notice=%v", h.Distribution, frontline, notice)
-				t.Run(name, func(t *testing.T) {
-					_, svc := node(t)
-					e, err := svc.CreateEntity(as("FR-DGSI", ctis.RoleAnalyst), ctis.NewEntity{Schema: "Person",
-						Statements: statements(h, "name", "Oussama Ben Laden", "birthDate", "1957-03-10", "nationality", "SA")})
+	for _, h := range ctis.EveryHandling("DE-BKA", "western") {
+		name := fmt.Sprintf("%s/frontline=%v/notice=%v", h.Distribution, h.Frontline, h.HitNotice)
+		t.Run(name, func(t *testing.T) {
+			_, svc := node(t)
+			e, err := svc.CreateEntity(as("FR-DGSI", ctis.RoleAnalyst), ctis.NewEntity{Schema: "Person",
+				Statements: statements(h, "name", "Oussama Ben Laden", "birthDate", "1957-03-10", "nationality", "SA")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, agency := range []string{"FR-DGSI", "DE-BKA", "JO-GID"} {
+				for _, role := range []ctis.Role{ctis.RoleAnalyst, ctis.RoleFrontline} {
+					v := ctis.Viewer{Agency: agency, FrontlineOnly: role == ctis.RoleFrontline, Groups: groups[agency]}
+					want := ctis.CanSee(v, "FR-DGSI", h)
+					res, err := svc.Screen(as(agency, role), ctis.Subject{Name: "Usama bin Ladin", BirthDate: "1957"})
 					if err != nil {
 						t.Fatal(err)
 					}
-					for _, agency := range []string{"FR-DGSI", "DE-BKA", "JO-GID"} {
-						for _, role := range []ctis.Role{ctis.RoleAnalyst, ctis.RoleFrontline} {
-							v := ctis.Viewer{Agency: agency, FrontlineOnly: role == ctis.RoleFrontline, Groups: groups[agency]}
-							want := ctis.CanSee(v, "FR-DGSI", h)
-							res, err := svc.Screen(as(agency, role), ctis.Subject{Name: "Usama bin Ladin", BirthDate: "1957"})
-							if err != nil {
-								t.Fatal(err)
-							}
-							label := fmt.Sprintf("%s/%s", agency, role)
-							if got := len(res.Hits) == 1 && res.Hits[0].EntityID == e.ID; got != want || len(res.Hits) > 1 {
-								t.Errorf("%s: hits %+v, want hit %v", label, res.Hits, want)
-							}
-							for _, hit := range res.Hits {
-								if len(hit.Agencies) != 1 || hit.Agencies[0] != "FR-DGSI" || hit.Score < 0.8 {
-									t.Errorf("%s: hit %+v", label, hit)
-								}
-							}
-							wantNotice := !want && notice
-							if got := len(res.Notices) == 1 && res.Notices[0].Agency == "FR-DGSI"; got != wantNotice || len(res.Notices) > 1 {
-								t.Errorf("%s: notices %+v, want notice %v", label, res.Notices, wantNotice)
-							}
+					label := fmt.Sprintf("%s/%s", agency, role)
+					if got := len(res.Hits) == 1 && res.Hits[0].EntityID == e.ID; got != want || len(res.Hits) > 1 {
+						t.Errorf("%s: hits %+v, want hit %v", label, res.Hits, want)
+					}
+					for _, hit := range res.Hits {
+						if len(hit.Agencies) != 1 || hit.Agencies[0] != "FR-DGSI" || hit.Score < 0.8 {
+							t.Errorf("%s: hit %+v", label, hit)
 						}
 					}
-				})
+					wantNotice := !want && h.HitNotice
+					if got := len(res.Notices) == 1 && res.Notices[0].Agency == "FR-DGSI"; got != wantNotice || len(res.Notices) > 1 {
+						t.Errorf("%s: notices %+v, want notice %v", label, res.Notices, wantNotice)
+					}
+				}
 			}
-		}
+		})
 	}
 }
 

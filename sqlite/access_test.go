@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
@@ -31,25 +30,13 @@ func TestHandlingMatrix(t *testing.T) {
 	}
 	var all []stmt
 	analystFR := as("FR-DGSI", ctis.RoleAnalyst)
-	for _, dist := range []ctis.Handling{
-		{Distribution: ctis.DistOriginator},
-		{Distribution: ctis.DistAgencies, Agencies: []string{"DE-BKA"}},
-		{Distribution: ctis.DistGroup, Group: "western"},
-		{Distribution: ctis.DistAll},
-	} {
-		for _, frontline := range []bool{false, true} {
-			for _, notice := range []bool{false, true} {
-				h := dist
-				h.Agencies = slices.Clone(dist.Agencies)
-				h.Frontline, h.HitNotice = frontline, notice
-				marker := fmt.Sprintf("zq%s%t%t", h.Distribution, frontline, notice)
-				e, err := db.CreateEntity(analystFR, person("Abu "+marker+" al-Test", h))
-				if err != nil {
-					t.Fatal(err)
-				}
-				all = append(all, stmt{e.ID, e.Statements[0].ID, marker, h})
-			}
+	for _, h := range ctis.EveryHandling("DE-BKA", "western") {
+		marker := fmt.Sprintf("zq%s%t%t", h.Distribution, h.Frontline, h.HitNotice)
+		e, err := db.CreateEntity(analystFR, person("Abu "+marker+" al-Test", h))
+		if err != nil {
+			t.Fatal(err)
 		}
+		all = append(all, stmt{e.ID, e.Statements[0].ID, marker, h})
 	}
 	// One entity with statements from two agencies: counts must show only
 	// what each viewer may see.

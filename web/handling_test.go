@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"slices"
 	"strings"
 	"testing"
 
@@ -73,34 +72,22 @@ func TestPagesHandlingMatrix(t *testing.T) {
 	// Surnames far apart, so that screening one finds no other.
 	surnames := []string{"Quenneville", "Bartholdy", "Oyelaran", "Szczepanik", "Vanterpool", "Mkhwanazi", "Lindqvist", "Gorostiaga",
 		"Pemberthy", "Ruadhrigh", "Tshabalala", "Yrigoyen", "Castellvi", "Djurhuus", "Heathcote", "Wolowitz"}
-	for _, dist := range []ctis.Handling{
-		{Distribution: ctis.DistOriginator},
-		{Distribution: ctis.DistAgencies, Agencies: []string{"DE-BKA"}},
-		{Distribution: ctis.DistGroup, Group: "western"},
-		{Distribution: ctis.DistAll},
-	} {
-		for _, frontline := range []bool{false, true} {
-			for _, notice := range []bool{false, true} {
-				h := dist
-				h.Agencies = slices.Clone(dist.Agencies)
-				h.Frontline, h.HitNotice = frontline, notice
-				marker := surnames[len(all)]
-				form := url.Values{"schema": {"Person"}, "property": {"name"}, "value": {"Abdulkarim " + marker}, "distribution": {string(h.Distribution)},
-					"agencies": {strings.Join(h.Agencies, ",")}, "group": {h.Group}, "purpose": {"matrix"}, "csrf": {csrfOf(t, fr, base)}}
-				if frontline {
-					form.Set("frontline", "on")
-				}
-				if notice {
-					form.Set("hit_notice", "on")
-				}
-				res, err := fr.PostForm(base+"/entities", form)
-				if err != nil || res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Request.URL.Path, "/entities/") {
-					t.Fatalf("creating %s: %v %v", marker, err, res)
-				}
-				res.Body.Close()
-				all = append(all, stmt{strings.TrimPrefix(res.Request.URL.Path, "/entities/"), marker, h})
-			}
+	for _, h := range ctis.EveryHandling("DE-BKA", "western") {
+		marker := surnames[len(all)]
+		form := url.Values{"schema": {"Person"}, "property": {"name"}, "value": {"Abdulkarim " + marker}, "distribution": {string(h.Distribution)},
+			"agencies": {strings.Join(h.Agencies, ",")}, "group": {h.Group}, "purpose": {"matrix"}, "csrf": {csrfOf(t, fr, base)}}
+		if h.Frontline {
+			form.Set("frontline", "on")
 		}
+		if h.HitNotice {
+			form.Set("hit_notice", "on")
+		}
+		res, err := fr.PostForm(base+"/entities", form)
+		if err != nil || res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Request.URL.Path, "/entities/") {
+			t.Fatalf("creating %s: %v %v", marker, err, res)
+		}
+		res.Body.Close()
+		all = append(all, stmt{strings.TrimPrefix(res.Request.URL.Path, "/entities/"), marker, h})
 	}
 
 	for _, user := range []struct {
