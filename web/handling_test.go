@@ -215,3 +215,32 @@ func TestAdministration(t *testing.T) {
 		t.Errorf("an analyst creating an agency: %d", res.StatusCode)
 	}
 }
+
+// TestScreenMRZ screens a pasted machine-readable zone; a bad check digit
+// is named and screens nothing.
+func TestScreenMRZ(t *testing.T) {
+	srv, _, svc := node(t)
+	base := srv.URL
+	if _, err := svc.CreateEntity(ctis.NewContext(context.Background(), ctis.Identity{Username: "x", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAnalyst}}),
+		ctis.NewEntity{Schema: "Person", Statements: []ctis.NewStatement{{Property: "name", Value: "Anna Maria Eriksson", Handling: ctis.Handling{Distribution: ctis.DistAll, Frontline: true}}}}); err != nil {
+		t.Fatal(err)
+	}
+	c := signIn(t, base, "de.border")
+	screen := func(mrz string) string {
+		res, err := c.PostForm(base+"/screen", url.Values{"csrf": {csrfOf(t, c, base)}, "purpose": {"border"}, "mrz": {mrz}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return string(b)
+	}
+	page := screen("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10\n")
+	if !strings.Contains(page, "ANNA MARIA ERIKSSON") || !strings.Contains(page, "Anna Maria Eriksson") {
+		t.Errorf("MRZ screening:\n%s", section(page, `class="card result"`))
+	}
+	page = screen("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C35UTO7408122F1204159ZE184226B<<<<<10\n")
+	if !strings.Contains(page, "check digit") || strings.Contains(page, `class="card result"`) {
+		t.Errorf("a bad check digit:\n%s", page)
+	}
+}

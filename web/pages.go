@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/mrz"
 )
 
 // anonymous is a page for a visitor who has not signed in.
@@ -238,6 +239,26 @@ func (h *handler) screenForm(p *page, r *http.Request) error {
 func (h *handler) screen(p *page, r *http.Request) error {
 	s := ctis.Subject{Name: r.PostFormValue("name"), BirthDate: strings.TrimSpace(r.PostFormValue("birth_date")),
 		Nationality: strings.TrimSpace(r.PostFormValue("nationality")), DocumentNumber: strings.TrimSpace(r.PostFormValue("document"))}
+	if text := strings.TrimSpace(r.PostFormValue("mrz")); text != "" {
+		// A document's machine-readable zone fills what the form leaves out.
+		d, err := mrz.Parse(text)
+		if err != nil {
+			return ctis.Invalid("mrz", "%s", err.Error())
+		}
+		if s.Name == "" {
+			s.Name = d.Name()
+		}
+		if s.BirthDate == "" {
+			s.BirthDate = d.Birth(h.Now())
+		}
+		if c, ok := ctis.CountryCode(d.Nationality); ok && s.Nationality == "" {
+			s.Nationality = c
+		}
+		if s.DocumentNumber == "" {
+			s.DocumentNumber = d.DocumentNumber
+		}
+		s.Gender = map[string]string{"M": "male", "F": "female"}[d.Sex]
+	}
 	res, err := h.Screener.Screen(p.ctx, s)
 	if err != nil {
 		return err
