@@ -296,6 +296,10 @@ func TestParseCommands(t *testing.T) {
 	if !strings.Contains(out, "FL MARTINEZ, SORINA MARIA  F  born 1969-06-06") || !strings.Contains(out, "leg ZX877 (carrier XZ) IAD") {
 		t.Errorf("paxlst:\n%s", out)
 	}
+	out = mustRun(t, "parse", "pnrgov", "../../pnrgov/testdata/02_gtas_pnrMessage_spec_example_DL324.edi")
+	if !strings.Contains(out, "PNR MFN4TI (DL)") || !strings.Contains(out, "document P GBR 123456789, nationality GBR, born 1964-07-12") {
+		t.Errorf("pnrgov:\n%s", out)
+	}
 	mrzFile := filepath.Join(t.TempDir(), "mrz.txt")
 	os.WriteFile(mrzFile, []byte("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C35UTO7408122F1204159ZE184226B<<<<<10\n"), 0o600)
 	out, _, err := run(t, "", "parse", "mrz", mrzFile)

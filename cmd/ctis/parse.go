@@ -10,16 +10,17 @@ import (
 
 	"ctis/mrz"
 	"ctis/paxlst"
+	"ctis/pnrgov"
 )
 
 func newParse() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "parse mrz|paxlst FILE",
-		Short: "Show what a parser reads in a travel document's MRZ or a PAXLST message",
+		Use:   "parse mrz|paxlst|pnrgov FILE",
+		Short: "Show what a parser reads in a travel document's MRZ, a PAXLST or a PNRGOV message",
 		Long: "Print the fields, travellers, legs and warnings a parser reads, so that an operator can see why a\n" +
 			"message was misread. FILE may be - for stdin.",
-		Example: "  ctis parse mrz passport.txt\n  ctis parse paxlst --json LH600.edi",
+		Example: "  ctis parse mrz passport.txt\n  ctis parse paxlst --json LH600.edi\n  ctis parse pnrgov DL324.edi",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in, _, err := openInput(args[1])
@@ -77,12 +78,51 @@ func newParse() *cobra.Command {
 					}
 				}
 				return nil
+			case "pnrgov":
+				ms, err := pnrgov.Parse(in)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return json.NewEncoder(out).Encode(ms)
+				}
+				for _, m := range ms {
+					printPNRGOV(out, m)
+				}
+				return nil
 			}
-			return fmt.Errorf("unknown format %q: choose mrz or paxlst", args[0])
+			return fmt.Errorf("unknown format %q: choose mrz, paxlst or pnrgov", args[0])
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// printPNRGOV writes what was read of a PNRGOV message.
+func printPNRGOV(out io.Writer, m *pnrgov.Message) {
+	f := m.Flight
+	fmt.Fprintf(out, "PNRGOV %s from %s, flight %s%s %s %s → %s, %d PNR(s)\n", m.Version, m.Sender, f.Carrier, f.Flight, f.Departure, f.From, f.To, len(m.PNRs))
+	for _, p := range m.PNRs {
+		fmt.Fprintf(out, "  PNR %s (%s) booked %s, ticketed %s, by %s\n", p.Locator, p.LocatorCarrier, p.BookedOn, p.TicketedOn, p.Agency)
+		for _, x := range p.Passengers {
+			fmt.Fprintf(out, "    %s, %s (%s)  tickets %v  seats %v\n", x.Surname, x.GivenNames, x.Type, x.Tickets, x.Seats)
+			for _, d := range x.Documents {
+				fmt.Fprintf(out, "      document %s %s %s, nationality %s, born %s, %s, expires %s\n", d.Type, d.IssuingCountry, d.Number, d.Nationality, d.BirthDate, d.Gender, d.Expiry)
+			}
+			for _, pay := range x.Payments {
+				fmt.Fprintf(out, "      paid %s %s %s\n", pay.Type, pay.Vendor, pay.Number)
+			}
+		}
+		for _, l := range p.Itinerary {
+			fmt.Fprintf(out, "    flight %s%s %s %s → %s %s\n", l.Carrier, l.Flight, l.From, l.Departure, l.To, l.Arrival)
+		}
+		for _, c := range p.Contacts {
+			fmt.Fprintf(out, "    contact %s\n", c)
+		}
+	}
+	for _, w := range m.Warnings {
+		fmt.Fprintf(out, "  warning: %s\n", w)
+	}
 }
 
 // errorList flattens joined errors into their messages.

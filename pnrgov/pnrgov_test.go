@@ -1,0 +1,127 @@
+package pnrgov_test
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"ctis/pnrgov"
+)
+
+func parseFile(t *testing.T, name string) *pnrgov.Message {
+	t.Helper()
+	f, err := os.Open("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ms, err := pnrgov.Parse(f)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if len(ms) != 1 {
+		t.Fatalf("%s: %d messages", name, len(ms))
+	}
+	return ms[0]
+}
+
+// brief renders what the tests assert of a message.
+func brief(m *pnrgov.Message) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s>%s v%s flight %s%s %s %s→%s declared %d\n", m.Sender, m.Recipient, m.Version, m.Flight.Carrier, m.Flight.Flight, m.Flight.Departure, m.Flight.From, m.Flight.To, m.Declared)
+	for _, p := range m.PNRs {
+		fmt.Fprintf(&b, "pnr %s/%s created %s booked %s ticketed %s bags %d agency %q\n", p.LocatorCarrier, p.Locator, p.Created, p.BookedOn, p.TicketedOn, p.Bags, p.Agency)
+		if p.Address != nil {
+			fmt.Fprintf(&b, "  address %+v\n", *p.Address)
+		}
+		for _, c := range p.Contacts {
+			fmt.Fprintf(&b, "  contact %s\n", c)
+		}
+		for _, r := range p.Remarks {
+			fmt.Fprintf(&b, "  remark %s\n", r)
+		}
+		for _, x := range p.Passengers {
+			fmt.Fprintf(&b, "  pax %s|%s %s/%s tickets %v ff %v seats %v\n", x.Surname, x.GivenNames, x.Type, x.Ref, x.Tickets, x.FrequentFlyers, x.Seats)
+			for _, d := range x.Documents {
+				fmt.Fprintf(&b, "    doc %s %s %s nat %s born %s %s exp %s %s|%s\n", d.Type, d.IssuingCountry, d.Number, d.Nationality, d.BirthDate, d.Gender, d.Expiry, d.Surname, d.GivenNames)
+			}
+			for _, f := range x.Payments {
+				fmt.Fprintf(&b, "    fop %s %s %s %s\n", f.Type, f.Vendor, f.Number, f.Expiry)
+			}
+		}
+		for _, l := range p.Itinerary {
+			fmt.Fprintf(&b, "  leg %s%s/%s %s %s → %s %s\n", l.Carrier, l.Flight, l.Class, l.From, l.Departure, l.To, l.Arrival)
+		}
+	}
+	for _, w := range m.Warnings {
+		fmt.Fprintf(&b, "warning %s\n", w)
+	}
+	return b.String()
+}
+
+func TestSamples(t *testing.T) {
+	for file, want := range map[string]string{
+		"01_gtas_pnrMessagePg76_spec_example.edi": `TZ>AUCBPS v11:1 flight TZ0006 2013-05-28T22:25 SIN→OOL declared 1
+pnr 1A/35K2IO created 2013-02-15 booked 2013-05-27 ticketed 2013-02-17 bags 0 agency "1A MUC DFW1S4100 1S CA LHSU 7E5AA8 9B"
+  pax DORON|NINA MS /2 tickets [3204694511] ff [] seats []
+    doc    nat  born 1953-02-05 F exp  DORON|NINA
+  pax LENDROT|CHARLOTTE MS /1 tickets [3204694509] ff [] seats []
+    doc    nat  born 1952-02-14 F exp  LENDROT|CHARLOTTE
+  leg LH474/W MUC 2013-05-27T15:50 → YUL 2013-05-27T18:20
+warning segment 26 (UNT): declares 173 segments; the message has 24
+`,
+		"02_gtas_pnrMessage_spec_example_DL324.edi": `DL> v10:1 flight DL324 2010-12-12T09:15 LHR→JFK declared 2
+pnr DL/MFN4TI created  booked 2010-12-06 ticketed 2010-12-08 bags 4 agency "DL ATL 52519950 LON A GB GBP D050517"
+  address {Street:45 HIGHSTREET City:SLOUGH State:BERKSHIRE Country:GB Postcode:SL1AA Phone:00441753637285}
+  contact TIMOTHY SIMS 2234 MAIN STREET ATLANTA, GA 30067 7705632891
+  remark THIS PASSENGER IS A VIP
+  remark CTCR 00115555555555
+  pax SMITHJR|JOHNMR A/1 tickets [0062120234533] ff [DL 1234567890] seats [15A 15E]
+    doc P GBR 123456789 nat GBR born 1964-07-12 M exp 2019-08-23 SMITHJR|JONATHON ROBERT
+    fop CC VI XXXXXXXX1186 0211
+  pax JONES|WILLIAMMR A/2 tickets [0062120234534] ff [AF 0093789865] seats [15B 15F]
+    doc    nat GBR born 1964-07-12 M exp  JONES|WILLIAMNEVELL
+    fop CC VI XXXXXXXX1186 0211
+  leg DL324/B LHR 2010-12-12T09:15 → JFK 2010-12-12T12:30
+  leg DL330/B JFK 2010-12-12T22:00 → YVR 2010-12-12T23:30
+warning segment 71 (UNT): declares 135 segments; the message has 70
+warning segment 71 (UNT): declares 2 PNRs (EQN); the message holds 1
+`,
+	} {
+		if got := brief(parseFile(t, file)); got != want {
+			t.Errorf("%s:\n%s\nwant\n%s", file, got, want)
+		}
+	}
+}
+
+func TestMalformed(t *testing.T) {
+	for in, want := range map[string]string{
+		"UNB+IATA:1+A+B+101209:2100+1'UNH+1+PAXLST:D:05B:UN'UNT+2+1'":             "segment 2 (UNH, line 1): message type \"PAXLST\" is not PNRGOV",
+		"UNB+IATA:1+A+B+101209:2100+1'SRC'":                                       "segment 2 (SRC, line 1): comes before the message header UNH",
+		"UNB+IATA:1+A+B+101209:2100+1'UNH+1+PNRGOV:11:1:IA'SRC'TIF+X+Y:A:1'":      "segment 4 (TIF, line 1): the message has no trailer UNT",
+		"UNB+IATA:1+A+B+101209:2100+1'UNZ+1+1'":                                   "the interchange holds no PNRGOV message",
+		"UNB+IATA:1+A+B+101209:2100+1'UNH+1+PNRGOV:11:1:IA'UNH+2+PNRGOV:11:1:IA'": "segment 3 (UNH, line 1): a message header before the trailer UNT",
+	} {
+		_, err := pnrgov.Parse(strings.NewReader(in))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", in, err, want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"01_gtas_pnrMessagePg76_spec_example.edi", "02_gtas_pnrMessage_spec_example_DL324.edi"} {
+		b, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		ms, err := pnrgov.Parse(strings.NewReader(in))
+		if err == nil && len(ms) == 0 {
+			t.Fatal("no message and no error")
+		}
+	})
+}
