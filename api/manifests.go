@@ -2,47 +2,70 @@ package api
 
 import (
 	"errors"
+	"io"
 	"net/http"
 
 	"ctis"
 	"ctis/edifact"
 	"ctis/manifest"
 	"ctis/paxlst"
+	"ctis/pnrgov"
 )
 
 // screenManifests screens every traveller of the PAXLST messages in an
 // EDIFACT interchange, a manifest's parts joined.
 func (h *handler) screenManifests(w http.ResponseWriter, r *http.Request) error {
+	return h.screenTravel(w, r, "manifests", func(body io.Reader) (int, func(int) ([]ctis.NewTravelRecord, func() (*ctis.ManifestScreening, error)), error) {
+		ms, err := paxlst.Parse(body)
+		return len(ms), func(i int) ([]ctis.NewTravelRecord, func() (*ctis.ManifestScreening, error)) {
+			return manifest.TravelRecords(ms[i]), func() (*ctis.ManifestScreening, error) { return manifest.Screen(r.Context(), h.Screener, ms[i]) }
+		}, err
+	})
+}
+
+// screenPNRs keeps and screens every passenger of the PNRGOV messages in
+// an EDIFACT interchange.
+func (h *handler) screenPNRs(w http.ResponseWriter, r *http.Request) error {
+	return h.screenTravel(w, r, "messages", func(body io.Reader) (int, func(int) ([]ctis.NewTravelRecord, func() (*ctis.ManifestScreening, error)), error) {
+		ms, err := pnrgov.Parse(body)
+		return len(ms), func(i int) ([]ctis.NewTravelRecord, func() (*ctis.ManifestScreening, error)) {
+			return manifest.PNRRecords(ms[i]), func() (*ctis.ManifestScreening, error) { return manifest.ScreenPNRs(r.Context(), h.Screener, ms[i]) }
+		}, err
+	})
+}
+
+// screenTravel reads an EDIFACT body with read, keeps each message's
+// travel data under the retention policy, screens its travellers, and
+// answers the screenings under key.
+func (h *handler) screenTravel(w http.ResponseWriter, r *http.Request, key string,
+	read func(io.Reader) (int, func(int) ([]ctis.NewTravelRecord, func() (*ctis.ManifestScreening, error)), error)) error {
 	if err := requireType(r, "application/edifact"); err != nil {
 		return err
 	}
 	if _, _, err := ctis.RequirePurpose(r.Context(), ctis.RoleAnalyst, ctis.RoleFrontline); err != nil {
 		return err
 	}
-	ms, err := paxlst.Parse(limitBody(w, r, h.ImportMaxBody))
+	n, message, err := read(limitBody(w, r, h.ImportMaxBody))
 	var perr *edifact.Error
 	switch {
 	case errors.As(err, &perr):
 		return ctis.Invalid("body", "%s", perr.Error())
 	case err != nil:
 		return bodyError(err)
-	case len(ms) == 0:
-		return ctis.Invalid("body", "the interchange holds no PAXLST message")
+	case n == 0:
+		return ctis.Invalid("body", "the interchange holds no message")
 	}
-	for _, m := range ms {
-		if _, err := h.Travel.ReceiveTravel(r.Context(), manifest.TravelRecords(m)); err != nil {
+	out := make([]*ctis.ManifestScreening, n)
+	for i := range n {
+		records, screen := message(i)
+		if _, err := h.Travel.ReceiveTravel(r.Context(), records); err != nil {
+			return err
+		}
+		if out[i], err = screen(); err != nil {
 			return err
 		}
 	}
-	out := make([]*ctis.ManifestScreening, len(ms))
-	for i, m := range ms {
-		if out[i], err = manifest.Screen(r.Context(), h.Screener, m); err != nil {
-			return err
-		}
-	}
-	return writeJSON(w, http.StatusOK, struct {
-		Manifests []*ctis.ManifestScreening `json:"manifests"`
-	}{out})
+	return writeJSON(w, http.StatusOK, map[string]any{key: out})
 }
 
 // movementRequest is the handling and grading under which a confirmed

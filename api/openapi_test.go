@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"net/http"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -192,6 +193,11 @@ func TestOpenAPIResponses(t *testing.T) {
 		t.Errorf("movement %+v", movement)
 	}
 
+	pnrs, err := os.ReadFile("../pnrgov/testdata/01_gtas_pnrMessagePg76_spec_example.edi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.do(call{method: "POST", path: "/api/v1/pnrs", as: "fr.border", contentType: "application/edifact", body: string(pnrs)}).want(t, http.StatusOK)
 	var travel struct{ Records []ctis.TravelRecord }
 	f.do(call{method: "GET", path: "/api/v1/travel?flight=ZZ123&day=2026-11-21", as: "fr.analyst"}).want(t, http.StatusOK).decode(t, &travel)
 	if len(travel.Records) != 2 || travel.Records[0].Personal == nil {

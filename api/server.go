@@ -101,6 +101,7 @@ func (h *handler) routes() []route {
 		{"POST", "/api/v1/hits/{id}/decision", false, h.decide},
 		{"POST", "/api/v1/hits/{id}/movement", false, h.recordMovement},
 		{"POST", "/api/v1/manifests", false, h.screenManifests},
+		{"POST", "/api/v1/pnrs", false, h.screenPNRs},
 		{"GET", "/api/v1/travel", false, h.searchTravel},
 		{"GET", "/api/v1/travel/export", false, h.exportTravel},
 		{"GET", "/api/v1/travel/{id}", false, h.travelRecord},

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -60,5 +61,40 @@ func TestTravelMasking(t *testing.T) {
 	f.do(call{method: "GET", path: "/api/v1/travel/" + id, as: "fr.analyst"}).want(t, http.StatusNotFound)
 	if r := f.do(call{method: "GET", path: "/api/v1/travel/export", as: "fr.analyst"}).want(t, http.StatusOK); len(r.body) != 0 {
 		t.Errorf("export after deletion: %s", r.body)
+	}
+}
+
+// TestPNRs keeps a PNRGOV push's passengers as travel data and screens
+// them; at six months the PNR's personal data is masked like the rest.
+func TestPNRs(t *testing.T) {
+	f := newFixture(t)
+	f.create("fr.analyst", person("Jonathon Robert Smithjr"))
+	body, err := os.ReadFile("../pnrgov/testdata/02_gtas_pnrMessage_spec_example_DL324.edi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Messages []ctis.ManifestScreening }
+	f.do(call{method: "POST", path: "/api/v1/pnrs", as: "fr.analyst", contentType: "application/edifact", body: string(body)}).want(t, http.StatusOK).decode(t, &got)
+	m := got.Messages[0]
+	if len(m.Travellers) != 2 || m.Hits != 1 || m.Travellers[0].Result.Subject.DocumentNumber != "123456789" || m.Travellers[0].Role != "passenger, booking MFN4TI" {
+		t.Fatalf("%+v", m)
+	}
+	var found struct{ Records []ctis.TravelRecord }
+	f.do(call{method: "GET", path: "/api/v1/travel?name=smithjr", as: "fr.analyst"}).want(t, http.StatusOK).decode(t, &found)
+	if len(found.Records) != 1 {
+		t.Fatalf("%+v", found)
+	}
+	r := found.Records[0]
+	if r.Kind != ctis.TravelPNR || r.Locator != "MFN4TI" || !strings.Contains(r.Personal.Payment, "XXXXXXXX1186") || !strings.Contains(r.Personal.Address, "SLOUGH") ||
+		r.Personal.FrequentFlyer != "DL 1234567890" || len(r.Personal.CoTravellers) != 1 || !strings.Contains(r.Personal.Contact, "TIMOTHY SIMS") {
+		t.Errorf("PNR record %+v %+v", r, r.Personal)
+	}
+	f.ahead.Store(int64(184 * 24 * time.Hour))
+	if _, err := f.db.ApplyRetention(system); err != nil {
+		t.Fatal(err)
+	}
+	if r := f.do(call{method: "GET", path: "/api/v1/travel/export", as: "fr.analyst"}).want(t, http.StatusOK); strings.Contains(string(r.body), "SLOUGH") ||
+		strings.Contains(string(r.body), "1186") || strings.Contains(string(r.body), "SMITHJR") || strings.Contains(string(r.body), "TIMOTHY") {
+		t.Errorf("masked PNRs export: %s", r.body)
 	}
 }

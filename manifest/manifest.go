@@ -1,4 +1,5 @@
-// Package manifest screens airline passenger and crew lists (PAXLST): every
+// Package manifest screens what airlines send about their travellers —
+// passenger and crew lists (PAXLST) and booking records (PNRGOV): every
 // traveller by name, date of birth, nationality, sex and travel document,
 // with the journey kept beside each subject so that a confirmed hit can
 // become a Movement of the matched person.
@@ -12,6 +13,7 @@ import (
 
 	"ctis"
 	"ctis/paxlst"
+	"ctis/pnrgov"
 )
 
 // Subjects turns a manifest's travellers into screening subjects, in
@@ -100,7 +102,19 @@ func Screen(ctx context.Context, sc ctis.Screener, m *paxlst.Manifest) (*ctis.Ma
 	for _, w := range m.Warnings {
 		out.Warnings = append(out.Warnings, w.String())
 	}
-	subjects := Subjects(m)
+	roles := make([]string, len(m.Travellers))
+	for i, t := range m.Travellers {
+		roles[i] = role(t.Role)
+	}
+	if err := screenAll(ctx, sc, Subjects(m), roles, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// screenAll screens subjects in batches into out, salvaging what it can of
+// a subject whose details do not pass.
+func screenAll(ctx context.Context, sc ctis.Screener, subjects []ctis.Subject, roles []string, out *ctis.ManifestScreening) error {
 	for i := range subjects {
 		var dropped []string
 		subjects[i], dropped = salvage(subjects[i])
@@ -112,17 +126,17 @@ func Screen(ctx context.Context, sc ctis.Screener, m *paxlst.Manifest) (*ctis.Ma
 		end := min(start+ctis.MaxBatch, len(subjects))
 		res, err := sc.ScreenBatch(ctx, subjects[start:end])
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for k, r := range res {
 			i := start + k
-			out.Travellers = append(out.Travellers, ctis.TravellerScreening{Index: i, Role: role(m.Travellers[i].Role), Result: r})
+			out.Travellers = append(out.Travellers, ctis.TravellerScreening{Index: i, Role: roles[i], Result: r})
 			if len(r.Hits) > 0 || len(r.Notices) > 0 {
 				out.Hits++
 			}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // salvage drops the optional fields of a subject that fail validation, so
@@ -169,6 +183,96 @@ func TravelRecords(m *paxlst.Manifest) []ctis.NewTravelRecord {
 			r.Journey = *s.Journey
 		}
 		out[i] = r
+	}
+	return out
+}
+
+// pnrSubjects turns a PNRGOV message's passengers into subjects, booking
+// by booking, with the details of their first travel document and the
+// journey of the message's flight.
+func pnrSubjects(m *pnrgov.Message) ([]ctis.Subject, []*pnrgov.PNR, []*pnrgov.Passenger) {
+	var subjects []ctis.Subject
+	var pnrs []*pnrgov.PNR
+	var pax []*pnrgov.Passenger
+	f := m.Flight
+	for i := range m.PNRs {
+		b := &m.PNRs[i]
+		for j := range b.Passengers {
+			x := &b.Passengers[j]
+			s := ctis.Subject{Name: x.Name(), Schema: "Person",
+				Journey: &ctis.Journey{Carrier: f.Carrier, Flight: f.Flight, From: f.From, To: f.To, Departure: f.Departure, Arrival: f.Arrival}}
+			if len(x.Documents) > 0 {
+				d := x.Documents[0]
+				if d.Surname != "" {
+					s.Name = strings.TrimSpace(d.GivenNames + " " + d.Surname)
+				}
+				s.BirthDate, s.Nationality, s.Gender, s.DocumentNumber = d.BirthDate, d.Nationality, gender(d.Gender), d.Number
+				s.Journey.Document = d.Number
+			}
+			subjects, pnrs, pax = append(subjects, s), append(pnrs, b), append(pax, x)
+		}
+	}
+	return subjects, pnrs, pax
+}
+
+// ScreenPNRs screens every passenger of a PNRGOV message, booking by
+// booking, as Screen does a manifest's travellers.
+func ScreenPNRs(ctx context.Context, sc ctis.Screener, m *pnrgov.Message) (*ctis.ManifestScreening, error) {
+	out := &ctis.ManifestScreening{Reference: m.Reference, Legs: []ctis.Journey{}, Warnings: []string{}, Travellers: []ctis.TravellerScreening{}}
+	f := m.Flight
+	out.Legs = append(out.Legs, ctis.Journey{Carrier: f.Carrier, Flight: f.Flight, From: f.From, To: f.To, Departure: f.Departure, Arrival: f.Arrival})
+	for _, w := range m.Warnings {
+		out.Warnings = append(out.Warnings, w.String())
+	}
+	subjects, pnrs, _ := pnrSubjects(m)
+	roles := make([]string, len(subjects))
+	for i, b := range pnrs {
+		roles[i] = "passenger, booking " + b.Locator
+	}
+	if err := screenAll(ctx, sc, subjects, roles, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PNRRecords turns a PNRGOV message's passengers into PNR travel records,
+// with what the retention policy masks: names and co-travellers,
+// address and contacts, payment, frequent-flyer numbers and free text.
+func PNRRecords(m *pnrgov.Message) []ctis.NewTravelRecord {
+	subjects, pnrs, pax := pnrSubjects(m)
+	out := make([]ctis.NewTravelRecord, len(subjects))
+	for i, s := range subjects {
+		b, x := pnrs[i], pax[i]
+		per := ctis.TravelPersonal{Name: s.Name, BirthDate: s.BirthDate, Nationality: s.Nationality, Gender: s.Gender, Document: s.DocumentNumber,
+			Contact: strings.Join(b.Contacts, "; "), FrequentFlyer: strings.Join(x.FrequentFlyers, "; "),
+			Remarks: strings.Join(append(append([]string{}, b.Remarks...), x.Remarks...), "; ")}
+		if a := b.Address; a != nil {
+			per.Address = strings.Join(nonEmpty(a.Street, a.City, a.State, a.Postcode, a.Country), ", ")
+			if a.Phone != "" {
+				per.Contact = strings.TrimPrefix(per.Contact+"; "+a.Phone, "; ")
+			}
+		}
+		var pays []string
+		for _, p := range append(append([]pnrgov.Payment{}, b.Payments...), x.Payments...) {
+			pays = append(pays, strings.Join(nonEmpty(p.Type, p.Vendor, p.Number), " "))
+		}
+		per.Payment = strings.Join(pays, "; ")
+		for j := range b.Passengers {
+			if other := &b.Passengers[j]; other != x {
+				per.CoTravellers = append(per.CoTravellers, other.Name())
+			}
+		}
+		out[i] = ctis.NewTravelRecord{Kind: ctis.TravelPNR, Reference: m.Reference, Locator: b.Locator, Journey: *s.Journey, Personal: per}
+	}
+	return out
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
 	}
 	return out
 }
