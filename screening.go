@@ -279,6 +279,9 @@ type TravellerScreening struct {
 	// Role is passenger, crew or transit.
 	Role   string       `json:"role"`
 	Result ScreenResult `json:"result"`
+	// Referrals are the agency's targeting rules that hold for the
+	// traveller, for a person to review.
+	Referrals []Referral `json:"referrals,omitempty"`
 }
 
 // ManifestScreening is a screened passenger or crew list.

@@ -10,6 +10,7 @@ import (
 	"ctis/manifest"
 	"ctis/paxlst"
 	"ctis/pnrgov"
+	"ctis/rules"
 )
 
 // screenManifests screens every traveller of the PAXLST messages in an
@@ -29,7 +30,13 @@ func (h *handler) screenPNRs(w http.ResponseWriter, r *http.Request) error {
 	return h.screenTravel(w, r, "messages", func(body io.Reader) (int, func(int) ([]ctis.NewTravelRecord, func() (*ctis.ManifestScreening, error)), error) {
 		ms, err := pnrgov.Parse(body)
 		return len(ms), func(i int) ([]ctis.NewTravelRecord, func() (*ctis.ManifestScreening, error)) {
-			return manifest.PNRRecords(ms[i]), func() (*ctis.ManifestScreening, error) { return manifest.ScreenPNRs(r.Context(), h.Screener, ms[i]) }
+			return manifest.PNRRecords(ms[i]), func() (*ctis.ManifestScreening, error) {
+				active, err := rules.Service{Store: h.Rules}.Active(r.Context())
+				if err != nil {
+					return nil, err
+				}
+				return manifest.ScreenPNRs(r.Context(), h.Screener, active, ms[i])
+			}
 		}, err
 	})
 }
@@ -85,4 +92,33 @@ func (h *handler) recordMovement(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, e)
+}
+
+func (h *handler) saveRule(w http.ResponseWriter, r *http.Request) error {
+	var rule ctis.Rule
+	if err := h.decode(w, r, &rule); err != nil {
+		return err
+	}
+	rule.ID = r.PathValue("id") // empty for a new rule
+	saved, err := rules.Service{Store: h.Rules}.SaveRule(r.Context(), rule)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, saved)
+}
+
+func (h *handler) listRules(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.Rules.Rules(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"rules": list})
+}
+
+func (h *handler) ruleVersions(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.Rules.RuleVersions(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"rules": list})
 }

@@ -193,11 +193,26 @@ func TestOpenAPIResponses(t *testing.T) {
 		t.Errorf("movement %+v", movement)
 	}
 
+	var rule ctis.Rule
+	f.post("fr.analyst", "/api/v1/rules", map[string]any{"name": "booked late, one way", "expression": "one_way && days_to_departure <= 3", "score": 0.4}).
+		want(t, http.StatusCreated).decode(t, &rule)
+	f.post("fr.analyst", "/api/v1/rules/"+rule.ID, map[string]any{"name": "one way", "expression": "one_way", "score": 0.3}).want(t, http.StatusCreated)
+	f.post("fr.analyst", "/api/v1/rules", map[string]any{"name": "x", "expression": `nationality == "SY"`, "score": 0.3}).want(t, http.StatusBadRequest)
+	f.do(call{method: "GET", path: "/api/v1/rules", as: "fr.border"}).want(t, http.StatusOK)
+	var versions struct{ Rules []ctis.Rule }
+	f.do(call{method: "GET", path: "/api/v1/rules/" + rule.ID + "/versions", as: "fr.analyst"}).want(t, http.StatusOK).decode(t, &versions)
+	if len(versions.Rules) != 2 || versions.Rules[0].Version != 2 {
+		t.Errorf("rule versions %+v", versions)
+	}
 	pnrs, err := os.ReadFile("../pnrgov/testdata/01_gtas_pnrMessagePg76_spec_example.edi")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.do(call{method: "POST", path: "/api/v1/pnrs", as: "fr.border", contentType: "application/edifact", body: string(pnrs)}).want(t, http.StatusOK)
+	var screenedPNRs struct{ Messages []ctis.ManifestScreening }
+	f.do(call{method: "POST", path: "/api/v1/pnrs", as: "fr.border", contentType: "application/edifact", body: string(pnrs)}).want(t, http.StatusOK).decode(t, &screenedPNRs)
+	if refs := screenedPNRs.Messages[0].Travellers[0].Referrals; len(refs) != 1 || refs[0].RuleVersion != 2 {
+		t.Errorf("referrals of a one-way booking: %+v", refs)
+	}
 	var travel struct{ Records []ctis.TravelRecord }
 	f.do(call{method: "GET", path: "/api/v1/travel?flight=ZZ123&day=2026-11-21", as: "fr.analyst"}).want(t, http.StatusOK).decode(t, &travel)
 	if len(travel.Records) != 2 || travel.Records[0].Personal == nil {

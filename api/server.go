@@ -38,6 +38,7 @@ type Server struct {
 	Screener  ctis.Screener
 	Review    ctis.ReviewService
 	Travel    ctis.TravelService
+	Rules     ctis.RuleService
 	// Logger receives internal errors, never request bodies, names or
 	// query values; nil means slog.Default().
 	Logger *slog.Logger
@@ -102,6 +103,10 @@ func (h *handler) routes() []route {
 		{"POST", "/api/v1/hits/{id}/movement", false, h.recordMovement},
 		{"POST", "/api/v1/manifests", false, h.screenManifests},
 		{"POST", "/api/v1/pnrs", false, h.screenPNRs},
+		{"GET", "/api/v1/rules", false, h.listRules},
+		{"POST", "/api/v1/rules", false, h.saveRule},
+		{"POST", "/api/v1/rules/{id}", false, h.saveRule},
+		{"GET", "/api/v1/rules/{id}/versions", false, h.ruleVersions},
 		{"GET", "/api/v1/travel", false, h.searchTravel},
 		{"GET", "/api/v1/travel/export", false, h.exportTravel},
 		{"GET", "/api/v1/travel/{id}", false, h.travelRecord},

@@ -14,6 +14,7 @@ import (
 	"ctis"
 	"ctis/paxlst"
 	"ctis/pnrgov"
+	"ctis/rules"
 )
 
 // Subjects turns a manifest's travellers into screening subjects, in
@@ -216,21 +217,29 @@ func pnrSubjects(m *pnrgov.Message) ([]ctis.Subject, []*pnrgov.PNR, []*pnrgov.Pa
 }
 
 // ScreenPNRs screens every passenger of a PNRGOV message, booking by
-// booking, as Screen does a manifest's travellers.
-func ScreenPNRs(ctx context.Context, sc ctis.Screener, m *pnrgov.Message) (*ctis.ManifestScreening, error) {
+// booking, as Screen does a manifest's travellers, and refers each to the
+// rules that hold for it.
+func ScreenPNRs(ctx context.Context, sc ctis.Screener, active []*rules.Compiled, m *pnrgov.Message) (*ctis.ManifestScreening, error) {
 	out := &ctis.ManifestScreening{Reference: m.Reference, Legs: []ctis.Journey{}, Warnings: []string{}, Travellers: []ctis.TravellerScreening{}}
 	f := m.Flight
 	out.Legs = append(out.Legs, ctis.Journey{Carrier: f.Carrier, Flight: f.Flight, From: f.From, To: f.To, Departure: f.Departure, Arrival: f.Arrival})
 	for _, w := range m.Warnings {
 		out.Warnings = append(out.Warnings, w.String())
 	}
-	subjects, pnrs, _ := pnrSubjects(m)
+	subjects, pnrs, pax := pnrSubjects(m)
 	roles := make([]string, len(subjects))
 	for i, b := range pnrs {
 		roles[i] = "passenger, booking " + b.Locator
 	}
 	if err := screenAll(ctx, sc, subjects, roles, out); err != nil {
 		return nil, err
+	}
+	for i := range out.Travellers {
+		refs, err := rules.Refer(active, rules.FactsOf(pnrs[i], pax[i]), subjects[i].Name)
+		if err != nil {
+			return nil, err
+		}
+		out.Travellers[i].Referrals = refs
 	}
 	return out, nil
 }
