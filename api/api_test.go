@@ -89,7 +89,7 @@ func newFixture(t *testing.T, configure ...func(*Server)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Logger: slog.New(slog.NewTextHandler(f.log, nil))}
+	s := &Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Documents: db, Logger: slog.New(slog.NewTextHandler(f.log, nil))}
 	for _, c := range configure {
 		c(s)
 	}

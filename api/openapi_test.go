@@ -193,6 +193,14 @@ func TestOpenAPIResponses(t *testing.T) {
 		t.Errorf("movement %+v", movement)
 	}
 
+	f.create("fr.analyst", ctis.NewEntity{Schema: "Document", Statements: []ctis.NewStatement{
+		{Property: "number", Value: "X0123456", Handling: ctis.Handling{Distribution: ctis.DistAll, Frontline: true}},
+		{Property: "status", Value: "stolen", Handling: ctis.Handling{Distribution: ctis.DistAll, Frontline: true}}}})
+	var check ctis.DocumentCheck
+	f.post("fr.border", "/api/v1/documents/check", map[string]string{"number": "XO12 3456", "issuing_country": "FRA"}).want(t, http.StatusOK).decode(t, &check)
+	if !check.Hit || check.Status != "stolen" {
+		t.Errorf("document check %+v", check)
+	}
 	var rule ctis.Rule
 	f.post("fr.analyst", "/api/v1/rules", map[string]any{"name": "booked late, one way", "expression": "one_way && days_to_departure <= 3", "score": 0.4}).
 		want(t, http.StatusCreated).decode(t, &rule)

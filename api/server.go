@@ -39,6 +39,7 @@ type Server struct {
 	Review    ctis.ReviewService
 	Travel    ctis.TravelService
 	Rules     ctis.RuleService
+	Documents ctis.DocumentService
 	// Logger receives internal errors, never request bodies, names or
 	// query values; nil means slog.Default().
 	Logger *slog.Logger
@@ -103,6 +104,7 @@ func (h *handler) routes() []route {
 		{"POST", "/api/v1/hits/{id}/movement", false, h.recordMovement},
 		{"POST", "/api/v1/manifests", false, h.screenManifests},
 		{"POST", "/api/v1/pnrs", false, h.screenPNRs},
+		{"POST", "/api/v1/documents/check", false, h.checkDocument},
 		{"GET", "/api/v1/rules", false, h.listRules},
 		{"POST", "/api/v1/rules", false, h.saveRule},
 		{"POST", "/api/v1/rules/{id}", false, h.saveRule},

@@ -77,3 +77,26 @@ func (h *handler) unmaskRequests(w http.ResponseWriter, r *http.Request) error {
 		Requests []ctis.UnmaskRequest `json:"requests"`
 	}{list})
 }
+
+// documentCheckRequest is a document to check, with the purpose of the
+// check, which may come in the body as well as in the header.
+type documentCheckRequest struct {
+	ctis.DocumentQuery
+	Purpose string `json:"purpose,omitempty"`
+}
+
+func (h *handler) checkDocument(w http.ResponseWriter, r *http.Request) error {
+	var req documentCheckRequest
+	if err := h.decode(w, r, &req); err != nil {
+		return err
+	}
+	ctx, err := withPurpose(r.Context(), req.Purpose)
+	if err != nil {
+		return err
+	}
+	res, err := h.Documents.CheckDocument(ctx, req.DocumentQuery)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, res)
+}

@@ -62,7 +62,7 @@ func node(t *testing.T) (*httptest.Server, *sqlite.DB, *screen.Service) {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	limiter := throttle.New(time.Now)
 	mux := http.NewServeMux()
-	mux.Handle("/api/", (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Logger: log, Limiter: limiter}).Handler())
+	mux.Handle("/api/", (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Documents: db, Logger: log, Limiter: limiter}).Handler())
 	mux.Handle("/", (&web.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Limiter: limiter, Logger: log}).Handler())
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)

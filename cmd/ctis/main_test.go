@@ -335,6 +335,14 @@ func TestScreenManifest(t *testing.T) {
 	if _, _, err := run(t, "", "--db", db, "--travel-mask-months", "9", "--travel-delete-months", "3", "travel", "retention"); err == nil || !strings.Contains(err.Error(), "masking must come first") {
 		t.Errorf("a policy deleting before masking: %v", err)
 	}
+	docs := filepath.Join(t.TempDir(), "docs.jsonl")
+	os.WriteFile(docs, []byte(`{"id":"`+ctis.DerivedID("test", "doc")+`","schema":"Document","statements":[`+
+		`{"property":"number","value":"X0123456","handling":{"distribution":"all","frontline":true}},`+
+		`{"property":"status","value":"stolen","handling":{"distribution":"all","frontline":true}}]}`+"\n"), 0o600)
+	mustRun(t, "--db", db, "import", "--format", "jsonl", "--agency", "FR-DGSI", docs)
+	if out := mustRun(t, "--db", db, "check-document", "--agency", "DE-BKA", "--purpose", "border", "--number", "xo12-3456"); out != "HIT: the document is recorded as stolen\n" {
+		t.Errorf("check-document: %q", out)
+	}
 	broken := filepath.Join(t.TempDir(), "broken.edi")
 	os.WriteFile(broken, []byte("UNB+UNOA:4+A+B+260101:0000+1'UNH+1+PAXLST:D:05B:UN'BGM+745'"), 0o600)
 	if _, _, err := run(t, "", "--db", db, "screen", "--agency", "DE-BKA", "--purpose", "p", "--manifest", broken); err == nil || !strings.Contains(err.Error(), "no trailer UNT") || !strings.Contains(err.Error(), "ctis parse paxlst") {

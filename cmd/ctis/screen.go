@@ -238,3 +238,53 @@ func printResult(w io.Writer, r *ctis.ScreenResult) {
 	}
 	tw.Flush()
 }
+
+func newCheckDocument(o *options) *cobra.Command {
+	var q ctis.DocumentQuery
+	var agency, purpose string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "check-document --agency CODE --purpose TEXT --number N [--country C] [--type T]",
+		Short: "Check a travel document against the stolen, lost and revoked document lists",
+		Long: "Check as a frontline officer of --agency: the answer is hit or no hit, with the document's status, or\n" +
+			"\"hit — contact agency X\" for an entry the agency may not see that carries a hit notice. Numbers match\n" +
+			"however written: spaces, dashes and the letter O for the digit 0.",
+		Example: "  ctis check-document --agency DE-BKA --purpose 'border check' --number 'X 0123-456' --country FRA",
+		Args:    cobra.NoArgs,
+		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *sqlite.DB) error {
+			ctx := asAgency(cmd.Context(), agency, purpose)
+			id, _ := ctis.IdentityFrom(ctx)
+			id.Roles = []ctis.Role{ctis.RoleFrontline}
+			res, err := db.CheckDocument(ctis.WithPurpose(ctis.NewContext(ctx, id), purpose), q)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				return json.NewEncoder(out).Encode(res)
+			}
+			switch {
+			case res.Status != "":
+				fmt.Fprintf(out, "HIT: the document is recorded as %s\n", res.Status)
+			case res.Hit:
+				for _, n := range res.Notices {
+					fmt.Fprintf(out, "HIT — contact agency %s (reference %s)\n", n.Agency, n.Reference)
+				}
+			default:
+				fmt.Fprintln(out, "no hit")
+			}
+			return nil
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&q.Number, "number", "", "the document number, as written")
+	f.StringVar(&q.IssuingCountry, "country", "", "the issuing state: ISO or ICAO code")
+	f.StringVar(&q.Type, "type", "", "passport, id_card, visa, residence_permit, travel_document or other")
+	f.StringVar(&agency, "agency", "", "check as an officer of this agency (required)")
+	f.StringVar(&purpose, "purpose", "", "why; recorded in the audit trail (required)")
+	f.BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.MarkFlagRequired("number")
+	cmd.MarkFlagRequired("agency")
+	cmd.MarkFlagRequired("purpose")
+	return cmd
+}

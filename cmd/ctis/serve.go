@@ -72,7 +72,7 @@ func newServe(o *options) *cobra.Command {
 				pages.DemoPassword = demo.Password
 			}
 			mux := http.NewServeMux()
-			mux.Handle("/api/", (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Logger: log, Limiter: limiter}).Handler())
+			mux.Handle("/api/", (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Documents: db, Logger: log, Limiter: limiter}).Handler())
 			mux.Handle("/", pages.Handler())
 			srv := &http.Server{
 				Handler:           mux,
