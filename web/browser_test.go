@@ -63,7 +63,7 @@ func node(t *testing.T) (*httptest.Server, *sqlite.DB, *screen.Service) {
 	limiter := throttle.New(time.Now)
 	mux := http.NewServeMux()
 	mux.Handle("/api/", (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Documents: db, Logger: log, Limiter: limiter}).Handler())
-	mux.Handle("/", (&web.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Limiter: limiter, Logger: log}).Handler())
+	mux.Handle("/", (&web.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Limiter: limiter, Logger: log}).Handler())
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv, db, svc

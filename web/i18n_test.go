@@ -16,7 +16,7 @@ func TestCatalogue(t *testing.T) {
 	var frontline []string
 	for _, f := range []string{"templates/layout.html", "templates/login.html", "templates/search.html", "templates/screen.html",
 		"templates/dashboard.html", "templates/entity.html", "templates/fields.html", "templates/new.html", "templates/review.html",
-		"templates/audit.html", "templates/admin.html", "templates/error.html", "web.go", "pages.go", "render.go"} {
+		"templates/audit.html", "templates/admin.html", "templates/travel.html", "templates/error.html", "web.go", "pages.go", "render.go"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)

@@ -473,3 +473,28 @@ func (h *handler) adminAction(p *page, r *http.Request) error {
 	}
 	return h.adminPage(p, secret)
 }
+
+// travel searches the agency's travel data; a masked record shows no
+// personal data, and a name never finds one.
+func (h *handler) travel(p *page, r *http.Request) error {
+	q := ctis.TravelQuery{Name: strings.TrimSpace(r.FormValue("name")), Flight: strings.TrimSpace(r.FormValue("flight")), Day: strings.TrimSpace(r.FormValue("day"))}
+	data := map[string]any{"Query": q}
+	if q.Name != "" || q.Flight != "" || q.Day != "" {
+		recs, err := h.Travel.SearchTravel(p.ctx, q)
+		if err != nil {
+			return err
+		}
+		data["Records"] = recs
+	}
+	h.render(p, http.StatusOK, "travel", data)
+	return nil
+}
+
+func (h *handler) travelRecord(p *page, r *http.Request) error {
+	rec, err := h.Travel.TravelRecord(p.ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	h.render(p, http.StatusOK, "travel", map[string]any{"Records": []ctis.TravelRecord{*rec}, "One": true})
+	return nil
+}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -76,4 +77,72 @@ func TestSessionsAndHeaders(t *testing.T) {
 func cookieValue(setCookie string) string {
 	v, _, _ := strings.Cut(strings.TrimPrefix(setCookie, "ctis_session="), ";")
 	return v
+}
+
+// TestTravelPagesMasked: the travel pages show a record whole until the
+// retention policy masks it; then no page shows its personal data and a
+// name finds nothing.
+func TestTravelPagesMasked(t *testing.T) {
+	var ahead atomic.Int64
+	clock := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.CreateAgency(system, ctis.Agency{Code: "FR-PIU", Name: "PIU", Country: "FR"})
+	if _, _, err := db.CreateUser(system, ctis.NewUser{Username: "fr.analyst", Agency: "FR-PIU", Roles: []ctis.Role{ctis.RoleAnalyst}, Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	analyst := ctis.NewContext(context.Background(), ctis.Identity{Username: "fr.analyst", Agency: "FR-PIU", Roles: []ctis.Role{ctis.RoleAnalyst}})
+	ids, err := db.ReceiveTravel(analyst, []ctis.NewTravelRecord{{Kind: ctis.TravelPNR, Reference: "P1", Locator: "ABC123",
+		Journey:  ctis.Journey{Carrier: "ZZ", Flight: "ZZ123", From: "IST", To: "CDG", Departure: "2026-11-21T09:00"},
+		Personal: ctis.TravelPersonal{Name: "Karim Haddad", Address: "12 rue Oberkampf, Paris", Payment: "CC VI XXXX1186", Document: "X1234567"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, _ := screen.New(context.Background(), db)
+	srv := httptest.NewServer((&web.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db,
+		Logger: slog.New(slog.DiscardHandler)}).Handler())
+	defer srv.Close()
+	var c *http.Client
+	login := func() { // sessions last hours: after months, a new one
+		jar, _ := cookiejar.New(nil)
+		c = &http.Client{Jar: jar}
+		if _, err := c.PostForm(srv.URL+"/login", url.Values{"username": {"fr.analyst"}, "password": {password}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	login()
+	page := func(path string) string {
+		res, err := c.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return string(b)
+	}
+	if p := page("/travel?purpose=case+7&name=karim+haddad"); !strings.Contains(p, "Oberkampf") || !strings.Contains(p, "XXXX1186") {
+		t.Fatalf("before masking:\n%s", p)
+	}
+	ahead.Store(int64(185 * 24 * time.Hour))
+	if rep, err := db.ApplyRetention(system); err != nil || rep.Masked != 1 {
+		t.Fatalf("retention: %v %+v", err, rep)
+	}
+	login()
+	for _, path := range []string{"/travel?purpose=case+7&name=karim+haddad", "/travel?purpose=case+7&flight=ZZ123", "/travel/" + ids[0] + "?purpose=case+7"} {
+		p := page(path)
+		for _, personal := range []string{"Haddad", "Oberkampf", "1186", "X1234567"} {
+			if strings.Contains(p, personal) {
+				t.Errorf("%s after masking shows %q", path, personal)
+			}
+		}
+		if !strings.Contains(p, "<h1>Travel data</h1>") {
+			t.Errorf("%s is not a travel page:\n%s", path, p)
+		}
+		if !strings.Contains(path, "name=") && !strings.Contains(p, "Depersonalised") {
+			t.Errorf("%s does not say the record is masked:\n%s", path, p)
+		}
+	}
 }

@@ -55,6 +55,7 @@ type Server struct {
 	Audit     ctis.AuditLog
 	Screener  ctis.Screener
 	Review    ctis.ReviewService
+	Travel    ctis.TravelService
 	// Limiter throttles logins; share the API's.
 	Limiter *throttle.Limiter
 	Logger  *slog.Logger
@@ -116,6 +117,8 @@ func (s *Server) Handler() http.Handler {
 		{"GET /review", h.reviewQueue},
 		{"POST /review/{id}", h.decide},
 		{"GET /audit", h.audit},
+		{"GET /travel", h.travel},
+		{"GET /travel/{id}", h.travelRecord},
 		{"GET /admin", h.admin},
 		{"POST /admin/{what}", h.adminAction},
 	} {
