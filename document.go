@@ -56,6 +56,8 @@ type DocumentService interface {
 	// RoleAnalyst and a purpose; audited, with notices to the originators
 	// of hidden matches.
 	CheckDocument(ctx context.Context, q DocumentQuery) (*DocumentCheck, error)
+	// CheckDocuments checks up to MaxBatch documents, answering in order.
+	CheckDocuments(ctx context.Context, qs []DocumentQuery) ([]DocumentCheck, error)
 }
 
 // ActDocumentCheck is the audit action of a document check.

@@ -282,6 +282,9 @@ type TravellerScreening struct {
 	// Referrals are the agency's targeting rules that hold for the
 	// traveller, for a person to review.
 	Referrals []Referral `json:"referrals,omitempty"`
+	// Document is the check of the traveller's travel document against
+	// the stolen, lost and revoked document lists.
+	Document *DocumentCheck `json:"document,omitempty"`
 }
 
 // ManifestScreening is a screened passenger or crew list.

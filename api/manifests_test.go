@@ -28,12 +28,19 @@ func manifestOf(surname, given string) string {
 func TestManifests(t *testing.T) {
 	f := newFixture(t)
 	f.create("fr.analyst", person("Second Subject"))
+	released := ctis.Handling{Distribution: ctis.DistAll, Frontline: true}
+	f.create("de.analyst", ctis.NewEntity{Schema: "Document", Statements: []ctis.NewStatement{
+		{Property: "number", Value: "X1234567", Handling: released}, {Property: "issuingCountry", Value: "GB", Handling: released},
+		{Property: "status", Value: "lost", Handling: released}}})
 	var got struct{ Manifests []ctis.ManifestScreening }
 	f.do(call{method: "POST", path: "/api/v1/manifests", as: "fr.border", contentType: "application/edifact", body: manifestOf("SUBJECT", "SECOND")}).
 		want(t, http.StatusOK).decode(t, &got)
 	m := got.Manifests[0]
 	if len(m.Travellers) != 2 || m.Hits != 1 || len(m.Legs) != 1 || m.Legs[0].Flight != "ZZ123" {
 		t.Fatalf("%+v", m)
+	}
+	if d := m.Travellers[0].Document; d == nil || !d.Hit || d.Status != "lost" || m.Travellers[1].Document != nil {
+		t.Errorf("document checks: %+v, %+v", m.Travellers[0].Document, m.Travellers[1].Document)
 	}
 	tr := m.Travellers[0].Result
 	if tr.Subject.Nationality != "GB" || tr.Subject.Journey == nil || tr.Subject.Journey.From != "IST" || tr.Subject.Journey.Document != "X1234567" {

@@ -95,7 +95,7 @@ func role(q string) string {
 // pass as a subject (a nationality code that is no country, say) is
 // screened on what remains rather than dropped, and the manifest's warnings
 // say so: a bad field must not let a traveller pass unscreened.
-func Screen(ctx context.Context, sc ctis.Screener, m *paxlst.Manifest) (*ctis.ManifestScreening, error) {
+func Screen(ctx context.Context, sc ctis.Screener, docs ctis.DocumentService, m *paxlst.Manifest) (*ctis.ManifestScreening, error) {
 	out := &ctis.ManifestScreening{Reference: m.Reference, Crew: m.Crew, Legs: []ctis.Journey{}, Warnings: []string{}, Travellers: []ctis.TravellerScreening{}}
 	for _, l := range m.Legs {
 		out.Legs = append(out.Legs, ctis.Journey{Carrier: l.Carrier, Flight: l.Flight, From: l.From, To: l.To, Departure: l.Departure, Arrival: l.Arrival})
@@ -110,8 +110,47 @@ func Screen(ctx context.Context, sc ctis.Screener, m *paxlst.Manifest) (*ctis.Ma
 	if err := screenAll(ctx, sc, Subjects(m), roles, out); err != nil {
 		return nil, err
 	}
+	if docs == nil {
+		return out, nil
+	}
+	// Every traveller's first document against the document lists, in one
+	// round for the whole manifest.
+	var qs []ctis.DocumentQuery
+	var who []int
+	for i, t := range m.Travellers {
+		if len(t.Documents) == 0 {
+			continue
+		}
+		d := t.Documents[0]
+		q := ctis.DocumentQuery{Number: d.Number, IssuingCountry: d.IssuingCountry, Type: documentTypes[d.Type]}
+		if q.Validate() != nil {
+			q.IssuingCountry = "" // an issuing code that is no country: checked by number alone
+			if q.Validate() != nil {
+				continue
+			}
+		}
+		qs, who = append(qs, q), append(who, i)
+	}
+	for start := 0; start < len(qs); start += ctis.MaxBatch {
+		end := min(start+ctis.MaxBatch, len(qs))
+		checks, err := docs.CheckDocuments(ctx, qs[start:end])
+		if err != nil {
+			return nil, err
+		}
+		for k := range checks {
+			tr := &out.Travellers[who[start+k]]
+			tr.Document = &checks[k]
+			if checks[k].Hit && len(tr.Result.Hits)+len(tr.Result.Notices) == 0 {
+				out.Hits++
+			}
+		}
+	}
 	return out, nil
 }
+
+// documentTypes maps the document codes of PAXLST (UN/EDIFACT 1001 and
+// ICAO) to the Document schema's types.
+var documentTypes = map[string]string{"P": "passport", "PT": "passport", "I": "id_card", "A": "id_card", "C": "id_card", "V": "visa", "IP": "passport", "F": "other"}
 
 // screenAll screens subjects in batches into out, salvaging what it can of
 // a subject whose details do not pass.

@@ -2,6 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"slices"
+	"strconv"
 
 	"ctis"
 )
@@ -9,17 +12,41 @@ import (
 // CheckDocument checks a document number against the Document entities
 // the caller may see, and gives notices for hidden ones with a hit notice.
 func (db *DB) CheckDocument(ctx context.Context, q ctis.DocumentQuery) (*ctis.DocumentCheck, error) {
+	res, err := db.CheckDocuments(ctx, []ctis.DocumentQuery{q})
+	if err != nil {
+		return nil, err
+	}
+	return &res[0], nil
+}
+
+// CheckDocuments checks documents together, as a manifest's travellers
+// are: a few queries for all of them, and one transaction for their audit
+// events.
+func (db *DB) CheckDocuments(ctx context.Context, qs []ctis.DocumentQuery) ([]ctis.DocumentCheck, error) {
 	id, purpose, err := ctis.RequirePurpose(ctx, ctis.RoleAnalyst, ctis.RoleFrontline)
 	if err != nil {
 		return nil, err
 	}
-	if err := q.Validate(); err != nil {
-		return nil, err
+	if len(qs) == 0 || len(qs) > ctis.MaxBatch {
+		return nil, ctis.Invalid("documents", "check 1 to %d documents at a time", ctis.MaxBatch)
 	}
-	cond := `s.property = 'number' AND replace(s.key, 'O', '0') = ? AND s.withdrawn_at IS NULL AND s.entity_id IN (SELECT id FROM entities WHERE schema = 'Document')`
-	args := []any{ctis.DocumentKey(q.Number)}
+	var keys []any
+	seen := map[string]bool{}
+	for i := range qs {
+		if err := qs[i].Validate(); err != nil {
+			if len(qs) == 1 {
+				return nil, err
+			}
+			return nil, ctis.Prefix("documents["+strconv.Itoa(i)+"]", err)
+		}
+		if k := ctis.DocumentKey(qs[i].Number); !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	cond := `s.property = 'number' AND replace(s.key, 'O', '0') IN (` + placeholders(len(keys)) + `) AND s.withdrawn_at IS NULL AND s.entity_id IN (SELECT id FROM entities WHERE schema = 'Document')`
 	v := id.Viewer()
-	ids, err := db.visibleEntityIDs(ctx, v, cond, args, "Document", "", 100)
+	ids, err := db.visibleEntityIDs(ctx, v, cond, keys, "Document", "", ctis.MaxLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -27,42 +54,96 @@ func (db *DB) CheckDocument(ctx context.Context, q ctis.DocumentQuery) (*ctis.Do
 	if err != nil {
 		return nil, err
 	}
-	res := &ctis.DocumentCheck{Documents: []ctis.Entity{}, Notices: []ctis.HitNotice{}}
-	var shown []string
+	hidden, err := db.hiddenMatches(ctx, v, cond, keys)
+	if err != nil {
+		return nil, err
+	}
+	// The number each matching entity holds, to tell the queries apart.
+	var all []string
 	for _, e := range es {
-		values := map[string]string{}
-		status := ""
-		for _, s := range e.Statements {
-			values[s.Property] = s.Value
-			if s.Property == "status" {
-				status = ctis.WorseStatus(status, s.Value)
+		all = append(all, e.ID)
+	}
+	for _, h := range hidden {
+		all = append(all, h.EntityID)
+	}
+	numberOf := map[string][]string{}
+	if len(all) > 0 {
+		args := make([]any, len(all))
+		for i, a := range all {
+			args[i] = a
+		}
+		rows, err := db.r.QueryContext(ctx, `SELECT entity_id, replace(key, 'O', '0') FROM statements WHERE property = 'number' AND entity_id IN (`+placeholders(len(all))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var e, k string
+			if err := rows.Scan(&e, &k); err != nil {
+				rows.Close()
+				return nil, err
 			}
+			numberOf[k] = append(numberOf[k], e)
 		}
-		// A different issuing state or type, when both sides give one, is
-		// another document that happens to share the number.
-		if q.IssuingCountry != "" && values["issuingCountry"] != "" && values["issuingCountry"] != q.IssuingCountry ||
-			q.Type != "" && values["documentType"] != "" && values["documentType"] != q.Type {
-			continue
-		}
-		res.Documents = append(res.Documents, *e)
-		shown = append(shown, statementIDs(e.Statements)...)
-		if status != "" {
-			res.Hit, res.Status = true, ctis.WorseStatus(res.Status, status)
-		}
+		rows.Close()
 	}
-	hidden, err := db.hiddenMatches(ctx, v, cond, args)
+	out := make([]ctis.DocumentCheck, len(qs))
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		for i, q := range qs {
+			res := ctis.DocumentCheck{Documents: []ctis.Entity{}, Notices: []ctis.HitNotice{}}
+			of := numberOf[ctis.DocumentKey(q.Number)]
+			var shown []string
+			for _, e := range es {
+				if !slices.Contains(of, e.ID) || !sameDocument(q, e) {
+					continue
+				}
+				res.Documents = append(res.Documents, *e)
+				shown = append(shown, statementIDs(e.Statements)...)
+				for _, s := range e.Statements {
+					if s.Property == "status" {
+						res.Status = ctis.WorseStatus(res.Status, s.Value)
+					}
+				}
+			}
+			var mine []ctis.HiddenMatch
+			for _, h := range hidden {
+				if slices.Contains(of, h.EntityID) {
+					mine = append(mine, h)
+				}
+			}
+			query := map[string]string{"number": q.Number, "issuing_country": q.IssuingCountry, "type": q.Type}
+			sealed, err := db.appendAudit(ctx, tx, noticeEvents(id, purpose, query, mine)...)
+			if err != nil {
+				return err
+			}
+			for _, n := range sealed {
+				res.Notices = append(res.Notices, ctis.HitNotice{Agency: n.Scope, Reference: strconv.FormatInt(n.Seq, 10)})
+			}
+			res.Hit = res.Status != "" || len(res.Notices) > 0
+			detail := map[string]any{"query": query, "hit": res.Hit, "statements": shown, "notices": res.Notices}
+			if _, err := db.appendAudit(ctx, tx, event(id, ctis.ActDocumentCheck, "", purpose, detail)); err != nil {
+				return err
+			}
+			out[i] = res
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	query := map[string]string{"number": q.Number, "issuing_country": q.IssuingCountry, "type": q.Type}
-	res.Notices, err = db.readAudit(ctx, id, ctis.ActDocumentCheck, "", purpose,
-		map[string]any{"query": query, "hit": res.Hit, "statements": shown}, noticeEvents(id, purpose, query, hidden))
-	if err != nil {
-		return nil, err
+	return out, nil
+}
+
+// sameDocument reports whether entity e can be the document asked about:
+// a different issuing state or type, when both sides give one, is another
+// document that happens to share the number.
+func sameDocument(q ctis.DocumentQuery, e *ctis.Entity) bool {
+	for _, s := range e.Statements {
+		switch {
+		case s.Property == "issuingCountry" && q.IssuingCountry != "" && s.Value != q.IssuingCountry:
+			return false
+		case s.Property == "documentType" && q.Type != "" && s.Value != q.Type:
+			return false
+		}
 	}
-	if res.Notices == nil {
-		res.Notices = []ctis.HitNotice{}
-	}
-	res.Hit = res.Hit || len(res.Notices) > 0
-	return res, nil
+	return true
 }

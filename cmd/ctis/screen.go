@@ -184,7 +184,7 @@ func screenManifest(cmd *cobra.Command, db *sqlite.DB, svc *screen.Service, ctx 
 		if _, err := db.ReceiveTravel(ctx, manifest.TravelRecords(m)); err != nil {
 			return err
 		}
-		res, err := manifest.Screen(ctx, svc, m)
+		res, err := manifest.Screen(ctx, svc, db, m)
 		if err != nil {
 			return err
 		}
@@ -202,9 +202,22 @@ func screenManifest(cmd *cobra.Command, db *sqlite.DB, svc *screen.Service, ctx 
 		}
 		fmt.Fprintf(w, "%d travellers screened, %d with hits\n", len(res.Travellers), res.Hits)
 		for _, t := range res.Travellers {
+			doc := t.Document != nil && t.Document.Hit
+			if len(t.Result.Hits) == 0 && len(t.Result.Notices) == 0 && !doc {
+				continue
+			}
+			fmt.Fprintf(w, "\ntraveller %d (%s):\n", t.Index+1, t.Role)
 			if len(t.Result.Hits) > 0 || len(t.Result.Notices) > 0 {
-				fmt.Fprintf(w, "\ntraveller %d (%s):\n", t.Index+1, t.Role)
 				printResult(w, &t.Result)
+			}
+			if !doc {
+				continue
+			}
+			if t.Document.Status != "" {
+				fmt.Fprintf(w, "DOCUMENT HIT: %s is recorded as %s\n", t.Result.Subject.DocumentNumber, t.Document.Status)
+			}
+			for _, n := range t.Document.Notices {
+				fmt.Fprintf(w, "DOCUMENT HIT — contact agency %s (reference %s)\n", n.Agency, n.Reference)
 			}
 		}
 	}
