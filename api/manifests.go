@@ -19,7 +19,9 @@ func (h *handler) screenManifests(w http.ResponseWriter, r *http.Request) error 
 	return h.screenTravel(w, r, "manifests", func(body io.Reader) (int, func(int) ([]ctis.NewTravelRecord, func() (*ctis.ManifestScreening, error)), error) {
 		ms, err := paxlst.Parse(body)
 		return len(ms), func(i int) ([]ctis.NewTravelRecord, func() (*ctis.ManifestScreening, error)) {
-			return manifest.TravelRecords(ms[i]), func() (*ctis.ManifestScreening, error) { return manifest.Screen(r.Context(), h.Screener, h.Documents, ms[i]) }
+			return manifest.TravelRecords(ms[i]), func() (*ctis.ManifestScreening, error) {
+				return manifest.Screen(r.Context(), h.Screener, h.Documents, ms[i])
+			}
 		}, err
 	})
 }
