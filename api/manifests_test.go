@@ -96,3 +96,20 @@ func TestManifestBadInput(t *testing.T) {
 		t.Errorf("bad manifests left hits: %+v", page.Hits)
 	}
 }
+
+func TestScreenMRZ(t *testing.T) {
+	f := newFixture(t)
+	f.create("fr.analyst", person("Anna Maria Eriksson"))
+	var res ctis.ScreenResult
+	f.post("fr.border", "/api/v1/screen", map[string]string{"mrz": "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"}).
+		want(t, http.StatusOK).decode(t, &res)
+	if len(res.Hits) != 1 || res.Subject.DocumentNumber != "L898902C3" || res.Subject.Gender != "female" || res.Subject.BirthDate != "1974-08-12" {
+		t.Errorf("%+v", res)
+	}
+	p := f.post("fr.border", "/api/v1/screen", map[string]string{"mrz": "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C35UTO7408122F1204159ZE184226B<<<<<10"}).
+		want(t, http.StatusBadRequest).problem(t)
+	if p.Field != "mrz" || !strings.Contains(p.Detail, "check digit") {
+		t.Errorf("%+v", p)
+	}
+	f.post("fr.border", "/api/v1/screen", map[string]string{"birth_date": "1970"}).want(t, http.StatusBadRequest)
+}

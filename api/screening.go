@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"ctis"
+	"ctis/manifest"
 )
 
 // screenRequest is one subject to screen, with the purpose of the
@@ -13,6 +14,9 @@ import (
 type screenRequest struct {
 	ctis.Subject
 	Purpose string `json:"purpose,omitempty"`
+	// MRZ is a travel document's machine-readable zone, pasted; it fills
+	// what the other fields leave out.
+	MRZ string `json:"mrz,omitempty"`
 }
 
 // batchRequest is a list of subjects screened for one purpose.
@@ -41,6 +45,11 @@ func (h *handler) screen(w http.ResponseWriter, r *http.Request) error {
 	ctx, err := withPurpose(r.Context(), req.Purpose)
 	if err != nil {
 		return err
+	}
+	if req.MRZ != "" {
+		if err := manifest.FillFromMRZ(&req.Subject, req.MRZ, h.now()); err != nil {
+			return err
+		}
 	}
 	res, err := h.Screener.Screen(ctx, req.Subject)
 	if err != nil {

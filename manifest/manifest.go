@@ -8,10 +8,12 @@ package manifest
 import (
 	"context"
 	"errors"
+	"time"
 	"fmt"
 	"strings"
 
 	"ctis"
+	"ctis/mrz"
 	"ctis/paxlst"
 	"ctis/pnrgov"
 	"ctis/rules"
@@ -323,4 +325,31 @@ func nonEmpty(ss ...string) []string {
 		}
 	}
 	return out
+}
+
+// FillFromMRZ completes s from a travel document's machine-readable zone:
+// the name, birth date, nationality, document number and sex the MRZ
+// gives, where s lacks them. A bad check digit is an error naming the
+// field, and fills nothing.
+func FillFromMRZ(s *ctis.Subject, text string, now time.Time) error {
+	d, err := mrz.Parse(text)
+	if err != nil {
+		return ctis.Invalid("mrz", "%s", err.Error())
+	}
+	if s.Name == "" {
+		s.Name = d.Name()
+	}
+	if s.BirthDate == "" {
+		s.BirthDate = d.Birth(now)
+	}
+	if c, ok := ctis.CountryCode(d.Nationality); ok && s.Nationality == "" {
+		s.Nationality = c
+	}
+	if s.DocumentNumber == "" {
+		s.DocumentNumber = d.DocumentNumber
+	}
+	if s.Gender == "" {
+		s.Gender = gender(d.Sex)
+	}
+	return nil
 }

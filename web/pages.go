@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"ctis"
-	"ctis/mrz"
+	"ctis/manifest"
 )
 
 // anonymous is a page for a visitor who has not signed in.
@@ -241,23 +241,9 @@ func (h *handler) screen(p *page, r *http.Request) error {
 		Nationality: strings.TrimSpace(r.PostFormValue("nationality")), DocumentNumber: strings.TrimSpace(r.PostFormValue("document"))}
 	if text := strings.TrimSpace(r.PostFormValue("mrz")); text != "" {
 		// A document's machine-readable zone fills what the form leaves out.
-		d, err := mrz.Parse(text)
-		if err != nil {
-			return ctis.Invalid("mrz", "%s", err.Error())
+		if err := manifest.FillFromMRZ(&s, text, h.Now()); err != nil {
+			return err
 		}
-		if s.Name == "" {
-			s.Name = d.Name()
-		}
-		if s.BirthDate == "" {
-			s.BirthDate = d.Birth(h.Now())
-		}
-		if c, ok := ctis.CountryCode(d.Nationality); ok && s.Nationality == "" {
-			s.Nationality = c
-		}
-		if s.DocumentNumber == "" {
-			s.DocumentNumber = d.DocumentNumber
-		}
-		s.Gender = map[string]string{"M": "male", "F": "female"}[d.Sex]
 	}
 	res, err := h.Screener.Screen(p.ctx, s)
 	if err != nil {
