@@ -8,9 +8,9 @@ package manifest
 import (
 	"context"
 	"errors"
-	"time"
 	"fmt"
 	"strings"
+	"time"
 
 	"ctis"
 	"ctis/mrz"
