@@ -20,7 +20,11 @@ func (h *handler) screenManifests(w http.ResponseWriter, r *http.Request) error 
 		ms, err := paxlst.Parse(body)
 		return len(ms), func(i int) ([]ctis.NewTravelRecord, func() (*ctis.ManifestScreening, error)) {
 			return manifest.TravelRecords(ms[i]), func() (*ctis.ManifestScreening, error) {
-				return manifest.Screen(r.Context(), h.Screener, h.Documents, ms[i])
+				active, err := rules.Service{Store: h.Rules}.Active(r.Context())
+				if err != nil {
+					return nil, err
+				}
+				return manifest.Screen(r.Context(), h.Screener, h.Documents, active, ms[i])
 			}
 		}, err
 	})

@@ -19,6 +19,16 @@ type Delimiters struct {
 // Default are the delimiters of syntax level A when there is no UNA.
 var Default = Delimiters{Component: ':', Element: '+', Decimal: '.', Release: '?', Repetition: ' ', Segment: '\''}
 
+// Warning is something odd in a message that did not stop the reading,
+// placed by segment: real traffic gets counts and codes wrong.
+type Warning struct {
+	Segment int
+	Tag     string
+	Msg     string
+}
+
+func (w Warning) String() string { return fmt.Sprintf("segment %d (%s): %s", w.Segment, w.Tag, w.Msg) }
+
 // Segment is one segment: its tag and its data elements, each a list of
 // components, with releases already applied.
 type Segment struct {

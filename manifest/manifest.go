@@ -93,11 +93,12 @@ func role(q string) string {
 	return strings.ToLower(q)
 }
 
-// Screen screens every traveller of m. A traveller whose details do not
+// Screen screens every traveller of m, checks their documents when docs
+// is given, and refers them to the rules in force. A traveller whose details do not
 // pass as a subject (a nationality code that is no country, say) is
 // screened on what remains rather than dropped, and the manifest's warnings
 // say so: a bad field must not let a traveller pass unscreened.
-func Screen(ctx context.Context, sc ctis.Screener, docs ctis.DocumentService, m *paxlst.Manifest) (*ctis.ManifestScreening, error) {
+func Screen(ctx context.Context, sc ctis.Screener, docs ctis.DocumentService, active []*rules.Compiled, m *paxlst.Manifest) (*ctis.ManifestScreening, error) {
 	out := &ctis.ManifestScreening{Reference: m.Reference, Crew: m.Crew, Legs: []ctis.Journey{}, Warnings: []string{}, Travellers: []ctis.TravellerScreening{}}
 	for _, l := range m.Legs {
 		out.Legs = append(out.Legs, ctis.Journey{Carrier: l.Carrier, Flight: l.Flight, From: l.From, To: l.To, Departure: l.Departure, Arrival: l.Arrival})
@@ -109,8 +110,16 @@ func Screen(ctx context.Context, sc ctis.Screener, docs ctis.DocumentService, m 
 	for i, t := range m.Travellers {
 		roles[i] = role(t.Role)
 	}
-	if err := screenAll(ctx, sc, Subjects(m), roles, out); err != nil {
+	subjects := Subjects(m)
+	if err := screenAll(ctx, sc, subjects, roles, out); err != nil {
 		return nil, err
+	}
+	for i := range out.Travellers {
+		refs, err := rules.Refer(active, rules.FactsOfTraveller(m, &m.Travellers[i]), subjects[i].Name)
+		if err != nil {
+			return nil, err
+		}
+		out.Travellers[i].Referrals = refs
 	}
 	if docs == nil {
 		return out, nil

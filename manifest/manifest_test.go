@@ -41,7 +41,7 @@ func TestSubjectsAndJourneys(t *testing.T) {
 		{Role: "FM", Surname: "DOE", GivenNames: "JO", BirthDate: "1980-13-45", Nationality: "XXA", Sex: "Q"},
 	}}
 	e := &echo{}
-	res, err := manifest.Screen(context.Background(), e, nil, m)
+	res, err := manifest.Screen(context.Background(), e, nil, nil, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestLargeManifestInBatches(t *testing.T) {
 		m.Travellers = append(m.Travellers, paxlst.Traveller{Role: "FL", Surname: "SMITH", GivenNames: "JO"})
 	}
 	e := &echo{}
-	res, err := manifest.Screen(context.Background(), e, nil, m)
+	res, err := manifest.Screen(context.Background(), e, nil, nil, m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,13 +74,7 @@ type Document struct {
 }
 
 // Warning is something odd that did not stop the reading.
-type Warning struct {
-	Segment int
-	Tag     string
-	Msg     string
-}
-
-func (w Warning) String() string { return fmt.Sprintf("segment %d (%s): %s", w.Segment, w.Tag, w.Msg) }
+type Warning = edifact.Warning
 
 // Error is a message that cannot be read, placed by segment.
 type Error = edifact.Error

@@ -99,13 +99,7 @@ type Address struct {
 }
 
 // Warning is something odd that did not stop the reading.
-type Warning struct {
-	Segment int
-	Tag     string
-	Msg     string
-}
-
-func (w Warning) String() string { return fmt.Sprintf("segment %d (%s): %s", w.Segment, w.Tag, w.Msg) }
+type Warning = edifact.Warning
 
 // Error is a reading error, with the segment and its position.
 type Error = edifact.Error

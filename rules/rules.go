@@ -157,17 +157,21 @@ func Refer(rules []*Compiled, f Facts, subject string) ([]ctis.Referral, error) 
 	return out, nil
 }
 
+// fly adds a leg to the route; the first sets the origin and carrier.
+func (f *Facts) fly(from, to, carrier string) {
+	if len(f.Route) == 0 {
+		f.Route, f.Origin, f.Carrier = []string{from}, from, carrier
+	}
+	f.Route = append(f.Route, to)
+	f.Destination = to
+}
+
 // FactsOf derives the facts of passenger x of booking b from a PNRGOV
 // message.
 func FactsOf(b *pnrgov.PNR, x *pnrgov.Passenger) Facts {
 	f := Facts{DaysToDeparture: -1, DocumentAgeDays: -1, Alone: len(b.Passengers) == 1, Bags: b.Bags}
-	for i, l := range b.Itinerary {
-		if i == 0 {
-			f.Route = append(f.Route, l.From)
-			f.Origin, f.Carrier = l.From, l.Carrier
-		}
-		f.Route = append(f.Route, l.To)
-		f.Destination = l.To
+	for _, l := range b.Itinerary {
+		f.fly(l.From, l.To, l.Carrier)
 	}
 	f.OneWay = len(b.Itinerary) > 0 && !slices.Contains(f.Route[1:], f.Origin)
 	var departure time.Time
@@ -189,14 +193,10 @@ func FactsOf(b *pnrgov.PNR, x *pnrgov.Passenger) Facts {
 // the route of its legs and the age of the travel document.
 func FactsOfTraveller(m *paxlst.Manifest, t *paxlst.Traveller) Facts {
 	f := Facts{DaysToDeparture: -1, DocumentAgeDays: -1, Payments: []string{}}
-	for i, l := range m.Legs {
-		if i == 0 {
-			f.Route = append(f.Route, l.From)
-			f.Origin, f.Carrier = l.From, l.Carrier
-		}
-		f.Route = append(f.Route, l.To)
-		f.Destination = l.To
+	for _, l := range m.Legs {
+		f.fly(l.From, l.To, l.Carrier)
 	}
+	f.OneWay = len(m.Legs) > 0 && !slices.Contains(f.Route[1:], f.Origin)
 	if len(m.Legs) == 0 || len(t.Documents) == 0 {
 		return f
 	}

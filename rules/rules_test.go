@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"ctis"
+	"ctis/paxlst"
 	"ctis/pnrgov"
 	"ctis/rules"
 	"ctis/sqlite"
@@ -143,5 +144,20 @@ func TestVersions(t *testing.T) {
 	other := ctis.NewContext(context.Background(), ctis.Identity{Username: "a", Agency: "DE-PIU", Roles: []ctis.Role{ctis.RoleAnalyst}})
 	if _, err := svc.RuleVersions(other, v1.ID); ctis.ErrorCode(err) != ctis.ENOTFOUND {
 		t.Errorf("another agency reads the rule: %v", err)
+	}
+}
+
+// TestFactsOfManifest derives an API traveller's facts: the route, and a
+// passport issued ten days before departure.
+func TestFactsOfManifest(t *testing.T) {
+	m := &paxlst.Manifest{Legs: []paxlst.Leg{{Carrier: "ZZ", Flight: "ZZ1", From: "IST", To: "AMM", Departure: "2026-11-21T09:00"},
+		{Carrier: "ZZ", Flight: "ZZ2", From: "AMM", To: "CDG", Departure: "2026-11-21T15:00"}}}
+	tr := paxlst.Traveller{Documents: []paxlst.Document{{Type: "P", Number: "X1", Issued: "2026-11-11"}}}
+	got := rules.FactsOfTraveller(m, &tr)
+	if strings.Join(got.Route, ">") != "IST>AMM>CDG" || !got.OneWay || got.DocumentAgeDays != 10 || got.DaysToDeparture != -1 {
+		t.Errorf("facts %+v", got)
+	}
+	if ok, _ := compile(t, `document_age_days >= 0 && document_age_days < 30 && "AMM" in route`).Eval(got); !ok {
+		t.Error("a new passport via Amman is not referred")
 	}
 }

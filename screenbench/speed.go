@@ -139,7 +139,7 @@ func SpeedTest(o *Options) (*Speed, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the generated manifest: %w", err)
 	}
-	if _, err := manifest.Screen(screener, svc, n.db, ms[0]); err != nil {
+	if _, err := manifest.Screen(screener, svc, n.db, nil, ms[0]); err != nil {
 		return nil, err
 	}
 	sp.Manifest = time.Since(t0)

@@ -15,6 +15,7 @@ import (
 	"ctis/jsonl"
 	"ctis/manifest"
 	"ctis/paxlst"
+	"ctis/rules"
 	"ctis/screen"
 	"ctis/sqlite"
 )
@@ -179,12 +180,16 @@ func screenManifest(cmd *cobra.Command, db *sqlite.DB, svc *screen.Service, ctx 
 	if err != nil {
 		return fmt.Errorf("%s: %w (ctis parse paxlst %s shows what was read)", path, err, path)
 	}
+	active, err := rules.Service{Store: db}.Active(ctx)
+	if err != nil {
+		return err
+	}
 	w := cmd.OutOrStdout()
 	for _, m := range ms {
 		if _, err := db.ReceiveTravel(ctx, manifest.TravelRecords(m)); err != nil {
 			return err
 		}
-		res, err := manifest.Screen(ctx, svc, db, m)
+		res, err := manifest.Screen(ctx, svc, db, active, m)
 		if err != nil {
 			return err
 		}
