@@ -111,12 +111,9 @@ func (db *DB) CheckDocuments(ctx context.Context, qs []ctis.DocumentQuery) ([]ct
 				}
 			}
 			query := map[string]string{"number": q.Number, "issuing_country": q.IssuingCountry, "type": q.Type}
-			sealed, err := db.appendAudit(ctx, tx, noticeEvents(id, purpose, query, mine)...)
-			if err != nil {
+			var err error
+			if res.Notices, err = db.issueNotices(ctx, tx, noticeEvents(id, purpose, query, mine)); err != nil {
 				return err
-			}
-			for _, n := range sealed {
-				res.Notices = append(res.Notices, ctis.HitNotice{Agency: n.Scope, Reference: strconv.FormatInt(n.Seq, 10)})
 			}
 			res.Hit = res.Status != "" || len(res.Notices) > 0
 			detail := map[string]any{"query": query, "hit": res.Hit, "statements": shown, "notices": res.Notices}

@@ -573,20 +573,31 @@ func noticeEvents(id ctis.Identity, purpose string, query any, hidden []ctis.Hid
 // read itself, whose detail names the notices' references. It returns the
 // notices as the reader may see them.
 func (db *DB) readAudit(ctx context.Context, id ctis.Identity, action, object, purpose string, detail map[string]any, notices []ctis.AuditEvent) ([]ctis.HitNotice, error) {
-	out := []ctis.HitNotice{}
+	var out []ctis.HitNotice
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		sealed, err := db.appendAudit(ctx, tx, notices...)
-		if err != nil {
+		var err error
+		if out, err = db.issueNotices(ctx, tx, notices); err != nil {
 			return err
-		}
-		for _, n := range sealed {
-			out = append(out, ctis.HitNotice{Agency: n.Scope, Reference: strconv.FormatInt(n.Seq, 10)})
 		}
 		detail["notices"] = out
 		_, err = db.appendAudit(ctx, tx, event(id, action, object, purpose, detail))
 		return err
 	})
 	return out, err
+}
+
+// issueNotices seals hit-notice events inside tx and returns what the
+// reader is told of each: the agency to contact and a reference.
+func (db *DB) issueNotices(ctx context.Context, tx *sql.Tx, events []ctis.AuditEvent) ([]ctis.HitNotice, error) {
+	sealed, err := db.appendAudit(ctx, tx, events...)
+	if err != nil {
+		return nil, err
+	}
+	out := []ctis.HitNotice{}
+	for _, n := range sealed {
+		out = append(out, ctis.HitNotice{Agency: n.Scope, Reference: strconv.FormatInt(n.Seq, 10)})
+	}
+	return out, nil
 }
 
 // Entity returns an entity with the statements the caller may see.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"strconv"
 	"strings"
 
 	"ctis"
@@ -127,13 +126,9 @@ func (db *DB) RecordScreenings(ctx context.Context, screenings []ctis.Screening)
 				res.Hits = append(res.Hits, h)
 				hitIDs = append(hitIDs, h.ID)
 			}
-			notices, err := db.appendAudit(ctx, tx, noticeEvents(id, purpose, sc.Subject, sc.Hidden)...)
-			if err != nil {
+			var err error
+			if res.Notices, err = db.issueNotices(ctx, tx, noticeEvents(id, purpose, sc.Subject, sc.Hidden)); err != nil {
 				return err
-			}
-			res.Notices = []ctis.HitNotice{}
-			for _, n := range notices {
-				res.Notices = append(res.Notices, ctis.HitNotice{Agency: n.Scope, Reference: strconv.FormatInt(n.Seq, 10)})
 			}
 			entities := make([]string, len(res.Hits))
 			for j, h := range res.Hits {
