@@ -1,0 +1,305 @@
+// Package pdq computes PDQ, the perceptual hash Meta published for
+// matching images of terrorist and other harmful content: luminance,
+// downsampling to 64×64 with a Jarosz (repeated box) filter, a 16×16
+// corner of the two-dimensional DCT, and a bit per coefficient against
+// their median, with a quality figure for images too flat to hash well.
+// Implemented from the published description; no code was taken from the
+// reference implementation.
+//
+// Pixels are hashed as stored, as the reference does: an EXIF orientation
+// tag is not applied, and the eight rotations and reflections (Dihedral)
+// match an image however it was turned.
+package pdq
+
+import (
+	"image"
+	"math"
+	"sort"
+)
+
+const (
+	size      = 64 // the downsampled image's side
+	dctSize   = 16 // the side of the kept DCT corner
+	jaroszRep = 2  // box-filter passes
+)
+
+// dct is the 16×64 matrix of the DCT rows kept (the DC row left out).
+var dct = func() [dctSize][size]float32 {
+	var m [dctSize][size]float32
+	scale := math.Sqrt(2.0 / size)
+	for i := range dctSize {
+		for j := range size {
+			m[i][j] = float32(scale * math.Cos(math.Pi/2/size*float64(i+1)*float64(2*j+1)))
+		}
+	}
+	return m
+}()
+
+// Luminance returns an image's luma, row by row, as the reference
+// computes it (ITU-R BT.601 weights on 8-bit channels).
+func Luminance(img image.Image) (luma []float32, rows, cols int) {
+	b := img.Bounds()
+	rows, cols = b.Dy(), b.Dx()
+	luma = make([]float32, rows*cols)
+	switch m := img.(type) {
+	case *image.YCbCr:
+		for y := range rows {
+			for x := range cols {
+				c := m.YCbCrAt(b.Min.X+x, b.Min.Y+y)
+				r, g, bl := ycbcrToRGB(c.Y, c.Cb, c.Cr)
+				luma[y*cols+x] = 0.299*float32(r) + 0.587*float32(g) + 0.114*float32(bl)
+			}
+		}
+	case *image.Gray:
+		for y := range rows {
+			for x := range cols {
+				luma[y*cols+x] = float32(m.GrayAt(b.Min.X+x, b.Min.Y+y).Y)
+			}
+		}
+	default:
+		for y := range rows {
+			for x := range cols {
+				r, g, bl, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+				luma[y*cols+x] = 0.299*float32(r>>8) + 0.587*float32(g>>8) + 0.114*float32(bl>>8)
+			}
+		}
+	}
+	return luma, rows, cols
+}
+
+// ycbcrToRGB converts as JPEG decoders do, with rounding and clamping.
+func ycbcrToRGB(y, cb, cr uint8) (uint8, uint8, uint8) {
+	yy := float64(y)
+	b := float64(cb) - 128
+	r := float64(cr) - 128
+	return clamp8(yy + 1.402*r), clamp8(yy - 0.344136*b - 0.714136*r), clamp8(yy + 1.772*b)
+}
+
+func clamp8(v float64) uint8 {
+	v = math.Round(v)
+	switch {
+	case v < 0:
+		return 0
+	case v > 255:
+		return 255
+	}
+	return uint8(v)
+}
+
+// Hash256 hashes an image, returning the hash and its quality (0 to 100;
+// under 50 the hash is not to be trusted).
+func Hash256(img image.Image) (Hash, int) {
+	luma, rows, cols := Luminance(img)
+	h, q, _ := hashLuma(luma, rows, cols)
+	return h, q
+}
+
+// hashLuma hashes a luma buffer; it also returns the DCT corner, for the
+// dihedral variants.
+func hashLuma(luma []float32, rows, cols int) (Hash, int, *[dctSize][dctSize]float32) {
+	if rows == 0 || cols == 0 {
+		return Hash{}, 0, &[dctSize][dctSize]float32{}
+	}
+	tmp := make([]float32, len(luma))
+	buf := append([]float32(nil), luma...)
+	wr, wc := windowSize(cols), windowSize(rows)
+	for range jaroszRep {
+		for i := range rows {
+			box(buf[i*cols:], tmp[i*cols:], cols, 1, wr)
+		}
+		for j := range cols {
+			box(tmp[j:], buf[j:], rows, cols, wc)
+		}
+	}
+	var small [size][size]float32
+	for i := range size {
+		ini := int((float64(i) + 0.5) * float64(rows) / size)
+		for j := range size {
+			inj := int((float64(j) + 0.5) * float64(cols) / size)
+			small[i][j] = buf[ini*cols+inj]
+		}
+	}
+	q := quality(&small)
+	// B = D · A · Dᵀ, the 16×16 corner of the DCT.
+	var t [dctSize][size]float32
+	for i := range dctSize {
+		for j := range size {
+			var s float32
+			for k := range size {
+				s += dct[i][k] * small[k][j]
+			}
+			t[i][j] = s
+		}
+	}
+	var b [dctSize][dctSize]float32
+	for i := range dctSize {
+		for j := range dctSize {
+			var s float32
+			for k := range size {
+				s += t[i][k] * dct[j][k]
+			}
+			b[i][j] = s
+		}
+	}
+	return threshold(&b), q, &b
+}
+
+// threshold sets a bit for each coefficient above the median.
+func threshold(b *[dctSize][dctSize]float32) Hash {
+	vals := make([]float32, 0, dctSize*dctSize)
+	for i := range dctSize {
+		vals = append(vals, b[i][:]...)
+	}
+	sort.Slice(vals, func(i, j int) bool { return vals[i] < vals[j] })
+	median := vals[len(vals)/2]
+	var h Hash
+	for i := range dctSize {
+		for j := range dctSize {
+			if b[i][j] > median {
+				h.SetBit(i*dctSize + j)
+			}
+		}
+	}
+	return h
+}
+
+// windowSize is the box width that brings n samples down to 64.
+func windowSize(n int) int { return (n + 2*size - 1) / (2 * size) }
+
+// box is a one-dimensional moving average of width w over n samples
+// spaced stride apart, the window growing in from the edges.
+func box(in, out []float32, n, stride, w int) {
+	half := (w + 2) / 2
+	p1, p2, p3, p4 := half-1, w-half+1, n-w, half-1
+	li, ri, oi := 0, 0, 0
+	var sum float32
+	cur := 0
+	for range p1 {
+		if ri/stride >= n {
+			break
+		}
+		sum += in[ri]
+		cur++
+		ri += stride
+	}
+	for range p2 {
+		if ri/stride < n {
+			sum += in[ri]
+			cur++
+			ri += stride
+		}
+		if oi/stride < n {
+			out[oi] = sum / float32(cur)
+			oi += stride
+		}
+	}
+	for range max(p3, 0) {
+		sum += in[ri]
+		sum -= in[li]
+		out[oi] = sum / float32(cur)
+		li += stride
+		ri += stride
+		oi += stride
+	}
+	for range p4 {
+		if oi/stride >= n {
+			break
+		}
+		sum -= in[li]
+		cur--
+		out[oi] = sum / float32(cur)
+		li += stride
+		oi += stride
+	}
+}
+
+// quality sums the downsampled image's gradients: a flat or nearly flat
+// image has few, and its hash says little.
+func quality(a *[size][size]float32) int {
+	sum := 0
+	for i := range size - 1 {
+		for j := range size {
+			sum += abs(int((a[i][j] - a[i+1][j]) * 100 / 255))
+		}
+	}
+	for i := range size {
+		for j := range size - 1 {
+			sum += abs(int((a[i][j] - a[i][j+1]) * 100 / 255))
+		}
+	}
+	return min(sum/90, 100)
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// The eight rotations and reflections of an image, in the order Dihedral
+// returns their hashes.
+const (
+	Original = iota
+	Rotate90
+	Rotate180
+	Rotate270
+	FlipX      // mirrored left to right
+	FlipY      // mirrored top to bottom
+	FlipPlus1  // reflected in the main diagonal (transposed)
+	FlipMinus1 // reflected in the other diagonal
+)
+
+// Dihedral hashes an image and its seven rotations and reflections, from
+// one DCT: turning an image only transposes the DCT and changes the sign
+// of its odd rows or columns, so nothing is hashed twice.
+func Dihedral(img image.Image) ([8]Hash, int) {
+	luma, rows, cols := Luminance(img)
+	_, q, b := hashLuma(luma, rows, cols)
+	var out [8]Hash
+	for k := range 8 {
+		out[k] = threshold(turn(b, k))
+	}
+	return out, q
+}
+
+// turn applies rotation or reflection k to a DCT corner. Coefficient
+// (i, j) is of vertical frequency i+1 and horizontal frequency j+1; a
+// mirror negates the coefficients of odd frequency along it, that is the
+// columns (left-right) or rows (top-bottom) of even index.
+func turn(b *[dctSize][dctSize]float32, k int) *[dctSize][dctSize]float32 {
+	flipX, flipY, transpose := false, false, false
+	switch k {
+	case Rotate90:
+		transpose, flipX = true, true
+	case Rotate180:
+		flipX, flipY = true, true
+	case Rotate270:
+		transpose, flipY = true, true
+	case FlipX:
+		flipX = true
+	case FlipY:
+		flipY = true
+	case FlipPlus1:
+		transpose = true
+	case FlipMinus1:
+		transpose, flipX, flipY = true, true, true
+	}
+	var out [dctSize][dctSize]float32
+	for i := range dctSize {
+		for j := range dctSize {
+			v := b[i][j]
+			if transpose {
+				v = b[j][i]
+			}
+			if flipX && j%2 == 0 {
+				v = -v
+			}
+			if flipY && i%2 == 0 {
+				v = -v
+			}
+			out[i][j] = v
+		}
+	}
+	return &out
+}

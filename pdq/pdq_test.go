@@ -1,0 +1,109 @@
+package pdq
+
+import (
+	"encoding/csv"
+	"image"
+	_ "image/jpeg"
+	"os"
+	"strconv"
+	"testing"
+)
+
+func decodeFile(t testing.TB, name string) image.Image {
+	t.Helper()
+	f, err := os.Open("testdata/images/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return img
+}
+
+// TestConformance holds the hashes to the reference implementation's: at
+// most 10 bits apart for every image of quality 80 or more, the bar the
+// reference project sets for ports. It prints every distance.
+func TestConformance(t *testing.T) {
+	f, err := os.Open("testdata/expected.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows[1:] {
+		want, err := ParseHash(r[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantQ, _ := strconv.Atoi(r[2])
+		got, q := Hash256(decodeFile(t, r[0]))
+		d := Distance(got, want)
+		t.Logf("%-22s distance %3d  quality %3d (reference %3d)", r[0], d, q, wantQ)
+		if wantQ >= 80 && d > 10 {
+			t.Errorf("%s: %d bits from the reference hash %s (got %s)", r[0], d, want, got)
+		}
+	}
+}
+
+// turned turns a luma image: the rotation or reflection k of Dihedral.
+func turned(luma []float32, rows, cols, k int) ([]float32, int, int) {
+	at := func(y, x int) float32 { return luma[y*cols+x] }
+	r, c := rows, cols
+	if k == Rotate90 || k == Rotate270 || k == FlipPlus1 || k == FlipMinus1 {
+		r, c = cols, rows
+	}
+	out := make([]float32, r*c)
+	for y := range r {
+		for x := range c {
+			var v float32
+			switch k {
+			case Original:
+				v = at(y, x)
+			case Rotate90: // clockwise
+				v = at(rows-1-x, y)
+			case Rotate180:
+				v = at(rows-1-y, cols-1-x)
+			case Rotate270:
+				v = at(x, cols-1-y)
+			case FlipX:
+				v = at(y, cols-1-x)
+			case FlipY:
+				v = at(rows-1-y, x)
+			case FlipPlus1:
+				v = at(x, y)
+			case FlipMinus1:
+				v = at(rows-1-x, cols-1-y)
+			}
+			out[y*c+x] = v
+		}
+	}
+	return out, r, c
+}
+
+// TestDihedral: the variants derived from one DCT are the hashes of the
+// image actually turned, within the bits that the filter's and sampler's
+// edges, which are not symmetric, shift (the reference's bar for ports,
+// 10, applies), and each is far from the original.
+func TestDihedral(t *testing.T) {
+	img := decodeFile(t, "aaa-orig.jpg")
+	variants, _ := Dihedral(img)
+	luma, rows, cols := Luminance(img)
+	for k := range 8 {
+		l, r, c := turned(luma, rows, cols, k)
+		direct, _, _ := hashLuma(l, r, c)
+		d := Distance(direct, variants[k])
+		t.Logf("variant %d: %d bits from the turned image's hash", k, d)
+		if d > 10 {
+			t.Errorf("variant %d: %d bits from the hash of the turned image", k, d)
+		}
+		if k > 0 && Distance(variants[k], variants[0]) < 60 {
+			t.Errorf("variant %d is close to the original: %d bits", k, Distance(variants[k], variants[0]))
+		}
+	}
+}
