@@ -44,10 +44,11 @@ func Luminance(img image.Image) (luma []float32, rows, cols int) {
 	switch m := img.(type) {
 	case *image.YCbCr:
 		for y := range rows {
+			row := luma[y*cols : (y+1)*cols]
+			yi := m.YOffset(b.Min.X, b.Min.Y+y)
 			for x := range cols {
-				c := m.YCbCrAt(b.Min.X+x, b.Min.Y+y)
-				r, g, bl := ycbcrToRGB(c.Y, c.Cb, c.Cr)
-				luma[y*cols+x] = 0.299*float32(r) + 0.587*float32(g) + 0.114*float32(bl)
+				ci := m.COffset(b.Min.X+x, b.Min.Y+y)
+				row[x] = ycbcrLuma(m.Y[yi+x], m.Cb[ci], m.Cr[ci])
 			}
 		}
 	case *image.Gray:
@@ -67,23 +68,15 @@ func Luminance(img image.Image) (luma []float32, rows, cols int) {
 	return luma, rows, cols
 }
 
-// ycbcrToRGB converts as JPEG decoders do, with rounding and clamping.
-func ycbcrToRGB(y, cb, cr uint8) (uint8, uint8, uint8) {
-	yy := float64(y)
-	b := float64(cb) - 128
-	r := float64(cr) - 128
-	return clamp8(yy + 1.402*r), clamp8(yy - 0.344136*b - 0.714136*r), clamp8(yy + 1.772*b)
+// ycbcrLuma is the luma of a YCbCr pixel taken through RGB, as a decoder
+// that hands out RGB gives it: the same as Y but where a channel clips.
+func ycbcrLuma(y, cb, cr uint8) float32 {
+	yy, b, r := float32(y), float32(cb)-128, float32(cr)-128
+	return 0.299*clamp8(yy+1.402*r) + 0.587*clamp8(yy-0.344136*b-0.714136*r) + 0.114*clamp8(yy+1.772*b)
 }
 
-func clamp8(v float64) uint8 {
-	v = math.Round(v)
-	switch {
-	case v < 0:
-		return 0
-	case v > 255:
-		return 255
-	}
-	return uint8(v)
+func clamp8(v float32) float32 {
+	return min(max(v, 0), 255)
 }
 
 // Hash256 hashes an image, returning the hash and its quality (0 to 100;

@@ -1,11 +1,14 @@
 package pdq
 
 import (
+	"bytes"
 	"encoding/csv"
 	"image"
 	_ "image/jpeg"
+	"image/png"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -106,4 +109,78 @@ func TestDihedral(t *testing.T) {
 			t.Errorf("variant %d is close to the original: %d bits", k, Distance(variants[k], variants[0]))
 		}
 	}
+}
+
+func TestHashFile(t *testing.T) {
+	b, err := os.ReadFile("testdata/images/wee.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := HashFile(bytes.NewReader(b), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Format != "jpeg" || f.Quality != 100 || len(f.Variants) != 7 || len(f.MD5) != 32 || len(f.SHA256) != 64 {
+		t.Errorf("%+v", f)
+	}
+	// Every format ctis reads hashes the same picture alike.
+	img := decodeFile(t, "square-128x128.jpg")
+	want, _ := Hash256(img)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	pf, err := HashFile(&buf, false)
+	if err != nil || pf.Format != "png" {
+		t.Fatalf("png: %v %+v", err, pf)
+	}
+	if got, _ := ParseHash(pf.PDQ); Distance(got, want) > 6 {
+		t.Errorf("the PNG of an image is %d bits from its JPEG", Distance(got, want))
+	}
+	for name, in := range map[string][]byte{
+		"not an image": []byte("hello"),
+		"huge":         hugePNGHeader(),
+		"truncated":    b[:len(b)/3],
+	} {
+		if _, err := HashFile(bytes.NewReader(in), false); err == nil {
+			t.Errorf("%s accepted", name)
+		}
+	}
+}
+
+// hugePNGHeader is a PNG whose header claims 100,000 × 100,000 pixels.
+func hugePNGHeader() []byte {
+	var buf bytes.Buffer
+	png.Encode(&buf, image.NewGray(image.Rect(0, 0, 1, 1)))
+	b := buf.Bytes()
+	// IHDR's width and height follow the signature (8), length (4) and type (4).
+	for _, at := range []int{16, 20} {
+		b[at], b[at+1], b[at+2], b[at+3] = 0, 0x01, 0x86, 0xA0
+	}
+	return b
+}
+
+func FuzzHashFile(f *testing.F) {
+	b, err := os.ReadFile("testdata/images/wee.jpg")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add(hugePNGHeader())
+	f.Fuzz(func(t *testing.T, in []byte) {
+		h, err := HashFile(bytes.NewReader(in), false)
+		if err == nil && (h.Quality < 0 || h.Quality > 100 || len(h.PDQ) != 64) {
+			t.Fatalf("%+v", h)
+		}
+	})
+}
+
+func FuzzParseHash(f *testing.F) {
+	f.Add("d8f8f0cee0f4a84f0637022a078f67f0b36e2ed596621e1d33e6339c4e9c9b22")
+	f.Fuzz(func(t *testing.T, s string) {
+		h, err := ParseHash(s)
+		if err == nil && h.String() != strings.ToLower(s) {
+			t.Fatalf("%q read as %s", s, h)
+		}
+	})
 }

@@ -349,3 +349,15 @@ func TestScreenManifest(t *testing.T) {
 		t.Errorf("broken manifest: %v", err)
 	}
 }
+
+func TestHashCommand(t *testing.T) {
+	out := mustRun(t, "hash", "../../pdq/testdata/images/wee.jpg")
+	if !strings.Contains(out, "pdq ") || !strings.Contains(out, "quality 100") || !strings.Contains(out, "sha256 ") {
+		t.Errorf("hash: %q", out)
+	}
+	notImage := filepath.Join(t.TempDir(), "x.jpg")
+	os.WriteFile(notImage, []byte("hello"), 0o600)
+	if _, errOut, err := run(t, "", "hash", notImage); err == nil || !strings.Contains(errOut, "not an image") {
+		t.Errorf("a non-image: %v %q", err, errOut)
+	}
+}
