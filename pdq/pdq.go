@@ -72,7 +72,11 @@ func Luminance(img image.Image) (luma []float32, rows, cols int) {
 // that hands out RGB gives it: the same as Y but where a channel clips.
 func ycbcrLuma(y, cb, cr uint8) float32 {
 	yy, b, r := float32(y), float32(cb)-128, float32(cr)-128
-	return 0.299*clamp8(yy+1.402*r) + 0.587*clamp8(yy-0.344136*b-0.714136*r) + 0.114*clamp8(yy+1.772*b)
+	rr, gg, bb := yy+1.402*r, yy-0.344136*b-0.714136*r, yy+1.772*b
+	if rr >= 0 && rr <= 255 && gg >= 0 && gg <= 255 && bb >= 0 && bb <= 255 {
+		return 0.299*rr + 0.587*gg + 0.114*bb // no channel clips
+	}
+	return 0.299*clamp8(rr) + 0.587*clamp8(gg) + 0.114*clamp8(bb)
 }
 
 func clamp8(v float32) float32 {
@@ -95,14 +99,13 @@ func hashLuma(luma []float32, rows, cols int) (Hash, int, *[dctSize][dctSize]flo
 	}
 	tmp := make([]float32, len(luma))
 	buf := append([]float32(nil), luma...)
+	sums := make([]float32, cols)
 	wr, wc := windowSize(cols), windowSize(rows)
 	for range jaroszRep {
 		for i := range rows {
 			box(buf[i*cols:], tmp[i*cols:], cols, 1, wr)
 		}
-		for j := range cols {
-			box(tmp[j:], buf[j:], rows, cols, wc)
-		}
+		boxColumns(tmp, buf, rows, cols, wc, sums)
 	}
 	var small [size][size]float32
 	for i := range size {
@@ -203,6 +206,35 @@ func box(in, out []float32, n, stride, w int) {
 		out[oi] = sum / float32(cur)
 		li += stride
 		oi += stride
+	}
+}
+
+// boxColumns is box down every column at once, a row at a time, so that
+// memory is read in order: out[o] is the mean of in[o-(w-half)] to
+// in[o+half-1], clipped to the image, summed in the same order as box.
+func boxColumns(in, out []float32, rows, cols, w int, sums []float32) {
+	half := (w + 2) / 2
+	clear(sums)
+	next := 0 // the next row to add
+	for o := range rows {
+		lo, hi := max(0, o-(w-half)), min(rows-1, o+half-1)
+		for ; next <= hi; next++ {
+			row := in[next*cols : (next+1)*cols]
+			for c := range sums {
+				sums[c] += row[c]
+			}
+		}
+		if drop := lo - 1; drop >= 0 && o-(w-half) > 0 {
+			row := in[drop*cols : (drop+1)*cols]
+			for c := range sums {
+				sums[c] -= row[c]
+			}
+		}
+		n := float32(hi - lo + 1)
+		dst := out[o*cols : (o+1)*cols]
+		for c := range dst {
+			dst[c] = sums[c] / n
+		}
 	}
 }
 
