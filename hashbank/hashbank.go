@@ -1,0 +1,270 @@
+// Package hashbank matches hashes of terrorist content against the banks
+// members share. It keeps the banks' PDQ hashes in a multi-index and
+// their digests and URLs in an exact index, in step with every write made
+// through it, and applies each bank's handling inside the search: an
+// entry the asker may not see is never a candidate, and shows at most as
+// a notice naming the bank's agency when the bank asks for one.
+package hashbank
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"strconv"
+	"sync"
+
+	"ctis"
+	"ctis/hashindex"
+	"ctis/pdq"
+)
+
+// Store is what the engine needs of a store.
+type Store interface {
+	ctis.HashStore
+	// AllHashBanks lists every bank, whoever may see it.
+	AllHashBanks(ctx context.Context) ([]ctis.HashBank, error)
+	// HashViewer returns what handling looks at of an identity.
+	HashViewer(ctx context.Context, id ctis.Identity) (ctis.Viewer, error)
+	// LoadHashes calls fn for every entry after seq after, in order.
+	LoadHashes(ctx context.Context, after int64, fn func(*ctis.HashEntry) error) error
+	// RecordHashMatches records the caller's matches and notices.
+	RecordHashMatches(ctx context.Context, queries int, hits []ctis.HashHit, notices []string) (*ctis.HashMatchResult, error)
+}
+
+// MaxQueries is the most hashes one match request takes.
+const MaxQueries = 1000
+
+// Service matches hashes and keeps its indexes in step with the writes
+// made through it.
+type Service struct {
+	Store
+
+	mu       sync.Mutex // serialises syncs
+	pdq      *hashindex.PDQ
+	exact    *hashindex.Exact
+	pdqSeq   []int64 // slot → entry seq, ascending
+	exactSeq []int64
+	loaded   int64 // the highest entry seq indexed
+
+	banksMu sync.RWMutex
+	banks   []ctis.HashBank // by bank number, the index's owner
+	bankNo  map[string]uint32
+}
+
+var _ ctis.HashService = (*Service)(nil)
+
+// New builds the indexes from the store; progress, if not nil, is told of
+// each entry loaded.
+func New(ctx context.Context, s Store, progress func(loaded int)) (*Service, error) {
+	svc := &Service{Store: s, pdq: hashindex.NewPDQ(0), exact: hashindex.NewExact(), bankNo: map[string]uint32{}}
+	if err := svc.sync(ctx, progress); err != nil {
+		return nil, err
+	}
+	return svc, nil
+}
+
+// Len returns how many PDQ hashes and how many other values are indexed.
+func (s *Service) Len() (pdqs, others int) { return s.pdq.Len(), s.exact.Len() }
+
+// Bytes estimates the memory the PDQ index holds.
+func (s *Service) Bytes() int { return s.pdq.Bytes() + cap(s.pdqSeq)*8 }
+
+// sync indexes the banks and entries added since the last sync.
+func (s *Service) sync(ctx context.Context, progress func(int)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	banks, err := s.AllHashBanks(ctx)
+	if err != nil {
+		return err
+	}
+	s.banksMu.Lock()
+	for _, b := range banks {
+		if _, ok := s.bankNo[b.ID]; !ok {
+			s.bankNo[b.ID] = uint32(len(s.banks))
+			s.banks = append(s.banks, b)
+		}
+	}
+	bankNo := s.bankNo
+	s.banksMu.Unlock()
+	var hashes []pdq.Hash
+	var owners []uint32
+	var disabled []hashindex.Slot
+	loaded := 0
+	err = s.LoadHashes(ctx, s.loaded, func(e *ctis.HashEntry) error {
+		no := bankNo[e.Bank]
+		if e.Type == ctis.HashPDQ {
+			h, err := pdq.ParseHash(e.Value)
+			if err != nil {
+				return err
+			}
+			if e.Disabled {
+				disabled = append(disabled, hashindex.Slot(len(s.pdqSeq)))
+			}
+			hashes, owners = append(hashes, h), append(owners, no)
+			s.pdqSeq = append(s.pdqSeq, e.Seq)
+		} else {
+			slot := s.exact.Add(exactKey(e.Type, e.Value), no)
+			s.exact.SetDisabled(slot, e.Disabled)
+			s.exactSeq = append(s.exactSeq, e.Seq)
+		}
+		s.loaded = e.Seq
+		if loaded++; progress != nil {
+			progress(loaded)
+		}
+		return nil
+	})
+	if len(hashes) > 0 {
+		s.pdq.AddAll(hashes, owners)
+		for _, slot := range disabled {
+			s.pdq.SetDisabled(slot, true)
+		}
+	}
+	return err
+}
+
+// exactKey is the index key of a digest or URL: the type and the digest's
+// bytes, or the SHA-256 of the normalised URL.
+func exactKey(t ctis.HashType, value string) string {
+	if t == ctis.HashURL {
+		sum := sha256.Sum256([]byte(value))
+		return "u" + string(sum[:])
+	}
+	b, _ := hex.DecodeString(value)
+	return string(t[0]) + string(b)
+}
+
+// CreateHashBank creates a bank and makes it known to the index.
+func (s *Service) CreateHashBank(ctx context.Context, b ctis.HashBank) (*ctis.HashBank, error) {
+	out, err := s.Store.CreateHashBank(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	return out, s.sync(ctx, nil)
+}
+
+// AddHashes adds entries and indexes them.
+func (s *Service) AddHashes(ctx context.Context, bank string, entries []ctis.HashEntry) ([]ctis.HashEntry, error) {
+	out, err := s.Store.AddHashes(ctx, bank, entries)
+	if err != nil {
+		return nil, err
+	}
+	return out, s.sync(ctx, nil)
+}
+
+// SetHashDisabled disables or re-enables an entry, in the store and the
+// index.
+func (s *Service) SetHashDisabled(ctx context.Context, entry string, disabled bool, reason string) (*ctis.HashEntry, error) {
+	e, err := s.Store.SetHashDisabled(ctx, entry, disabled, reason)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e.Type == ctis.HashPDQ {
+		if i, ok := slices.BinarySearch(s.pdqSeq, e.Seq); ok {
+			s.pdq.SetDisabled(hashindex.Slot(i), disabled)
+		}
+	} else if i, ok := slices.BinarySearch(s.exactSeq, e.Seq); ok {
+		s.exact.SetDisabled(hashindex.Slot(i), disabled)
+	}
+	return e, nil
+}
+
+// MatchHashes matches queries against the banks the caller may see.
+func (s *Service) MatchHashes(ctx context.Context, queries []ctis.HashQuery, radius int) (*ctis.HashMatchResult, error) {
+	id, err := ctis.Require(ctx, ctis.RoleAnalyst, ctis.RoleFrontline)
+	if err != nil {
+		return nil, err
+	}
+	if id.System {
+		return nil, ctis.Errorf(ctis.EFORBIDDEN, "the local operator belongs to no agency and matches against no bank")
+	}
+	if len(queries) == 0 || len(queries) > MaxQueries {
+		return nil, ctis.Invalid("hashes", "give between 1 and %d hashes", MaxQueries)
+	}
+	if radius < 0 || radius > hashindex.MaxRadius {
+		return nil, ctis.Invalid("radius", "the radius is between 0 and %d bits", hashindex.MaxRadius)
+	}
+	var pdqs []pdq.Hash
+	var pdqQuery []int // query index of each PDQ hash
+	for i := range queries {
+		q := &queries[i]
+		v, err := ctis.NormalizeHash(q.Type, q.Value)
+		if err != nil {
+			return nil, ctis.Prefix("hashes["+strconv.Itoa(i)+"]", err)
+		}
+		q.Value = v
+		if q.Type == ctis.HashPDQ {
+			h, _ := pdq.ParseHash(v)
+			pdqs, pdqQuery = append(pdqs, h), append(pdqQuery, i)
+		}
+	}
+	viewer, err := s.HashViewer(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.banksMu.RLock()
+	see := make([]bool, len(s.banks))
+	notice := make([]bool, len(s.banks))
+	for i, b := range s.banks {
+		see[i] = ctis.CanSee(viewer, b.Agency, b.Handling)
+		notice[i] = !see[i] && b.Handling.HitNotice
+	}
+	banks := s.banks
+	s.banksMu.RUnlock()
+	keep := func(owner uint32) bool { return int(owner) < len(see) && (see[owner] || notice[owner]) }
+
+	best := map[int64]ctis.HashHit{} // entry seq → its closest query
+	noticed := map[string]bool{}
+	found := func(owner uint32, seq int64, query, distance int) {
+		if !see[owner] {
+			noticed[banks[owner].Agency] = true
+			return
+		}
+		if h, ok := best[seq]; !ok || distance < h.Distance {
+			best[seq] = ctis.HashHit{Seq: seq, Query: query, Distance: distance}
+		}
+	}
+	if len(pdqs) > 0 {
+		for _, m := range s.pdq.Search(pdqs, radius, keep) {
+			found(s.pdq.Owner(m.Slot), s.pdqSeqOf(m.Slot), pdqQuery[m.Query], m.Distance)
+		}
+	}
+	for i, q := range queries {
+		if q.Type == ctis.HashPDQ {
+			continue
+		}
+		for _, slot := range s.exact.Lookup(exactKey(q.Type, q.Value), keep) {
+			found(s.exact.Owner(slot), s.exactSeqOf(slot), i, 0)
+		}
+	}
+	hits := make([]ctis.HashHit, 0, len(best))
+	for _, h := range best {
+		hits = append(hits, h)
+	}
+	slices.SortFunc(hits, func(a, b ctis.HashHit) int {
+		if a.Distance != b.Distance {
+			return a.Distance - b.Distance
+		}
+		return int(a.Seq - b.Seq)
+	})
+	agencies := make([]string, 0, len(noticed))
+	for a := range noticed {
+		agencies = append(agencies, a)
+	}
+	slices.Sort(agencies)
+	return s.RecordHashMatches(ctx, len(queries), hits, agencies)
+}
+
+func (s *Service) pdqSeqOf(slot hashindex.Slot) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pdqSeq[slot]
+}
+
+func (s *Service) exactSeqOf(slot hashindex.Slot) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.exactSeq[slot]
+}
