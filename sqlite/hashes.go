@@ -594,7 +594,7 @@ func (db *DB) Transparency(ctx context.Context, from, to string) ([]ctis.Transpa
 		out[i].Month = m
 		byMonth[m] = &out[i]
 	}
-	inBanks := ` e.bank IN (SELECT value FROM json_each(?)) AND substr(%s, 1, 7) BETWEEN ? AND ? GROUP BY 1`
+	inBanks := ` e.bank IN (SELECT value FROM json_each(?)) AND substr(%s, 1, 7) BETWEEN ? AND ? GROUP BY 1, 2`
 	count := func(query, stampCol string, set func(*ctis.TransparencyMonth, string, int)) error {
 		q := strings.Replace(query+inBanks, "%s", stampCol, 1)
 		rows, err := db.r.QueryContext(ctx, q, string(visible), months[0], months[len(months)-1])
