@@ -35,32 +35,54 @@ var dct = func() [dctSize][size]float32 {
 	return m
 }()
 
+// Sampled is the side to which a larger image is first reduced, as the
+// reference implementation does: each side over it is sampled down to it
+// by nearest neighbour (pixel floor(i·n/512) of n), both sides together,
+// aspect ratio not kept. Hashes differ by a few bits at most from those of
+// the full image, and a large photograph hashes several times faster.
+const Sampled = 512
+
 // Luminance returns an image's luma, row by row, as the reference
-// computes it (ITU-R BT.601 weights on 8-bit channels).
+// computes it (ITU-R BT.601 weights on 8-bit channels), at most
+// Sampled×Sampled pixels.
 func Luminance(img image.Image) (luma []float32, rows, cols int) {
 	b := img.Bounds()
-	rows, cols = b.Dy(), b.Dx()
+	xs, ys := sample(b.Min.X, b.Dx(), b.Dy()), sample(b.Min.Y, b.Dy(), b.Dx())
+	rows, cols = len(ys), len(xs)
 	luma = make([]float32, rows*cols)
 	switch m := img.(type) {
 	case *image.YCbCr:
-		for y := range rows {
+		// Offsets are separable: a row's start plus a column's step.
+		yx, cx := make([]int, cols), make([]int, cols)
+		y0, c0 := m.YOffset(b.Min.X, b.Min.Y), m.COffset(b.Min.X, b.Min.Y)
+		for x, sx := range xs {
+			yx[x], cx[x] = m.YOffset(sx, b.Min.Y)-y0, m.COffset(sx, b.Min.Y)-c0
+		}
+		for y, sy := range ys {
 			row := luma[y*cols : (y+1)*cols]
-			yi := m.YOffset(b.Min.X, b.Min.Y+y)
-			for x := range cols {
-				ci := m.COffset(b.Min.X+x, b.Min.Y+y)
-				row[x] = ycbcrLuma(m.Y[yi+x], m.Cb[ci], m.Cr[ci])
+			yRow, cRow := m.Y[m.YOffset(b.Min.X, sy):], m.COffset(b.Min.X, sy)
+			cb, cr := m.Cb[cRow:], m.Cr[cRow:]
+			// Neighbours share a chroma sample: convert it once.
+			last, dR, dG, dB := -1, 0, 0, 0
+			for x := range row {
+				if ci := cx[x]; ci != last {
+					dR, dG, dB = crR[cr[ci]], (cbG[cb[ci]]+crG[cr[ci]])>>16, cbB[cb[ci]]
+					last = ci
+				}
+				yy := int(yRow[yx[x]]) + clipOffset
+				row[x] = lumaR[clip[(yy+dR)&(len(clip)-1)]] + lumaG[clip[(yy+dG)&(len(clip)-1)]] + lumaB[clip[(yy+dB)&(len(clip)-1)]]
 			}
 		}
 	case *image.Gray:
-		for y := range rows {
-			for x := range cols {
-				luma[y*cols+x] = float32(m.GrayAt(b.Min.X+x, b.Min.Y+y).Y)
+		for y, sy := range ys {
+			for x, sx := range xs {
+				luma[y*cols+x] = float32(m.GrayAt(sx, sy).Y)
 			}
 		}
 	default:
-		for y := range rows {
-			for x := range cols {
-				r, g, bl, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+		for y, sy := range ys {
+			for x, sx := range xs {
+				r, g, bl, _ := img.At(sx, sy).RGBA()
 				luma[y*cols+x] = 0.299*float32(r>>8) + 0.587*float32(g>>8) + 0.114*float32(bl>>8)
 			}
 		}
@@ -68,19 +90,50 @@ func Luminance(img image.Image) (luma []float32, rows, cols int) {
 	return luma, rows, cols
 }
 
-// ycbcrLuma is the luma of a YCbCr pixel taken through RGB, as a decoder
-// that hands out RGB gives it: the same as Y but where a channel clips.
-func ycbcrLuma(y, cb, cr uint8) float32 {
-	yy, b, r := float32(y), float32(cb)-128, float32(cr)-128
-	rr, gg, bb := yy+1.402*r, yy-0.344136*b-0.714136*r, yy+1.772*b
-	if rr >= 0 && rr <= 255 && gg >= 0 && gg <= 255 && bb >= 0 && bb <= 255 {
-		return 0.299*rr + 0.587*gg + 0.114*bb // no channel clips
+// sample lists the coordinates read along a side of n pixels starting at
+// min, when the other side has other: every one, or Sampled of them when
+// either side is longer than Sampled.
+func sample(min, n, other int) []int {
+	out := make([]int, 0, max(n, Sampled))
+	if n <= Sampled && other <= Sampled {
+		for i := range n {
+			out = append(out, min+i)
+		}
+		return out
 	}
-	return 0.299*clamp8(rr) + 0.587*clamp8(gg) + 0.114*clamp8(bb)
+	for i := range Sampled {
+		out = append(out, min+i*n/Sampled)
+	}
+	return out
 }
 
-func clamp8(v float32) float32 {
-	return min(max(v, 0), 255)
+// The luma of a YCbCr pixel is taken through 8-bit RGB as a JPEG decoder
+// gives it (the JFIF conversion in 16.16 fixed point, each channel
+// clipped), which is what the reference hashes.
+
+// clipOffset centres clip: Y plus a chroma term lies within ±240 of it.
+const clipOffset = 512
+
+// Tables of the YCbCr to RGB conversion and of the luma weights.
+var (
+	crR, cbB, cbG, crG  [256]int
+	clip                [1024]uint8
+	lumaR, lumaG, lumaB [256]float32
+)
+
+func init() {
+	const one = 1 << 16
+	for i := range 256 {
+		x := float64(i - 128)
+		crR[i] = int(math.Floor(1.40200*x*one+one/2)) >> 16
+		cbB[i] = int(math.Floor(1.77200*x*one+one/2)) >> 16
+		cbG[i] = -int(math.Floor(0.34414*one+0.5))*(i-128) + one/2
+		crG[i] = -int(math.Floor(0.71414*one+0.5)) * (i - 128)
+		lumaR[i], lumaG[i], lumaB[i] = 0.299*float32(i), 0.587*float32(i), 0.114*float32(i)
+	}
+	for i := range clip {
+		clip[i] = uint8(min(max(i-clipOffset, 0), 255))
+	}
 }
 
 // Hash256 hashes an image, returning the hash and its quality (0 to 100;
@@ -98,21 +151,33 @@ func hashLuma(luma []float32, rows, cols int) (Hash, int, *[dctSize][dctSize]flo
 		return Hash{}, 0, &[dctSize][dctSize]float32{}
 	}
 	tmp := make([]float32, len(luma))
-	buf := append([]float32(nil), luma...)
+	buf := luma
 	sums := make([]float32, cols)
 	wr, wc := windowSize(cols), windowSize(rows)
-	for range jaroszRep {
-		for i := range rows {
-			box(buf[i*cols:], tmp[i*cols:], cols, 1, wr)
+	// The first pass filters every row, then every column.
+	for i := range rows {
+		box(buf[i*cols:], tmp[i*cols:], cols, 1, wr)
+	}
+	boxColumns(tmp, buf, rows, cols, wc, sums)
+	// The second is needed only where the 64×64 samples fall: along each
+	// row at the sampled columns, then down those columns at the sampled
+	// rows.
+	var at [size]int
+	for j := range size {
+		at[j] = int((float64(j) + 0.5) * float64(cols) / size)
+	}
+	colsAt := make([]float32, rows*size) // the row-filtered samples, row by row
+	for i := range rows {
+		row := buf[i*cols : (i+1)*cols]
+		for j, c := range at {
+			colsAt[i*size+j] = windowMean(row, 1, cols, c, wr)
 		}
-		boxColumns(tmp, buf, rows, cols, wc, sums)
 	}
 	var small [size][size]float32
 	for i := range size {
-		ini := int((float64(i) + 0.5) * float64(rows) / size)
+		r := int((float64(i) + 0.5) * float64(rows) / size)
 		for j := range size {
-			inj := int((float64(j) + 0.5) * float64(cols) / size)
-			small[i][j] = buf[ini*cols+inj]
+			small[i][j] = windowMean(colsAt[j:], size, rows, r, wc)
 		}
 	}
 	q := quality(&small)
@@ -147,7 +212,7 @@ func threshold(b *[dctSize][dctSize]float32) Hash {
 		vals = append(vals, b[i][:]...)
 	}
 	sort.Slice(vals, func(i, j int) bool { return vals[i] < vals[j] })
-	median := vals[len(vals)/2]
+	median := vals[(len(vals)-1)/2] // the lower median, as the reference takes it
 	var h Hash
 	for i := range dctSize {
 		for j := range dctSize {
@@ -161,6 +226,18 @@ func threshold(b *[dctSize][dctSize]float32) Hash {
 
 // windowSize is the box width that brings n samples down to 64.
 func windowSize(n int) int { return (n + 2*size - 1) / (2 * size) }
+
+// windowMean is box's output at o: the mean of the samples o-(w-half) to
+// o+half-1 of n spaced stride apart, clipped to the ends.
+func windowMean(in []float32, stride, n, o, w int) float32 {
+	half := (w + 2) / 2
+	lo, hi := max(0, o-(w-half)), min(n-1, o+half-1)
+	var sum float32
+	for k := lo; k <= hi; k++ {
+		sum += in[k*stride]
+	}
+	return sum / float32(hi-lo+1)
+}
 
 // box is a one-dimensional moving average of width w over n samples
 // spaced stride apart, the window growing in from the edges.

@@ -1,0 +1,146 @@
+// Package hashbench measures hash sharing: PDQ hashing of photographs
+// (decoding and hashing apart) and matching against millions of stored
+// hashes at radius 31, one query at a time and in batches of the eight
+// rotations and reflections of an image. With a peer — the reference C++
+// PDQ tools behind a small driver — the same images, the same stored
+// hashes and the same queries run through both in one run, the figures
+// are printed side by side with their ratio, and the matches of both must
+// be the same pairs.
+package hashbench
+
+import (
+	"bytes"
+	"embed"
+	_ "image/jpeg" // the photographs' format
+	"fmt"
+	"image"
+	"io"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"ctis/pdq"
+)
+
+//go:embed testdata/*.jpg
+var images embed.FS
+
+// Options tune a run.
+type Options struct {
+	// Hashes lists the stored-hash counts to match against.
+	Hashes []int
+	// Batches is how many 8-variant batches are matched at each count.
+	Batches int
+	// Radius is the match radius.
+	Radius int
+	// Seeds is how many pictures the stored hashes cluster around.
+	Seeds int
+	// Repeat is how many times each image is decoded and hashed.
+	Repeat int
+	// PeerMethods are the peer's matching methods to run.
+	PeerMethods []string
+	// Dir holds the files handed to the peer; default a temporary one.
+	Dir string
+	// Seed seeds the generated hashes.
+	Seed uint64
+	// Log receives progress.
+	Log io.Writer
+}
+
+// Run measures and prints a report to w; peer may be "".
+func Run(o Options, w io.Writer, peer string) error {
+	if o.Dir == "" {
+		d, err := os.MkdirTemp("", "ctis-hashbench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		o.Dir = d
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	if err := hashing(o, w, peer); err != nil {
+		return err
+	}
+	for _, n := range o.Hashes {
+		if err := matching(o, w, peer, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rate is operations per second.
+func rate(n int, d time.Duration) float64 { return float64(n) / d.Seconds() }
+
+func ratio(a, b float64) string {
+	if a == 0 || b == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f×", a/b)
+}
+
+// hashing times decoding, hashing and both for each embedded photograph.
+func hashing(o Options, w io.Writer, peer string) error {
+	fmt.Fprintf(w, "PDQ hashing, one core, %d times each (per second; ratio = ctis ÷ reference)\n", o.Repeat)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "image\tctis decode\thash\tdecode+hash\treference decode\thash\tdecode+hash\tratio decode+hash\tsame hash\t")
+	for _, name := range []string{"aaa-orig.jpg", "square-256x256.jpg"} {
+		data, _ := images.ReadFile("testdata/" + name)
+		var img image.Image
+		t0 := time.Now()
+		for range o.Repeat {
+			var err error
+			if img, _, err = image.Decode(bytes.NewReader(data)); err != nil {
+				return err
+			}
+		}
+		decode := time.Since(t0)
+		t0 = time.Now()
+		var h pdq.Hash
+		for range o.Repeat {
+			h, _ = pdq.Hash256(img)
+		}
+		hash := time.Since(t0)
+		t0 = time.Now()
+		for range o.Repeat {
+			img, _, err := image.Decode(bytes.NewReader(data))
+			if err != nil {
+				return err
+			}
+			pdq.Hash256(img)
+		}
+		total := time.Since(t0)
+		b := img.Bounds()
+		row := fmt.Sprintf("%s %d×%d\t%.0f\t%.0f\t%.0f", name, b.Dx(), b.Dy(), rate(o.Repeat, decode), rate(o.Repeat, hash), rate(o.Repeat, total))
+		if peer == "" {
+			fmt.Fprintln(tw, row+"\t–\t–\t–\t–\t–\t")
+			continue
+		}
+		path := filepath.Join(o.Dir, name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return err
+		}
+		var r struct {
+			Decode float64 `json:"decode_per_s"`
+			Hash   float64 `json:"hash_per_s"`
+			Total  float64 `json:"total_per_s"`
+			Hashes []struct {
+				Hash string `json:"hash"`
+			} `json:"hashes"`
+		}
+		if err := runPeer(&r, peer, "hash", "--repeat", fmt.Sprint(o.Repeat), path); err != nil {
+			return err
+		}
+		same := len(r.Hashes) == 1 && r.Hashes[0].Hash == h.String()
+		if len(r.Hashes) == 1 && !same {
+			if ref, err := pdq.ParseHash(r.Hashes[0].Hash); err == nil {
+				fmt.Fprintf(o.Log, "%s: ctis and the reference differ by %d bits\n", name, pdq.Distance(h, ref))
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%s\t%v\t\n", row, r.Decode, r.Hash, r.Total, ratio(rate(o.Repeat, total), r.Total), same)
+	}
+	return tw.Flush()
+}
