@@ -11,9 +11,9 @@ package hashbench
 import (
 	"bytes"
 	"embed"
-	_ "image/jpeg" // the photographs' format
 	"fmt"
 	"image"
+	_ "image/jpeg" // the photographs' format
 	"io"
 	"os"
 	"path/filepath"
