@@ -190,6 +190,10 @@ func NormalizeURL(s string) (string, error) {
 		return "", Invalid("value", "a URL is at most 4096 bytes")
 	}
 	if !strings.Contains(s, "://") {
+		// "javascript:…" and "mailto:…" name a scheme; "host:8080/…" a port.
+		if scheme, rest, ok := strings.Cut(s, ":"); ok && !strings.ContainsAny(scheme, ".[") && (rest == "" || rest[0] < '0' || rest[0] > '9') {
+			return "", Invalid("value", "only http and https URLs are shared, not %q", strings.ToLower(scheme))
+		}
 		s = "https://" + s
 	}
 	u, err := url.Parse(s)
@@ -204,6 +208,9 @@ func NormalizeURL(s string) (string, error) {
 		return "", Invalid("value", "the URL has no host")
 	}
 	host = strings.TrimPrefix(host, "www.")
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]" // an IPv6 address
+	}
 	if p := u.Port(); p != "" && p != "80" && p != "443" {
 		host += ":" + p
 	}

@@ -1,0 +1,313 @@
+// Package hashfile reads and writes hash-bank entries as CSV and as JSON
+// lines, the forms members exchange hash lists in.
+//
+// A CSV file has a header row naming its columns, in any order: type and
+// value are required; quality, entity, behaviours (separated by "|" or
+// ";"), content_type and — in exports — id, contributor, added_at and
+// disabled may follow. A JSON lines file holds one entry object per line,
+// with the fields of ctis.HashEntry. Every entry is validated as read, and
+// an error names its line and field; a reader stops at the first. The
+// export-only columns describe a bank's own record and are not imported;
+// importers leave out disabled entries.
+package hashfile
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"ctis"
+)
+
+// MaxLine is the longest line read.
+const MaxLine = 64 << 10
+
+// Format is a file format.
+type Format string
+
+// Formats.
+const (
+	CSV   Format = "csv"
+	JSONL Format = "jsonl"
+)
+
+// ParseFormat reads a format name.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(s)); f {
+	case CSV, JSONL:
+		return f, nil
+	}
+	return "", ctis.Invalid("format", "unknown format %q (known: csv, jsonl)", s)
+}
+
+// LineError is an error on one line of input.
+type LineError struct {
+	Line int
+	Err  error
+}
+
+func (e *LineError) Error() string {
+	if f := ctis.ErrorField(e.Err); f != "" {
+		return fmt.Sprintf("line %d: %s: %s", e.Line, f, ctis.ErrorMessage(e.Err))
+	}
+	return fmt.Sprintf("line %d: %s", e.Line, ctis.ErrorMessage(e.Err))
+}
+
+func (e *LineError) Unwrap() error { return e.Err }
+
+// Reader reads entries.
+type Reader interface {
+	// Read returns the next entry, validated, or io.EOF.
+	Read() (ctis.HashEntry, error)
+}
+
+// NewReader returns a reader of r in format f.
+func NewReader(r io.Reader, f Format) (Reader, error) {
+	switch f {
+	case CSV:
+		return newCSV(r)
+	case JSONL:
+		return &jsonReader{sc: scanner(r)}, nil
+	}
+	return nil, ctis.Invalid("format", "unknown format %q (known: csv, jsonl)", f)
+}
+
+// ReadAll reads every entry, up to max of them.
+func ReadAll(r Reader, max int) ([]ctis.HashEntry, error) {
+	var out []ctis.HashEntry
+	for {
+		e, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(out) == max {
+			return nil, ctis.Errorf(ctis.ETOOLARGE, "more than %d entries", max)
+		}
+		out = append(out, e)
+	}
+}
+
+func scanner(r io.Reader) *bufio.Scanner {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxLine)
+	return sc
+}
+
+type jsonReader struct {
+	sc   *bufio.Scanner
+	line int
+}
+
+func (j *jsonReader) Read() (ctis.HashEntry, error) {
+	for j.sc.Scan() {
+		j.line++
+		b := bytes.TrimSpace(j.sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		var e ctis.HashEntry
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&e); err != nil {
+			return e, &LineError{j.line, jsonError(err)}
+		}
+		if dec.More() {
+			return e, &LineError{j.line, ctis.Invalid("", "more than one JSON value on the line")}
+		}
+		if err := e.Validate(); err != nil {
+			return e, &LineError{j.line, err}
+		}
+		return e, nil
+	}
+	if err := j.sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return ctis.HashEntry{}, &LineError{j.line + 1, ctis.Errorf(ctis.ETOOLARGE, "the line is longer than %d bytes", MaxLine)}
+		}
+		return ctis.HashEntry{}, err
+	}
+	return ctis.HashEntry{}, io.EOF
+}
+
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return ctis.Invalid(te.Field, "want %s, not a JSON %s", te.Type, te.Value)
+	}
+	return ctis.Invalid("", "not a JSON object: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// columns are the CSV columns known, in the order written.
+var columns = []string{"type", "value", "quality", "entity", "behaviours", "content_type", "id", "contributor", "added_at", "disabled"}
+
+type csvReader struct {
+	r   *csv.Reader
+	col map[string]int
+}
+
+func newCSV(r io.Reader) (*csvReader, error) {
+	c := csv.NewReader(bufio.NewReaderSize(io.LimitReader(r, 1<<40), 64<<10))
+	c.FieldsPerRecord = 0
+	c.ReuseRecord = true
+	header, err := c.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, &LineError{1, ctis.Invalid("", "the file is empty; it needs a header row such as type,value,entity,behaviours")}
+	}
+	if err != nil {
+		return nil, &LineError{1, ctis.Invalid("", "%s", csvMessage(err))}
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if !slices.Contains(columns, h) {
+			return nil, &LineError{1, ctis.Invalid("header", "unknown column %q (known: %s)", h, strings.Join(columns, ", "))}
+		}
+		if _, dup := col[h]; dup {
+			return nil, &LineError{1, ctis.Invalid("header", "column %q twice", h)}
+		}
+		col[h] = i
+	}
+	for _, need := range []string{"type", "value"} {
+		if _, ok := col[need]; !ok {
+			return nil, &LineError{1, ctis.Invalid("header", "the header has no %q column", need)}
+		}
+	}
+	return &csvReader{r: c, col: col}, nil
+}
+
+func csvMessage(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("column %d: %v", pe.Column, pe.Err)
+	}
+	return err.Error()
+}
+
+func (c *csvReader) Read() (ctis.HashEntry, error) {
+	rec, err := c.r.Read()
+	if errors.Is(err, io.EOF) {
+		return ctis.HashEntry{}, io.EOF
+	}
+	if err != nil {
+		line := 0
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			line = max(pe.StartLine, 1)
+		}
+		return ctis.HashEntry{}, &LineError{line, ctis.Invalid("", "%s", csvMessage(err))}
+	}
+	line, _ := c.r.FieldPos(0)
+	get := func(name string) string {
+		if i, ok := c.col[name]; ok {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	e := ctis.HashEntry{Type: ctis.HashType(get("type")), Value: get("value"), ID: get("id"), Contributor: get("contributor")}
+	e.Labels.Entity, e.Labels.ContentType = unguard(get("entity")), get("content_type")
+	if q := get("quality"); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil {
+			return e, &LineError{line, ctis.Invalid("quality", "%q is not a whole number", q)}
+		}
+		e.Quality = &n
+	}
+	for _, b := range strings.FieldsFunc(get("behaviours"), func(r rune) bool { return r == '|' || r == ';' }) {
+		e.Labels.Behaviours = append(e.Labels.Behaviours, ctis.Behaviour(b))
+	}
+	if at := get("added_at"); at != "" {
+		t, err := time.Parse(time.RFC3339Nano, at)
+		if err != nil {
+			return e, &LineError{line, ctis.Invalid("added_at", "%q is not an RFC 3339 time", at)}
+		}
+		e.AddedAt = t
+	}
+	if d := get("disabled"); d != "" {
+		b, err := strconv.ParseBool(d)
+		if err != nil {
+			return e, &LineError{line, ctis.Invalid("disabled", "%q is neither true nor false", d)}
+		}
+		e.Disabled = b
+	}
+	if err := e.Validate(); err != nil {
+		return e, &LineError{line, err}
+	}
+	return e, nil
+}
+
+// Writer writes entries.
+type Writer struct {
+	f   Format
+	w   *bufio.Writer
+	csv *csv.Writer
+}
+
+// NewWriter returns a writer of format f to w; CSV starts with its header.
+func NewWriter(w io.Writer, f Format) *Writer {
+	out := &Writer{f: f, w: bufio.NewWriter(w)}
+	if f == CSV {
+		out.csv = csv.NewWriter(out.w)
+		out.csv.Write(columns)
+	}
+	return out
+}
+
+// Write writes one entry.
+func (w *Writer) Write(e ctis.HashEntry) error {
+	if w.f == JSONL {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		w.w.Write(b)
+		return w.w.WriteByte('\n')
+	}
+	quality := ""
+	if e.Quality != nil {
+		quality = strconv.Itoa(*e.Quality)
+	}
+	bs := make([]string, len(e.Labels.Behaviours))
+	for i, b := range e.Labels.Behaviours {
+		bs[i] = string(b)
+	}
+	return w.csv.Write([]string{string(e.Type), e.Value, quality, guard(e.Labels.Entity), strings.Join(bs, "|"), e.Labels.ContentType,
+		e.ID, e.Contributor, e.AddedAt.UTC().Format(time.RFC3339Nano), strconv.FormatBool(e.Disabled)})
+}
+
+// Flush writes out what is buffered.
+func (w *Writer) Flush() error {
+	if w.csv != nil {
+		w.csv.Flush()
+		if err := w.csv.Error(); err != nil {
+			return err
+		}
+	}
+	return w.w.Flush()
+}
+
+// guard keeps a spreadsheet from reading a cell as a formula: one that
+// starts with =, +, - or @ gets an apostrophe in front, which unguard
+// takes away again.
+func guard(s string) string {
+	if s != "" && strings.ContainsRune("=+-@'", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func unguard(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@'", rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
