@@ -103,6 +103,9 @@ type HashEntry struct {
 	Flagged  bool `json:"flagged"`
 }
 
+// MaxHashBatch is the most entries one AddHashes call takes.
+const MaxHashBatch = 10000
+
 // DisputeFlag is how many members must dispute an entry for it to be
 // flagged to its contributor for another look.
 const DisputeFlag = 2

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/hashbank"
 	"ctis/screen"
 	"ctis/sqlite"
 )
@@ -89,7 +90,12 @@ func newFixture(t *testing.T, configure ...func(*Server)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Documents: db, Logger: slog.New(slog.NewTextHandler(f.log, nil))}
+	hashes, err := hashbank.New(context.Background(), db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Documents: db, Hashes: hashes,
+		Logger: slog.New(slog.NewTextHandler(f.log, nil))}
 	for _, c := range configure {
 		c(s)
 	}

@@ -109,6 +109,19 @@ func (p *params) seq(name string) int64 {
 	return n
 }
 
+// flag reads a true-or-false parameter; absent is false.
+func (p *params) flag(name string) bool {
+	s := p.Get(name)
+	if s == "" {
+		return false
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		p.fail(ctis.Invalid(name, "true or false, not %q", s))
+	}
+	return b
+}
+
 func (p *params) fail(err error) {
 	if p.err == nil {
 		p.err = err

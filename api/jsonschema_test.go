@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"regexp"
 	"slices"
@@ -127,6 +129,12 @@ func (d *openAPI) conform(method, target string, status int, header http.Header,
 		return append(errs, fmt.Sprintf("Content-Type %q is not documented for status %d", mt, status))
 	}
 	schema := object(media["schema"])
+	if strings.HasPrefix(mt, "text/") {
+		if schema["type"] != "string" || !utf8.Valid(body) {
+			return append(errs, fmt.Sprintf("a %s body must be documented as a string and be UTF-8 text", mt))
+		}
+		return errs
+	}
 	if mt == "application/x-ndjson" {
 		for i, line := range bytes.Split(bytes.TrimSuffix(body, []byte("\n")), []byte("\n")) {
 			if len(line) > 0 {
@@ -165,6 +173,9 @@ func (d *openAPI) requestConforms(method, target, contentType string, body []byt
 		}
 		return errs
 	}
+	if mt == "multipart/form-data" {
+		return d.formConforms(schema, contentType, body)
+	}
 	if mt != "application/json" {
 		// A text body, such as an EDIFACT interchange, is documented as a string.
 		if schema["type"] != "string" || !utf8.Valid(body) {
@@ -173,6 +184,48 @@ func (d *openAPI) requestConforms(method, target, contentType string, body []byt
 		return nil
 	}
 	return prefixAll("request: ", d.validateJSON(schema, body))
+}
+
+// formConforms checks a multipart form against an object schema: every
+// field documented, every required one there; a binary field may hold
+// anything, another must read as its documented type.
+func (d *openAPI) formConforms(schema map[string]any, contentType string, body []byte) []string {
+	_, params, _ := mime.ParseMediaType(contentType)
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	if ref, ok := schema["$ref"].(string); ok {
+		schema = d.pointer(ref)
+	}
+	props := object(schema["properties"])
+	seen := map[string]bool{}
+	var errs []string
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return append(errs, "request: not a multipart form: "+err.Error())
+		}
+		name := part.FormName()
+		value, _ := io.ReadAll(part)
+		seen[name] = true
+		p := object(props[name])
+		switch {
+		case p == nil:
+			errs = append(errs, fmt.Sprintf("request: form field %q is not documented", name))
+		case p["format"] == "binary":
+		case p["type"] == "string":
+			errs = append(errs, d.validate(p, string(value), "request."+name)...)
+		default:
+			errs = append(errs, prefixAll("request."+name+": ", d.validateJSON(p, value))...)
+		}
+	}
+	for _, r := range asSlice(schema["required"]) {
+		if !seen[r.(string)] {
+			errs = append(errs, fmt.Sprintf("request: required form field %q is missing", r))
+		}
+	}
+	return errs
 }
 
 func prefixAll(p string, errs []string) []string {
@@ -196,7 +249,7 @@ func (d *openAPI) validateJSON(schema map[string]any, b []byte) []string {
 // Annotations are allowed too; any other keyword in the document is an
 // error, so that the document cannot promise what no test checks.
 var schemaKeywords = []string{"$ref", "type", "properties", "required", "additionalProperties", "items", "enum",
-	"pattern", "format", "minimum", "maximum", "description", "default"}
+	"pattern", "format", "minimum", "maximum", "minItems", "maxItems", "maxLength", "description", "default"}
 
 // validate checks value against schema and returns what is wrong, each
 // with the JSON path where it is.
@@ -242,6 +295,9 @@ func (d *openAPI) validate(schema map[string]any, value any, at string) []string
 		if f, ok := schema["format"].(string); ok && !hasFormat(v, f) {
 			fail("%q is not a %s", v, f)
 		}
+		if m, ok := schema["maxLength"].(json.Number); ok && int64(utf8.RuneCountInString(v)) > must(m.Int64()) {
+			fail("%d characters, more than %v", utf8.RuneCountInString(v), m)
+		}
 	case json.Number:
 		n, _ := v.Float64()
 		if m, ok := schema["minimum"].(json.Number); ok && n < must(m.Float64()) {
@@ -251,6 +307,12 @@ func (d *openAPI) validate(schema map[string]any, value any, at string) []string
 			fail("%v is above the maximum %v", v, m)
 		}
 	case []any:
+		if m, ok := schema["minItems"].(json.Number); ok && int64(len(v)) < must(m.Int64()) {
+			fail("%d items, fewer than %v", len(v), m)
+		}
+		if m, ok := schema["maxItems"].(json.Number); ok && int64(len(v)) > must(m.Int64()) {
+			fail("%d items, more than %v", len(v), m)
+		}
 		if items := object(schema["items"]); items != nil {
 			for i, x := range v {
 				errs = append(errs, d.validate(items, x, fmt.Sprintf("%s[%d]", at, i))...)
@@ -279,7 +341,7 @@ func (d *openAPI) validate(schema map[string]any, value any, at string) []string
 
 func asSlice(v any) []any { s, _ := v.([]any); return s }
 
-func must(f float64, err error) float64 {
+func must[T any](f T, err error) T {
 	if err != nil {
 		panic(err)
 	}

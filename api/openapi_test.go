@@ -239,6 +239,8 @@ func TestOpenAPIResponses(t *testing.T) {
 	f.do(call{method: "GET", path: "/api/v1/unmask-requests?status=approved", as: "fr.approver"}).want(t, http.StatusOK)
 	f.ahead.Store(0) // the session below is a real-time one
 
+	hashCalls(t, f)
+
 	var events ctis.AuditPage
 	f.do(call{method: "GET", path: "/api/v1/audit?limit=2", as: "fr.auditor"}).want(t, http.StatusOK).decode(t, &events)
 	if len(events.Events) != 2 || events.Next == "" {

@@ -40,6 +40,7 @@ type Server struct {
 	Travel    ctis.TravelService
 	Rules     ctis.RuleService
 	Documents ctis.DocumentService
+	Hashes    ctis.HashService
 	// Logger receives internal errors, never request bodies, names or
 	// query values; nil means slog.Default().
 	Logger *slog.Logger
@@ -115,6 +116,19 @@ func (h *handler) routes() []route {
 		{"POST", "/api/v1/travel/{id}/unmask", false, h.requestUnmask},
 		{"GET", "/api/v1/unmask-requests", false, h.unmaskRequests},
 		{"POST", "/api/v1/unmask-requests/{id}/decision", false, h.decideUnmask},
+		{"GET", "/api/v1/hashbanks", false, h.hashBanks},
+		{"POST", "/api/v1/hashbanks", false, h.createHashBank},
+		{"GET", "/api/v1/hashbanks/{id}/entries", false, h.hashEntries},
+		{"POST", "/api/v1/hashbanks/{id}/entries", false, h.addHashes},
+		{"GET", "/api/v1/hashbanks/{id}/export", false, h.exportHashes},
+		{"POST", "/api/v1/hashes/{id}/disable", false, h.setHashDisabled(true)},
+		{"POST", "/api/v1/hashes/{id}/enable", false, h.setHashDisabled(false)},
+		{"POST", "/api/v1/hashes/match", false, h.matchHashes},
+		{"POST", "/api/v1/hashes/matches/{id}/feedback", false, h.hashFeedback},
+		{"GET", "/api/v1/hashes/transparency", false, h.transparency},
+		{"GET", "/api/v1/appeals", false, h.appeals},
+		{"POST", "/api/v1/appeals", false, h.lodgeAppeal},
+		{"POST", "/api/v1/appeals/{id}/decision", false, h.decideAppeal},
 		{"GET", "/api/v1/audit", false, h.auditEvents},
 		{"GET", "/api/v1/audit/verify", false, h.auditVerify},
 		{"GET", "/api/v1/openapi.json", true, h.openAPI},

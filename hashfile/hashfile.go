@@ -14,6 +14,7 @@ package hashfile
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -310,4 +311,58 @@ func unguard(s string) string {
 		return s[1:]
 	}
 	return s
+}
+
+// Import reads every entry of r, all of them validated before any is
+// stored, and adds the enabled ones to bank in batches; progress, if not
+// nil, is told how many are stored. Bad input stores nothing; a failure
+// while storing leaves the batches before it, and importing the file
+// again is safe, since an entry already there is relabelled, not added.
+func Import(ctx context.Context, s ctis.HashStore, bank string, r Reader, max int, progress func(stored int)) (int, error) {
+	all, err := ReadAll(r, max)
+	if err != nil {
+		return 0, err
+	}
+	entries := all[:0]
+	for _, e := range all {
+		if !e.Disabled {
+			entries = append(entries, e)
+		}
+	}
+	stored := 0
+	for len(entries) > 0 {
+		n := min(len(entries), ctis.MaxHashBatch)
+		if _, err := s.AddHashes(ctx, bank, entries[:n]); err != nil {
+			return stored, err
+		}
+		stored += n
+		entries = entries[n:]
+		if progress != nil {
+			progress(stored)
+		}
+	}
+	return stored, nil
+}
+
+// Export writes every entry of a bank that f selects, disabled ones
+// included when f says so, a page at a time.
+func Export(ctx context.Context, s ctis.HashStore, f ctis.HashEntryFilter, w *Writer) (int, error) {
+	n := 0
+	f.Limit = 1000
+	for {
+		page, err := s.HashEntries(ctx, f)
+		if err != nil {
+			return n, err
+		}
+		for _, e := range page {
+			if err := w.Write(e); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if len(page) < f.Limit {
+			return n, w.Flush()
+		}
+		f.After = page[len(page)-1].ID
+	}
 }

@@ -150,9 +150,6 @@ func (db *DB) HashBanks(ctx context.Context) ([]ctis.HashBank, error) {
 	return out, nil
 }
 
-// MaxHashBatch is the most entries one AddHashes call takes.
-const MaxHashBatch = 10000
-
 // AddHashes adds entries to a bank or updates the labels of those there.
 func (db *DB) AddHashes(ctx context.Context, bankID string, entries []ctis.HashEntry) ([]ctis.HashEntry, error) {
 	id, banks, err := db.callerBanks(ctx, ctis.RoleAnalyst)
@@ -169,8 +166,8 @@ func (db *DB) AddHashes(ctx context.Context, bankID string, entries []ctis.HashE
 	if len(entries) == 0 {
 		return nil, ctis.Invalid("entries", "no entries")
 	}
-	if len(entries) > MaxHashBatch {
-		return nil, ctis.Errorf(ctis.ETOOLARGE, "at most %d entries at a time, not %d", MaxHashBatch, len(entries))
+	if len(entries) > ctis.MaxHashBatch {
+		return nil, ctis.Errorf(ctis.ETOOLARGE, "at most %d entries at a time, not %d", ctis.MaxHashBatch, len(entries))
 	}
 	out := make([]ctis.HashEntry, len(entries))
 	for i, e := range entries {

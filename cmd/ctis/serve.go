@@ -17,6 +17,7 @@ import (
 
 	"ctis/api"
 	"ctis/demo"
+	"ctis/hashbank"
 	"ctis/screen"
 	"ctis/sqlite"
 	"ctis/throttle"
@@ -61,6 +62,10 @@ func newServe(o *options) *cobra.Command {
 				return fmt.Errorf("building the screening index: %w", err)
 			}
 			go refresh(ctx, svc, db, log)
+			hashes, err := hashbank.New(ctx, db, nil)
+			if err != nil {
+				return fmt.Errorf("building the hash index: %w", err)
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("%w\n(is another server on %s? choose another with --addr)", err, addr)
@@ -72,7 +77,7 @@ func newServe(o *options) *cobra.Command {
 				pages.DemoPassword = demo.Password
 			}
 			mux := http.NewServeMux()
-			mux.Handle("/api/", (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Documents: db, Logger: log, Limiter: limiter}).Handler())
+			mux.Handle("/api/", (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Documents: db, Hashes: hashes, Logger: log, Limiter: limiter}).Handler())
 			mux.Handle("/", pages.Handler())
 			srv := &http.Server{
 				Handler:           mux,

@@ -1,0 +1,300 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"ctis"
+	"ctis/hashfile"
+	"ctis/pdq"
+)
+
+func (h *handler) hashBanks(w http.ResponseWriter, r *http.Request) error {
+	banks, err := h.Hashes.HashBanks(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"banks": banks})
+}
+
+func (h *handler) createHashBank(w http.ResponseWriter, r *http.Request) error {
+	var b ctis.HashBank
+	if err := h.decode(w, r, &b); err != nil {
+		return err
+	}
+	out, err := h.Hashes.CreateHashBank(r.Context(), b)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, out)
+}
+
+// entryFilter reads the query of an entry listing or export.
+func entryFilter(r *http.Request) (ctis.HashEntryFilter, error) {
+	q := params{Values: r.URL.Query()}
+	f := ctis.HashEntryFilter{Bank: r.PathValue("id"), Type: ctis.HashType(q.Get("type")), After: q.Get("after"), Limit: q.limit(),
+		Disabled: q.flag("disabled"), Flagged: q.flag("flagged")}
+	return f, q.err
+}
+
+func (h *handler) hashEntries(w http.ResponseWriter, r *http.Request) error {
+	f, err := entryFilter(r)
+	if err != nil {
+		return err
+	}
+	list, err := h.Hashes.HashEntries(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"entries": list})
+}
+
+// entryFormats maps the media types an entry list is sent in to formats.
+var entryFormats = map[string]hashfile.Format{"text/csv": hashfile.CSV, "application/x-ndjson": hashfile.JSONL}
+
+// addHashes adds the entries of a JSON body ({"entries": […]}), a CSV
+// file or JSON lines to a bank: all validated before any is stored.
+func (h *handler) addHashes(w http.ResponseWriter, r *http.Request) error {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	format, ok := entryFormats[mt]
+	if !ok {
+		var req struct {
+			Entries []ctis.HashEntry `json:"entries"`
+		}
+		if err := h.decode(w, r, &req); err != nil {
+			return err
+		}
+		out, err := h.Hashes.AddHashes(r.Context(), r.PathValue("id"), req.Entries)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, map[string]any{"stored": len(out)})
+	}
+	if err := requireType(r, mt); err != nil {
+		return err
+	}
+	in, err := hashfile.NewReader(limitBody(w, r, h.ImportMaxBody), format)
+	if err != nil {
+		return entryFileError(err)
+	}
+	n, err := hashfile.Import(r.Context(), h.Hashes, r.PathValue("id"), in, 1_000_000, nil)
+	if err != nil {
+		return entryFileError(err)
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"stored": n})
+}
+
+// entryFileError names the line of a bad entry file in the field.
+func entryFileError(err error) error {
+	var le *hashfile.LineError
+	if errors.As(err, &le) {
+		var tooLarge *http.MaxBytesError
+		if errors.As(le.Err, &tooLarge) {
+			return bodyError(le.Err)
+		}
+		return ctis.Prefix("line "+strconv.Itoa(le.Line), le.Err)
+	}
+	return bodyError(err)
+}
+
+func (h *handler) exportHashes(w http.ResponseWriter, r *http.Request) error {
+	f, err := entryFilter(r)
+	if err != nil {
+		return err
+	}
+	format, err := hashfile.ParseFormat(r.URL.Query().Get("format"))
+	if r.URL.Query().Get("format") == "" {
+		format, err = hashfile.CSV, nil
+	}
+	if err != nil {
+		return err
+	}
+	// The first page decides the status: a hidden bank fails before a
+	// byte is written.
+	if _, err := h.Hashes.HashEntries(r.Context(), ctis.HashEntryFilter{Bank: f.Bank, Limit: 1}); err != nil {
+		return err
+	}
+	ct := map[hashfile.Format]string{hashfile.CSV: "text/csv; charset=utf-8", hashfile.JSONL: "application/x-ndjson"}[format]
+	w.Header().Set("Content-Type", ct)
+	if _, err := hashfile.Export(r.Context(), h.Hashes, f, hashfile.NewWriter(w, format)); err != nil {
+		if r.Context().Err() == nil {
+			h.Logger.ErrorContext(r.Context(), "export cut off", "route", r.Pattern, "error", err.Error())
+		}
+		panic(http.ErrAbortHandler)
+	}
+	return nil
+}
+
+func (h *handler) setHashDisabled(disabled bool) func(w http.ResponseWriter, r *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var req reasonRequest
+		if err := h.decode(w, r, &req); err != nil {
+			return err
+		}
+		e, err := h.Hashes.SetHashDisabled(r.Context(), r.PathValue("id"), disabled, req.Reason)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, e)
+	}
+}
+
+// matchRequest is a JSON match request.
+type matchRequest struct {
+	Hashes []ctis.HashQuery `json:"hashes"`
+	Radius *int             `json:"radius,omitempty"`
+}
+
+// matchResponse answers a match; Image and Queries describe an uploaded
+// image and the queries made of it.
+type matchResponse struct {
+	*ctis.HashMatchResult
+	Image   *pdq.File        `json:"image,omitempty"`
+	Queries []ctis.HashQuery `json:"queries,omitempty"`
+}
+
+// matchHashes matches the hashes of a JSON body, or an image uploaded as
+// multipart/form-data (field "image"; "variants" to match its rotations
+// and reflections too; "radius"), hashed here and not kept.
+func (h *handler) matchHashes(w http.ResponseWriter, r *http.Request) error {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "multipart/form-data" {
+		var req matchRequest
+		if err := h.decode(w, r, &req); err != nil {
+			return err
+		}
+		radius := ctis.DefaultRadius
+		if req.Radius != nil {
+			radius = *req.Radius
+		}
+		res, err := h.Hashes.MatchHashes(r.Context(), req.Hashes, radius)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, matchResponse{HashMatchResult: res})
+	}
+	if _, err := ctis.Require(r.Context(), ctis.RoleAnalyst, ctis.RoleFrontline); err != nil {
+		return err // before reading an image
+	}
+	const maxForm = pdq.MaxFileBytes + 64<<10
+	if r.ContentLength > maxForm {
+		return bodyError(&http.MaxBytesError{Limit: maxForm})
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return &ctis.Error{Code: ctis.EUNSUPPORTED, Field: "Content-Type", Message: "a multipart body needs its boundary"}
+	}
+	var image []byte
+	radius, variants := ctis.DefaultRadius, false
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return bodyError(err)
+		}
+		switch part.FormName() {
+		case "image":
+			if image, err = io.ReadAll(io.LimitReader(part, pdq.MaxFileBytes+1)); err != nil {
+				return bodyError(err)
+			}
+			if len(image) > pdq.MaxFileBytes {
+				return ctis.Errorf(ctis.ETOOLARGE, "the image is larger than %d MiB", pdq.MaxFileBytes>>20)
+			}
+		case "variants", "radius":
+			v, err := io.ReadAll(io.LimitReader(part, 16))
+			if err != nil {
+				return bodyError(err)
+			}
+			if part.FormName() == "variants" {
+				if variants, err = strconv.ParseBool(string(v)); err != nil {
+					return ctis.Invalid("variants", "true or false, not %q", v)
+				}
+			} else if radius, err = strconv.Atoi(string(v)); err != nil {
+				return ctis.Invalid("radius", "a whole number of bits, not %q", v)
+			}
+		default:
+			return ctis.Invalid(part.FormName(), "unknown form field (known: image, variants, radius)")
+		}
+	}
+	if image == nil {
+		return ctis.Invalid("image", "no image in the form")
+	}
+	f, err := pdq.HashFile(bytes.NewReader(image), variants)
+	if err != nil {
+		return ctis.Invalid("image", "%s", err.Error())
+	}
+	queries := []ctis.HashQuery{{Type: ctis.HashPDQ, Value: f.PDQ}}
+	for i, v := range f.Variants {
+		queries = append(queries, ctis.HashQuery{Type: ctis.HashPDQ, Value: v, Variant: i + 1})
+	}
+	queries = append(queries, ctis.HashQuery{Type: ctis.HashMD5, Value: f.MD5}, ctis.HashQuery{Type: ctis.HashSHA256, Value: f.SHA256})
+	res, err := h.Hashes.MatchHashes(r.Context(), queries, radius)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, matchResponse{HashMatchResult: res, Image: f, Queries: queries})
+}
+
+func (h *handler) hashFeedback(w http.ResponseWriter, r *http.Request) error {
+	var f ctis.HashFeedback
+	if err := h.decode(w, r, &f); err != nil {
+		return err
+	}
+	f.Match = r.PathValue("id")
+	out, err := h.Hashes.GiveFeedback(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (h *handler) appeals(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.Hashes.Appeals(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"appeals": list})
+}
+
+func (h *handler) lodgeAppeal(w http.ResponseWriter, r *http.Request) error {
+	var a ctis.Appeal
+	if err := h.decode(w, r, &a); err != nil {
+		return err
+	}
+	out, err := h.Hashes.LodgeAppeal(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, out)
+}
+
+func (h *handler) decideAppeal(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		Outcome ctis.AppealOutcome `json:"outcome"`
+		Reason  string             `json:"reason"`
+	}
+	if err := h.decode(w, r, &req); err != nil {
+		return err
+	}
+	out, err := h.Hashes.DecideAppeal(r.Context(), r.PathValue("id"), req.Outcome, req.Reason)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (h *handler) transparency(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	months, err := h.Hashes.Transparency(r.Context(), q.Get("from"), q.Get("to"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"months": months})
+}
