@@ -243,6 +243,16 @@ func openInput(path string) (io.ReadCloser, int64, error) {
 	return f, st.Size(), nil
 }
 
+// newCountBar is newBar counting items rather than bytes, total unknown.
+func newCountBar(w io.Writer, what string) *progressbar.ProgressBar {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return progressbar.NewOptions(-1, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(), progressbar.OptionThrottle(100_000_000), progressbar.OptionClearOnFinish())
+}
+
 // newBar returns a progress bar on w when w is a terminal, else nil: logs
 // and pipes get plain lines instead.
 func newBar(w io.Writer, size int64, what string) *progressbar.ProgressBar {

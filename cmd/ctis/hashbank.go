@@ -1,0 +1,293 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"ctis"
+	"ctis/hashbank"
+	"ctis/hashfile"
+	"ctis/pdq"
+)
+
+func newHashBank(o *options) *cobra.Command {
+	cmd := &cobra.Command{Use: "hashbank", Short: "Keep banks of hashes of terrorist content shared with members and platforms"}
+	var agency string
+	cmd.PersistentFlags().StringVar(&agency, "agency", "", "the agency acting (required)")
+
+	var b ctis.HashBank
+	var agencies string
+	create := &cobra.Command{
+		Use:   "create --agency CODE --name NAME [--distribution all|group|agencies|originator …]",
+		Short: "Create a bank owned by the agency",
+		Long: "Create a bank. Its handling decides, as a statement's does, who may see and match its entries: give\n" +
+			"--distribution (with --group or --to), and --frontline to release it to border and police officers,\n" +
+			"--hit-notice to be told of matches by members who may not see it. --open lets every member who may see\n" +
+			"the bank add to it.",
+		Example: "  ctis hashbank create --agency FR-DGSI --name 'Daesh media' --distribution all --frontline",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if agencies != "" {
+				b.Handling.Agencies = strings.Split(agencies, ",")
+			}
+			return withHashes(cmd.Context(), o, agency, nil, func(ctx context.Context, svc *hashbank.Service) error {
+				out, err := svc.CreateHashBank(ctx, b)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "bank %s %q created\n", out.ID, out.Name)
+				return nil
+			})
+		},
+	}
+	f := create.Flags()
+	f.StringVar(&b.Name, "name", "", "the bank's name")
+	f.StringVar(&b.Description, "description", "", "what the bank holds")
+	f.BoolVar(&b.Open, "open", false, "let every member who may see the bank add to it")
+	f.StringVar((*string)(&b.Handling.Distribution), "distribution", "originator", "who may see it: originator, agencies, group or all")
+	f.StringVar(&agencies, "to", "", "for --distribution agencies: comma-separated agency codes")
+	f.StringVar(&b.Handling.Group, "group", "", "for --distribution group: the sharing group")
+	f.BoolVar(&b.Handling.Frontline, "frontline", false, "release to frontline officers")
+	f.BoolVar(&b.Handling.HitNotice, "hit-notice", false, "tell members who may not see the bank that they matched it, and whom to contact")
+
+	list := &cobra.Command{
+		Use:   "list --agency CODE",
+		Short: "List the banks the agency may see",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withHashes(cmd.Context(), o, agency, nil, func(ctx context.Context, svc *hashbank.Service) error {
+				banks, err := svc.HashBanks(ctx)
+				if err != nil {
+					return err
+				}
+				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tNAME\tAGENCY\tDISTRIBUTION\tOPEN")
+				for _, b := range banks {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\n", b.ID, b.Name, b.Agency, b.Handling.Distribution, b.Open)
+				}
+				return tw.Flush()
+			})
+		},
+	}
+
+	var bank, format string
+	imp := &cobra.Command{
+		Use:   "import --agency CODE --bank ID FILE.csv|FILE.jsonl",
+		Short: "Add the entries of a CSV or JSON lines file to a bank",
+		Long: "Add entries to a bank: a CSV file whose header names type and value and any of quality, entity,\n" +
+			"behaviours (separated by |), content_type; or JSON lines, one entry per line. Every entry is checked\n" +
+			"before any is stored, and a bad one is reported with its line; nothing is stored then. Entries already\n" +
+			"in the bank are relabelled, so importing a file again is safe. Disabled entries of an export are left out.",
+		Example: "  ctis hashbank import --agency FR-DGSI --bank 01J… gifct-export.csv",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fm, err := fileFormat(format, args[0])
+			if err != nil {
+				return err
+			}
+			in, _, err := openInput(args[0])
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			return withHashes(cmd.Context(), o, agency, nil, func(ctx context.Context, svc *hashbank.Service) error {
+				r, err := hashfile.NewReader(in, fm)
+				if err != nil {
+					return err
+				}
+				bar := newCountBar(cmd.ErrOrStderr(), "entries stored")
+				n, err := hashfile.Import(ctx, svc, bank, r, 50_000_000, func(stored int) {
+					if bar != nil {
+						bar.Set(stored)
+					}
+				})
+				if bar != nil {
+					bar.Finish()
+				}
+				if err != nil {
+					if n > 0 {
+						return fmt.Errorf("%w\n%d entries were stored before this; import the file again once fixed", err, n)
+					}
+					return fmt.Errorf("%w\nnothing was stored; fix the file and import it again", err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%d entries stored in bank %s\n", n, bank)
+				return nil
+			})
+		},
+	}
+	imp.Flags().StringVar(&bank, "bank", "", "the bank's ID")
+	imp.Flags().StringVar(&format, "format", "", "csv or jsonl (default: from the file name)")
+
+	var disabled bool
+	exp := &cobra.Command{
+		Use:     "export --agency CODE --bank ID [--format csv|jsonl]",
+		Short:   "Write a bank's entries as CSV or JSON lines",
+		Example: "  ctis hashbank export --agency DE-BKA --bank 01J… --format jsonl > bank.jsonl",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fm, err := hashfile.ParseFormat(format)
+			if err != nil {
+				return err
+			}
+			return withHashes(cmd.Context(), o, agency, nil, func(ctx context.Context, svc *hashbank.Service) error {
+				_, err := hashfile.Export(ctx, svc, ctis.HashEntryFilter{Bank: bank, Disabled: disabled}, hashfile.NewWriter(cmd.OutOrStdout(), fm))
+				return err
+			})
+		},
+	}
+	exp.Flags().StringVar(&bank, "bank", "", "the bank's ID")
+	exp.Flags().StringVar(&format, "format", "csv", "csv or jsonl")
+	exp.Flags().BoolVar(&disabled, "disabled", false, "include disabled entries")
+
+	cmd.AddCommand(create, list, imp, exp)
+	return cmd
+}
+
+// fileFormat is the format given, or the one a file's name says.
+func fileFormat(given, name string) (hashfile.Format, error) {
+	if given != "" {
+		return hashfile.ParseFormat(given)
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv":
+		return hashfile.CSV, nil
+	case ".jsonl", ".ndjson":
+		return hashfile.JSONL, nil
+	}
+	return "", fmt.Errorf("cannot tell the format of %s from its name: give --format csv or --format jsonl", name)
+}
+
+// withHashes opens the database and the hash engine and runs fn as an
+// analyst (or, with roles, those roles) of agency.
+func withHashes(ctx context.Context, o *options, agency string, roles []ctis.Role, fn func(context.Context, *hashbank.Service) error) error {
+	if agency == "" {
+		return fmt.Errorf("--agency is required: which agency acts?")
+	}
+	db, err := o.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc, err := hashbank.New(ctx, db, nil)
+	if err != nil {
+		return fmt.Errorf("building the hash index: %w", err)
+	}
+	ctx = asAgency(ctx, strings.ToUpper(agency), "")
+	if roles != nil {
+		id, _ := ctis.IdentityFrom(ctx)
+		id.Roles = roles
+		ctx = ctis.NewContext(ctx, id)
+	}
+	return fn(ctx, svc)
+}
+
+func newMatch(o *options) *cobra.Command {
+	var agency string
+	var radius int
+	var variants, frontline, asJSON bool
+	var hashes []string
+	cmd := &cobra.Command{
+		Use:   "match --agency CODE [--variants] [--radius N] (FILE… | --hash TYPE:VALUE…)",
+		Short: "Match images, or hashes, against the hash banks the agency may see",
+		Long: "Hash each image (PDQ, MD5 and SHA-256; with --variants also its seven rotations and reflections) and\n" +
+			"match it against every bank the agency may see: PDQ within --radius bits, digests and URLs exactly.\n" +
+			"--hash matches a value directly: pdq:…, md5:…, sha256:… or url:…. Each match is recorded, as through the\n" +
+			"API, so that feedback can be given on it.",
+		Example: "  ctis match --agency DE-BKA --variants upload.jpg\n  ctis match --agency DE-BKA --hash url:https://example.org/v/1",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && len(hashes) == 0 {
+				return fmt.Errorf("give image files or --hash TYPE:VALUE")
+			}
+			type batch struct {
+				name    string
+				queries []ctis.HashQuery
+			}
+			var batches []batch
+			for _, name := range args {
+				f, err := os.Open(name)
+				if err != nil {
+					return err
+				}
+				h, err := pdq.HashFile(f, variants)
+				f.Close()
+				if err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+				q := []ctis.HashQuery{{Type: ctis.HashPDQ, Value: h.PDQ}}
+				for i, v := range h.Variants {
+					q = append(q, ctis.HashQuery{Type: ctis.HashPDQ, Value: v, Variant: i + 1})
+				}
+				batches = append(batches, batch{name, append(q, ctis.HashQuery{Type: ctis.HashMD5, Value: h.MD5}, ctis.HashQuery{Type: ctis.HashSHA256, Value: h.SHA256})})
+			}
+			for _, h := range hashes {
+				t, v, ok := strings.Cut(h, ":")
+				if !ok {
+					return fmt.Errorf("--hash %q: write TYPE:VALUE, such as md5:d41d8cd98f00b204e9800998ecf8427e", h)
+				}
+				batches = append(batches, batch{h, []ctis.HashQuery{{Type: ctis.HashType(strings.ToLower(t)), Value: v}}})
+			}
+			role := ctis.RoleAnalyst
+			if frontline {
+				role = ctis.RoleFrontline
+			}
+			return withHashes(cmd.Context(), o, agency, []ctis.Role{role}, func(ctx context.Context, svc *hashbank.Service) error {
+				out := cmd.OutOrStdout()
+				for _, b := range batches {
+					res, err := svc.MatchHashes(ctx, b.queries, radius)
+					if err != nil {
+						return fmt.Errorf("%s: %w", b.name, err)
+					}
+					if asJSON {
+						if err := json.NewEncoder(out).Encode(struct {
+							Name string `json:"input"`
+							*ctis.HashMatchResult
+						}{b.name, res}); err != nil {
+							return err
+						}
+						continue
+					}
+					printMatches(out, b.name, b.queries, res)
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&agency, "agency", "", "the agency matching (required)")
+	cmd.Flags().IntVar(&radius, "radius", ctis.DefaultRadius, "PDQ match radius in bits (0–63)")
+	cmd.Flags().BoolVar(&variants, "variants", false, "also match the images' rotations and reflections")
+	cmd.Flags().BoolVar(&frontline, "frontline", false, "match as a frontline officer: only banks released to the frontline")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per input")
+	cmd.Flags().StringArrayVar(&hashes, "hash", nil, "a value to match, TYPE:VALUE (repeatable)")
+	return cmd
+}
+
+func printMatches(w io.Writer, name string, queries []ctis.HashQuery, res *ctis.HashMatchResult) {
+	if len(res.Matches) == 0 && len(res.Notices) == 0 {
+		fmt.Fprintf(w, "%s: no match\n", name)
+		return
+	}
+	fmt.Fprintf(w, "%s: %d match(es)\n", name, len(res.Matches))
+	for _, m := range res.Matches {
+		q := queries[m.Query]
+		how := string(q.Type)
+		if q.Type == ctis.HashPDQ {
+			how = fmt.Sprintf("pdq variant %d, %d bits", q.Variant, m.Distance)
+		}
+		bs := make([]string, len(m.Entry.Labels.Behaviours))
+		for i, b := range m.Entry.Labels.Behaviours {
+			bs[i] = string(b)
+		}
+		fmt.Fprintf(w, "  match %s  %s  bank %q (%s)  entity %q  %s  [%s]\n", m.ID, how, m.BankName, m.Entry.Contributor, m.Entry.Labels.Entity, strings.Join(bs, ","), m.Entry.ID)
+	}
+	for _, n := range res.Notices {
+		fmt.Fprintf(w, "  a bank you may not see matched: contact %s\n", n.Agency)
+	}
+}
