@@ -18,6 +18,7 @@ import (
 
 	"ctis"
 	"ctis/api"
+	"ctis/hashbank"
 	"ctis/screen"
 	"ctis/sqlite"
 	"ctis/throttle"
@@ -30,7 +31,7 @@ var system = ctis.NewContext(context.Background(), ctis.SystemIdentity("test"))
 
 // node starts a node's pages and API on a fresh store with two agencies
 // and a user of each role.
-func node(t *testing.T) (*httptest.Server, *sqlite.DB, *screen.Service) {
+func node(t *testing.T) (*httptest.Server, *sqlite.DB, *screen.Service, *hashbank.Service) {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{})
 	if err != nil {
@@ -59,14 +60,18 @@ func node(t *testing.T) (*httptest.Server, *sqlite.DB, *screen.Service) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	hashes, err := hashbank.New(context.Background(), db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	limiter := throttle.New(time.Now)
 	mux := http.NewServeMux()
-	mux.Handle("/api/", (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Documents: db, Logger: log, Limiter: limiter}).Handler())
-	mux.Handle("/", (&web.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Limiter: limiter, Logger: log}).Handler())
+	mux.Handle("/api/", (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Documents: db, Hashes: hashes, Logger: log, Limiter: limiter}).Handler())
+	mux.Handle("/", (&web.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Hashes: hashes, Limiter: limiter, Logger: log}).Handler())
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return srv, db, svc
+	return srv, db, svc, hashes
 }
 
 // browser starts headless Chromium, or skips when there is none, unless
@@ -139,7 +144,7 @@ var logout = chromedp.Tasks{chromedp.Click("#logout", chromedp.ByID), chromedp.W
 // of another agency screening that person learns only whom to contact,
 // a reviewer confirms a hit, and auditors see it all.
 func TestBrowserJourney(t *testing.T) {
-	srv, _, _ := node(t)
+	srv, _, _, _ := node(t)
 	ctx := browser(t)
 	dir := shots(t)
 	base := srv.URL
@@ -277,7 +282,7 @@ func TestBrowserJourney(t *testing.T) {
 // TestCSRFRefused posts a form without its token, from a signed-in
 // session, and is refused without any change.
 func TestCSRFRefused(t *testing.T) {
-	srv, db, _ := node(t)
+	srv, db, _, _ := node(t)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := c.PostForm(srv.URL+"/login", url.Values{"username": {"fr.analyst"}, "password": {password}})

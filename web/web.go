@@ -56,6 +56,7 @@ type Server struct {
 	Screener  ctis.Screener
 	Review    ctis.ReviewService
 	Travel    ctis.TravelService
+	Hashes    ctis.HashService
 	// Limiter throttles logins; share the API's.
 	Limiter *throttle.Limiter
 	Logger  *slog.Logger
@@ -119,6 +120,9 @@ func (s *Server) Handler() http.Handler {
 		{"GET /audit", h.audit},
 		{"GET /travel", h.travel},
 		{"GET /travel/{id}", h.travelRecord},
+		{"GET /hashes", h.hashes},
+		{"POST /hashes/match", h.matchImage},
+		{"POST /hashes/matches/{id}/feedback", h.hashFeedback},
 		{"GET /admin", h.admin},
 		{"POST /admin/{what}", h.adminAction},
 	} {

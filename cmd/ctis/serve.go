@@ -71,7 +71,7 @@ func newServe(o *options) *cobra.Command {
 				return fmt.Errorf("%w\n(is another server on %s? choose another with --addr)", err, addr)
 			}
 			limiter := throttle.New(time.Now)
-			pages := &web.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Limiter: limiter, Logger: log}
+			pages := &web.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Hashes: hashes, Limiter: limiter, Logger: log}
 			for _, l := range logins {
 				pages.Demo = append(pages.Demo, web.Login{Username: l.Username, Agency: l.Agency, Roles: l.Roles})
 				pages.DemoPassword = demo.Password

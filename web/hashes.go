@@ -1,0 +1,106 @@
+package web
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strconv"
+
+	"ctis"
+	"ctis/pdq"
+)
+
+// hashes shows the banks the user may see, flagged entries to look at
+// again, the monthly figures, and a form to match an image.
+func (h *handler) hashes(p *page, r *http.Request) error {
+	data, err := h.hashData(p)
+	if err != nil {
+		return err
+	}
+	h.render(p, http.StatusOK, "hashes", data)
+	return nil
+}
+
+func (h *handler) hashData(p *page) (map[string]any, error) {
+	data := map[string]any{}
+	months, err := h.Hashes.Transparency(p.ctx, "", "")
+	if err != nil {
+		return nil, err
+	}
+	data["Months"] = months
+	if !p.id.Has(ctis.RoleAnalyst) && !p.id.Has(ctis.RoleFrontline) {
+		return data, nil
+	}
+	banks, err := h.Hashes.HashBanks(p.ctx)
+	if err != nil {
+		return nil, err
+	}
+	data["Banks"] = banks
+	var flagged []ctis.HashEntry
+	for _, b := range banks {
+		if b.Agency != p.id.Agency {
+			continue
+		}
+		f, err := h.Hashes.HashEntries(p.ctx, ctis.HashEntryFilter{Bank: b.ID, Flagged: true, Limit: 50})
+		if err != nil {
+			return nil, err
+		}
+		flagged = append(flagged, f...)
+	}
+	data["Flagged"] = flagged
+	for _, b := range banks {
+		p.shown = append(p.shown, b.Handling)
+	}
+	return data, nil
+}
+
+// matchImage hashes an uploaded image — kept in memory only — and shows
+// what it matched, with a form for feedback on each match.
+func (h *handler) matchImage(p *page, r *http.Request) error {
+	f, _, err := r.FormFile("image")
+	if err != nil {
+		return ctis.Invalid("image", "choose an image file")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return err
+	}
+	file, err := pdq.HashFile(bytes.NewReader(data), r.PostFormValue("variants") == "on")
+	if err != nil {
+		return ctis.Invalid("image", "%s", err.Error())
+	}
+	radius := ctis.DefaultRadius
+	if s := r.PostFormValue("radius"); s != "" {
+		if radius, err = strconv.Atoi(s); err != nil {
+			return ctis.Invalid("radius", "a whole number of bits")
+		}
+	}
+	queries := []ctis.HashQuery{{Type: ctis.HashPDQ, Value: file.PDQ}}
+	for i, v := range file.Variants {
+		queries = append(queries, ctis.HashQuery{Type: ctis.HashPDQ, Value: v, Variant: i + 1})
+	}
+	queries = append(queries, ctis.HashQuery{Type: ctis.HashMD5, Value: file.MD5}, ctis.HashQuery{Type: ctis.HashSHA256, Value: file.SHA256})
+	res, err := h.Hashes.MatchHashes(p.ctx, queries, radius)
+	if err != nil {
+		return err
+	}
+	page, err := h.hashData(p)
+	if err != nil {
+		return err
+	}
+	page["Image"], page["Result"], page["Queries"] = file, res, queries
+	h.render(p, http.StatusOK, "hashes", page)
+	return nil
+}
+
+// hashFeedback records a verdict on a match.
+func (h *handler) hashFeedback(p *page, r *http.Request) error {
+	_, err := h.Hashes.GiveFeedback(p.ctx, ctis.HashFeedback{Match: r.PathValue("id"),
+		Verdict: ctis.Verdict(r.PostFormValue("verdict")), Reason: r.PostFormValue("reason")})
+	if err != nil {
+		return err
+	}
+	p.flash = translate(p.lang, "feedback.recorded")
+	return h.hashes(p, r)
+}
