@@ -61,10 +61,15 @@ func Run(o Options, w io.Writer, peer string) error {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	if err := hashing(o, w, peer); err != nil {
-		return err
+	if o.Repeat > 0 {
+		if err := hashing(o, w, peer); err != nil {
+			return err
+		}
 	}
 	for _, n := range o.Hashes {
+		if n <= 0 {
+			continue
+		}
 		if err := matching(o, w, peer, n); err != nil {
 			return err
 		}

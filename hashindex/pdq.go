@@ -317,26 +317,51 @@ func (seg *segment) search(x *PDQ, q pdq.Hash, qi, radius int, keep func(uint32)
 	for i := range seg.chunks {
 		qv[i] = seg.chunks[i].value(&q)
 	}
-	hashes := x.hashes
+	// Three passes, each a run of independent memory reads, so that the
+	// processor keeps many in flight: the buckets' bounds, then the slots
+	// in them, then the hashes of those slots.
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	sc.ranges = sc.ranges[:0]
 	for i := range seg.chunks {
 		c := &seg.chunks[i]
 		for _, f := range flips(c.width, spread) {
 			v := qv[i] ^ f
-			for _, s := range c.ids[c.start[v]:c.start[v+1]] {
-				h := &hashes[s]
-				d := bits.OnesCount64(h[0]^q[0]) + bits.OnesCount64(h[1]^q[1]) + bits.OnesCount64(h[2]^q[2]) + bits.OnesCount64(h[3]^q[3])
-				if d > radius {
-					continue
-				}
-				if !seg.first(h, i, qv[:], spread) {
-					continue // another chunk reports it
-				}
-				out = x.check(s, q, qi, radius, keep, out)
+			if lo, hi := c.start[v], c.start[v+1]; lo < hi {
+				sc.ranges = append(sc.ranges, bucket{lo, hi, uint32(i)})
 			}
 		}
 	}
+	sc.slots, sc.chunk = sc.slots[:0], sc.chunk[:0]
+	for _, b := range sc.ranges {
+		sc.slots = append(sc.slots, seg.chunks[b.chunk].ids[b.lo:b.hi]...)
+		for range b.hi - b.lo {
+			sc.chunk = append(sc.chunk, uint8(b.chunk))
+		}
+	}
+	hashes := x.hashes
+	for k, s := range sc.slots {
+		h := &hashes[s]
+		d := bits.OnesCount64(h[0]^q[0]) + bits.OnesCount64(h[1]^q[1]) + bits.OnesCount64(h[2]^q[2]) + bits.OnesCount64(h[3]^q[3])
+		if d > radius || !seg.first(h, int(sc.chunk[k]), qv[:], spread) {
+			continue // too far, or another chunk reports it
+		}
+		out = x.check(s, q, qi, radius, keep, out)
+	}
 	return out
 }
+
+// scratch holds one search's candidates.
+type scratch struct {
+	ranges []bucket
+	slots  []Slot
+	chunk  []uint8 // the chunk that found each slot
+}
+
+// bucket is a probed bucket: ids[lo:hi] of chunk.
+type bucket struct{ lo, hi, chunk uint32 }
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // first reports whether chunk i is the first chunk within spread bits of
 // the query's, the one that reports a match.

@@ -79,11 +79,11 @@ func newBenchHashes() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.IntSliceVar(&o.Hashes, "hashes", []int{1_000_000, 10_000_000}, "counts of stored hashes to match against")
+	f.IntSliceVar(&o.Hashes, "hashes", []int{1_000_000, 10_000_000}, "counts of stored hashes to match against (0 skips matching)")
 	f.IntVar(&o.Batches, "batches", 1000, "8-variant batches matched at each count")
 	f.IntVar(&o.Radius, "radius", ctis.DefaultRadius, "match radius in bits")
 	f.IntVar(&o.Seeds, "seeds", 4096, "pictures the stored hashes cluster round")
-	f.IntVar(&o.Repeat, "repeat", 100, "times each image is decoded and hashed")
+	f.IntVar(&o.Repeat, "repeat", 100, "times each image is decoded and hashed (0 skips hashing)")
 	f.Uint64Var(&o.Seed, "seed", 1, "seed of the generated hashes")
 	f.StringVar(&o.Dir, "dir", "", "directory for the files handed to the peer")
 	f.StringVar(&peer, "peer", "", "the reference's benchmark driver")
