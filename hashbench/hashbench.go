@@ -6,6 +6,18 @@
 // hashes and the same queries run through both in one run, the figures
 // are printed side by side with their ratio, and the matches of both must
 // be the same pairs.
+//
+// The peer is a driver program called in two ways, each printing one JSON
+// object on stdout:
+//
+//	PEER hash --repeat N FILE
+//	  → {"decode_per_s":…, "hash_per_s":…, "total_per_s":…, "hashes":[{"hash":"<64 hex>"}]}
+//	PEER match --stored F --queries F --radius R --method M --batch 1|8 [--pairs OUT]
+//	  → {"build_s":…, "queries_per_s":…, "batches_per_s":…, "matches":…, "max_rss_bytes":…}
+//
+// The hash files hold one 64-hex-digit PDQ hash per line; with --batch 8,
+// each eight consecutive query lines are one batch. OUT receives one line
+// "QUERY STORED DISTANCE" (line numbers from 0) per match.
 package hashbench
 
 import (
