@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/jsonl"
 )
 
 // MaxLine is the longest line read.
@@ -49,20 +50,10 @@ func ParseFormat(s string) (Format, error) {
 	return "", ctis.Invalid("format", "unknown format %q (known: csv, jsonl)", s)
 }
 
-// LineError is an error on one line of input.
-type LineError struct {
-	Line int
-	Err  error
-}
+// LineError is an error on one line of input, as the entity reader's.
+type LineError = jsonl.LineError
 
-func (e *LineError) Error() string {
-	if f := ctis.ErrorField(e.Err); f != "" {
-		return fmt.Sprintf("line %d: %s: %s", e.Line, f, ctis.ErrorMessage(e.Err))
-	}
-	return fmt.Sprintf("line %d: %s", e.Line, ctis.ErrorMessage(e.Err))
-}
-
-func (e *LineError) Unwrap() error { return e.Err }
+func lineError(line int, err error) error { return &LineError{Line: line, Err: err} }
 
 // Reader reads entries.
 type Reader interface {
@@ -121,19 +112,19 @@ func (j *jsonReader) Read() (ctis.HashEntry, error) {
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&e); err != nil {
-			return e, &LineError{j.line, jsonError(err)}
+			return e, lineError(j.line, jsonError(err))
 		}
 		if dec.More() {
-			return e, &LineError{j.line, ctis.Invalid("", "more than one JSON value on the line")}
+			return e, lineError(j.line, ctis.Invalid("", "more than one JSON value on the line"))
 		}
 		if err := e.Validate(); err != nil {
-			return e, &LineError{j.line, err}
+			return e, lineError(j.line, err)
 		}
 		return e, nil
 	}
 	if err := j.sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return ctis.HashEntry{}, &LineError{j.line + 1, ctis.Errorf(ctis.ETOOLARGE, "the line is longer than %d bytes", MaxLine)}
+			return ctis.HashEntry{}, lineError(j.line+1, ctis.Errorf(ctis.ETOOLARGE, "the line is longer than %d bytes", MaxLine))
 		}
 		return ctis.HashEntry{}, err
 	}
@@ -162,25 +153,25 @@ func newCSV(r io.Reader) (*csvReader, error) {
 	c.ReuseRecord = true
 	header, err := c.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, &LineError{1, ctis.Invalid("", "the file is empty; it needs a header row such as type,value,entity,behaviours")}
+		return nil, lineError(1, ctis.Invalid("", "the file is empty; it needs a header row such as type,value,entity,behaviours"))
 	}
 	if err != nil {
-		return nil, &LineError{1, ctis.Invalid("", "%s", csvMessage(err))}
+		return nil, lineError(1, ctis.Invalid("", "%s", csvMessage(err)))
 	}
 	col := map[string]int{}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if !slices.Contains(columns, h) {
-			return nil, &LineError{1, ctis.Invalid("header", "unknown column %q (known: %s)", h, strings.Join(columns, ", "))}
+			return nil, lineError(1, ctis.Invalid("header", "unknown column %q (known: %s)", h, strings.Join(columns, ", ")))
 		}
 		if _, dup := col[h]; dup {
-			return nil, &LineError{1, ctis.Invalid("header", "column %q twice", h)}
+			return nil, lineError(1, ctis.Invalid("header", "column %q twice", h))
 		}
 		col[h] = i
 	}
 	for _, need := range []string{"type", "value"} {
 		if _, ok := col[need]; !ok {
-			return nil, &LineError{1, ctis.Invalid("header", "the header has no %q column", need)}
+			return nil, lineError(1, ctis.Invalid("header", "the header has no %q column", need))
 		}
 	}
 	return &csvReader{r: c, col: col}, nil
@@ -205,7 +196,7 @@ func (c *csvReader) Read() (ctis.HashEntry, error) {
 		if errors.As(err, &pe) {
 			line = max(pe.StartLine, 1)
 		}
-		return ctis.HashEntry{}, &LineError{line, ctis.Invalid("", "%s", csvMessage(err))}
+		return ctis.HashEntry{}, lineError(line, ctis.Invalid("", "%s", csvMessage(err)))
 	}
 	line, _ := c.r.FieldPos(0)
 	get := func(name string) string {
@@ -219,7 +210,7 @@ func (c *csvReader) Read() (ctis.HashEntry, error) {
 	if q := get("quality"); q != "" {
 		n, err := strconv.Atoi(q)
 		if err != nil {
-			return e, &LineError{line, ctis.Invalid("quality", "%q is not a whole number", q)}
+			return e, lineError(line, ctis.Invalid("quality", "%q is not a whole number", q))
 		}
 		e.Quality = &n
 	}
@@ -229,19 +220,19 @@ func (c *csvReader) Read() (ctis.HashEntry, error) {
 	if at := get("added_at"); at != "" {
 		t, err := time.Parse(time.RFC3339Nano, at)
 		if err != nil {
-			return e, &LineError{line, ctis.Invalid("added_at", "%q is not an RFC 3339 time", at)}
+			return e, lineError(line, ctis.Invalid("added_at", "%q is not an RFC 3339 time", at))
 		}
 		e.AddedAt = t
 	}
 	if d := get("disabled"); d != "" {
 		b, err := strconv.ParseBool(d)
 		if err != nil {
-			return e, &LineError{line, ctis.Invalid("disabled", "%q is neither true nor false", d)}
+			return e, lineError(line, ctis.Invalid("disabled", "%q is neither true nor false", d))
 		}
 		e.Disabled = b
 	}
 	if err := e.Validate(); err != nil {
-		return e, &LineError{line, err}
+		return e, lineError(line, err)
 	}
 	return e, nil
 }

@@ -25,14 +25,9 @@ func newHash() *cobra.Command {
 			out := cmd.OutOrStdout()
 			failed := 0
 			for _, name := range args {
-				f, err := os.Open(name)
+				h, err := hashImage(name, variants)
 				if err != nil {
-					return err
-				}
-				h, err := pdq.HashFile(f, variants)
-				f.Close()
-				if err != nil {
-					fmt.Fprintf(cmd.ErrOrStderr(), "%s: %v\n", name, err)
+					fmt.Fprintf(cmd.ErrOrStderr(), "%v\n", err)
 					failed++
 					continue
 				}
@@ -59,4 +54,18 @@ func newHash() *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per file")
 	cmd.Flags().BoolVar(&variants, "variants", false, "also hash the seven rotations and reflections")
 	return cmd
+}
+
+// hashImage hashes the image in file name; errors name the file.
+func hashImage(name string, variants bool) (*pdq.File, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	h, err := pdq.HashFile(f, variants)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return h, nil
 }

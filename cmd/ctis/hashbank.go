@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -15,7 +14,6 @@ import (
 	"ctis"
 	"ctis/hashbank"
 	"ctis/hashfile"
-	"ctis/pdq"
 )
 
 func newHashBank(o *options) *cobra.Command {
@@ -212,14 +210,9 @@ func newMatch(o *options) *cobra.Command {
 			}
 			var batches []batch
 			for _, name := range args {
-				f, err := os.Open(name)
+				h, err := hashImage(name, variants)
 				if err != nil {
 					return err
-				}
-				h, err := pdq.HashFile(f, variants)
-				f.Close()
-				if err != nil {
-					return fmt.Errorf("%s: %w", name, err)
 				}
 				q := []ctis.HashQuery{{Type: ctis.HashPDQ, Value: h.PDQ}}
 				for i, v := range h.Variants {
