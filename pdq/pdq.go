@@ -15,6 +15,7 @@ import (
 	"image"
 	"math"
 	"sort"
+	"sync"
 )
 
 const (
@@ -46,10 +47,19 @@ const Sampled = 512
 // computes it (ITU-R BT.601 weights on 8-bit channels), at most
 // Sampled×Sampled pixels.
 func Luminance(img image.Image) (luma []float32, rows, cols int) {
+	return luminance(img, nil)
+}
+
+// luminance is Luminance into buf when it is large enough.
+func luminance(img image.Image, buf []float32) (luma []float32, rows, cols int) {
 	b := img.Bounds()
 	xs, ys := sample(b.Min.X, b.Dx(), b.Dy()), sample(b.Min.Y, b.Dy(), b.Dx())
 	rows, cols = len(ys), len(xs)
-	luma = make([]float32, rows*cols)
+	if cap(buf) >= rows*cols {
+		luma = buf[:rows*cols]
+	} else {
+		luma = make([]float32, rows*cols)
+	}
 	switch m := img.(type) {
 	case *image.YCbCr:
 		// Offsets are separable: a row's start plus a column's step.
@@ -139,18 +149,28 @@ func init() {
 // Hash256 hashes an image, returning the hash and its quality (0 to 100;
 // under 50 the hash is not to be trusted).
 func Hash256(img image.Image) (Hash, int) {
-	luma, rows, cols := Luminance(img)
-	h, q, _ := hashLuma(luma, rows, cols)
+	bufs := buffers.Get().(*[2][]float32)
+	defer buffers.Put(bufs)
+	luma, rows, cols := luminance(img, bufs[0])
+	bufs[0] = luma
+	h, q, _ := hashLuma(luma, rows, cols, bufs)
 	return h, q
 }
 
-// hashLuma hashes a luma buffer; it also returns the DCT corner, for the
-// dihedral variants.
-func hashLuma(luma []float32, rows, cols int) (Hash, int, *[dctSize][dctSize]float32) {
+// buffers holds the luma and scratch buffers of hashing, at most
+// Sampled×Sampled each, for reuse.
+var buffers = sync.Pool{New: func() any { return new([2][]float32) }}
+
+// hashLuma hashes a luma buffer, overwriting it, with scratch space in
+// bufs[1]; it also returns the DCT corner, for the dihedral variants.
+func hashLuma(luma []float32, rows, cols int, bufs *[2][]float32) (Hash, int, *[dctSize][dctSize]float32) {
 	if rows == 0 || cols == 0 {
 		return Hash{}, 0, &[dctSize][dctSize]float32{}
 	}
-	tmp := make([]float32, len(luma))
+	if cap(bufs[1]) < len(luma) {
+		bufs[1] = make([]float32, len(luma))
+	}
+	tmp := bufs[1][:len(luma)]
 	buf := luma
 	sums := make([]float32, cols)
 	wr, wc := windowSize(cols), windowSize(rows)
@@ -167,37 +187,55 @@ func hashLuma(luma []float32, rows, cols int) (Hash, int, *[dctSize][dctSize]flo
 		at[j] = int((float64(j) + 0.5) * float64(cols) / size)
 	}
 	colsAt := make([]float32, rows*size) // the row-filtered samples, row by row
+	var lo, hi [size]int
+	var n [size]float32
+	for j, c := range at {
+		lo[j], hi[j] = window(c, cols, wr)
+		n[j] = float32(hi[j] - lo[j] + 1)
+	}
 	for i := range rows {
 		row := buf[i*cols : (i+1)*cols]
-		for j, c := range at {
-			colsAt[i*size+j] = windowMean(row, 1, cols, c, wr)
+		out := colsAt[i*size : (i+1)*size]
+		for j := range out {
+			var sum float32
+			for _, v := range row[lo[j] : hi[j]+1] {
+				sum += v
+			}
+			out[j] = sum / n[j]
 		}
 	}
 	var small [size][size]float32
 	for i := range size {
 		r := int((float64(i) + 0.5) * float64(rows) / size)
+		l, h := window(r, rows, wc)
 		for j := range size {
-			small[i][j] = windowMean(colsAt[j:], size, rows, r, wc)
+			var sum float32
+			for k := l; k <= h; k++ {
+				sum += colsAt[k*size+j]
+			}
+			small[i][j] = sum / float32(h-l+1)
 		}
 	}
 	q := quality(&small)
-	// B = D · A · Dᵀ, the 16×16 corner of the DCT.
+	// B = D · A · Dᵀ, the 16×16 corner of the DCT, each sum taken in
+	// order of k.
 	var t [dctSize][size]float32
 	for i := range dctSize {
-		for j := range size {
-			var s float32
-			for k := range size {
-				s += dct[i][k] * small[k][j]
+		ti := &t[i]
+		for k := range size {
+			d, sk := dct[i][k], &small[k]
+			for j := range size {
+				ti[j] += d * sk[j]
 			}
-			t[i][j] = s
 		}
 	}
 	var b [dctSize][dctSize]float32
 	for i := range dctSize {
 		for j := range dctSize {
 			var s float32
+			ti, dj := &t[i], &dct[j]
 			for k := range size {
-				s += t[i][k] * dct[j][k]
+				s += ti[k] * dj[k]
 			}
 			b[i][j] = s
 		}
@@ -227,16 +265,11 @@ func threshold(b *[dctSize][dctSize]float32) Hash {
 // windowSize is the box width that brings n samples down to 64.
 func windowSize(n int) int { return (n + 2*size - 1) / (2 * size) }
 
-// windowMean is box's output at o: the mean of the samples o-(w-half) to
-// o+half-1 of n spaced stride apart, clipped to the ends.
-func windowMean(in []float32, stride, n, o, w int) float32 {
+// window is the span box averages for its output at o of n samples:
+// o-(w-half) to o+half-1, clipped to the ends.
+func window(o, n, w int) (lo, hi int) {
 	half := (w + 2) / 2
-	lo, hi := max(0, o-(w-half)), min(n-1, o+half-1)
-	var sum float32
-	for k := lo; k <= hi; k++ {
-		sum += in[k*stride]
-	}
-	return sum / float32(hi-lo+1)
+	return max(0, o-(w-half)), min(n-1, o+half-1)
 }
 
 // box is a one-dimensional moving average of width w over n samples
@@ -356,8 +389,11 @@ const (
 // one DCT: turning an image only transposes the DCT and changes the sign
 // of its odd rows or columns, so nothing is hashed twice.
 func Dihedral(img image.Image) ([8]Hash, int) {
-	luma, rows, cols := Luminance(img)
-	_, q, b := hashLuma(luma, rows, cols)
+	bufs := buffers.Get().(*[2][]float32)
+	defer buffers.Put(bufs)
+	luma, rows, cols := luminance(img, bufs[0])
+	bufs[0] = luma
+	_, q, b := hashLuma(luma, rows, cols, bufs)
 	var out [8]Hash
 	for k := range 8 {
 		out[k] = threshold(turn(b, k))

@@ -100,7 +100,7 @@ func TestDihedral(t *testing.T) {
 	luma, rows, cols := Luminance(img)
 	for k := range 8 {
 		l, r, c := turned(luma, rows, cols, k)
-		direct, _, _ := hashLuma(l, r, c)
+		direct, _, _ := hashLuma(l, r, c, new([2][]float32))
 		d := Distance(direct, variants[k])
 		t.Logf("variant %d: %d bits from the turned image's hash", k, d)
 		if d > 28 {
