@@ -1,17 +1,20 @@
 package hashbank_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"image"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"ctis"
 	"ctis/hashbank"
+	"ctis/hashfile"
 	"ctis/hashindex"
 	"ctis/pdq"
 	"ctis/sqlite"
@@ -97,7 +100,7 @@ func TestHashHandling(t *testing.T) {
 	groups := map[string][]string{"FR-DGSI": {"western"}, "DE-BKA": {"western"}}
 	for _, h := range ctis.EveryHandling("DE-BKA", "western") {
 		t.Run(fmt.Sprintf("%s/frontline=%v/notice=%v", h.Distribution, h.Frontline, h.HitNotice), func(t *testing.T) {
-			_, svc := node(t)
+			db, svc := node(t)
 			bank, entries := fill(t, svc, h)
 			for _, agency := range []string{"FR-DGSI", "DE-BKA", "VIDEOHOST"} {
 				for _, role := range []ctis.Role{ctis.RoleAnalyst, ctis.RoleFrontline} {
@@ -121,6 +124,12 @@ func TestHashHandling(t *testing.T) {
 					}
 					if !want && (err == nil || err.Error() != absentErr.Error()) {
 						t.Errorf("%s: hidden bank gives %v, an absent one %v", label, err, absentErr)
+					}
+
+					var exported bytes.Buffer
+					n, err := hashfile.Export(ctx, svc, ctis.HashEntryFilter{Bank: bank.ID, Disabled: true}, hashfile.NewWriter(&exported, hashfile.JSONL))
+					if want && (err != nil || n != 3) || !want && (err == nil || err.Error() != absentErr.Error() || exported.Len() > 0) {
+						t.Errorf("%s: export wrote %d entries (%d bytes), %v", label, n, exported.Len(), err)
 					}
 
 					res, err := svc.MatchHashes(ctx, queries(), ctis.DefaultRadius)
@@ -147,6 +156,19 @@ func TestHashHandling(t *testing.T) {
 					last := months[len(months)-1]
 					if got := last.EntriesAdded > 0 || last.Matches > 0; got != want {
 						t.Errorf("%s: transparency counts %+v, want counted %v", label, last, want)
+					}
+
+					// The agency's audit trail names the entries its users
+					// matched, and none its analysts may not see.
+					agencySees := ctis.CanSee(ctis.Viewer{Agency: agency, Groups: groups[agency]}, "FR-DGSI", h)
+					page, err := db.Events(as(agency, ctis.RoleAuditor), ctis.AuditFilter{Limit: ctis.MaxLimit})
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, e := range page.Events {
+						if !agencySees && (strings.Contains(e.Detail, entries[0].ID) || strings.Contains(e.Object, bank.ID)) {
+							t.Errorf("%s: the audit trail names a hidden entry or bank: %+v", label, e)
+						}
 					}
 
 					if agency != "FR-DGSI" && role == ctis.RoleAnalyst {
