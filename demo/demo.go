@@ -178,3 +178,34 @@ func Seed(ctx context.Context, s Store) ([]Login, error) {
 //
 //go:embed testdata/un-consolidated.xml
 var UNList []byte
+
+// SeedHashes adds demo hash banks: one France shares with every member and
+// the frontline, holding the PDQ hash of pdq/testdata/images/aaa-orig.jpg
+// (upload it on /hashes to see a match) and a URL; and one Germany keeps
+// to itself but for hit notices. The labels are made up.
+func SeedHashes(ctx context.Context, hs ctis.HashService) error {
+	as := func(agency string) context.Context {
+		return ctis.NewContext(ctx, ctis.Identity{Username: "demo", Agency: agency, Roles: []ctis.Role{ctis.RoleAnalyst}})
+	}
+	fr := as("FR-DGSI")
+	b, err := hs.CreateHashBank(fr, ctis.HashBank{Name: "Propaganda images (demo)", Description: "Fictitious labels on a test photograph.",
+		Handling: ctis.Handling{Distribution: ctis.DistAll, Frontline: true}})
+	if err != nil {
+		return err
+	}
+	labels := ctis.HashLabels{Entity: "Katibat al-Nur (fictitious)", Behaviours: []ctis.Behaviour{"branded_propaganda", "recruitment"}, ContentType: "image"}
+	if _, err := hs.AddHashes(fr, b.ID, []ctis.HashEntry{
+		{Type: ctis.HashPDQ, Value: "d8f8f0cee0f4a84f0637022a078f67f0b36e2ed596621e1d33e6339c4e9c9b22", Labels: labels},
+		{Type: ctis.HashURL, Value: "https://video.example/watch?v=demo-0001", Labels: ctis.HashLabels{Entity: labels.Entity, Behaviours: []ctis.Behaviour{"recruitment"}, ContentType: "video"}},
+	}); err != nil {
+		return err
+	}
+	de := as("DE-BKA")
+	b, err = hs.CreateHashBank(de, ctis.HashBank{Name: "Attack footage under investigation (demo)", Handling: ctis.Handling{HitNotice: true}})
+	if err != nil {
+		return err
+	}
+	_, err = hs.AddHashes(de, b.ID, []ctis.HashEntry{{Type: ctis.HashMD5, Value: "9e107d9d372bb6826bd81d3542a419d6",
+		Labels: ctis.HashLabels{Behaviours: []ctis.Behaviour{"attack_footage"}, ContentType: "video"}}})
+	return err
+}

@@ -2,11 +2,14 @@ package demo_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"ctis"
 	"ctis/demo"
+	"ctis/hashbank"
+	"ctis/pdq"
 	"ctis/sqlite"
 )
 
@@ -52,5 +55,44 @@ func TestSeed(t *testing.T) {
 	res, err = db.Search(border, ctis.SearchQuery{Property: "listReference", Value: "QDi.299"})
 	if err != nil || len(res.Entities) != 1 {
 		t.Fatalf("UN entry QDi.299: %+v %v", res, err)
+	}
+}
+
+// TestSeedHashes: the sample photograph matches France's demo bank for a
+// Jordanian border officer, and Germany's private bank answers only with
+// a notice.
+func TestSeedHashes(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "demo.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	system := ctis.NewContext(context.Background(), ctis.SystemIdentity("test"))
+	if _, err := demo.Seed(system, db); err != nil {
+		t.Fatal(err)
+	}
+	hs, err := hashbank.New(context.Background(), db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.SeedHashes(system, hs); err != nil {
+		t.Fatal(err)
+	}
+	photo, err := os.Open("../pdq/testdata/images/aaa-orig.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer photo.Close()
+	f, err := pdq.HashFile(photo, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	border := ctis.NewContext(context.Background(), ctis.Identity{Username: "border.jo", Agency: "JO-GID", Roles: []ctis.Role{ctis.RoleFrontline}})
+	res, err := hs.MatchHashes(border, []ctis.HashQuery{{Type: ctis.HashPDQ, Value: f.PDQ}, {Type: ctis.HashMD5, Value: "9e107d9d372bb6826bd81d3542a419d6"}}, ctis.DefaultRadius)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Matches) != 1 || res.Matches[0].Distance != 0 || len(res.Notices) != 1 || res.Notices[0].Agency != "DE-BKA" {
+		t.Fatalf("matches %+v, notices %+v", res.Matches, res.Notices)
 	}
 }

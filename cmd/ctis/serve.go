@@ -66,6 +66,11 @@ func newServe(o *options) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("building the hash index: %w", err)
 			}
+			if withDemo {
+				if err := demo.SeedHashes(operator(ctx), hashes); err != nil {
+					return fmt.Errorf("seeding the demo hash banks: %w", err)
+				}
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("%w\n(is another server on %s? choose another with --addr)", err, addr)
