@@ -144,7 +144,7 @@ var logout = chromedp.Tasks{chromedp.Click("#logout", chromedp.ByID), chromedp.W
 // of another agency screening that person learns only whom to contact,
 // a reviewer confirms a hit, and auditors see it all.
 func TestBrowserJourney(t *testing.T) {
-	srv, _, _, _ := node(t)
+	srv, _, _, hashes := node(t)
 	ctx := browser(t)
 	dir := shots(t)
 	base := srv.URL
@@ -260,6 +260,27 @@ func TestBrowserJourney(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("FR auditor's view lacks %q", want)
 		}
+	}
+
+	// A border officer matches an uploaded photograph against France's
+	// hash bank, released to the frontline.
+	fr := ctis.NewContext(context.Background(), ctis.Identity{Username: "fr.analyst", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAnalyst}})
+	bank, err := hashes.CreateHashBank(fr, ctis.HashBank{Name: "Daesh media", Handling: ctis.Handling{Distribution: ctis.DistAll, Frontline: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hashes.AddHashes(fr, bank.ID, []ctis.HashEntry{{Type: ctis.HashPDQ, Value: "d8f8f0cec4f4a84f0637022a078f67f0b36e2ee5b6621e1d33e6239c4e9c9b22",
+		Labels: ctis.HashLabels{Entity: "ISIL", Behaviours: []ctis.Behaviour{"branded_propaganda"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	photo, _ := filepath.Abs("../pdq/testdata/images/square-256x256.jpg")
+	run("frontline matches an image", login(base, "de.border"), chromedp.Navigate(base+"/hashes"),
+		chromedp.SetUploadFiles("#image", []string{photo}, chromedp.ByID),
+		chromedp.Click("#match", chromedp.ByID),
+		chromedp.WaitVisible("#matches", chromedp.ByID),
+		chromedp.Text("#matches", &text, chromedp.ByID), shot(dir, "06b-hash-match"), logout)
+	if !strings.Contains(text, "Daesh media") || !strings.Contains(text, "0 bits apart") || !strings.Contains(text, "branded_propaganda") {
+		t.Errorf("hash match shows:\n%s", text)
 	}
 
 	// French and Arabic pages, the Arabic right to left.
