@@ -62,6 +62,21 @@ func luminance(img image.Image, buf []float32) (luma []float32, rows, cols int) 
 	}
 	switch m := img.(type) {
 	case *image.YCbCr:
+		if pairs := m.SubsampleRatio == image.YCbCrSubsampleRatio420 || m.SubsampleRatio == image.YCbCrSubsampleRatio422; cols == b.Dx() && b.Min.X%2 == 0 &&
+			(pairs || m.SubsampleRatio == image.YCbCrSubsampleRatio444 || m.SubsampleRatio == image.YCbCrSubsampleRatio440) {
+			// Every column, in order: each chroma sample is converted once
+			// for the one or two pixels that share it.
+			for y, sy := range ys {
+				yRow := m.Y[m.YOffset(b.Min.X, sy):][:cols]
+				c := m.COffset(b.Min.X, sy)
+				if pairs {
+					lumaPairs(luma[y*cols:(y+1)*cols], yRow, m.Cb[c:], m.Cr[c:])
+				} else {
+					lumaRow(luma[y*cols:(y+1)*cols], yRow, m.Cb[c:][:cols], m.Cr[c:][:cols])
+				}
+			}
+			break
+		}
 		// Offsets are separable: a row's start plus a column's step.
 		yx, cx := make([]int, cols), make([]int, cols)
 		y0, c0 := m.YOffset(b.Min.X, b.Min.Y), m.COffset(b.Min.X, b.Min.Y)
@@ -79,8 +94,7 @@ func luminance(img image.Image, buf []float32) (luma []float32, rows, cols int) 
 					dR, dG, dB = crR[cr[ci]], (cbG[cb[ci]]+crG[cr[ci]])>>16, cbB[cb[ci]]
 					last = ci
 				}
-				yy := int(yRow[yx[x]]) + clipOffset
-				row[x] = lumaR[clip[(yy+dR)&(len(clip)-1)]] + lumaG[clip[(yy+dG)&(len(clip)-1)]] + lumaB[clip[(yy+dB)&(len(clip)-1)]]
+				row[x] = ycc(yRow[yx[x]], dR, dG, dB)
 			}
 		}
 	case *image.Gray:
@@ -98,6 +112,31 @@ func luminance(img image.Image, buf []float32) (luma []float32, rows, cols int) 
 		}
 	}
 	return luma, rows, cols
+}
+
+// lumaRow converts a row whose pixels each have their own chroma sample.
+func lumaRow(out []float32, y, cb, cr []uint8) {
+	for x := range out {
+		out[x] = ycc(y[x], crR[cr[x]], (cbG[cb[x]]+crG[cr[x]])>>16, cbB[cb[x]])
+	}
+}
+
+// lumaPairs converts a row whose pixels share chroma samples in pairs.
+func lumaPairs(out []float32, y, cb, cr []uint8) {
+	for x := 0; x < len(out); x += 2 {
+		c := x / 2
+		dR, dG, dB := crR[cr[c]], (cbG[cb[c]]+crG[cr[c]])>>16, cbB[cb[c]]
+		out[x] = ycc(y[x], dR, dG, dB)
+		if x+1 < len(out) {
+			out[x+1] = ycc(y[x+1], dR, dG, dB)
+		}
+	}
+}
+
+// ycc is the luma of Y with the chroma terms of R, G and B added.
+func ycc(y uint8, dR, dG, dB int) float32 {
+	yy := int(y) + clipOffset
+	return lumaR[clip[(yy+dR)&(len(clip)-1)]] + lumaG[clip[(yy+dG)&(len(clip)-1)]] + lumaB[clip[(yy+dB)&(len(clip)-1)]]
 }
 
 // sample lists the coordinates read along a side of n pixels starting at

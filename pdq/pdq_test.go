@@ -6,6 +6,7 @@ import (
 	"image"
 	_ "image/jpeg"
 	"image/png"
+	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
@@ -184,4 +185,35 @@ func FuzzParseHash(f *testing.F) {
 			t.Fatalf("%q read as %s", s, h)
 		}
 	})
+}
+
+// TestLuminanceYCbCr: the row-wise paths for each chroma subsampling give
+// the luma of every pixel through its own chroma sample, odd sizes too.
+func TestLuminanceYCbCr(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	for _, ratio := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420,
+		image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410} {
+		for _, size := range []image.Point{{37, 23}, {600, 9}, {8, 700}} {
+			m := image.NewYCbCr(image.Rect(0, 0, size.X, size.Y), ratio)
+			for _, p := range [][]uint8{m.Y, m.Cb, m.Cr} {
+				for i := range p {
+					p[i] = uint8(r.IntN(256))
+				}
+			}
+			luma, rows, cols := Luminance(m)
+			xs, ys := sample(0, size.X, size.Y), sample(0, size.Y, size.X)
+			if rows != len(ys) || cols != len(xs) {
+				t.Fatalf("%v %v: %d×%d", ratio, size, cols, rows)
+			}
+			for y, sy := range ys {
+				for x, sx := range xs {
+					ci := m.COffset(sx, sy)
+					want := ycc(m.Y[m.YOffset(sx, sy)], crR[m.Cr[ci]], (cbG[m.Cb[ci]]+crG[m.Cr[ci]])>>16, cbB[m.Cb[ci]])
+					if luma[y*cols+x] != want {
+						t.Fatalf("%v %v: pixel (%d, %d) luma %v, want %v", ratio, size, x, y, luma[y*cols+x], want)
+					}
+				}
+			}
+		}
+	}
 }
