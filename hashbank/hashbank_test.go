@@ -31,7 +31,13 @@ func as(agency string, roles ...ctis.Role) context.Context {
 // FR and DE sharing the group "western", and the engine over it.
 func node(t *testing.T) (*sqlite.DB, *hashbank.Service) {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{})
+	return nodeAt(t, nil)
+}
+
+// nodeAt is node with the store's clock set by now.
+func nodeAt(t *testing.T, now func() time.Time) (*sqlite.DB, *hashbank.Service) {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,4 +364,41 @@ func pdqImage(r *rand.Rand) *image.Gray {
 		}
 	}
 	return img
+}
+
+// TestTransparencyMonths: each figure falls in the month it happened, and
+// a range counts its months only.
+func TestTransparencyMonths(t *testing.T) {
+	clock := time.Date(2026, 1, 31, 23, 59, 0, 0, time.UTC)
+	_, svc := nodeAt(t, func() time.Time { return clock })
+	fr := as("FR-DGSI", ctis.RoleAnalyst)
+	bank, _ := svc.CreateHashBank(fr, ctis.HashBank{Name: "b", Handling: ctis.Handling{Distribution: ctis.DistAll}})
+	add := func(v string) ctis.HashEntry {
+		e, err := svc.AddHashes(fr, bank.ID, []ctis.HashEntry{{Type: ctis.HashMD5, Value: v}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e[0]
+	}
+	add(strings.Repeat("1", 32))
+	clock = time.Date(2026, 2, 1, 0, 0, 1, 0, time.UTC)
+	e := add(strings.Repeat("2", 32))
+	clock = time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)
+	if _, err := svc.SetHashDisabled(fr, e.ID, true, "withdrawn"); err != nil {
+		t.Fatal(err)
+	}
+	months, err := svc.Transparency(fr, "2025-12", "2026-03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ""
+	for _, m := range months {
+		got += fmt.Sprintf("%s:%d/%d ", m.Month, m.EntriesAdded, m.EntriesRemoved)
+	}
+	if want := "2025-12:0/0 2026-01:1/0 2026-02:1/0 2026-03:0/1 "; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if months, _ := svc.Transparency(fr, "2026-02", "2026-02"); len(months) != 1 || months[0].EntriesAdded != 1 {
+		t.Errorf("February alone: %+v", months)
+	}
 }
