@@ -180,14 +180,31 @@ func (db *DB) AddHashes(ctx context.Context, bankID string, entries []ctis.HashE
 	now := db.now()
 	added, updated := 0, 0
 	err = db.tx(ctx, func(tx *sql.Tx) error {
+		find, err := tx.PrepareContext(ctx, `SELECT seq FROM hash_entries WHERE bank = ? AND type = ? AND value = ?`)
+		if err != nil {
+			return err
+		}
+		defer find.Close()
+		insert, err := tx.PrepareContext(ctx, `INSERT INTO hash_entries (id, bank, type, value, quality, entity, behaviours, content_type, contributor, added_by, added_at, updated_at, disabled)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`)
+		if err != nil {
+			return err
+		}
+		defer insert.Close()
 		for i := range out {
 			e := &out[i]
-			old, err := db.entryWhere(ctx, tx, `e.bank = ? AND e.type = ? AND e.value = ?`, bankID, e.Type, e.Value)
+			var seq int64
+			err := find.QueryRowContext(ctx, bankID, e.Type, e.Value).Scan(&seq)
+			var old *ctis.HashEntry
+			if err == nil {
+				old, err = db.entryWhere(ctx, tx, `e.seq = ?`, seq)
+			} else if errors.Is(err, sql.ErrNoRows) {
+				err = errNoEntry
+			}
 			switch {
 			case errors.Is(err, errNoEntry):
 				e.ID, e.Bank, e.Contributor, e.AddedBy, e.AddedAt, e.UpdatedAt = ctis.NewID(), bankID, id.Agency, id.Username, now, now
-				res, err := tx.ExecContext(ctx, `INSERT INTO hash_entries (id, bank, type, value, quality, entity, behaviours, content_type, contributor, added_by, added_at, updated_at, disabled)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`, e.ID, e.Bank, e.Type, e.Value, e.Quality, e.Labels.Entity, joinBehaviours(e.Labels.Behaviours),
+				res, err := insert.ExecContext(ctx, e.ID, e.Bank, e.Type, e.Value, e.Quality, e.Labels.Entity, joinBehaviours(e.Labels.Behaviours),
 					e.Labels.ContentType, e.Contributor, e.AddedBy, stamp(now), stamp(now))
 				if err != nil {
 					return err
@@ -211,7 +228,7 @@ func (db *DB) AddHashes(ctx context.Context, bankID string, entries []ctis.HashE
 				updated++
 			}
 		}
-		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActHashAdd, bankID, "", map[string]int{"added": added, "updated": updated}))
+		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActHashAdd, bankID, "", map[string]int{"added": added, "updated": updated}))
 		return err
 	})
 	if err != nil {
