@@ -62,10 +62,13 @@ func newServe(o *options) *cobra.Command {
 				return fmt.Errorf("building the screening index: %w", err)
 			}
 			go refresh(ctx, svc, db, log)
+			started := time.Now()
 			hashes, err := hashbank.New(ctx, db, nil)
 			if err != nil {
 				return fmt.Errorf("building the hash index: %w", err)
 			}
+			pdqs, others := hashes.Len()
+			log.Info("hash index built", "pdq", pdqs, "digests_and_urls", others, "seconds", time.Since(started).Seconds())
 			if withDemo {
 				if err := demo.SeedHashes(operator(ctx), hashes); err != nil {
 					return fmt.Errorf("seeding the demo hash banks: %w", err)
