@@ -12,6 +12,8 @@ import (
 	_ "image/png"  // PNG decoder
 	"io"
 
+	"ctis/jpegluma"
+
 	_ "golang.org/x/image/bmp"  // BMP decoder
 	_ "golang.org/x/image/tiff" // TIFF decoder
 	_ "golang.org/x/image/webp" // WebP decoder
@@ -57,13 +59,12 @@ func HashFile(r io.Reader, variants bool) (*File, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return nil, fmt.Errorf("the image is %d×%d pixels; at most %d megapixels are hashed", cfg.Width, cfg.Height, MaxPixels>>20)
 	}
-	img, _, err := image.Decode(bytes.NewReader(data))
+	hs, q, err := hashData(data, format)
 	if err != nil {
 		return nil, fmt.Errorf("the %s image is damaged: %w", format, err)
 	}
 	m5, s256 := md5.Sum(data), sha256.Sum256(data)
 	f := &File{MD5: hex.EncodeToString(m5[:]), SHA256: hex.EncodeToString(s256[:]), Format: format, Width: cfg.Width, Height: cfg.Height}
-	hs, q := Dihedral(img)
 	f.PDQ, f.Quality = hs[Original].String(), q
 	if variants {
 		for _, h := range hs[1:] {
@@ -71,4 +72,29 @@ func HashFile(r io.Reader, variants bool) (*File, error) {
 		}
 	}
 	return f, nil
+}
+
+// hashData decodes an image and hashes it with its rotations and
+// reflections. A JPEG is decoded straight to luma by jpegluma; one it
+// does not read (progressive, CMYK, or damaged) is left to image/jpeg,
+// which decides whether it can be read at all.
+func hashData(data []byte, format string) ([8]Hash, int, error) {
+	bufs := buffers.Get().(*[2][]float32)
+	defer buffers.Put(bufs)
+	if format == "jpeg" {
+		luma, rows, cols, err := jpegluma.Decode(data, Sampled, bufs[0])
+		if err == nil {
+			bufs[0] = luma
+			hs, q := dihedralLuma(luma, rows, cols, bufs)
+			return hs, q, nil
+		}
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return [8]Hash{}, 0, err
+	}
+	luma, rows, cols := luminance(img, bufs[0])
+	bufs[0] = luma
+	hs, q := dihedralLuma(luma, rows, cols, bufs)
+	return hs, q, nil
 }

@@ -16,6 +16,8 @@ import (
 	"math"
 	"sort"
 	"sync"
+
+	"ctis/jpegluma"
 )
 
 const (
@@ -44,8 +46,9 @@ var dct = func() [dctSize][size]float32 {
 const Sampled = 512
 
 // Luminance returns an image's luma, row by row, as the reference
-// computes it (ITU-R BT.601 weights on 8-bit channels), at most
-// Sampled×Sampled pixels.
+// computes it (ITU-R BT.601 weights on 8-bit channels; a YCbCr pixel is
+// taken through RGB as jpegluma.Luma does), at most Sampled×Sampled
+// pixels.
 func Luminance(img image.Image) (luma []float32, rows, cols int) {
 	return luminance(img, nil)
 }
@@ -70,9 +73,9 @@ func luminance(img image.Image, buf []float32) (luma []float32, rows, cols int) 
 				yRow := m.Y[m.YOffset(b.Min.X, sy):][:cols]
 				c := m.COffset(b.Min.X, sy)
 				if pairs {
-					lumaPairs(luma[y*cols:(y+1)*cols], yRow, m.Cb[c:], m.Cr[c:])
+					jpegluma.LumaPairs(luma[y*cols:(y+1)*cols], yRow, m.Cb[c:], m.Cr[c:])
 				} else {
-					lumaRow(luma[y*cols:(y+1)*cols], yRow, m.Cb[c:][:cols], m.Cr[c:][:cols])
+					jpegluma.LumaRow(luma[y*cols:(y+1)*cols], yRow, m.Cb[c:], m.Cr[c:])
 				}
 			}
 			break
@@ -91,10 +94,10 @@ func luminance(img image.Image, buf []float32) (luma []float32, rows, cols int) 
 			last, dR, dG, dB := -1, 0, 0, 0
 			for x := range row {
 				if ci := cx[x]; ci != last {
-					dR, dG, dB = crR[cr[ci]], (cbG[cb[ci]]+crG[cr[ci]])>>16, cbB[cb[ci]]
+					dR, dG, dB = jpegluma.Chroma(cb[ci], cr[ci])
 					last = ci
 				}
-				row[x] = ycc(yRow[yx[x]], dR, dG, dB)
+				row[x] = jpegluma.Luma(yRow[yx[x]], dR, dG, dB)
 			}
 		}
 	case *image.Gray:
@@ -114,31 +117,6 @@ func luminance(img image.Image, buf []float32) (luma []float32, rows, cols int) 
 	return luma, rows, cols
 }
 
-// lumaRow converts a row whose pixels each have their own chroma sample.
-func lumaRow(out []float32, y, cb, cr []uint8) {
-	for x := range out {
-		out[x] = ycc(y[x], crR[cr[x]], (cbG[cb[x]]+crG[cr[x]])>>16, cbB[cb[x]])
-	}
-}
-
-// lumaPairs converts a row whose pixels share chroma samples in pairs.
-func lumaPairs(out []float32, y, cb, cr []uint8) {
-	for x := 0; x < len(out); x += 2 {
-		c := x / 2
-		dR, dG, dB := crR[cr[c]], (cbG[cb[c]]+crG[cr[c]])>>16, cbB[cb[c]]
-		out[x] = ycc(y[x], dR, dG, dB)
-		if x+1 < len(out) {
-			out[x+1] = ycc(y[x+1], dR, dG, dB)
-		}
-	}
-}
-
-// ycc is the luma of Y with the chroma terms of R, G and B added.
-func ycc(y uint8, dR, dG, dB int) float32 {
-	yy := int(y) + clipOffset
-	return lumaR[clip[(yy+dR)&(len(clip)-1)]] + lumaG[clip[(yy+dG)&(len(clip)-1)]] + lumaB[clip[(yy+dB)&(len(clip)-1)]]
-}
-
 // sample lists the coordinates read along a side of n pixels starting at
 // min, when the other side has other: every one, or Sampled of them when
 // either side is longer than Sampled.
@@ -154,35 +132,6 @@ func sample(min, n, other int) []int {
 		out = append(out, min+i*n/Sampled)
 	}
 	return out
-}
-
-// The luma of a YCbCr pixel is taken through 8-bit RGB as a JPEG decoder
-// gives it (the JFIF conversion in 16.16 fixed point, each channel
-// clipped), which is what the reference hashes.
-
-// clipOffset centres clip: Y plus a chroma term lies within ±240 of it.
-const clipOffset = 512
-
-// Tables of the YCbCr to RGB conversion and of the luma weights.
-var (
-	crR, cbB, cbG, crG  [256]int
-	clip                [1024]uint8
-	lumaR, lumaG, lumaB [256]float32
-)
-
-func init() {
-	const one = 1 << 16
-	for i := range 256 {
-		x := float64(i - 128)
-		crR[i] = int(math.Floor(1.40200*x*one+one/2)) >> 16
-		cbB[i] = int(math.Floor(1.77200*x*one+one/2)) >> 16
-		cbG[i] = -int(math.Floor(0.34414*one+0.5))*(i-128) + one/2
-		crG[i] = -int(math.Floor(0.71414*one+0.5)) * (i - 128)
-		lumaR[i], lumaG[i], lumaB[i] = 0.299*float32(i), 0.587*float32(i), 0.114*float32(i)
-	}
-	for i := range clip {
-		clip[i] = uint8(min(max(i-clipOffset, 0), 255))
-	}
 }
 
 // Hash256 hashes an image, returning the hash and its quality (0 to 100;
@@ -432,6 +381,12 @@ func Dihedral(img image.Image) ([8]Hash, int) {
 	defer buffers.Put(bufs)
 	luma, rows, cols := luminance(img, bufs[0])
 	bufs[0] = luma
+	return dihedralLuma(luma, rows, cols, bufs)
+}
+
+// dihedralLuma is Dihedral of a luma buffer, which it overwrites, with
+// scratch space in bufs[1].
+func dihedralLuma(luma []float32, rows, cols int, bufs *[2][]float32) ([8]Hash, int) {
 	_, q, b := hashLuma(luma, rows, cols, bufs)
 	var out [8]Hash
 	for k := range 8 {

@@ -8,9 +8,12 @@ import (
 	"image/png"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"ctis/jpegluma"
 )
 
 func decodeFile(t testing.TB, name string) image.Image {
@@ -208,11 +211,37 @@ func TestLuminanceYCbCr(t *testing.T) {
 			for y, sy := range ys {
 				for x, sx := range xs {
 					ci := m.COffset(sx, sy)
-					want := ycc(m.Y[m.YOffset(sx, sy)], crR[m.Cr[ci]], (cbG[m.Cb[ci]]+crG[m.Cr[ci]])>>16, cbB[m.Cb[ci]])
+					dR, dG, dB := jpegluma.Chroma(m.Cb[ci], m.Cr[ci])
+					want := jpegluma.Luma(m.Y[m.YOffset(sx, sy)], dR, dG, dB)
 					if luma[y*cols+x] != want {
 						t.Fatalf("%v %v: pixel (%d, %d) luma %v, want %v", ratio, size, x, y, luma[y*cols+x], want)
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestHashFileJPEG: HashFile, which decodes JPEGs with jpegluma where it
+// can, gives every test image the hashes of image/jpeg's pixels.
+func TestHashFileJPEG(t *testing.T) {
+	names, _ := filepath.Glob("testdata/images/*.jpg")
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := HashFile(bytes.NewReader(data), true)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want, q := Dihedral(decodeFile(t, filepath.Base(name)))
+		if f.PDQ != want[Original].String() || f.Quality != q {
+			t.Errorf("%s: %s quality %d, want %s quality %d", name, f.PDQ, f.Quality, want[Original], q)
+		}
+		for k, v := range f.Variants {
+			if v != want[k+1].String() {
+				t.Errorf("%s: variant %d is %s, want %s", name, k+1, v, want[k+1])
 			}
 		}
 	}
