@@ -373,6 +373,15 @@ const (
 	FlipMinus1 // reflected in the other diagonal
 )
 
+// HashLuma hashes a luma buffer as Luminance gives it, at most
+// Sampled×Sampled values, which it overwrites.
+func HashLuma(luma []float32, rows, cols int) (Hash, int) {
+	bufs := buffers.Get().(*[2][]float32)
+	defer buffers.Put(bufs)
+	h, q, _ := hashLuma(luma, rows, cols, bufs)
+	return h, q
+}
+
 // Dihedral hashes an image and its seven rotations and reflections, from
 // one DCT: turning an image only transposes the DCT and changes the sign
 // of its odd rows or columns, so nothing is hashed twice.
