@@ -173,8 +173,8 @@ func (x *PDQ) Search(queries []pdq.Hash, radius int, keep func(owner uint32) boo
 }
 
 // Brute finds the same matches as Search by comparing every stored hash:
-// the oracle the index is tested against, and the fallback for radii too
-// wide for the tables to help.
+// the oracle the index is tested against. (Search itself scans a segment
+// when the radius is too wide for its tables to help.)
 func (x *PDQ) Brute(queries []pdq.Hash, radius int, keep func(owner uint32) bool) []Match {
 	radius = min(max(radius, 0), MaxRadius)
 	x.mu.RLock()
