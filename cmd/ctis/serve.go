@@ -67,13 +67,13 @@ func newServe(o *options) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("building the hash index: %w", err)
 			}
-			pdqs, others := hashes.Len()
-			log.Info("hash index built", "pdq", pdqs, "digests_and_urls", others, "seconds", time.Since(started).Seconds())
 			if withDemo {
 				if err := demo.SeedHashes(operator(ctx), hashes); err != nil {
 					return fmt.Errorf("seeding the demo hash banks: %w", err)
 				}
 			}
+			pdqs, others := hashes.Len()
+			log.Info("hash index built", "pdq", pdqs, "digests_and_urls", others, "seconds", time.Since(started).Seconds())
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("%w\n(is another server on %s? choose another with --addr)", err, addr)
