@@ -48,6 +48,13 @@ func (h *handler) hashData(p *page) (map[string]any, error) {
 		flagged = append(flagged, f...)
 	}
 	data["Flagged"] = flagged
+	if p.id.Has(ctis.RoleAnalyst) {
+		appeals, err := h.Hashes.Appeals(p.ctx)
+		if err != nil {
+			return nil, err
+		}
+		data["Appeals"] = appeals
+	}
 	for _, b := range banks {
 		p.shown = append(p.shown, b.Handling)
 	}
@@ -102,5 +109,24 @@ func (h *handler) hashFeedback(p *page, r *http.Request) error {
 		return err
 	}
 	p.flash = translate(p.lang, "feedback.recorded")
+	return h.hashes(p, r)
+}
+
+// lodgeAppeal records a user's appeal against a removal that followed one
+// of the agency's matches.
+func (h *handler) lodgeAppeal(p *page, r *http.Request) error {
+	if _, err := h.Hashes.LodgeAppeal(p.ctx, ctis.Appeal{Match: r.PostFormValue("match"), Reference: r.PostFormValue("reference")}); err != nil {
+		return err
+	}
+	p.flash = translate(p.lang, "appeal.recorded")
+	return h.hashes(p, r)
+}
+
+// decideAppeal records an appeal's outcome.
+func (h *handler) decideAppeal(p *page, r *http.Request) error {
+	if _, err := h.Hashes.DecideAppeal(p.ctx, r.PathValue("id"), ctis.AppealOutcome(r.PostFormValue("outcome")), r.PostFormValue("reason")); err != nil {
+		return err
+	}
+	p.flash = translate(p.lang, "appeal.decided")
 	return h.hashes(p, r)
 }

@@ -93,6 +93,37 @@ func TestHashPage(t *testing.T) {
 	if !strings.Contains(string(b), "Feedback recorded.") {
 		t.Fatalf("feedback: %d\n%s", res.StatusCode, b)
 	}
+
+	// The user whose content was removed appeals; the appeal is upheld.
+	res, err = c.PostForm(base+"/hashes/appeals", url.Values{"csrf": {csrfOf(t, c, base)}, "match": {id}, "reference": {"ticket 4471"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	appeal := regexp.MustCompile(`action="/hashes/appeals/([^"]+)"`).FindStringSubmatch(string(b))
+	if !strings.Contains(string(b), "Appeal recorded.") || appeal == nil {
+		t.Fatalf("appeal: %d\n%s", res.StatusCode, section(string(b), `id="appeals"`))
+	}
+	res, err = c.PostForm(base+"/hashes/appeals/"+appeal[1], url.Values{"csrf": {csrfOf(t, c, base)}, "outcome": {"upheld"}, "reason": {"news reporting"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(b), "Upheld: content restored: news reporting") {
+		t.Fatalf("decision: %d\n%s", res.StatusCode, b)
+	}
+	// Another agency cannot decide it.
+	other := signIn(t, base, "fr.analyst")
+	res, err = other.PostForm(base+"/hashes/appeals/"+appeal[1], url.Values{"csrf": {csrfOf(t, other, base)}, "outcome": {"rejected"}, "reason": {"x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("another agency deciding the appeal: %d", res.StatusCode)
+	}
 }
 
 // match uploads an image on the hash page and returns the matches shown.

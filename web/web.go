@@ -123,6 +123,8 @@ func (s *Server) Handler() http.Handler {
 		{"GET /hashes", h.hashes},
 		{"POST /hashes/match", h.matchImage},
 		{"POST /hashes/matches/{id}/feedback", h.hashFeedback},
+		{"POST /hashes/appeals", h.lodgeAppeal},
+		{"POST /hashes/appeals/{id}", h.decideAppeal},
 		{"GET /admin", h.admin},
 		{"POST /admin/{what}", h.adminAction},
 	} {
