@@ -11,6 +11,7 @@ import (
 	_ "image/jpeg" // JPEG decoder
 	_ "image/png"  // PNG decoder
 	"io"
+	"runtime"
 
 	"ctis/jpegluma"
 
@@ -25,6 +26,10 @@ const (
 	MaxFileBytes = 64 << 20
 	MaxPixels    = 64 << 20 // 64 megapixels
 )
+
+// decoding admits one decode per core: a server hashing uploads keeps its
+// memory bounded by the cores, not by the requests.
+var decoding = make(chan struct{}, runtime.GOMAXPROCS(0))
 
 // File is what ctis records of an image: its PDQ hash and quality, and
 // its cryptographic digests.
@@ -59,7 +64,9 @@ func HashFile(r io.Reader, variants bool) (*File, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return nil, fmt.Errorf("the image is %d×%d pixels; at most %d megapixels are hashed", cfg.Width, cfg.Height, MaxPixels>>20)
 	}
+	decoding <- struct{}{} // a large image takes a core and up to 4 bytes a pixel
 	hs, q, err := hashData(data, format)
+	<-decoding
 	if err != nil {
 		return nil, fmt.Errorf("the %s image is damaged: %w", format, err)
 	}

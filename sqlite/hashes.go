@@ -340,11 +340,12 @@ func (db *DB) HashEntries(ctx context.Context, f ctis.HashEntryFilter) ([]ctis.H
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	q := `SELECT * FROM (SELECT ` + entryColumns + ` FROM hash_entries e WHERE ` + where + `)`
 	if f.Flagged {
-		q += ` WHERE disputes >= ` + strconv.Itoa(ctis.DisputeFlag)
+		// From the few disputes, not the many entries.
+		where += ` AND e.seq IN (SELECT entry FROM (SELECT entry, agency FROM hash_feedback WHERE verdict = 'disputed'
+			UNION SELECT entry, agency FROM hash_appeals WHERE outcome = 'upheld') GROUP BY entry HAVING count(*) >= ` + strconv.Itoa(ctis.DisputeFlag) + `)`
 	}
-	q += ` ORDER BY id`
+	q := `SELECT ` + entryColumns + ` FROM hash_entries e WHERE ` + where + ` ORDER BY e.id`
 	rows, err := db.r.QueryContext(ctx, q+` LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err

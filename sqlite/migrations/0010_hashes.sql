@@ -36,6 +36,7 @@ CREATE TABLE hash_entries (
 	disabled_reason TEXT NOT NULL DEFAULT '',
 	UNIQUE (bank, type, value)
 );
+CREATE INDEX hash_entries_bank ON hash_entries (bank, id);
 CREATE INDEX hash_entries_added ON hash_entries (added_at);
 CREATE INDEX hash_entries_disabled ON hash_entries (disabled_at);
 
@@ -77,3 +78,4 @@ CREATE TABLE hash_appeals (
 	decided_at TEXT
 );
 CREATE INDEX hash_appeals_agency ON hash_appeals (agency, lodged_at);
+CREATE INDEX hash_appeals_entry ON hash_appeals (entry, outcome);
