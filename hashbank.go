@@ -110,8 +110,7 @@ const MaxHashBatch = 10000
 // flagged to its contributor for another look.
 const DisputeFlag = 2
 
-// Validate normalises and checks e's type, value and labels; field names
-// errors with prefix.
+// Validate normalises and checks e's type, value, quality and labels.
 func (e *HashEntry) Validate() error {
 	e.Type = HashType(strings.ToLower(strings.TrimSpace(string(e.Type))))
 	v, err := NormalizeHash(e.Type, e.Value)

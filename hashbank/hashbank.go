@@ -67,9 +67,6 @@ func New(ctx context.Context, s Store, progress func(loaded int)) (*Service, err
 // Len returns how many PDQ hashes and how many other values are indexed.
 func (s *Service) Len() (pdqs, others int) { return s.pdq.Len(), s.exact.Len() }
 
-// Bytes estimates the memory the PDQ index holds.
-func (s *Service) Bytes() int { return s.pdq.Bytes() + cap(s.pdqSeq)*8 }
-
 // sync indexes the banks and entries added since the last sync.
 func (s *Service) sync(ctx context.Context, progress func(int)) error {
 	s.mu.Lock()

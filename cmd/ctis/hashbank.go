@@ -14,6 +14,7 @@ import (
 	"ctis"
 	"ctis/hashbank"
 	"ctis/hashfile"
+	"ctis/sqlite"
 )
 
 func newHashBank(o *options) *cobra.Command {
@@ -36,7 +37,7 @@ func newHashBank(o *options) *cobra.Command {
 			if agencies != "" {
 				b.Handling.Agencies = strings.Split(agencies, ",")
 			}
-			return withHashes(cmd.Context(), o, agency, nil, func(ctx context.Context, svc *hashbank.Service) error {
+			return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, svc *sqlite.DB) error {
 				out, err := svc.CreateHashBank(ctx, b)
 				if err != nil {
 					return err
@@ -61,7 +62,7 @@ func newHashBank(o *options) *cobra.Command {
 		Short: "List the banks the agency may see",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withHashes(cmd.Context(), o, agency, nil, func(ctx context.Context, svc *hashbank.Service) error {
+			return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, svc *sqlite.DB) error {
 				banks, err := svc.HashBanks(ctx)
 				if err != nil {
 					return err
@@ -96,7 +97,7 @@ func newHashBank(o *options) *cobra.Command {
 				return err
 			}
 			defer in.Close()
-			return withHashes(cmd.Context(), o, agency, nil, func(ctx context.Context, svc *hashbank.Service) error {
+			return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, svc *sqlite.DB) error {
 				r, err := hashfile.NewReader(in, fm)
 				if err != nil {
 					return err
@@ -135,7 +136,7 @@ func newHashBank(o *options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withHashes(cmd.Context(), o, agency, nil, func(ctx context.Context, svc *hashbank.Service) error {
+			return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, svc *sqlite.DB) error {
 				_, err := hashfile.Export(ctx, svc, ctis.HashEntryFilter{Bank: bank, Disabled: disabled}, hashfile.NewWriter(cmd.OutOrStdout(), fm))
 				return err
 			})
@@ -163,9 +164,10 @@ func fileFormat(given, name string) (hashfile.Format, error) {
 	return "", fmt.Errorf("cannot tell the format of %s from its name: give --format csv or --format jsonl", name)
 }
 
-// withHashes opens the database and the hash engine and runs fn as an
-// analyst (or, with roles, those roles) of agency.
-func withHashes(ctx context.Context, o *options, agency string, roles []ctis.Role, fn func(context.Context, *hashbank.Service) error) error {
+// withHashStore opens the database and runs fn on the store as an analyst
+// of agency: creating, listing, importing and exporting need no matching
+// index, and a server builds its own at start.
+func withHashStore(ctx context.Context, o *options, agency string, fn func(context.Context, *sqlite.DB) error) error {
 	if agency == "" {
 		return fmt.Errorf("--agency is required: which agency acts?")
 	}
@@ -174,17 +176,7 @@ func withHashes(ctx context.Context, o *options, agency string, roles []ctis.Rol
 		return err
 	}
 	defer db.Close()
-	svc, err := hashbank.New(ctx, db, nil)
-	if err != nil {
-		return fmt.Errorf("building the hash index: %w", err)
-	}
-	ctx = asAgency(ctx, strings.ToUpper(agency), "")
-	if roles != nil {
-		id, _ := ctis.IdentityFrom(ctx)
-		id.Roles = roles
-		ctx = ctis.NewContext(ctx, id)
-	}
-	return fn(ctx, svc)
+	return fn(asAgency(ctx, strings.ToUpper(agency), ""), db)
 }
 
 func newMatch(o *options) *cobra.Command {
@@ -231,7 +223,14 @@ func newMatch(o *options) *cobra.Command {
 			if frontline {
 				role = ctis.RoleFrontline
 			}
-			return withHashes(cmd.Context(), o, agency, []ctis.Role{role}, func(ctx context.Context, svc *hashbank.Service) error {
+			return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, db *sqlite.DB) error {
+				svc, err := hashbank.New(ctx, db, nil)
+				if err != nil {
+					return fmt.Errorf("building the hash index: %w", err)
+				}
+				id, _ := ctis.IdentityFrom(ctx)
+				id.Roles = []ctis.Role{role}
+				ctx = ctis.NewContext(ctx, id)
 				out := cmd.OutOrStdout()
 				for _, b := range batches {
 					res, err := svc.MatchHashes(ctx, b.queries, radius)

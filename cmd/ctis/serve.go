@@ -63,7 +63,11 @@ func newServe(o *options) *cobra.Command {
 			}
 			go refresh(ctx, svc, db, log)
 			started := time.Now()
-			hashes, err := hashbank.New(ctx, db, nil)
+			hashes, err := hashbank.New(ctx, db, func(loaded int) {
+				if loaded%1_000_000 == 0 {
+					log.Info("building the hash index", "loaded", loaded)
+				}
+			})
 			if err != nil {
 				return fmt.Errorf("building the hash index: %w", err)
 			}
