@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"ctis"
+	"ctis/hashbank"
 	"ctis/hashfile"
 	"ctis/pdq"
 )
@@ -230,11 +231,7 @@ func (h *handler) matchHashes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return ctis.Invalid("image", "%s", err.Error())
 	}
-	queries := []ctis.HashQuery{{Type: ctis.HashPDQ, Value: f.PDQ}}
-	for i, v := range f.Variants {
-		queries = append(queries, ctis.HashQuery{Type: ctis.HashPDQ, Value: v, Variant: i + 1})
-	}
-	queries = append(queries, ctis.HashQuery{Type: ctis.HashMD5, Value: f.MD5}, ctis.HashQuery{Type: ctis.HashSHA256, Value: f.SHA256})
+	queries := hashbank.ImageQueries(f)
 	res, err := h.Hashes.MatchHashes(r.Context(), queries, radius)
 	if err != nil {
 		return err

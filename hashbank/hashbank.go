@@ -265,3 +265,14 @@ func (s *Service) exactSeqOf(slot hashindex.Slot) int64 {
 	defer s.mu.Unlock()
 	return s.exactSeq[slot]
 }
+
+// ImageQueries are the queries made of a hashed image: its PDQ hash (as
+// variant 0), the variants hashed with it, its MD5 and its SHA-256, in
+// that order, which a match's Query index refers to.
+func ImageQueries(f *pdq.File) []ctis.HashQuery {
+	q := []ctis.HashQuery{{Type: ctis.HashPDQ, Value: f.PDQ}}
+	for i, v := range f.Variants {
+		q = append(q, ctis.HashQuery{Type: ctis.HashPDQ, Value: v, Variant: i + 1})
+	}
+	return append(q, ctis.HashQuery{Type: ctis.HashMD5, Value: f.MD5}, ctis.HashQuery{Type: ctis.HashSHA256, Value: f.SHA256})
+}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"ctis"
+	"ctis/hashbank"
 	"ctis/pdq"
 )
 
@@ -83,11 +84,7 @@ func (h *handler) matchImage(p *page, r *http.Request) error {
 			return ctis.Invalid("radius", "a whole number of bits")
 		}
 	}
-	queries := []ctis.HashQuery{{Type: ctis.HashPDQ, Value: file.PDQ}}
-	for i, v := range file.Variants {
-		queries = append(queries, ctis.HashQuery{Type: ctis.HashPDQ, Value: v, Variant: i + 1})
-	}
-	queries = append(queries, ctis.HashQuery{Type: ctis.HashMD5, Value: file.MD5}, ctis.HashQuery{Type: ctis.HashSHA256, Value: file.SHA256})
+	queries := hashbank.ImageQueries(file)
 	res, err := h.Hashes.MatchHashes(p.ctx, queries, radius)
 	if err != nil {
 		return err

@@ -206,11 +206,7 @@ func newMatch(o *options) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				q := []ctis.HashQuery{{Type: ctis.HashPDQ, Value: h.PDQ}}
-				for i, v := range h.Variants {
-					q = append(q, ctis.HashQuery{Type: ctis.HashPDQ, Value: v, Variant: i + 1})
-				}
-				batches = append(batches, batch{name, append(q, ctis.HashQuery{Type: ctis.HashMD5, Value: h.MD5}, ctis.HashQuery{Type: ctis.HashSHA256, Value: h.SHA256})})
+				batches = append(batches, batch{name, hashbank.ImageQueries(h)})
 			}
 			for _, h := range hashes {
 				t, v, ok := strings.Cut(h, ":")
