@@ -46,53 +46,17 @@ func newServe(o *options) *cobra.Command {
 				defer os.RemoveAll(dir)
 				o.db = filepath.Join(dir, "demo.db")
 			}
-			db, err := o.open(ctx)
+			n, err := startNode(ctx, o, withDemo, log)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
-			var logins []demo.Login
-			if withDemo {
-				if logins, err = demo.Seed(operator(ctx), db); err != nil {
-					return fmt.Errorf("seeding the demo database: %w", err)
-				}
-			}
-			svc, err := screen.New(ctx, db)
-			if err != nil {
-				return fmt.Errorf("building the screening index: %w", err)
-			}
-			go refresh(ctx, svc, db, log)
-			started := time.Now()
-			hashes, err := hashbank.New(ctx, db, func(loaded int) {
-				if loaded%1_000_000 == 0 {
-					log.Info("building the hash index", "loaded", loaded)
-				}
-			})
-			if err != nil {
-				return fmt.Errorf("building the hash index: %w", err)
-			}
-			if withDemo {
-				if err := demo.SeedHashes(operator(ctx), hashes); err != nil {
-					return fmt.Errorf("seeding the demo hash banks: %w", err)
-				}
-			}
-			pdqs, others := hashes.Len()
-			log.Info("hash index built", "pdq", pdqs, "digests_and_urls", others, "seconds", time.Since(started).Seconds())
+			defer n.Close()
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("%w\n(is another server on %s? choose another with --addr)", err, addr)
 			}
-			limiter := throttle.New(time.Now)
-			pages := &web.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Hashes: hashes, Limiter: limiter, Logger: log}
-			for _, l := range logins {
-				pages.Demo = append(pages.Demo, web.Login{Username: l.Username, Agency: l.Agency, Roles: l.Roles})
-				pages.DemoPassword = demo.Password
-			}
-			mux := http.NewServeMux()
-			mux.Handle("/api/", (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Documents: db, Hashes: hashes, Logger: log, Limiter: limiter}).Handler())
-			mux.Handle("/", pages.Handler())
 			srv := &http.Server{
-				Handler:           mux,
+				Handler:           n.handler,
 				ReadHeaderTimeout: 10 * time.Second,
 				ReadTimeout:       2 * time.Minute,
 				WriteTimeout:      10 * time.Minute,
@@ -102,7 +66,7 @@ func newServe(o *options) *cobra.Command {
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "ctis is serving %s (the API under %s/api/v1, OpenAPI: %s/api/v1/openapi.json), database %s\n", url, url, url, o.db)
 			if withDemo {
-				printLogins(out, url, logins)
+				printLogins(out, url, n.logins)
 			}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
@@ -123,6 +87,78 @@ func newServe(o *options) *cobra.Command {
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "serve a temporary database with sample data")
 	return cmd
+}
+
+// node is a running ctis node: its store, services and HTTP handler.
+type node struct {
+	db      *sqlite.DB
+	screen  *screen.Service
+	hashes  *hashbank.Service
+	handler http.Handler
+	logins  []demo.Login
+}
+
+// Close closes the node's store.
+func (n *node) Close() error { return n.db.Close() }
+
+// startNode opens the store, seeds it with the demo data when asked,
+// builds the match indexes and the HTTP handler of the API and the pages.
+// serve and the end-to-end tests share it.
+func startNode(ctx context.Context, o *options, withDemo bool, log *slog.Logger) (*node, error) {
+	db, err := o.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := &node{db: db}
+	if err := n.assemble(ctx, withDemo, log); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return n, nil
+}
+
+func (n *node) assemble(ctx context.Context, withDemo bool, log *slog.Logger) error {
+	db := n.db
+	var err error
+	if withDemo {
+		if n.logins, err = demo.Seed(operator(ctx), db); err != nil {
+			return fmt.Errorf("seeding the demo database: %w", err)
+		}
+	}
+	svc, err := screen.New(ctx, db)
+	if err != nil {
+		return fmt.Errorf("building the screening index: %w", err)
+	}
+	n.screen = svc
+	go refresh(ctx, svc, db, log)
+	started := time.Now()
+	hashes, err := hashbank.New(ctx, db, func(loaded int) {
+		if loaded%1_000_000 == 0 {
+			log.Info("building the hash index", "loaded", loaded)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("building the hash index: %w", err)
+	}
+	n.hashes = hashes
+	if withDemo {
+		if err := demo.SeedHashes(operator(ctx), hashes); err != nil {
+			return fmt.Errorf("seeding the demo hash banks: %w", err)
+		}
+	}
+	pdqs, others := hashes.Len()
+	log.Info("hash index built", "pdq", pdqs, "digests_and_urls", others, "seconds", time.Since(started).Seconds())
+	limiter := throttle.New(time.Now)
+	pages := &web.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Hashes: hashes, Limiter: limiter, Logger: log}
+	for _, l := range n.logins {
+		pages.Demo = append(pages.Demo, web.Login{Username: l.Username, Agency: l.Agency, Roles: l.Roles})
+		pages.DemoPassword = demo.Password
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Documents: db, Hashes: hashes, Logger: log, Limiter: limiter}).Handler())
+	mux.Handle("/", pages.Handler())
+	n.handler = mux
+	return nil
 }
 
 // refresh applies the travel-data retention policy at start and every
