@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"time"
 )
@@ -135,11 +136,12 @@ const (
 	HitEscalated     HitStatus = "escalated"
 )
 
-// Hit is a match of a screened subject against an entity, as the screening
-// agency may see it.
+// Hit is a match of a screened subject against an entity. The store keeps
+// it as the screening agency saw it; every reader gets the view its own
+// handling allows, through ViewFor.
 type Hit struct {
 	ID       string   `json:"id"`
-	EntityID string   `json:"entity_id"`
+	EntityID string   `json:"entity_id,omitempty"`
 	Schema   string   `json:"schema"`
 	Score    float64  `json:"score"`
 	Matched  string   `json:"matched_name"`
@@ -152,13 +154,126 @@ type Hit struct {
 	Status      HitStatus        `json:"status"`
 	// Screened is the subject as given, and who screened it when.
 	Subject    Subject   `json:"subject"`
-	ScreenedBy string    `json:"screened_by"`
+	ScreenedBy string    `json:"screened_by,omitempty"`
 	Agency     string    `json:"agency"`
 	ScreenedAt time.Time `json:"screened_at"`
 	Decision   *Decision `json:"decision,omitempty"`
+	// Sources are the statements that produced the hit, one per
+	// originator and handling, with the parts of the subject each matched.
+	Sources []HitSource `json:"sources"`
+	// Notice, in a hit's notice form, names the agencies to contact about
+	// a match the reader may not see; such a hit carries nothing else of
+	// the match.
+	Notice []string `json:"notice,omitempty"`
 	// Fingerprint identifies the entry as the screener saw it, so that a
 	// clearance lapses when the entry changes.
 	Fingerprint string `json:"-"`
+}
+
+// HitSource is one handling class of the statements behind a hit: their
+// originator, their handling and the parts of the subject they matched
+// ("name", "birth_date", "nationality", "gender", "document").
+type HitSource struct {
+	Originator string   `json:"originator"`
+	Handling   Handling `json:"handling"`
+	Components []string `json:"components"`
+}
+
+// HitView is what a reader may see of a hit.
+type HitView int
+
+// Views of a hit, from nothing to all of it.
+const (
+	// HitHidden: the reader learns nothing of the hit.
+	HitHidden HitView = iota
+	// HitNoticed: the reader learns that a screening matched statements
+	// it may not see, and whom to contact — the hit notice.
+	HitNoticed
+	// HitPartial: the reader sees the hit as far as the statements it may
+	// see go: the entity, the subject's details those statements matched,
+	// the status and decision; not the score, the matched name or the
+	// explanation, which came from statements it may not see.
+	HitPartial
+	// HitFull: the screening agency's reader who may see every source.
+	HitFull
+)
+
+// ViewFor returns what v may see of h, and how much that is. A reader of
+// the screening agency who may see every source sees the whole hit; a
+// reader of an agency the hit was escalated to sees what the sources it
+// may see contributed; anyone else sees the notice form when a source
+// hidden from them carries a hit notice, and nothing otherwise. A hit
+// without recorded sources is the screening agency's analysts' only.
+func (h Hit) ViewFor(v Viewer) (Hit, HitView) {
+	var visible []HitSource
+	var notice []string
+	for _, s := range h.Sources {
+		switch {
+		case CanSee(v, s.Originator, s.Handling):
+			visible = append(visible, s)
+		case s.Handling.HitNotice && !slices.Contains(notice, s.Originator):
+			notice = append(notice, s.Originator)
+		}
+	}
+	own := v.Agency == h.Agency
+	switch {
+	case len(h.Sources) == 0 && own && !v.FrontlineOnly,
+		len(h.Sources) > 0 && own && len(visible) == len(h.Sources):
+		return h, HitFull
+	case !own && len(visible) > 0:
+		return h.partial(visible), HitPartial
+	case len(notice) > 0:
+		slices.Sort(notice)
+		return Hit{ID: h.ID, Schema: h.Schema, Agency: h.Agency, ScreenedAt: h.ScreenedAt, Status: h.Status,
+			Subject: Subject{Name: h.Subject.Name, Schema: h.Subject.Schema}, Agencies: []string{}, Explanation: []ScoreComponent{},
+			Sources: []HitSource{}, Notice: notice}, HitNoticed
+	}
+	return Hit{}, HitHidden
+}
+
+// partial is h as far as the sources in visible go.
+func (h Hit) partial(visible []HitSource) Hit {
+	var parts []string
+	out := Hit{ID: h.ID, EntityID: h.EntityID, Schema: h.Schema, Status: h.Status, ScreenedBy: h.ScreenedBy, Agency: h.Agency,
+		ScreenedAt: h.ScreenedAt, Decision: h.Decision, Sources: visible, Agencies: []string{}, Explanation: []ScoreComponent{}}
+	for _, s := range visible {
+		parts = append(parts, s.Components...)
+		if !slices.Contains(out.Agencies, s.Originator) {
+			out.Agencies = append(out.Agencies, s.Originator)
+		}
+	}
+	slices.Sort(out.Agencies)
+	out.Subject = h.Subject.only(parts)
+	return out
+}
+
+// only keeps of s the details named in parts, and its schema.
+func (s Subject) only(parts []string) Subject {
+	out := Subject{Schema: s.Schema}
+	has := func(p string) bool { return slices.Contains(parts, p) }
+	if has("name") {
+		out.Name = s.Name
+	}
+	if has("birth_date") {
+		out.BirthDate = s.BirthDate
+	}
+	if has("nationality") {
+		out.Nationality = s.Nationality
+	}
+	if has("gender") {
+		out.Gender = s.Gender
+	}
+	if has("document") {
+		out.DocumentNumber = s.DocumentNumber
+	}
+	if s.Journey != nil {
+		j := *s.Journey
+		if !has("document") {
+			j.Document = ""
+		}
+		out.Journey = &j
+	}
+	return out
 }
 
 // Key returns what identifies a subject for clearances: the folded name
@@ -237,12 +352,19 @@ type HitPage struct {
 // screened; an escalated hit also reaches the agencies that contributed the
 // matched entry.
 type ReviewService interface {
-	// Hits lists the hits in the caller's agency's queue. Needs RoleAnalyst
-	// or RoleFrontline.
+	// Hits lists the hits in the caller's agency's queue, each as
+	// Hit.ViewFor shows it to the caller; hits the caller may not see are
+	// left out. Needs RoleAnalyst or RoleFrontline and a purpose; audited.
 	Hits(ctx context.Context, f HitFilter) (*HitPage, error)
+	// Hit returns one hit of the caller's queue, as Hit.ViewFor shows it.
+	// Needs RoleAnalyst or RoleFrontline and a purpose; audited.
+	// ENOTFOUND when absent or hidden alike.
+	Hit(ctx context.Context, hitID string) (*Hit, error)
 	// Decide records a decision with its reason. Needs RoleAnalyst;
 	// audited. A false positive clears the subject against the entry until
-	// the entry changes. ENOTFOUND, EINVALID, ECONFLICT when decided already.
+	// the entry changes. The caller must see the hit whole, or in part when
+	// it was escalated to the caller's agency. ENOTFOUND, EINVALID,
+	// ECONFLICT when decided already.
 	Decide(ctx context.Context, hitID string, status HitStatus, reason string) (*Hit, error)
 	// RecordMovement records the journey of a confirmed hit's subject as a
 	// Movement of the matched person, contributed by the caller's agency
@@ -304,5 +426,6 @@ type ManifestScreening struct {
 // Audit actions of screening and review.
 const (
 	ActScreen    = "screen"
+	ActHitRead   = "hit.read"
 	ActHitDecide = "hit.decide"
 )

@@ -176,6 +176,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	if len(queue.Hits) != 1 {
 		t.Fatalf("DE-BKA's queue: %+v", queue)
 	}
+	f.do(call{method: "GET", path: "/api/v1/hits/" + queue.Hits[0].ID, as: "de.analyst"}).want(t, http.StatusOK)
 	f.post("de.analyst", "/api/v1/hits/"+queue.Hits[0].ID+"/decision", map[string]string{"status": "escalated", "reason": "ask FR-DGSI"}).want(t, http.StatusOK)
 
 	var manifests struct{ Manifests []ctis.ManifestScreening }

@@ -97,6 +97,14 @@ func (h *handler) hits(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, page)
 }
 
+func (h *handler) hit(w http.ResponseWriter, r *http.Request) error {
+	hit, err := h.Review.Hit(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, hit)
+}
+
 // decisionRequest is a reviewer's verdict on a hit.
 type decisionRequest struct {
 	Status ctis.HitStatus `json:"status"`

@@ -101,6 +101,7 @@ func (h *handler) routes() []route {
 		{"POST", "/api/v1/screen", false, h.screen},
 		{"POST", "/api/v1/screen/batch", false, h.screenBatch},
 		{"GET", "/api/v1/hits", false, h.hits},
+		{"GET", "/api/v1/hits/{id}", false, h.hit},
 		{"POST", "/api/v1/hits/{id}/decision", false, h.decide},
 		{"POST", "/api/v1/hits/{id}/movement", false, h.recordMovement},
 		{"POST", "/api/v1/manifests", false, h.screenManifests},

@@ -1,6 +1,8 @@
 package screen
 
 import (
+	"slices"
+
 	"ctis"
 	"ctis/matcher"
 )
@@ -97,4 +99,17 @@ func (x *index) contributes(s ctis.Subject, c class) bool {
 		}
 	}
 	return false
+}
+
+// matchedParts names the parts of the subject that a class, on its own,
+// matches at all: what a reader who sees only this class may be shown of
+// the subject.
+func (x *index) matchedParts(s ctis.Subject, c class) []string {
+	parts := []string{}
+	for _, comp := range matcher.Compare(query(s), c.rec).Components {
+		if comp.Weight > 0 && comp.Score >= candidateScore && !slices.Contains(parts, comp.Component) {
+			parts = append(parts, comp.Component)
+		}
+	}
+	return parts
 }

@@ -322,7 +322,7 @@ func (s *Service) screen(v ctis.Viewer, subj ctis.Subject) ctis.Screening {
 		if score < s.threshold() {
 			continue
 		}
-		out.Hits = append(out.Hits, hitOf(cs, score, expl, matched))
+		out.Hits = append(out.Hits, s.hitOf(subj, cs, score, expl, matched))
 	}
 	sort.SliceStable(out.Hits, func(i, j int) bool { return out.Hits[i].Score > out.Hits[j].Score })
 	if len(out.Hits) > maxHits {
@@ -353,10 +353,12 @@ func (s *Service) screen(v ctis.Viewer, subj ctis.Subject) ctis.Screening {
 	return out
 }
 
-// hitOf describes a hit from the classes the viewer sees.
-func hitOf(cs []class, score float64, expl []ctis.ScoreComponent, matched string) ctis.Hit {
+// hitOf describes a hit from the classes the viewer sees, each a source
+// with the parts of the subject it matched.
+func (s *Service) hitOf(subj ctis.Subject, cs []class, score float64, expl []ctis.ScoreComponent, matched string) ctis.Hit {
 	h := ctis.Hit{EntityID: cs[0].entity, Schema: cs[0].schema, Score: score, Matched: matched, Explanation: expl, Fingerprint: fingerprint(cs)}
 	for _, c := range cs {
+		h.Sources = append(h.Sources, ctis.HitSource{Originator: c.originator, Handling: c.handling, Components: s.index.matchedParts(subj, c)})
 		if !slices.Contains(h.Agencies, c.originator) {
 			h.Agencies = append(h.Agencies, c.originator)
 		}

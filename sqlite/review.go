@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"ctis"
@@ -101,7 +102,7 @@ func (db *DB) RecordScreenings(ctx context.Context, screenings []ctis.Screening)
 		}
 		defer cleared.Close()
 		insert, err := tx.PrepareContext(ctx, `INSERT INTO hits (id, agency, screened_by, screened_at, subject, subject_key, entity_id, schema,
-			fingerprint, score, matched, agencies, reference, program, explanation, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			fingerprint, score, matched, agencies, reference, program, explanation, status, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -119,8 +120,9 @@ func (db *DB) RecordScreenings(ctx context.Context, screenings []ctis.Screening)
 				}
 				h.ID, h.Status, h.Subject, h.ScreenedBy, h.Agency, h.ScreenedAt = ctis.NewID(), ctis.HitOpen, sc.Subject, id.Username, id.Agency, now
 				explanation, _ := json.Marshal(h.Explanation)
+				sources, _ := json.Marshal(h.Sources)
 				if _, err := insert.ExecContext(ctx, h.ID, id.Agency, id.Username, stamp(now), string(subject), key, h.EntityID, h.Schema,
-					h.Fingerprint, h.Score, h.Matched, strings.Join(h.Agencies, ","), h.Reference, h.Program, string(explanation), string(h.Status)); err != nil {
+					h.Fingerprint, h.Score, h.Matched, strings.Join(h.Agencies, ","), h.Reference, h.Program, string(explanation), string(h.Status), string(sources)); err != nil {
 					return err
 				}
 				res.Hits = append(res.Hits, h)
@@ -150,17 +152,15 @@ func (db *DB) RecordScreenings(ctx context.Context, screenings []ctis.Screening)
 
 const hitColumns = `h.id, h.agency, h.screened_by, h.screened_at, h.subject, h.entity_id, h.schema, h.fingerprint, h.score, h.matched,
 	h.agencies, h.reference, h.program, h.explanation, h.status, coalesce(h.decided_by, ''), coalesce(h.decided_agency, ''),
-	coalesce(h.decided_at, ''), coalesce(h.reason, '')`
+	coalesce(h.decided_at, ''), coalesce(h.reason, ''), h.sources`
 
-// scanHit reads a hit; callers redact it for their viewer. An agency an
-// escalated hit was sent to sees who screened whom and the decision, but
-// not the matched name, the other agencies or the explanation, which came
-// from what the screening agency may see.
+// scanHit reads a hit whole, as the screening agency saw it; callers show
+// it to their reader through Hit.ViewFor.
 func scanHit(row interface{ Scan(...any) error }) (ctis.Hit, error) {
 	var h ctis.Hit
-	var screenedAt, subject, agencies, explanation, decidedBy, decidedAgency, decidedAt, reason string
+	var screenedAt, subject, agencies, explanation, decidedBy, decidedAgency, decidedAt, reason, sources string
 	err := row.Scan(&h.ID, &h.Agency, &h.ScreenedBy, &screenedAt, &subject, &h.EntityID, &h.Schema, &h.Fingerprint, &h.Score, &h.Matched,
-		&agencies, &h.Reference, &h.Program, &explanation, &h.Status, &decidedBy, &decidedAgency, &decidedAt, &reason)
+		&agencies, &h.Reference, &h.Program, &explanation, &h.Status, &decidedBy, &decidedAgency, &decidedAt, &reason, &sources)
 	if err != nil {
 		return h, err
 	}
@@ -171,23 +171,23 @@ func scanHit(row interface{ Scan(...any) error }) (ctis.Hit, error) {
 	}
 	h.Agencies = strings.Split(agencies, ",")
 	json.Unmarshal([]byte(explanation), &h.Explanation)
+	json.Unmarshal([]byte(sources), &h.Sources)
+	if h.Sources == nil {
+		h.Sources = []ctis.HitSource{}
+	}
 	return h, nil
 }
 
-// redact leaves of an escalated hit what an agency it was sent to may see.
-func redact(h *ctis.Hit, viewer string) {
-	if viewer != h.Agency {
-		h.Matched, h.Agencies, h.Explanation, h.Reference, h.Program = "", []string{viewer}, []ctis.ScoreComponent{}, "", ""
-	}
-}
-
 // inQueue is the condition for hits in agency's queue: its own, and those
-// escalated to it.
+// escalated to it. What of each the reader may see is Hit.ViewFor's to say.
 const inQueue = `(h.agency = ? OR h.id IN (SELECT hit_id FROM hit_recipients WHERE agency = ?))`
 
-// Hits lists the caller's agency's review queue, newest first.
+// Hits lists the caller's agency's review queue, newest first, each hit as
+// the caller may see it. Hits the caller may not see take no place on a
+// page, and filters on what a view may hide (contributing agency, score)
+// apply to the view, so that neither reveals a hidden source.
 func (db *DB) Hits(ctx context.Context, f ctis.HitFilter) (*ctis.HitPage, error) {
-	id, err := ctis.Require(ctx, ctis.RoleAnalyst, ctis.RoleFrontline)
+	id, purpose, err := ctis.RequirePurpose(ctx, ctis.RoleAnalyst, ctis.RoleFrontline)
 	if err != nil {
 		return nil, err
 	}
@@ -195,24 +195,22 @@ func (db *DB) Hits(ctx context.Context, f ctis.HitFilter) (*ctis.HitPage, error)
 	if err != nil {
 		return nil, err
 	}
+	v, err := db.HashViewer(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	where := []string{inQueue}
 	args := []any{id.Agency, id.Agency}
+	cursor := ""
 	if f.Cursor != "" {
 		c, err := decodeCursor(f.Cursor)
 		if err != nil || !ctis.ValidID(c) {
 			return nil, ctis.Invalid("cursor", "cursor is not one this server gave")
 		}
-		where, args = append(where, "h.id < ?"), append(args, c)
+		cursor = c
 	}
 	if f.Status != "" {
 		where, args = append(where, "h.status = ?"), append(args, string(f.Status))
-	}
-	if f.Agency != "" {
-		// Only the screening agency knows which agencies contributed.
-		where, args = append(where, "h.agency = ? AND (',' || h.agencies || ',') LIKE ?"), append(args, id.Agency, "%,"+strings.ToUpper(f.Agency)+",%")
-	}
-	if f.MinScore > 0 {
-		where, args = append(where, "h.score >= ?"), append(args, f.MinScore)
 	}
 	if !f.From.IsZero() {
 		where, args = append(where, "h.screened_at >= ?"), append(args, stamp(f.From))
@@ -220,28 +218,107 @@ func (db *DB) Hits(ctx context.Context, f ctis.HitFilter) (*ctis.HitPage, error)
 	if !f.To.IsZero() {
 		where, args = append(where, "h.screened_at < ?"), append(args, stamp(f.To))
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+hitColumns+` FROM hits h WHERE `+strings.Join(where, " AND ")+` ORDER BY h.id DESC LIMIT ?`, append(args, limit+1)...)
-	if err != nil {
-		return nil, err
+	keep := func(h ctis.Hit) bool {
+		if f.Agency != "" && (h.Agency != id.Agency || !slices.Contains(h.Agencies, strings.ToUpper(f.Agency))) {
+			// Only the screening agency knows which agencies contributed.
+			return false
+		}
+		return h.Score >= f.MinScore
 	}
-	defer rows.Close()
 	page := &ctis.HitPage{Hits: []ctis.Hit{}}
-	for rows.Next() {
-		h, err := scanHit(rows)
+	const batch = 200
+	for {
+		w, a := where, args
+		if cursor != "" {
+			w, a = append(w, "h.id < ?"), append(a, cursor)
+		}
+		rows, err := db.r.QueryContext(ctx, `SELECT `+hitColumns+` FROM hits h WHERE `+strings.Join(w, " AND ")+` ORDER BY h.id DESC LIMIT ?`, append(a, batch)...)
 		if err != nil {
 			return nil, err
 		}
-		redact(&h, id.Agency)
-		page.Hits = append(page.Hits, h)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		n := 0
+		for rows.Next() && len(page.Hits) <= limit {
+			h, err := scanHit(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			n, cursor = n+1, h.ID
+			if view, how := h.ViewFor(v); how != ctis.HitHidden && keep(view) {
+				page.Hits = append(page.Hits, view)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+		if n < batch || len(page.Hits) > limit {
+			break
+		}
 	}
 	if len(page.Hits) > limit {
 		page.Hits = page.Hits[:limit]
 		page.Next = encodeCursor(page.Hits[limit-1].ID)
 	}
+	if err := db.auditHitRead(ctx, id, purpose, page.Hits); err != nil {
+		return nil, err
+	}
 	return page, nil
+}
+
+// Hit returns one hit of the caller's queue as the caller may see it.
+func (db *DB) Hit(ctx context.Context, hitID string) (*ctis.Hit, error) {
+	id, purpose, err := ctis.RequirePurpose(ctx, ctis.RoleAnalyst, ctis.RoleFrontline)
+	if err != nil {
+		return nil, err
+	}
+	h, how, err := db.viewHit(ctx, db.r, id, hitID)
+	if err != nil {
+		return nil, err
+	}
+	if how == ctis.HitHidden {
+		return nil, ctis.ErrNotFound("hit")
+	}
+	if err := db.auditHitRead(ctx, id, purpose, []ctis.Hit{h}); err != nil {
+		return nil, err
+	}
+	return &h, nil
+}
+
+// viewHit reads a hit of the caller's queue and the caller's view of it.
+func (db *DB) viewHit(ctx context.Context, q querier, id ctis.Identity, hitID string) (ctis.Hit, ctis.HitView, error) {
+	if !ctis.ValidID(hitID) {
+		return ctis.Hit{}, ctis.HitHidden, ctis.ErrNotFound("hit")
+	}
+	h, err := scanHit(q.QueryRowContext(ctx, `SELECT `+hitColumns+` FROM hits h WHERE h.id = ? AND `+inQueue, hitID, id.Agency, id.Agency))
+	if err == sql.ErrNoRows {
+		return h, ctis.HitHidden, ctis.ErrNotFound("hit")
+	}
+	if err != nil {
+		return h, ctis.HitHidden, err
+	}
+	v, err := db.HashViewer(ctx, id)
+	if err != nil {
+		return h, ctis.HitHidden, err
+	}
+	view, how := h.ViewFor(v)
+	if how == ctis.HitHidden {
+		return view, how, ctis.ErrNotFound("hit")
+	}
+	return view, how, nil
+}
+
+// auditHitRead records a read of hits: which ones, for what purpose.
+func (db *DB) auditHitRead(ctx context.Context, id ctis.Identity, purpose string, hits []ctis.Hit) error {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActHitRead, "", purpose, map[string]any{"hits": ids}))
+		return err
+	})
 }
 
 // Decide records a reviewer's decision on a hit.
@@ -260,13 +337,23 @@ func (db *DB) Decide(ctx context.Context, hitID string, status ctis.HitStatus, r
 	}
 	var h ctis.Hit
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		h, err = scanHit(tx.QueryRowContext(ctx, `SELECT `+hitColumns+` FROM hits h WHERE h.id = ? AND `+inQueue, hitID, id.Agency, id.Agency))
+		whole, err := scanHit(tx.QueryRowContext(ctx, `SELECT `+hitColumns+` FROM hits h WHERE h.id = ? AND `+inQueue, hitID, id.Agency, id.Agency))
 		if err == sql.ErrNoRows {
 			return ctis.ErrNotFound("hit")
 		}
 		if err != nil {
 			return err
+		}
+		v, err := db.HashViewer(ctx, id)
+		if err != nil {
+			return err
+		}
+		var how ctis.HitView
+		switch h, how = whole.ViewFor(v); how {
+		case ctis.HitHidden:
+			return ctis.ErrNotFound("hit")
+		case ctis.HitNoticed:
+			return ctis.Errorf(ctis.EFORBIDDEN, "the hit matched statements your agency may not see; contact %s", strings.Join(h.Notice, ", "))
 		}
 		own := h.Agency == id.Agency
 		switch {
@@ -294,7 +381,7 @@ func (db *DB) Decide(ctx context.Context, hitID string, status ctis.HitStatus, r
 				return err
 			}
 		case status == ctis.HitEscalated:
-			for _, a := range h.Agencies {
+			for _, a := range whole.Agencies {
 				if a == id.Agency {
 					continue
 				}
@@ -306,7 +393,7 @@ func (db *DB) Decide(ctx context.Context, hitID string, status ctis.HitStatus, r
 		detail := map[string]any{"hit": hitID, "entity": h.EntityID, "status": status, "reason": reason}
 		events := []ctis.AuditEvent{event(id, ctis.ActHitDecide, hitID, "", detail)}
 		if status == ctis.HitEscalated {
-			for _, a := range h.Agencies {
+			for _, a := range whole.Agencies {
 				if a != id.Agency {
 					e := event(id, ctis.ActHitDecide, hitID, "", detail)
 					e.Scope = a
@@ -320,7 +407,6 @@ func (db *DB) Decide(ctx context.Context, hitID string, status ctis.HitStatus, r
 	if err != nil {
 		return nil, err
 	}
-	redact(&h, id.Agency)
 	return &h, nil
 }
 
@@ -334,12 +420,13 @@ func (db *DB) RecordMovement(ctx context.Context, hitID string, h ctis.Handling,
 	var out *ctis.Entity
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		var movement sql.NullString
-		hit, err := scanHit(tx.QueryRowContext(ctx, `SELECT `+hitColumns+` FROM hits h WHERE h.id = ? AND h.agency = ?`, hitID, id.Agency))
-		if err == sql.ErrNoRows {
-			return ctis.ErrNotFound("hit")
-		}
+		hit, how, err := db.viewHit(ctx, tx, id, hitID)
 		if err != nil {
 			return err
+		}
+		if how != ctis.HitFull {
+			// Only the screening agency records the journey, from all it saw.
+			return ctis.ErrNotFound("hit")
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT movement FROM hits WHERE id = ?`, hitID).Scan(&movement); err != nil {
 			return err

@@ -88,11 +88,13 @@ func (h *handler) setLang(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) dashboard(p *page, r *http.Request) error {
 	data := map[string]any{}
-	if p.id.Has(ctis.RoleAnalyst) || p.id.Has(ctis.RoleFrontline) {
+	if (p.id.Has(ctis.RoleAnalyst) || p.id.Has(ctis.RoleFrontline)) && p.purpose != "" {
+		// Reading the queue is a read of personal data: only for a purpose.
 		open, err := h.Review.Hits(p.ctx, ctis.HitFilter{Status: ctis.HitOpen, Limit: 20})
 		if err != nil {
 			return err
 		}
+		p.showHits(open.Hits...)
 		data["Hits"] = open.Hits
 	}
 	if p.id.Has(ctis.RoleAnalyst) && p.purpose != "" {
@@ -249,6 +251,7 @@ func (h *handler) screen(p *page, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p.showResults(*res)
 	h.render(p, http.StatusOK, "screen", map[string]any{"Results": []ctis.ScreenResult{*res}, "Subject": s})
 	return nil
 }
@@ -273,6 +276,7 @@ func (h *handler) screenFile(p *page, r *http.Request) error {
 	if r.PostFormValue("download") == "on" {
 		return writeResultsCSV(p.w, res)
 	}
+	p.showResults(res...)
 	h.render(p, http.StatusOK, "screen", map[string]any{"Results": res})
 	return nil
 }
@@ -366,6 +370,7 @@ func (h *handler) reviewQueue(p *page, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p.showHits(res.Hits...)
 	h.render(p, http.StatusOK, "review", map[string]any{"Hits": res.Hits, "Filter": f, "From": r.FormValue("from"),
 		"Statuses": []ctis.HitStatus{ctis.HitOpen, ctis.HitConfirmed, ctis.HitFalsePositive, ctis.HitEscalated}})
 	return nil

@@ -96,6 +96,23 @@ func (p *page) show(sts ...ctis.Statement) {
 	}
 }
 
+// showHits records the handling of the statements behind hits a page
+// shows, for its banner.
+func (p *page) showHits(hits ...ctis.Hit) {
+	for _, h := range hits {
+		for _, s := range h.Sources {
+			p.shown = append(p.shown, s.Handling)
+		}
+	}
+}
+
+// showResults records the handling behind screening results' hits.
+func (p *page) showResults(res ...ctis.ScreenResult) {
+	for _, r := range res {
+		p.showHits(r.Hits...)
+	}
+}
+
 // render writes a page in the request's language.
 func (h *handler) render(p *page, status int, name string, data map[string]any) {
 	if data == nil {
