@@ -56,6 +56,7 @@ var users = []ctis.NewUser{
 	{Username: "analyst.de", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleAnalyst}},
 	{Username: "analyst.jo", Agency: "JO-GID", Roles: []ctis.Role{ctis.RoleAnalyst}},
 	{Username: "analyst.kz", Agency: "KZ-KNB", Roles: []ctis.Role{ctis.RoleAnalyst}},
+	{Username: "border.fr", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleFrontline}},
 	{Username: "border.de", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleFrontline}},
 	{Username: "border.jo", Agency: "JO-GID", Roles: []ctis.Role{ctis.RoleFrontline}},
 	{Username: "auditor.fr", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAuditor}},
