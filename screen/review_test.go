@@ -24,7 +24,8 @@ type queueCase struct {
 // found, then reads every queue as the analysts and frontline officers of
 // the three agencies: each hit shows whole, in part, in its notice form or
 // not at all exactly as Hit.ViewFor says for that reader — in the list, in
-// the one-hit read and in a decision — and a hidden hit reads as an absent
+// the one-hit read, a decision and a recorded movement — and a hidden hit
+// reads as an absent
 // one.
 func TestReviewQueueHandlingMatrix(t *testing.T) {
 	db, svc := node(t)
@@ -107,6 +108,16 @@ func TestReviewQueueHandlingMatrix(t *testing.T) {
 							t.Errorf("%s: deciding a hidden hit: %v", label, err)
 						}
 					}
+				}
+				if role == ctis.RoleAnalyst && c.hit != "" {
+					// Only the screening agency records a journey, from the
+					// whole hit; to anyone else the hit reads as absent.
+					_, err := db.RecordMovement(ctx, c.hit, ctis.Handling{Distribution: ctis.DistOriginator}, "B2")
+					if wantCode := map[bool]string{true: ctis.ECONFLICT, false: ctis.ENOTFOUND}[how == ctis.HitFull]; ctis.ErrorCode(err) != wantCode {
+						t.Errorf("%s: recording the movement: %v, want %s", label, err, wantCode)
+					}
+				}
+				if how == ctis.HitHidden {
 					continue
 				}
 				if !inList || err != nil {

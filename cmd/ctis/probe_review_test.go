@@ -191,6 +191,34 @@ func TestReviewQueueHandlingMatrixServed(t *testing.T) {
 			v := ctis.Viewer{Agency: agency, FrontlineOnly: user == frontline[agency], Groups: groups[agency]}
 			listed := p.queue(t, user)
 			b := p.Browser(t, user)
+			// The screening page's CSV download answers each person as the
+			// reader may see it.
+			file := "name,document_number\n"
+			for _, pp := range people {
+				file += pp.name + "," + pp.doc + "\n"
+			}
+			download := b.PostFile(t, "/screen", "/screen/file", url.Values{"download": {"on"}, "purpose": {"probe"}}, "file", "people.csv", []byte(file))
+			if download.Status != http.StatusOK {
+				t.Fatalf("%s: CSV download: %d %s", user, download.Status, download.Body)
+			}
+			for _, pp := range people {
+				var row string
+				for _, line := range strings.Split(download.Body, "\n") {
+					if strings.Contains(line, pp.name) {
+						row = line
+					}
+				}
+				result := "no hit"
+				switch {
+				case ctis.CanSee(v, "FR-DGSI", pp.h):
+					result = "hit"
+				case pp.h.HitNotice:
+					result = "hit notice: contact FR-DGSI"
+				}
+				if fields := strings.Split(row, ","); len(fields) < 6 || fields[5] != result {
+					t.Errorf("%s: CSV row for %s: %q, want %q", user, pp.name, row, result)
+				}
+			}
 			pages := b.Get(t, "/review?status=open&purpose=probe").Body + b.Get(t, "/review?status=escalated").Body
 			dashboard := b.Get(t, "/?purpose=probe").Body
 			want := 0

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -188,6 +189,37 @@ func (b *browser) PostForm(t *testing.T, from, path string, form url.Values) pro
 	}
 	form.Set("csrf", token)
 	return b.Post(t, path, form)
+}
+
+// PostFile sends a multipart form with one file, and the form token of
+// the page at from, as the node's own upload forms do.
+func (b *browser) PostFile(t *testing.T, from, path string, form url.Values, field, filename string, content []byte) probeReply {
+	t.Helper()
+	token := formToken(b.Get(t, from).Body)
+	if token == "" {
+		t.Fatalf("page %s has no form token", from)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf", token)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	fw, err := mw.CreateFormFile(field, filename)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(content)
+	mw.Close()
+	req, err := http.NewRequest("POST", b.p.URL+path, &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Origin", b.p.URL)
+	return b.p.do(t, b.c, req)
 }
 
 // formToken reads the form token of a page, "" when it has none.
