@@ -25,8 +25,7 @@ type queueCase struct {
 // the three agencies: each hit shows whole, in part, in its notice form or
 // not at all exactly as Hit.ViewFor says for that reader — in the list, in
 // the one-hit read, a decision and a recorded movement — and a hidden hit
-// reads as an absent
-// one.
+// reads as an absent one.
 func TestReviewQueueHandlingMatrix(t *testing.T) {
 	db, svc := node(t)
 	groups := map[string][]string{"FR-DGSI": {"western"}, "DE-BKA": {"western"}}
