@@ -26,7 +26,7 @@ type writer struct {
 	id        ctis.Identity
 	now       time.Time
 	today     string
-	review    string
+	review    string // the default review date, and the latest allowed
 	insert    *sql.Stmt
 	token     *sql.Stmt
 	recipient *sql.Stmt
@@ -74,6 +74,9 @@ func (w *writer) known(ctx context.Context, cache map[string]bool, q, key string
 func (w *writer) checkRefs(ctx context.Context, schema *ctis.Schema, st []ctis.NewStatement) error {
 	for i, s := range st {
 		field := "statements[" + strconv.Itoa(i) + "]"
+		if err := w.db.checkReviewBy(field+".review_by", s.ReviewBy, w.review); err != nil {
+			return err
+		}
 		for j, a := range s.Handling.Agencies {
 			if !w.known(ctx, w.agencies, `SELECT 1 FROM agencies WHERE code = ?`, a) {
 				return ctis.Invalid(field+".handling.agencies["+strconv.Itoa(j)+"]", "no agency %s", a)
@@ -440,6 +443,9 @@ func (db *DB) SetReview(ctx context.Context, statementID, reviewBy string) (*cti
 	}
 	if !ctis.ValidDay(reviewBy) || reviewBy < db.today() {
 		return nil, ctis.Invalid("review_by", "review date %q must be a real date YYYY-MM-DD, today or later", reviewBy)
+	}
+	if err := db.checkReviewBy("review_by", reviewBy, db.latestReview()); err != nil {
+		return nil, err
 	}
 	var s *ctis.Statement
 	err = db.tx(ctx, func(tx *sql.Tx) error {
