@@ -29,7 +29,8 @@ func newImport(o *options) *cobra.Command {
 			"an ID is the importing agency's own key (stored as an ID scoped to that agency), and a statement identical\n" +
 			"to a live one of the agency on the same entity is skipped.\n\n" +
 			"With --format un-xml, FILE is the UN Security Council consolidated list. Its entries are stored as\n" +
-			"entities of agency UN, released to all members and frontline. Re-importing a newer list updates entries\n" +
+			"entities of agency UN, in that agency's own ID space, released to all members and frontline; entities\n" +
+			"others made under the same IDs never block it. Re-importing a newer list updates entries\n" +
 			"by DATAID and withdraws those de-listed. Nothing is written if the file is malformed.",
 		Example: "  ctis import --format jsonl --agency FR-DGSI subjects.jsonl\n  ctis import --format jsonl --agency FR-DGSI --check subjects.jsonl\n" +
 			"  ctis import --format un-xml consolidated.xml",
