@@ -179,7 +179,8 @@ type DirectoryService interface {
 	// RevokeToken revokes a token. ENOTFOUND if there is no such token.
 	RevokeToken(ctx context.Context, tokenID string) error
 
-	// PutGroup creates or replaces a sharing group.
+	// PutGroup creates a sharing group or replaces its members; a
+	// replaced group keeps its created_at.
 	PutGroup(ctx context.Context, g SharingGroup) (*SharingGroup, error)
 	Groups(ctx context.Context) ([]SharingGroup, error)
 }

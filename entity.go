@@ -67,8 +67,11 @@ func (e *Entity) Caption() string {
 
 // NewEntity is an entity as a contributor submits it: at least one statement.
 type NewEntity struct {
-	// ID may be given by an importer that keeps its own identifiers stable;
-	// otherwise one is made.
+	// ID may be given by an importer that keeps its own identifiers
+	// stable. It is the importing agency's own key, not the stored ID:
+	// Import and Sync store the entity as ScopedID(agency, ID), so two
+	// agencies' keys never meet (see EntityService.Import). CreateEntity
+	// ignores it and makes a new ID.
 	ID         string         `json:"id,omitempty"`
 	Schema     string         `json:"schema"`
 	Statements []NewStatement `json:"statements"`
@@ -148,6 +151,20 @@ type SyncReport struct {
 	Withdrawn int `json:"withdrawn"` // statements withdrawn
 }
 
+// ImportReport says what an Import stored.
+type ImportReport struct {
+	Entities int `json:"entities"` // entities in the batch
+	Created  int `json:"created"`  // of those, new to the store
+	// Statements counts the statements added; Skipped those left out as
+	// identical (property, value, handling, grading) to a live statement
+	// of the importing agency on the same entity, as a re-run gives.
+	Statements int `json:"statements"`
+	Skipped    int `json:"skipped"`
+	// IDs are the stored IDs of the batch's entities, in batch order: the
+	// importer's keys resolved in its agency's ID space.
+	IDs []string `json:"ids"`
+}
+
 // ReviewPolicy is what happens to a statement past its review date.
 type ReviewPolicy string
 
@@ -192,9 +209,19 @@ type EntityService interface {
 	Export(ctx context.Context, fn func(*Entity) error) error
 	// Import stores a batch of entities in one transaction, originated by
 	// the caller's agency: all or nothing. Needs RoleAnalyst. Errors are
-	// prefixed with the entity's index in the batch as "[i]". An entity
-	// whose ID exists already gets the statements added.
-	Import(ctx context.Context, batch []NewEntity) error
+	// prefixed with the entity's index in the batch as "[i]".
+	//
+	// Each entity's ID is the importer's key, resolved in the caller's
+	// agency's ID space: the entity that agency made from the key before
+	// (ScopedID), else an entity of that ID the caller can see (to add to
+	// a shared entity, or to one made before IDs were scoped), else a new
+	// entity ScopedID(agency, key). Entity references in values resolve
+	// the same way. So another agency's hidden entity reads as an absent
+	// one, and nobody can take an ID that another agency's import needs.
+	// A statement identical to a live one of the caller's agency on the
+	// same entity (property, value, handling, grading) is skipped, so a
+	// re-run adds nothing.
+	Import(ctx context.Context, batch []NewEntity) (*ImportReport, error)
 	// Sync makes the caller's agency's live statements on each entity of
 	// the batch equal to those given, as a feed importer needs: what is new
 	// is added, what is no longer given is withdrawn with reason, what is
@@ -202,6 +229,10 @@ type EntityService interface {
 	// entities with live statements of the caller's agency that it does not
 	// name are withdrawn whole (an entry de-listed). One transaction; needs
 	// RoleAnalyst; entities need IDs. Errors are prefixed "[i]" like Import's.
+	// IDs are keys of the caller's agency as in Import, except that a key
+	// that is an existing entity's ID names that entity only if the caller's
+	// agency holds statements on it: a feed owns its entries, and what
+	// others hold, visible or not, never stands in its way.
 	Sync(ctx context.Context, batch []NewEntity, complete bool, reason string) (*SyncReport, error)
 	// PurgeExpired deletes statements past review under ReviewPurge and
 	// returns how many. Needs RoleAdmin; audited.

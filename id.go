@@ -31,6 +31,18 @@ func DerivedID(namespace, key string) string {
 	return encodeID(b)
 }
 
+// ScopedID returns the ID of the entity that agency's imports and feeds
+// name key: importer-supplied IDs are scoped to the importing agency, and
+// key itself is never stored as an entity ID. Only agency's imports and
+// syncs create entities under such IDs, and no other way creates an
+// entity under an ID of the caller's choosing, so no agency can take an ID
+// another agency will need (and so block its imports), and an import
+// learns nothing of entities it may not see: a key that is another
+// agency's hidden entity is treated exactly as an unused one.
+func ScopedID(agency, key string) string {
+	return DerivedID("agency:"+agency, key)
+}
+
 func encodeID(b [16]byte) string {
 	var out [26]byte
 	// 128 bits → 26 base32 digits, most significant first (2 leading pad bits).

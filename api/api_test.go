@@ -378,9 +378,14 @@ func TestExportAndImport(t *testing.T) {
 	ids := []string{ctis.NewID(), ctis.NewID()}
 	lines := `{"id":"` + ids[0] + `","schema":"Person","statements":[{"property":"name","value":"Абу Мухаммад","handling":{"distribution":"all"}}]}` + "\n\n" +
 		`{"id":"` + ids[1] + `","schema":"Organization","statements":[{"property":"name","value":"Front X"},{"property":"country","value":"sy"}]}` + "\n"
-	var rep importReport
+	var rep ctis.ImportReport
 	f.do(call{method: "POST", path: "/api/v1/import", as: "fr.analyst", contentType: "application/x-ndjson", body: lines}).want(t, http.StatusOK).decode(t, &rep)
-	if rep != (importReport{Entities: 2, Statements: 3}) {
+	// The IDs given are FR-DGSI's keys; the entities are stored under IDs
+	// scoped to FR-DGSI.
+	for i := range ids {
+		ids[i] = ctis.ScopedID("FR-DGSI", ids[i])
+	}
+	if rep.Entities != 2 || rep.Created != 2 || rep.Statements != 3 || rep.Skipped != 0 || !slices.Equal(rep.IDs, ids) {
 		t.Errorf("import report %+v", rep)
 	}
 	r := f.do(call{method: "GET", path: "/api/v1/export", as: "fr.analyst"}).want(t, http.StatusOK)

@@ -173,12 +173,6 @@ func streamJSONL[T any](h *handler, w http.ResponseWriter, r *http.Request, each
 	return nil
 }
 
-// importReport answers an import with what it stored.
-type importReport struct {
-	Entities   int `json:"entities"`
-	Statements int `json:"statements"`
-}
-
 // importBatch stores the NDJSON body as one batch: every line or none.
 func (h *handler) importBatch(w http.ResponseWriter, r *http.Request) error {
 	if err := requireType(r, "application/x-ndjson"); err != nil {
@@ -203,12 +197,9 @@ func (h *handler) importBatch(w http.ResponseWriter, r *http.Request) error {
 	if len(batch) == 0 {
 		return ctis.Invalid("", "the body holds no entities; send one JSON entity per line")
 	}
-	if err := h.Entities.Import(r.Context(), batch); err != nil {
+	rep, err := h.Entities.Import(r.Context(), batch)
+	if err != nil {
 		return lineError(jsonl.BatchError(err, lines))
-	}
-	rep := importReport{Entities: len(batch)}
-	for _, e := range batch {
-		rep.Statements += len(e.Statements)
 	}
 	return writeJSON(w, http.StatusOK, rep)
 }

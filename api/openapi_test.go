@@ -131,7 +131,7 @@ func TestOpenAPIResponses(t *testing.T) {
 
 	e := f.create("fr.analyst", ctis.NewEntity{Schema: "Person", Statements: []ctis.NewStatement{
 		{Property: "name", Value: "Abu  Muhammad al-Test", Handling: ctis.Handling{Distribution: ctis.DistAll, Frontline: true, HitNotice: true}, Grading: "A1"},
-		{Property: "birthDate", Value: "1971-07~", Handling: ctis.Handling{Distribution: ctis.DistGroup, Group: "western", Restriction: ctis.H3, RestrictionText: "not for visa decisions"}, ReviewBy: "2199-12-31"},
+		{Property: "birthDate", Value: "1971-07~", Handling: ctis.Handling{Distribution: ctis.DistGroup, Group: "western", Restriction: ctis.H3, RestrictionText: "not for visa decisions"}, ReviewBy: time.Now().AddDate(2, 0, 0).Format("2006-01-02")},
 		{Property: "nationality", Value: "iq", Handling: ctis.Handling{Distribution: ctis.DistAgencies, Agencies: []string{"de-bka"}, Restriction: ctis.H2}},
 	}})
 	f.create("fr.analyst", person("Second Subject"))
@@ -146,7 +146,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	}
 	f.do(call{method: "GET", path: "/api/v1/entities/" + e.ID, as: "fr.border"}).want(t, http.StatusOK)
 	f.post("fr.analyst", "/api/v1/statements/"+e.Statements[2].ID+"/withdraw", map[string]string{"reason": "confused with a namesake"}).want(t, http.StatusOK)
-	f.do(call{method: "PUT", path: "/api/v1/statements/" + e.Statements[1].ID + "/review", as: "fr.analyst", contentType: "application/json", body: `{"review_by":"2199-01-01"}`}).want(t, http.StatusOK)
+	f.do(call{method: "PUT", path: "/api/v1/statements/" + e.Statements[1].ID + "/review", as: "fr.analyst", contentType: "application/json", body: `{"review_by":"` + time.Now().AddDate(1, 0, 0).Format("2006-01-02") + `"}`}).want(t, http.StatusOK)
 	f.do(call{method: "GET", path: "/api/v1/entities/" + e.ID, as: "de.analyst"}).want(t, http.StatusOK)
 
 	var page ctis.EntityPage

@@ -36,25 +36,25 @@ func (s *Service) WithdrawStatement(ctx context.Context, statementID, reason str
 	return out, s.reindex(ctx, []string{out.EntityID})
 }
 
-// Import imports a batch and indexes its entities.
-func (s *Service) Import(ctx context.Context, batch []ctis.NewEntity) error {
-	if err := s.Store.Import(ctx, batch); err != nil {
-		return err
+// Import imports a batch and indexes the entities it stored, by their
+// stored IDs (an imported ID is the importer's key, not the stored one).
+func (s *Service) Import(ctx context.Context, batch []ctis.NewEntity) (*ctis.ImportReport, error) {
+	rep, err := s.Store.Import(ctx, batch)
+	if err != nil {
+		return nil, err
 	}
-	return s.reindex(ctx, entityIDs(batch))
+	return rep, s.reindex(ctx, rep.IDs)
 }
 
-// Sync syncs a feed and reindexes: in full when the feed is complete,
-// since it may withdraw entities the batch does not name.
+// Sync syncs a feed and rebuilds the index: a complete feed may withdraw
+// entities the batch does not name, and the batch's IDs are the feed's
+// keys, not the stored IDs.
 func (s *Service) Sync(ctx context.Context, batch []ctis.NewEntity, complete bool, reason string) (*ctis.SyncReport, error) {
 	rep, err := s.Store.Sync(ctx, batch, complete, reason)
 	if err != nil {
 		return nil, err
 	}
-	if complete {
-		return rep, s.reindex(ctx, nil)
-	}
-	return rep, s.reindex(ctx, entityIDs(batch))
+	return rep, s.reindex(ctx, nil)
 }
 
 // PurgeExpired purges and rebuilds the index.
@@ -79,13 +79,3 @@ func (s *Service) SetReview(ctx context.Context, statementID, reviewBy string) (
 // Refresh rebuilds the index from the store, for statements that pass
 // their review date while the node runs.
 func (s *Service) Refresh(ctx context.Context) error { return s.reindex(ctx, nil) }
-
-func entityIDs(batch []ctis.NewEntity) []string {
-	ids := make([]string, 0, len(batch))
-	for _, e := range batch {
-		if e.ID != "" {
-			ids = append(ids, e.ID)
-		}
-	}
-	return ids
-}

@@ -27,7 +27,7 @@ func NameBench(o *Options, peer *Peer) (ours, theirs Metrics, err error) {
 		batch[i] = ctis.NewEntity{ID: ctis.DerivedID("name-bench", strconv.Itoa(i)), Schema: schemaOf(r[1]),
 			Statements: []ctis.NewStatement{{Property: "name", Value: clean(r[3]), Handling: released}}}
 	}
-	if err := n.svc.Import(contributor, batch); err != nil {
+	if _, err := n.svc.Import(contributor, batch); err != nil {
 		return ours, theirs, err
 	}
 	subjects := make([]ctis.Subject, len(rows))

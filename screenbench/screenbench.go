@@ -64,8 +64,11 @@ var operator = ctis.NewContext(context.Background(), ctis.SystemIdentity("bench"
 var screener = ctis.WithPurpose(ctis.NewContext(context.Background(),
 	ctis.Identity{Username: "bench", Agency: "XX-BENCH", Roles: []ctis.Role{ctis.RoleFrontline}}), "screening benchmark")
 
+// contributorAgency originates the benchmark's records.
+const contributorAgency = "XX-LIST"
+
 var contributor = ctis.NewContext(context.Background(),
-	ctis.Identity{Username: "bench", Agency: "XX-LIST", Roles: []ctis.Role{ctis.RoleAnalyst}})
+	ctis.Identity{Username: "bench", Agency: contributorAgency, Roles: []ctis.Role{ctis.RoleAnalyst}})
 
 func newNode(o *Options) (*node, error) {
 	dir, err := os.MkdirTemp(o.Dir, "ctis-bench-")

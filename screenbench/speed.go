@@ -57,7 +57,9 @@ func SpeedTest(o *Options) (*Speed, error) {
 			id := ctis.DerivedID("speed", strconv.Itoa(done))
 			if done%1000 == 0 {
 				listed = append(listed, p)
-				listedIDs = append(listedIDs, id)
+				// Imported IDs are the contributor's keys; the store keeps
+				// the entity under the ID scoped to its agency.
+				listedIDs = append(listedIDs, ctis.ScopedID(contributorAgency, id))
 			}
 			st := []ctis.NewStatement{
 				{Property: "name", Value: p.name, Handling: released},
@@ -66,7 +68,7 @@ func SpeedTest(o *Options) (*Speed, error) {
 			}
 			batch = append(batch, ctis.NewEntity{ID: id, Schema: "Person", Statements: st})
 		}
-		if err := n.db.Import(contributor, batch); err != nil {
+		if _, err := n.db.Import(contributor, batch); err != nil {
 			return nil, err
 		}
 		if done%100000 == 0 {

@@ -66,9 +66,12 @@ func BenchmarkStore(b *testing.B) {
 			done += len(st)
 			batch = append(batch, ctis.NewEntity{ID: id, Schema: "Person", Statements: st})
 		}
-		if err := db.Import(ctx, batch); err != nil {
+		rep, err := db.Import(ctx, batch)
+		if err != nil {
 			b.Fatal(err)
 		}
+		copy(ids[len(ids)-len(batch):], rep.IDs) // the stored IDs, scoped to the importer
+
 	}
 	elapsed := time.Since(start)
 	b.Logf("imported %d statements in %s: %.0f statements/s", total, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds())

@@ -28,8 +28,11 @@ type Options struct {
 	// ReviewPolicy decides what happens to statements past their review
 	// date; the default is ctis.ReviewFlag.
 	ReviewPolicy ctis.ReviewPolicy
-	// ReviewPeriod is the review date given to statements that name none;
-	// the default is three years.
+	// ReviewPeriod is the node's maximum retention of a statement before
+	// its originator must review it: the review date given to statements
+	// that name none, and the latest one a statement may name (a later
+	// review_by is refused, naming the latest allowed date). The default
+	// is three years.
 	ReviewPeriod time.Duration
 	// Retention is the travel-data policy; the zero value means
 	// ctis.EUPNRPolicy.
@@ -164,6 +167,18 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 func (db *DB) now() time.Time { return db.opts.Now().UTC() }
 
 func (db *DB) today() string { return db.now().Format("2006-01-02") }
+
+// latestReview is the latest review date a statement may carry today:
+// the node keeps a statement at most ReviewPeriod before its review.
+func (db *DB) latestReview() string { return db.now().Add(db.opts.ReviewPeriod).Format("2006-01-02") }
+
+// checkReviewBy refuses a review date beyond the node's retention.
+func (db *DB) checkReviewBy(field, reviewBy, latest string) error {
+	if reviewBy > latest {
+		return ctis.Invalid(field, "review date %s is beyond what the node keeps a statement unreviewed: the latest allowed is %s", reviewBy, latest)
+	}
+	return nil
+}
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 

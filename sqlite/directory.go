@@ -199,16 +199,21 @@ func (db *DB) PutGroup(ctx context.Context, g ctis.SharingGroup) (*ctis.SharingG
 		g.Agencies[i] = strings.ToUpper(strings.TrimSpace(g.Agencies[i]))
 	}
 	g.Agencies = sortedUnique(g.Agencies)
-	g.CreatedAt = db.now()
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		for i, a := range g.Agencies {
 			if !exists(ctx, tx, `SELECT 1 FROM agencies WHERE code = ?`, a) {
 				return ctis.Invalid("agencies["+strconv.Itoa(i)+"]", "no agency %s", a)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sharing_groups VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, g.Name, stamp(g.CreatedAt)); err != nil {
+		// Replacing a group's members keeps the time it was created.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sharing_groups VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, g.Name, stamp(db.now())); err != nil {
 			return err
 		}
+		var created string
+		if err := tx.QueryRowContext(ctx, `SELECT created_at FROM sharing_groups WHERE name = ?`, g.Name).Scan(&created); err != nil {
+			return err
+		}
+		g.CreatedAt = parseStamp(created)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM group_members WHERE grp = ?`, g.Name); err != nil {
 			return err
 		}

@@ -26,7 +26,7 @@ type writer struct {
 	id        ctis.Identity
 	now       time.Time
 	today     string
-	review    string
+	review    string // the default review date, and the latest allowed
 	insert    *sql.Stmt
 	token     *sql.Stmt
 	recipient *sql.Stmt
@@ -74,6 +74,9 @@ func (w *writer) known(ctx context.Context, cache map[string]bool, q, key string
 func (w *writer) checkRefs(ctx context.Context, schema *ctis.Schema, st []ctis.NewStatement) error {
 	for i, s := range st {
 		field := "statements[" + strconv.Itoa(i) + "]"
+		if err := w.db.checkReviewBy(field+".review_by", s.ReviewBy, w.review); err != nil {
+			return err
+		}
 		for j, a := range s.Handling.Agencies {
 			if !w.known(ctx, w.agencies, `SELECT 1 FROM agencies WHERE code = ?`, a) {
 				return ctis.Invalid(field+".handling.agencies["+strconv.Itoa(j)+"]", "no agency %s", a)
@@ -243,62 +246,148 @@ func (db *DB) AddStatements(ctx context.Context, entityID string, st []ctis.NewS
 	return out, err
 }
 
-// Import stores a batch of entities in one transaction.
-func (db *DB) Import(ctx context.Context, batch []ctis.NewEntity) error {
+// Import stores a batch of entities in one transaction. Each entity's ID
+// is the importer's key, resolved in the caller's agency's ID space by
+// resolve; see ctis.EntityService.Import.
+func (db *DB) Import(ctx context.Context, batch []ctis.NewEntity) (*ctis.ImportReport, error) {
 	id, err := ctis.Require(ctx, ctis.RoleAnalyst)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	today := db.today()
 	schemas := make([]*ctis.Schema, len(batch))
 	for i := range batch {
 		if schemas[i], err = batch[i].Validate(today); err != nil {
-			return ctis.Prefix("["+strconv.Itoa(i)+"]", err)
+			return nil, ctis.Prefix("["+strconv.Itoa(i)+"]", err)
 		}
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	rep := &ctis.ImportReport{Entities: len(batch), IDs: make([]string, len(batch))}
+	err = db.tx(ctx, func(tx *sql.Tx) error {
 		w, err := db.newWriter(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		defer w.close()
-		ids := make([]string, len(batch))
-		n := 0
 		for i, e := range batch {
-			if err := db.importOne(ctx, w, schemas[i], e); err != nil {
+			if rep.IDs[i], err = db.importOne(ctx, w, schemas[i], e, rep); err != nil {
 				return ctis.Prefix("["+strconv.Itoa(i)+"]", err)
 			}
-			ids[i], n = e.ID, n+len(e.Statements)
 		}
-		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActImport, "", "", map[string]any{"entities": ids, "statements": n}))
+		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActImport, "", "", map[string]any{"entities": rep.IDs, "statements": rep.Statements, "skipped": rep.Skipped}))
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
 }
 
-func (db *DB) importOne(ctx context.Context, w *writer, schema *ctis.Schema, e ctis.NewEntity) error {
+// importOne stores one entity of an import, adding what is new to the
+// entity its key names or creating it, and returns its stored ID.
+func (db *DB) importOne(ctx context.Context, w *writer, schema *ctis.Schema, e ctis.NewEntity, rep *ctis.ImportReport) (string, error) {
 	if e.ID == "" {
-		return ctis.Invalid("id", "imported entities need an ID, so that a re-run does not duplicate them")
+		return "", ctis.Invalid("id", "imported entities need an ID, so that a re-run does not duplicate them")
 	}
-	var stored string
-	err := w.tx.QueryRowContext(ctx, `SELECT schema FROM entities WHERE id = ?`, e.ID).Scan(&stored)
-	switch {
-	case err == sql.ErrNoRows:
-		_, err = w.create(ctx, schema, e)
-		return err
-	case err != nil:
-		return err
-	}
-	// The entity exists: the importer may add to it only if it can see it,
-	// and a hidden one reads as absent.
-	visibleSchema, err := db.entitySchema(ctx, w.tx, w.id.Viewer(), e.ID)
+	entityID, stored, err := w.resolve(ctx, e.ID, true)
 	if err != nil {
-		return ctis.Invalid("id", "entity %s exists and is not visible to agency %s", e.ID, w.id.Agency)
+		return "", err
 	}
-	if visibleSchema != schema.Name {
-		return ctis.Invalid("schema", "entity %s is a %s, not a %s", e.ID, visibleSchema, schema.Name)
+	if err := w.resolveRefs(ctx, schema, e.Statements); err != nil {
+		return "", err
 	}
-	_, err = w.add(ctx, schema, e.ID, e.Statements)
-	return err
+	live := map[string]string{}
+	if entityID == "" {
+		entityID = ctis.ScopedID(w.id.Agency, e.ID)
+		if _, err := w.tx.ExecContext(ctx, `INSERT INTO entities VALUES (?, ?, ?)`, entityID, schema.Name, stamp(w.now)); err != nil {
+			return "", err
+		}
+		rep.Created++
+	} else {
+		// The entity is the caller's own or one it can see: saying what
+		// it is tells the caller nothing new.
+		if stored != schema.Name {
+			return "", ctis.Invalid("schema", "entity %s is a %s, not a %s", e.ID, stored, schema.Name)
+		}
+		if live, err = db.liveStatements(ctx, w.tx, w.id.Agency, entityID); err != nil {
+			return "", err
+		}
+	}
+	add := newStatements(live, e.Statements)
+	rep.Skipped += len(e.Statements) - len(add)
+	rep.Statements += len(add)
+	_, err = w.add(ctx, schema, entityID, add)
+	return entityID, err
+}
+
+// newStatements returns the statements of st that say something new: not
+// identical (property, value, handling, grading) to one of live, a map
+// from statementKey as liveStatements makes it, nor to an earlier one of
+// st. It adds the keys of those it returns to live.
+func newStatements(live map[string]string, st []ctis.NewStatement) []ctis.NewStatement {
+	var out []ctis.NewStatement
+	for _, ns := range st {
+		k := statementKey(ns.Property, ns.Value, ns.Handling, ns.Grading)
+		if _, ok := live[k]; ok {
+			continue
+		}
+		live[k] = ""
+		out = append(out, ns)
+	}
+	return out
+}
+
+// resolveRefs replaces the entity references among the values of st,
+// keys of the caller's agency as an imported entity's ID is, by the IDs
+// of the entities they name. A reference that names nothing is left for
+// checkRefs to refuse.
+func (w *writer) resolveRefs(ctx context.Context, schema *ctis.Schema, st []ctis.NewStatement) error {
+	for i := range st {
+		if p, _ := schema.Property(st[i].Property); p.Type == ctis.TypeEntity {
+			ref, _, err := w.resolve(ctx, st[i].Value, true)
+			if err != nil {
+				return err
+			}
+			if ref != "" {
+				st[i].Value = ref
+			}
+		}
+	}
+	return nil
+}
+
+// resolve finds the entity that key, an entity ID given by an importer or
+// a feed of the caller's agency, names in that agency's ID space: the
+// entity the agency's imports made from the key (ctis.ScopedID), else the
+// entity of ID key if the caller can see it (shared) or, unshared, if the
+// caller's agency holds statements on it. It returns the stored ID and
+// schema, or "" when key names no entity yet. Entities of other agencies
+// that the caller may not see answer as absent ones do.
+func (w *writer) resolve(ctx context.Context, key string, shared bool) (string, string, error) {
+	scoped := ctis.ScopedID(w.id.Agency, key)
+	var schema string
+	err := w.tx.QueryRowContext(ctx, `SELECT schema FROM entities WHERE id = ?`, scoped).Scan(&schema)
+	switch {
+	case err == nil:
+		return scoped, schema, nil
+	case err != sql.ErrNoRows:
+		return "", "", err
+	}
+	if shared {
+		schema, err = w.db.entitySchema(ctx, w.tx, w.id.Viewer(), key)
+	} else {
+		err = w.tx.QueryRowContext(ctx, `SELECT e.schema FROM entities e WHERE e.id = ?
+			AND EXISTS (SELECT 1 FROM statements s WHERE s.entity_id = e.id AND s.originator = ?)`, key, w.id.Agency).Scan(&schema)
+		if err == sql.ErrNoRows {
+			err = ctis.ErrNotFound("entity")
+		}
+	}
+	switch {
+	case err == nil:
+		return key, schema, nil
+	case ctis.ErrorCode(err) == ctis.ENOTFOUND:
+		return "", "", nil
+	}
+	return "", "", err
 }
 
 // ownStatement loads a statement the caller can see, for a change only its
@@ -354,6 +443,9 @@ func (db *DB) SetReview(ctx context.Context, statementID, reviewBy string) (*cti
 	}
 	if !ctis.ValidDay(reviewBy) || reviewBy < db.today() {
 		return nil, ctis.Invalid("review_by", "review date %q must be a real date YYYY-MM-DD, today or later", reviewBy)
+	}
+	if err := db.checkReviewBy("review_by", reviewBy, db.latestReview()); err != nil {
+		return nil, err
 	}
 	var s *ctis.Statement
 	err = db.tx(ctx, func(tx *sql.Tx) error {

@@ -54,26 +54,35 @@ func (db *DB) Sync(ctx context.Context, batch []ctis.NewEntity, complete bool, r
 		}
 		defer withdraw.Close()
 		var changed []string
+		synced := make(map[string]bool, len(batch))
 		for i, e := range batch {
-			live, err := db.liveStatements(ctx, tx, id.Agency, e.ID)
+			// A feed's keys name its own entries only: what other agencies
+			// hold, visible or not, never stands in its way.
+			entityID, stored, err := w.resolve(ctx, e.ID, false)
 			if err != nil {
 				return err
 			}
-			var stored string
-			err = tx.QueryRowContext(ctx, `SELECT schema FROM entities WHERE id = ?`, e.ID).Scan(&stored)
-			switch {
-			case err == sql.ErrNoRows:
+			if err := w.resolveRefs(ctx, schemas[i], e.Statements); err != nil {
+				return err
+			}
+			if entityID == "" {
+				e.ID = ctis.ScopedID(id.Agency, e.ID)
 				if _, err := w.create(ctx, schemas[i], e); err != nil {
 					return ctis.Prefix("["+strconv.Itoa(i)+"]", err)
 				}
+				synced[e.ID] = true
 				rep.Created++
 				rep.Added += len(e.Statements)
 				changed = append(changed, e.ID)
 				continue
-			case err != nil:
-				return err
-			case stored != schemas[i].Name:
+			}
+			synced[entityID] = true
+			if stored != schemas[i].Name {
 				return ctis.Invalid("["+strconv.Itoa(i)+"].schema", "entity %s is stored as a %s", e.ID, stored)
+			}
+			live, err := db.liveStatements(ctx, tx, id.Agency, entityID)
+			if err != nil {
+				return err
 			}
 			var add []ctis.NewStatement
 			for _, ns := range e.Statements {
@@ -88,7 +97,7 @@ func (db *DB) Sync(ctx context.Context, batch []ctis.NewEntity, complete bool, r
 				rep.Unchanged++
 				continue
 			}
-			if _, err := w.add(ctx, schemas[i], e.ID, add); err != nil {
+			if _, err := w.add(ctx, schemas[i], entityID, add); err != nil {
 				return ctis.Prefix("["+strconv.Itoa(i)+"]", err)
 			}
 			for _, sid := range live {
@@ -99,10 +108,10 @@ func (db *DB) Sync(ctx context.Context, batch []ctis.NewEntity, complete bool, r
 			rep.Changed++
 			rep.Added += len(add)
 			rep.Withdrawn += len(live)
-			changed = append(changed, e.ID)
+			changed = append(changed, entityID)
 		}
 		if complete {
-			gone, err := db.withdrawUnnamed(ctx, tx, withdraw, id, named, stamp(w.now), reason)
+			gone, err := db.withdrawUnnamed(ctx, tx, withdraw, id, synced, stamp(w.now), reason)
 			if err != nil {
 				return err
 			}

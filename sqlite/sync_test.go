@@ -24,8 +24,10 @@ func TestSyncFollowsAFeed(t *testing.T) {
 	if err != nil || *rep != (ctis.SyncReport{Created: 3, Added: 4}) {
 		t.Fatalf("first sync: %+v %v", rep, err)
 	}
+	// The feed's keys are its own: entry 3 is stored under an ID scoped to UN.
+	third := ctis.ScopedID("UN", entry("3", "x").ID)
 	// Another agency's statement on a listed entity is never touched by the feed.
-	if _, err := db.AddStatements(as("DE-BKA", ctis.RoleAnalyst), entry("3", "x").ID, []ctis.NewStatement{{Property: "alias", Value: "Charlie", Handling: h}}); err != nil {
+	if _, err := db.AddStatements(as("DE-BKA", ctis.RoleAnalyst), third, []ctis.NewStatement{{Property: "alias", Value: "Charlie", Handling: h}}); err != nil {
 		t.Fatal(err)
 	}
 	rep, err = db.Sync(un, []ctis.NewEntity{entry("1", "Alpha One"), entry("2", "Bravo Two", "Bravo II")}, true, "de-listed")
@@ -33,7 +35,7 @@ func TestSyncFollowsAFeed(t *testing.T) {
 		t.Fatalf("second sync: %+v %v", rep, err)
 	}
 	de := as("DE-BKA", ctis.RoleAnalyst)
-	got, err := db.Entity(de, entry("3", "x").ID)
+	got, err := db.Entity(de, third)
 	if err != nil {
 		t.Fatal(err)
 	}

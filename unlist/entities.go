@@ -9,7 +9,11 @@ import (
 	"ctis"
 )
 
-// Namespace is the namespace of the entity IDs derived from DATAIDs.
+// Namespace is the namespace of the keys derived from DATAIDs. A key is
+// the list's own ID for an entry: the store keeps the entry under an ID
+// scoped to agency UN (ctis.ScopedID), so an analyst who creates an entity
+// under a key, or under the ID it will be stored as, gets an entity of
+// their own agency and never blocks the list.
 const Namespace = "un-consolidated-list"
 
 // Handling is how listed entries are shared: with every member and
@@ -26,7 +30,7 @@ const (
 )
 
 // Entities turns the list into entities to sync: one Person or
-// Organization per entry, with an ID derived from its DATAID. Values the
+// Organization per entry, with a key derived from its DATAID as its ID. Values the
 // store would refuse (a nationality that is no country, an impossible date)
 // are left out and reported in warnings, each naming the entry.
 func (l *List) Entities() ([]ctis.NewEntity, []string) {

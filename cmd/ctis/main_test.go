@@ -68,7 +68,8 @@ func newNode(t *testing.T) string {
 }
 
 // writeSubjects writes n entities of per statements each, with stable IDs
-// made from their line number, and returns the file and the IDs.
+// made from their line number, and returns the file and the IDs under
+// which an import by FR-DGSI stores them.
 func writeSubjects(t *testing.T, n, per int) (string, []string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "subjects.jsonl")
@@ -85,6 +86,7 @@ func writeSubjects(t *testing.T, n, per int) (string, []string) {
 			st = append(st, ctis.NewStatement{Property: "alias", Value: fmt.Sprintf("Alias %d-%d", i, j), Grading: "B2"})
 		}
 		b, _ := json.Marshal(ctis.NewEntity{ID: ids[i], Schema: "Person", Statements: st})
+		ids[i] = ctis.ScopedID("FR-DGSI", ids[i])
 		w.Write(append(b, '\n'))
 	}
 	if err := w.Flush(); err != nil {

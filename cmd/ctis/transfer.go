@@ -25,9 +25,12 @@ func newImport(o *options) *cobra.Command {
 		Long: "Import entities, one per line, each with its statements, as originated by --agency. Each batch of\n" +
 			"--batch lines is written in one transaction: all of it or none. A bad line is reported with its number,\n" +
 			"nothing of its batch is written, and the import stops; earlier batches stay. Fix the line and rerun\n" +
-			"with --from-line to go on. Entities need stable IDs, so that a re-run adds to them rather than duplicating.\n\n" +
+			"with --from-line to go on. Entities need stable IDs, so that a re-run adds to them rather than duplicating;\n" +
+			"an ID is the importing agency's own key (stored as an ID scoped to that agency), and a statement identical\n" +
+			"to a live one of the agency on the same entity is skipped.\n\n" +
 			"With --format un-xml, FILE is the UN Security Council consolidated list. Its entries are stored as\n" +
-			"entities of agency UN, released to all members and frontline. Re-importing a newer list updates entries\n" +
+			"entities of agency UN, in that agency's own ID space, released to all members and frontline; entities\n" +
+			"others made under the same IDs never block it. Re-importing a newer list updates entries\n" +
 			"by DATAID and withdraws those de-listed. Nothing is written if the file is malformed.",
 		Example: "  ctis import --format jsonl --agency FR-DGSI subjects.jsonl\n  ctis import --format jsonl --agency FR-DGSI --check subjects.jsonl\n" +
 			"  ctis import --format un-xml consolidated.xml",
@@ -62,20 +65,23 @@ func newImport(o *options) *cobra.Command {
 			r := jsonl.NewReader(f)
 			var entities []ctis.NewEntity
 			var lines []int
-			done, statements := 0, 0
+			done, statements, skipped := 0, 0, 0
 			flush := func() error {
 				if len(entities) == 0 {
 					return nil
 				}
 				if !check {
-					if err := db.Import(ctx, entities); err != nil {
+					rep, err := db.Import(ctx, entities)
+					if err != nil {
 						return batchFailed(jsonl.BatchError(err, lines), lines[0], done)
 					}
+					statements, skipped = statements+rep.Statements, skipped+rep.Skipped
 				} else if err := validate(entities, lines); err != nil {
 					return batchFailed(err, lines[0], done)
-				}
-				for _, e := range entities {
-					statements += len(e.Statements)
+				} else {
+					for _, e := range entities {
+						statements += len(e.Statements)
+					}
 				}
 				if bar != nil {
 					bar.Set64(r.Offset)
@@ -114,11 +120,11 @@ func newImport(o *options) *cobra.Command {
 			if bar != nil {
 				bar.Finish()
 			}
-			verb := "imported"
 			if check {
-				verb = "checked"
+				fmt.Fprintf(stderr, "checked %d lines, %d statements\n", done, statements)
+			} else {
+				fmt.Fprintf(stderr, "imported %d lines, %d statements; %d skipped as already present\n", done, statements, skipped)
 			}
-			fmt.Fprintf(stderr, "%s %d lines, %d statements\n", verb, done, statements)
 			return nil
 		},
 	}
