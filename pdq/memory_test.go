@@ -127,14 +127,21 @@ func TestBudget(t *testing.T) {
 		t.Fatal(n)
 	}
 	got := make(chan int64, 2)
-	go func() { got <- b.acquire(500) }()
-	time.Sleep(10 * time.Millisecond)
-	go func() { got <- b.acquire(10) }() // would fit, but comes after
-	select {
-	case n := <-got:
-		t.Fatalf("acquired %d while 60 of 100 are taken", n)
-	case <-time.After(20 * time.Millisecond):
+	waiters := func(n int) {
+		for {
+			b.mu.Lock()
+			w := len(b.waiting)
+			b.mu.Unlock()
+			if w == n {
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
 	}
+	go func() { got <- b.acquire(500) }()
+	waiters(1)
+	go func() { got <- b.acquire(10) }() // would fit, but comes after
+	waiters(2)
 	b.release(60)
 	if n := <-got; n != 100 {
 		t.Fatalf("the large decode took %d", n)
