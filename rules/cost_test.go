@@ -56,7 +56,7 @@ func TestCostRefused(t *testing.T) {
 	}
 }
 
-// TestCostLimitAtRuntime: a rule estimated for a route of Sizes.Route
+// TestCostLimitAtRuntime: a rule estimated for a route of MaxRoute
 // airports meets one of thousands (a hostile message). Its evaluation is
 // stopped at the cost limit and named in the error; the traveller is
 // still referred by the other rules.
@@ -84,9 +84,9 @@ func TestCostLimitAtRuntime(t *testing.T) {
 		t.Errorf("the runaway rule ran %v", took)
 	}
 	// Within the sizes it was estimated for, the rule runs to the end.
-	f.Route = f.Route[:rules.Sizes.Route]
+	f.Route = f.Route[:rules.MaxRoute]
 	if _, err := loop.Eval(f); err != nil {
-		t.Errorf("a route of %d: %v", rules.Sizes.Route, err)
+		t.Errorf("a route of %d: %v", rules.MaxRoute, err)
 	}
 }
 
@@ -113,7 +113,7 @@ func costliest(tb testing.TB) (best *rules.Compiled, last string) {
 
 // BenchmarkCostliestRule times, per traveller, the costliest rule that is
 // accepted: on the facts of a real PNR, where it stops early, and on a
-// route as long as Sizes.Route through one airport, the last it tests,
+// route as long as MaxRoute through one airport, the last it tests,
 // which makes it do all it can.
 //
 //	go test -run '^$' -bench CostliestRule -count 10 ./rules/
@@ -132,7 +132,7 @@ func BenchmarkCostliestRule(b *testing.B) {
 	real := rules.FactsOf(pnr, &pnr.Passengers[0])
 	worst := real
 	worst.Route = nil
-	for range rules.Sizes.Route {
+	for range rules.MaxRoute {
 		worst.Route = append(worst.Route, last)
 	}
 	for _, tt := range []struct {

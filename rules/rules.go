@@ -88,10 +88,10 @@ var env = func() *cel.Env {
 // writes: six nested `[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].all(…)` are under 200
 // characters and a million steps a traveller. So a rule's cost is
 // estimated when it is compiled, with the facts at the sizes a booking
-// gives them (Sizes), and a rule that may cost over MaxCost is refused.
-// Facts larger than Sizes (a hostile message with a thousand legs) are
-// evaluated with CEL's cost tracking, which stops a rule at MaxCost; every
-// evaluation stops after MaxEvalTime.
+// gives them (MaxRoute, MaxPayments, MaxCode), and a rule that may cost
+// over MaxCost is refused. Larger facts (a hostile message with a
+// thousand legs) are evaluated with CEL's cost tracking, which stops a
+// rule at MaxCost; every evaluation stops after MaxEvalTime.
 //
 // Cost is CEL's unit: about one operation, a comparison or a step of a
 // comprehension. The rules analysts write cost under 300; the costliest
@@ -103,10 +103,14 @@ const (
 	MaxEvalTime = time.Second
 )
 
-// Sizes are the largest facts a booking is assumed to give, for
-// estimating a rule's cost: airports in a route, forms of payment, and
-// the characters of a code (an airport, a carrier, a form of payment).
-var Sizes = struct{ Route, Payments, Code uint64 }{Route: 16, Payments: 8, Code: 8}
+// The largest facts a booking is assumed to give, for estimating a
+// rule's cost: airports in a route, forms of payment, and the characters
+// of a code (an airport, a carrier, a form of payment).
+const (
+	MaxRoute    = 16
+	MaxPayments = 8
+	MaxCode     = 8
+)
 
 // sizes gives the cost estimator the sizes of the facts.
 type sizes struct{}
@@ -116,19 +120,19 @@ func (sizes) EstimateSize(n checker.AstNode) *checker.SizeEstimate {
 	if len(p) == 0 {
 		return nil
 	}
-	var max uint64
+	var max int
 	switch {
 	case len(p) == 1 && p[0] == "route":
-		max = Sizes.Route
+		max = MaxRoute
 	case len(p) == 1 && p[0] == "payments":
-		max = Sizes.Payments
+		max = MaxPayments
 	case len(p) == 1 && (p[0] == "origin" || p[0] == "destination" || p[0] == "carrier"),
 		len(p) == 2 && (p[0] == "route" || p[0] == "payments") && p[1] == "@items":
-		max = Sizes.Code
+		max = MaxCode
 	default:
 		return nil
 	}
-	return &checker.SizeEstimate{Min: 0, Max: max}
+	return &checker.SizeEstimate{Min: 0, Max: uint64(max)}
 }
 
 func (sizes) EstimateCallCost(function, overloadID string, target *checker.AstNode, args []checker.AstNode) *checker.CallEstimate {
@@ -138,10 +142,10 @@ func (sizes) EstimateCallCost(function, overloadID string, target *checker.AstNo
 // Compiled is a rule ready to evaluate.
 type Compiled struct {
 	Rule ctis.Rule
-	// Cost is the rule's estimated cost at most, for facts of Sizes.
+	// Cost is the rule's estimated cost at most, for facts of those sizes.
 	Cost uint64
-	// prg evaluates facts within Sizes, whose cost the estimate bounds;
-	// tracked evaluates larger ones, counting the cost as it goes. Only
+	// prg evaluates facts within those sizes, whose cost the estimate
+	// bounds; tracked evaluates larger ones, counting the cost as it goes. Only
 	// those pay for the counting, which makes a long rule several times
 	// slower.
 	prg, tracked cel.Program
@@ -211,12 +215,12 @@ func (c *Compiled) Eval(f Facts) (bool, error) { return c.eval(f.vars(), f.withi
 // withinSizes reports whether the facts are no larger than the cost
 // estimate took them to be.
 func (f Facts) withinSizes() bool {
-	if uint64(len(f.Route)) > Sizes.Route || uint64(len(f.Payments)) > Sizes.Payments {
+	if len(f.Route) > MaxRoute || len(f.Payments) > MaxPayments {
 		return false
 	}
 	for _, ss := range [][]string{f.Route, f.Payments, {f.Origin, f.Destination, f.Carrier}} {
 		for _, s := range ss {
-			if uint64(len(s)) > Sizes.Code {
+			if len(s) > MaxCode {
 				return false
 			}
 		}
