@@ -116,8 +116,8 @@ func Screen(ctx context.Context, sc ctis.Screener, docs ctis.DocumentService, ac
 	}
 	for i := range out.Travellers {
 		refs, err := rules.Refer(active, rules.FactsOfTraveller(m, &m.Travellers[i]), subjects[i].Name)
-		if err != nil {
-			return nil, err
+		if err != nil { // the other rules still refer the traveller
+			out.Warnings = append(out.Warnings, fmt.Sprintf("traveller %d: %v", i+1, err))
 		}
 		out.Travellers[i].Referrals = refs
 	}
@@ -286,8 +286,8 @@ func ScreenPNRs(ctx context.Context, sc ctis.Screener, active []*rules.Compiled,
 	}
 	for i := range out.Travellers {
 		refs, err := rules.Refer(active, rules.FactsOf(pnrs[i], pax[i]), subjects[i].Name)
-		if err != nil {
-			return nil, err
+		if err != nil { // the other rules still refer the traveller
+			out.Warnings = append(out.Warnings, fmt.Sprintf("traveller %d: %v", i+1, err))
 		}
 		out.Travellers[i].Referrals = refs
 	}

@@ -27,8 +27,8 @@ const (
 	MaxPixels    = 64 << 20 // 64 megapixels
 )
 
-// decoding admits one decode per core: a server hashing uploads keeps its
-// memory bounded by the cores, not by the requests.
+// decoding admits one decode per core: the decode budget bounds their
+// memory, this their use of the processors.
 var decoding = make(chan struct{}, runtime.GOMAXPROCS(0))
 
 // File is what ctis records of an image: its PDQ hash and quality, and
@@ -64,9 +64,7 @@ func HashFile(r io.Reader, variants bool) (*File, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return nil, fmt.Errorf("the image is %d×%d pixels; at most %d megapixels are hashed", cfg.Width, cfg.Height, MaxPixels>>20)
 	}
-	decoding <- struct{}{} // a large image takes a core and up to 4 bytes a pixel
-	hs, q, err := hashData(data, format)
-	<-decoding
+	hs, q, err := hashData(data, format, decodeSize(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("the %s image is damaged: %w", format, err)
 	}
@@ -82,26 +80,35 @@ func HashFile(r io.Reader, variants bool) (*File, error) {
 }
 
 // hashData decodes an image and hashes it with its rotations and
-// reflections. A JPEG is decoded straight to luma by jpegluma; one it
-// does not read (progressive, CMYK, or damaged) is left to image/jpeg,
-// which decides whether it can be read at all.
-func hashData(data []byte, format string) ([8]Hash, int, error) {
+// reflections, within the node's decode budget; size is what its pixels
+// take decoded. A JPEG is decoded straight to luma by jpegluma, which
+// keeps only the pixels sampled; one it does not read (progressive, CMYK,
+// or damaged) is left to image/jpeg, which decides whether it can be read
+// at all.
+func hashData(data []byte, format string, size int64) (hs [8]Hash, q int, err error) {
 	bufs := buffers.Get().(*[2][]float32)
 	defer buffers.Put(bufs)
 	if format == "jpeg" {
-		luma, rows, cols, err := jpegluma.Decode(data, Sampled, bufs[0])
+		withBudget(lumaDecodeSize, func() {
+			var luma []float32
+			var rows, cols int
+			if luma, rows, cols, err = jpegluma.Decode(data, Sampled, bufs[0]); err == nil {
+				bufs[0] = luma
+				hs, q = dihedralLuma(luma, rows, cols, bufs)
+			}
+		})
 		if err == nil {
-			bufs[0] = luma
-			hs, q := dihedralLuma(luma, rows, cols, bufs)
 			return hs, q, nil
 		}
 	}
-	img, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return [8]Hash{}, 0, err
-	}
-	luma, rows, cols := luminance(img, bufs[0])
-	bufs[0] = luma
-	hs, q := dihedralLuma(luma, rows, cols, bufs)
-	return hs, q, nil
+	withBudget(size, func() {
+		var img image.Image
+		if img, _, err = image.Decode(bytes.NewReader(data)); err != nil {
+			return
+		}
+		luma, rows, cols := luminance(img, bufs[0])
+		bufs[0] = luma
+		hs, q = dihedralLuma(luma, rows, cols, bufs)
+	})
+	return hs, q, err
 }

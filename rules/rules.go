@@ -8,6 +8,8 @@
 package rules
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/checker"
 
 	"ctis"
 	"ctis/paxlst"
@@ -81,15 +84,76 @@ var env = func() *cel.Env {
 	return e
 }()
 
+// Limits on what one rule may cost. A rule is a loop nest the analyst
+// writes: six nested `[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].all(…)` are under 200
+// characters and a million steps a traveller. So a rule's cost is
+// estimated when it is compiled, with the facts at the sizes a booking
+// gives them (MaxRoute, MaxPayments, MaxCode), and a rule that may cost
+// over MaxCost is refused. Larger facts (a hostile message with a
+// thousand legs) are evaluated with CEL's cost tracking, which stops a
+// rule at MaxCost; every evaluation stops after MaxEvalTime.
+//
+// Cost is CEL's unit: about one operation, a comparison or a step of a
+// comprehension. The rules analysts write cost under 300; the costliest
+// rule accepted is timed by BenchmarkCostliestRule. MaxEvalTime is a
+// backstop for what the cost misses, generous because a busy node stalls
+// a goroutine for a few hundred milliseconds at times.
+const (
+	MaxCost     = 10_000
+	MaxEvalTime = time.Second
+)
+
+// The largest facts a booking is assumed to give, for estimating a
+// rule's cost: airports in a route, forms of payment, and the characters
+// of a code (an airport, a carrier, a form of payment).
+const (
+	MaxRoute    = 16
+	MaxPayments = 8
+	MaxCode     = 8
+)
+
+// sizes gives the cost estimator the sizes of the facts.
+type sizes struct{}
+
+func (sizes) EstimateSize(n checker.AstNode) *checker.SizeEstimate {
+	p := n.Path()
+	if len(p) == 0 {
+		return nil
+	}
+	var max int
+	switch {
+	case len(p) == 1 && p[0] == "route":
+		max = MaxRoute
+	case len(p) == 1 && p[0] == "payments":
+		max = MaxPayments
+	case len(p) == 1 && (p[0] == "origin" || p[0] == "destination" || p[0] == "carrier"),
+		len(p) == 2 && (p[0] == "route" || p[0] == "payments") && p[1] == "@items":
+		max = MaxCode
+	default:
+		return nil
+	}
+	return &checker.SizeEstimate{Min: 0, Max: uint64(max)}
+}
+
+func (sizes) EstimateCallCost(function, overloadID string, target *checker.AstNode, args []checker.AstNode) *checker.CallEstimate {
+	return nil
+}
+
 // Compiled is a rule ready to evaluate.
 type Compiled struct {
 	Rule ctis.Rule
-	prg  cel.Program
+	// Cost is the rule's estimated cost at most, for facts of those sizes.
+	Cost uint64
+	// prg evaluates facts within those sizes, whose cost the estimate
+	// bounds; tracked evaluates larger ones, counting the cost as it goes. Only
+	// those pay for the counting, which makes a long rule several times
+	// slower.
+	prg, tracked cel.Program
 }
 
 // Compile checks a rule: its expression must be a valid boolean CEL
-// expression over the facts, and may not refer to a sensitive
-// characteristic.
+// expression over the facts, may not refer to a sensitive
+// characteristic, and may cost at most MaxCost.
 func Compile(r ctis.Rule) (*Compiled, error) {
 	if strings.TrimSpace(r.Expression) == "" || len(r.Expression) > 4096 {
 		return nil, ctis.Invalid("expression", "a rule needs an expression of at most 4096 bytes")
@@ -118,35 +182,103 @@ func Compile(r ctis.Rule) (*Compiled, error) {
 	if r.Score <= 0 || r.Score > 1 {
 		return nil, ctis.Invalid("score", "a rule's score is above 0 and at most 1")
 	}
-	prg, err := env.Program(ast)
+	cost, err := env.EstimateCost(ast, sizes{})
 	if err != nil {
+		return nil, ctis.Invalid("expression", "the cost of rule %q cannot be estimated: %v", r.Name, err)
+	}
+	if cost.Max > MaxCost {
+		return nil, ctis.Invalid("expression", "rule %q costs up to %s to evaluate for a traveller; at most %d is allowed (fewer nested comprehensions keep it under)",
+			r.Name, costString(cost.Max), MaxCost)
+	}
+	c := &Compiled{Rule: r, Cost: cost.Max}
+	if c.prg, err = env.Program(ast, cel.InterruptCheckFrequency(100)); err != nil {
 		return nil, ctis.Invalid("expression", "%s", err.Error())
 	}
-	return &Compiled{Rule: r, prg: prg}, nil
+	if c.tracked, err = env.Program(ast, cel.CostLimit(MaxCost), cel.InterruptCheckFrequency(100)); err != nil {
+		return nil, ctis.Invalid("expression", "%s", err.Error())
+	}
+	return c, nil
 }
 
-// Eval reports whether the rule holds for the facts.
-func (c *Compiled) Eval(f Facts) (bool, error) {
-	out, _, err := c.prg.Eval(map[string]any{
+// costString writes a cost, which for a runaway rule is beyond counting.
+func costString(c uint64) string {
+	if c >= 1<<63 {
+		return "more than 9.2e18"
+	}
+	return fmt.Sprint(c)
+}
+
+// Eval reports whether the rule holds for the facts. An evaluation that
+// goes over MaxCost or MaxEvalTime is stopped with an EvalError.
+func (c *Compiled) Eval(f Facts) (bool, error) { return c.eval(f.vars(), f.withinSizes()) }
+
+// withinSizes reports whether the facts are no larger than the cost
+// estimate took them to be.
+func (f Facts) withinSizes() bool {
+	if len(f.Route) > MaxRoute || len(f.Payments) > MaxPayments {
+		return false
+	}
+	for _, ss := range [][]string{f.Route, f.Payments, {f.Origin, f.Destination, f.Carrier}} {
+		for _, s := range ss {
+			if len(s) > MaxCode {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// vars are the facts by their names in expressions.
+func (f Facts) vars() map[string]any {
+	return map[string]any{
 		"route": f.Route, "origin": f.Origin, "destination": f.Destination, "carrier": f.Carrier,
 		"days_to_departure": f.DaysToDeparture, "payments": f.Payments, "one_way": f.OneWay, "alone": f.Alone,
 		"bags": f.Bags, "document_age_days": f.DocumentAgeDays,
-	})
+	}
+}
+
+func (c *Compiled) eval(vars map[string]any, withinSizes bool) (bool, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), MaxEvalTime)
+	defer cancel()
+	prg := c.prg
+	if !withinSizes {
+		prg = c.tracked
+	}
+	out, _, err := prg.ContextEval(ctx, vars)
 	if err != nil {
-		return false, fmt.Errorf("rule %s v%d: %w", c.Rule.ID, c.Rule.Version, err)
+		return false, &EvalError{Rule: c.Rule, Err: err}
 	}
 	b, ok := out.Value().(bool)
 	return ok && b, nil
 }
 
+// EvalError is a rule that could not be evaluated for a traveller: it
+// went over its cost or time, or met a fact it could not take.
+type EvalError struct {
+	Rule ctis.Rule
+	Err  error
+}
+
+func (e *EvalError) Error() string {
+	return fmt.Sprintf("rule %q (%s v%d) was not evaluated: %v", e.Rule.Name, e.Rule.ID, e.Rule.Version, e.Err)
+}
+
+func (e *EvalError) Unwrap() error { return e.Err }
+
 // Refer evaluates every rule for a traveller and returns a referral per
-// rule that holds, best score first; each names the rule's version.
+// rule that holds, best score first; each names the rule's version. A
+// rule that cannot be evaluated does not stop the others: the referrals
+// of the others are returned with an error naming each rule that failed
+// (EvalErrors, joined), for the screening's warnings.
 func Refer(rules []*Compiled, f Facts, subject string) ([]ctis.Referral, error) {
 	var out []ctis.Referral
+	var errs []error
+	vars, within := f.vars(), f.withinSizes()
 	for _, c := range rules {
-		ok, err := c.Eval(f)
+		ok, err := c.eval(vars, within)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
 		if ok {
 			out = append(out, ctis.Referral{RuleID: c.Rule.ID, RuleVersion: c.Rule.Version, RuleName: c.Rule.Name, Score: c.Rule.Score,
@@ -154,7 +286,7 @@ func Refer(rules []*Compiled, f Facts, subject string) ([]ctis.Referral, error) 
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
-	return out, nil
+	return out, errors.Join(errs...)
 }
 
 // fly adds a leg to the route; the first sets the origin and carrier.

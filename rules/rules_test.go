@@ -14,7 +14,7 @@ import (
 	"ctis/sqlite"
 )
 
-func compile(t *testing.T, expr string) *rules.Compiled {
+func compile(t testing.TB, expr string) *rules.Compiled {
 	t.Helper()
 	c, err := rules.Compile(ctis.Rule{ID: "r", Version: 1, Name: "test", Expression: expr, Score: 0.5})
 	if err != nil {
