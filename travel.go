@@ -2,7 +2,10 @@ package ctis
 
 import (
 	"context"
+	"slices"
+	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // Travel data is what carriers send about their passengers: API manifests
@@ -50,6 +53,86 @@ type NewTravelRecord struct {
 	Locator   string         `json:"locator,omitempty"`
 	Journey   Journey        `json:"journey"`
 	Personal  TravelPersonal `json:"personal"`
+}
+
+// Validate checks that every field of r can be kept as it was sent: UTF-8
+// text of a bounded length without control characters, and a name that
+// would pass as a name. A record that fails is not stored; a receiver
+// calls DropInvalid first so that a bad field costs the field, not the
+// traveller.
+func (r *NewTravelRecord) Validate() error {
+	if r.Kind != TravelAPI && r.Kind != TravelPNR {
+		return Invalid("kind", "kind must be api or pnr")
+	}
+	for _, f := range r.fields() {
+		if err := f.check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DropInvalid clears each field of r that Validate would refuse, and
+// returns one error per field cleared, naming it and saying why.
+func (r *NewTravelRecord) DropInvalid() []error {
+	var dropped []error
+	for _, f := range r.fields() {
+		if err := f.check(); err != nil {
+			*f.v = ""
+			dropped = append(dropped, err)
+		}
+	}
+	r.Personal.CoTravellers = slices.DeleteFunc(r.Personal.CoTravellers, func(s string) bool { return s == "" })
+	return dropped
+}
+
+// travelField is a text field of a travel record, with what it must be.
+type travelField struct {
+	name string
+	v    *string
+	kind PropertyType // TypeName, TypeIdentifier or TypeText
+}
+
+func (r *NewTravelRecord) fields() []travelField {
+	j, p := &r.Journey, &r.Personal
+	fs := []travelField{
+		{"reference", &r.Reference, TypeIdentifier}, {"locator", &r.Locator, TypeIdentifier},
+		{"journey.carrier", &j.Carrier, TypeIdentifier}, {"journey.flight", &j.Flight, TypeIdentifier},
+		{"journey.from", &j.From, TypeIdentifier}, {"journey.to", &j.To, TypeIdentifier},
+		{"journey.departure", &j.Departure, TypeIdentifier}, {"journey.arrival", &j.Arrival, TypeIdentifier},
+		{"journey.document", &j.Document, TypeIdentifier},
+		{"personal.name", &p.Name, TypeName}, {"personal.birth_date", &p.BirthDate, TypeIdentifier},
+		{"personal.nationality", &p.Nationality, TypeIdentifier}, {"personal.gender", &p.Gender, TypeIdentifier},
+		{"personal.document", &p.Document, TypeIdentifier}, {"personal.address", &p.Address, TypeText},
+		{"personal.contact", &p.Contact, TypeText}, {"personal.payment", &p.Payment, TypeText},
+		{"personal.frequent_flyer", &p.FrequentFlyer, TypeText}, {"personal.remarks", &p.Remarks, TypeText},
+	}
+	for i := range p.CoTravellers {
+		fs = append(fs, travelField{"personal.co_travellers[" + strconv.Itoa(i) + "]", &p.CoTravellers[i], TypeName})
+	}
+	return fs
+}
+
+// check applies the rules of the field's type; an empty field passes.
+func (f travelField) check() error {
+	v := *f.v
+	switch {
+	case v == "":
+		return nil
+	case !utf8.ValidString(v):
+		return Invalid(f.name, "not valid UTF-8")
+	case f.kind == TypeName:
+		if _, err := NormalizeValue(Property{Type: TypeName}, v); err != nil {
+			return Invalid(f.name, "%s", ErrorMessage(err))
+		}
+	case f.kind == TypeIdentifier:
+		if len(v) > MaxIDLen || hasControl(v, false) {
+			return Invalid(f.name, "longer than %d bytes, or with control characters", MaxIDLen)
+		}
+	case utf8.RuneCountInString(v) > MaxTextLen || hasControl(v, true):
+		return Invalid(f.name, "longer than %d characters, or with control characters", MaxTextLen)
+	}
+	return nil
 }
 
 // TravelRecord is a stored travel record as the reader may see it.
@@ -132,8 +215,9 @@ type RetentionReport struct {
 // TravelService keeps received travel data under its retention policy.
 type TravelService interface {
 	// ReceiveTravel stores the travellers of a received message for the
-	// caller's agency. Needs RoleAnalyst or RoleFrontline; audited without
-	// personal data.
+	// caller's agency: all of them, or none when one of them does not
+	// validate (EINVALID). Needs RoleAnalyst or RoleFrontline; audited
+	// without personal data.
 	ReceiveTravel(ctx context.Context, records []NewTravelRecord) ([]string, error)
 	// SearchTravel finds the agency's records. Needs RoleAnalyst and a
 	// purpose; audited. A name never finds a masked record.

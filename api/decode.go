@@ -16,8 +16,9 @@ import (
 
 // decode reads a JSON request body into v. It is the one way a handler
 // reads JSON: the body must say it is JSON, must fit in MaxBody, and must
-// hold exactly one value with no field v lacks; errors name the field, or
-// the byte offset of malformed JSON.
+// hold exactly one value with no field v lacks, no key given twice and no
+// string that is not UTF-8 (which decoding would change silently); errors
+// name the field, or the byte offset of malformed JSON.
 func (h *handler) decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if err := requireType(r, "application/json"); err != nil {
 		return err
@@ -25,6 +26,9 @@ func (h *handler) decode(w http.ResponseWriter, r *http.Request, v any) error {
 	body, err := io.ReadAll(limitBody(w, r, h.MaxBody))
 	if err != nil {
 		return bodyError(err)
+	}
+	if err := jsonl.Check(body); err != nil {
+		return err
 	}
 	return jsonl.DecodeStrict(body, v)
 }

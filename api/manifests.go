@@ -13,72 +13,58 @@ import (
 	"ctis/rules"
 )
 
-// screenManifests screens every traveller of the PAXLST messages in an
-// EDIFACT interchange, a manifest's parts joined.
+// screenManifests keeps and screens every traveller of the PAXLST
+// messages in an EDIFACT interchange, a manifest's parts joined.
 func (h *handler) screenManifests(w http.ResponseWriter, r *http.Request) error {
-	return h.screenTravel(w, r, "manifests", func(body io.Reader) (int, func(int) ([]ctis.NewTravelRecord, func() (*ctis.ManifestScreening, error)), error) {
+	return h.receiveTravel(w, r, "manifests", func(body io.Reader) ([]*ctis.ManifestScreening, error) {
 		ms, err := paxlst.Parse(body)
-		return len(ms), func(i int) ([]ctis.NewTravelRecord, func() (*ctis.ManifestScreening, error)) {
-			return manifest.TravelRecords(ms[i]), func() (*ctis.ManifestScreening, error) {
-				active, err := rules.Service{Store: h.Rules}.Active(r.Context())
-				if err != nil {
-					return nil, err
-				}
-				return manifest.Screen(r.Context(), h.Screener, h.Documents, active, ms[i])
-			}
-		}, err
+		if err != nil {
+			return nil, edifactError(err)
+		}
+		return h.receiver().ReceiveManifests(r.Context(), ms)
 	})
 }
 
 // screenPNRs keeps and screens every passenger of the PNRGOV messages in
 // an EDIFACT interchange.
 func (h *handler) screenPNRs(w http.ResponseWriter, r *http.Request) error {
-	return h.screenTravel(w, r, "messages", func(body io.Reader) (int, func(int) ([]ctis.NewTravelRecord, func() (*ctis.ManifestScreening, error)), error) {
+	return h.receiveTravel(w, r, "messages", func(body io.Reader) ([]*ctis.ManifestScreening, error) {
 		ms, err := pnrgov.Parse(body)
-		return len(ms), func(i int) ([]ctis.NewTravelRecord, func() (*ctis.ManifestScreening, error)) {
-			return manifest.PNRRecords(ms[i]), func() (*ctis.ManifestScreening, error) {
-				active, err := rules.Service{Store: h.Rules}.Active(r.Context())
-				if err != nil {
-					return nil, err
-				}
-				return manifest.ScreenPNRs(r.Context(), h.Screener, active, ms[i])
-			}
-		}, err
+		if err != nil {
+			return nil, edifactError(err)
+		}
+		return h.receiver().ReceivePNRs(r.Context(), ms)
 	})
 }
 
-// screenTravel reads an EDIFACT body with read, keeps each message's
-// travel data under the retention policy, screens its travellers, and
-// answers the screenings under key.
-func (h *handler) screenTravel(w http.ResponseWriter, r *http.Request, key string,
-	read func(io.Reader) (int, func(int) ([]ctis.NewTravelRecord, func() (*ctis.ManifestScreening, error)), error)) error {
+// receiver is the use case the travel-data routes call.
+func (h *handler) receiver() manifest.Receiver {
+	return manifest.Receiver{Screener: h.Screener, Travel: h.Travel, Documents: h.Documents, Rules: h.Rules}
+}
+
+// receiveTravel checks an EDIFACT request, has receive read, keep and
+// screen its body, and answers the screenings under key.
+func (h *handler) receiveTravel(w http.ResponseWriter, r *http.Request, key string, receive func(io.Reader) ([]*ctis.ManifestScreening, error)) error {
 	if err := requireType(r, "application/edifact"); err != nil {
 		return err
 	}
 	if _, _, err := ctis.RequirePurpose(r.Context(), ctis.RoleAnalyst, ctis.RoleFrontline); err != nil {
 		return err
 	}
-	n, message, err := read(limitBody(w, r, h.ImportMaxBody))
-	var perr *edifact.Error
-	switch {
-	case errors.As(err, &perr):
-		return ctis.Invalid("body", "%s", perr.Error())
-	case err != nil:
-		return bodyError(err)
-	case n == 0:
-		return ctis.Invalid("body", "the interchange holds no message")
-	}
-	out := make([]*ctis.ManifestScreening, n)
-	for i := range n {
-		records, screen := message(i)
-		if _, err := h.Travel.ReceiveTravel(r.Context(), records); err != nil {
-			return err
-		}
-		if out[i], err = screen(); err != nil {
-			return err
-		}
+	out, err := receive(limitBody(w, r, h.ImportMaxBody))
+	if err != nil {
+		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{key: out})
+}
+
+// edifactError describes an interchange that could not be read.
+func edifactError(err error) error {
+	var perr *edifact.Error
+	if errors.As(err, &perr) {
+		return ctis.Invalid("body", "%s", perr.Error())
+	}
+	return bodyError(err)
 }
 
 // movementRequest is the handling and grading under which a confirmed

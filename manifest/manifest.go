@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"ctis"
 	"ctis/mrz"
@@ -94,95 +95,240 @@ func role(q string) string {
 }
 
 // Screen screens every traveller of m, checks their documents when docs
-// is given, and refers them to the rules in force. A traveller whose details do not
-// pass as a subject (a nationality code that is no country, say) is
-// screened on what remains rather than dropped, and the manifest's warnings
-// say so: a bad field must not let a traveller pass unscreened.
+// is given, and refers them to the rules in force. A traveller whose
+// details do not pass as a subject (a nationality code that is no
+// country, a name too long to be one) is screened on what remains rather
+// than dropped, and the manifest's warnings say so: a bad field must not
+// let a traveller pass unscreened.
 func Screen(ctx context.Context, sc ctis.Screener, docs ctis.DocumentService, active []*rules.Compiled, m *paxlst.Manifest) (*ctis.ManifestScreening, error) {
-	out := &ctis.ManifestScreening{Reference: m.Reference, Crew: m.Crew, Legs: []ctis.Journey{}, Warnings: []string{}, Travellers: []ctis.TravellerScreening{}}
-	for _, l := range m.Legs {
-		out.Legs = append(out.Legs, ctis.Journey{Carrier: l.Carrier, Flight: l.Flight, From: l.From, To: l.To, Departure: l.Departure, Arrival: l.Arrival})
-	}
-	for _, w := range m.Warnings {
-		out.Warnings = append(out.Warnings, w.String())
-	}
-	roles := make([]string, len(m.Travellers))
-	for i, t := range m.Travellers {
-		roles[i] = role(t.Role)
-	}
-	subjects := Subjects(m)
-	if err := screenAll(ctx, sc, subjects, roles, out); err != nil {
+	b := manifestBatch(m)
+	if err := b.screen(ctx, sc, docs, active); err != nil {
 		return nil, err
 	}
-	for i := range out.Travellers {
-		refs, err := rules.Refer(active, rules.FactsOfTraveller(m, &m.Travellers[i]), subjects[i].Name)
-		if err != nil { // the other rules still refer the traveller
-			out.Warnings = append(out.Warnings, fmt.Sprintf("traveller %d: %v", i+1, err))
+	return b.out, nil
+}
+
+// ScreenPNRs screens every passenger of a PNRGOV message, booking by
+// booking, as Screen does a manifest's travellers, and refers each to the
+// rules that hold for it.
+func ScreenPNRs(ctx context.Context, sc ctis.Screener, active []*rules.Compiled, m *pnrgov.Message) (*ctis.ManifestScreening, error) {
+	b := pnrBatch(m)
+	if err := b.screen(ctx, sc, nil, active); err != nil {
+		return nil, err
+	}
+	return b.out, nil
+}
+
+// TravelRecords turns a manifest's travellers into API travel records, to
+// be kept under the retention policy, each field that cannot be kept as
+// sent left out.
+func TravelRecords(m *paxlst.Manifest) []ctis.NewTravelRecord { return manifestBatch(m).records }
+
+// PNRRecords turns a PNRGOV message's passengers into PNR travel records,
+// with what the retention policy masks: names and co-travellers,
+// address and contacts, payment, frequent-flyer numbers and free text.
+// Each field that cannot be kept as sent is left out.
+func PNRRecords(m *pnrgov.Message) []ctis.NewTravelRecord { return pnrBatch(m).records }
+
+// batch is one message made ready to screen and keep, before anything is
+// screened or kept: its travellers as subjects and as records, every
+// field that does not pass already dropped with a warning in out.
+type batch struct {
+	out      *ctis.ManifestScreening // reference, legs and warnings so far
+	subjects []ctis.Subject
+	roles    []string
+	facts    []rules.Facts
+	records  []ctis.NewTravelRecord
+	// documents are the travellers' first documents, to check against
+	// the document lists (manifests only).
+	documents []ctis.DocumentQuery
+	holders   []int
+}
+
+// manifestBatch prepares a PAXLST manifest.
+func manifestBatch(m *paxlst.Manifest) *batch {
+	b := &batch{out: &ctis.ManifestScreening{Reference: m.Reference, Crew: m.Crew, Legs: []ctis.Journey{}, Warnings: []string{}, Travellers: []ctis.TravellerScreening{}}}
+	for _, l := range m.Legs {
+		b.out.Legs = append(b.out.Legs, ctis.Journey{Carrier: l.Carrier, Flight: l.Flight, From: l.From, To: l.To, Departure: l.Departure, Arrival: l.Arrival})
+	}
+	for _, w := range m.Warnings {
+		b.out.Warnings = append(b.out.Warnings, w.String())
+	}
+	subjects := Subjects(m)
+	for i := range m.Travellers {
+		t := &m.Travellers[i]
+		s := subjects[i]
+		r := ctis.NewTravelRecord{Kind: ctis.TravelAPI, Reference: m.Reference, Personal: ctis.TravelPersonal{
+			Name: s.Name, BirthDate: s.BirthDate, Nationality: s.Nationality, Gender: s.Gender, Document: s.DocumentNumber, Address: t.Address}}
+		if s.Journey != nil {
+			r.Journey = *s.Journey
 		}
-		out.Travellers[i].Referrals = refs
-	}
-	if docs == nil {
-		return out, nil
-	}
-	// Every traveller's first document against the document lists, in one
-	// round for the whole manifest.
-	var qs []ctis.DocumentQuery
-	var who []int
-	for i, t := range m.Travellers {
-		if len(t.Documents) == 0 {
+		b.add(s, role(t.Role), rules.FactsOfTraveller(m, t), r)
+		if len(t.Documents) == 0 || b.subjects[i].DocumentNumber == "" {
 			continue
 		}
 		d := t.Documents[0]
-		q := ctis.DocumentQuery{Number: d.Number, IssuingCountry: d.IssuingCountry, Type: documentTypes[d.Type]}
+		q := ctis.DocumentQuery{Number: b.subjects[i].DocumentNumber, IssuingCountry: d.IssuingCountry, Type: documentTypes[d.Type]}
 		if q.Validate() != nil {
 			q.IssuingCountry = "" // an issuing code that is no country: checked by number alone
 			if q.Validate() != nil {
 				continue
 			}
 		}
-		qs, who = append(qs, q), append(who, i)
+		b.documents, b.holders = append(b.documents, q), append(b.holders, i)
 	}
-	for start := 0; start < len(qs); start += ctis.MaxBatch {
-		end := min(start+ctis.MaxBatch, len(qs))
-		checks, err := docs.CheckDocuments(ctx, qs[start:end])
-		if err != nil {
-			return nil, err
-		}
-		for k := range checks {
-			tr := &out.Travellers[who[start+k]]
-			tr.Document = &checks[k]
-			if checks[k].Hit && len(tr.Result.Hits)+len(tr.Result.Notices) == 0 {
-				out.Hits++
-			}
-		}
-	}
-	return out, nil
+	return b
 }
 
-// documentTypes maps the document codes of PAXLST (UN/EDIFACT 1001 and
-// ICAO) to the Document schema's types.
-var documentTypes = map[string]string{"P": "passport", "PT": "passport", "I": "id_card", "A": "id_card", "C": "id_card", "V": "visa", "IP": "passport", "F": "other"}
-
-// screenAll screens subjects in batches into out, salvaging what it can of
-// a subject whose details do not pass.
-func screenAll(ctx context.Context, sc ctis.Screener, subjects []ctis.Subject, roles []string, out *ctis.ManifestScreening) error {
-	for i := range subjects {
-		var dropped []string
-		subjects[i], dropped = salvage(subjects[i])
-		for _, d := range dropped {
-			out.Warnings = append(out.Warnings, fmt.Sprintf("traveller %d: screened without %s", i+1, d))
+// pnrBatch prepares a PNRGOV message, booking by booking.
+func pnrBatch(m *pnrgov.Message) *batch {
+	b := &batch{out: &ctis.ManifestScreening{Reference: m.Reference, Legs: []ctis.Journey{}, Warnings: []string{}, Travellers: []ctis.TravellerScreening{}}}
+	f := m.Flight
+	b.out.Legs = append(b.out.Legs, ctis.Journey{Carrier: f.Carrier, Flight: f.Flight, From: f.From, To: f.To, Departure: f.Departure, Arrival: f.Arrival})
+	for _, w := range m.Warnings {
+		b.out.Warnings = append(b.out.Warnings, w.String())
+	}
+	for i := range m.PNRs {
+		bk := &m.PNRs[i]
+		for j := range bk.Passengers {
+			x := &bk.Passengers[j]
+			s := pnrSubject(f, x)
+			per := ctis.TravelPersonal{Name: s.Name, BirthDate: s.BirthDate, Nationality: s.Nationality, Gender: s.Gender, Document: s.DocumentNumber,
+				Contact: strings.Join(bk.Contacts, "; "), FrequentFlyer: strings.Join(x.FrequentFlyers, "; "),
+				Remarks: strings.Join(append(append([]string{}, bk.Remarks...), x.Remarks...), "; ")}
+			if a := bk.Address; a != nil {
+				per.Address = strings.Join(nonEmpty(a.Street, a.City, a.State, a.Postcode, a.Country), ", ")
+				if a.Phone != "" {
+					per.Contact = strings.TrimPrefix(per.Contact+"; "+a.Phone, "; ")
+				}
+			}
+			var pays []string
+			for _, p := range append(append([]pnrgov.Payment{}, bk.Payments...), x.Payments...) {
+				pays = append(pays, strings.Join(nonEmpty(p.Type, p.Vendor, p.Number), " "))
+			}
+			per.Payment = strings.Join(pays, "; ")
+			for k := range bk.Passengers {
+				if other := &bk.Passengers[k]; other != x {
+					per.CoTravellers = append(per.CoTravellers, other.Name())
+				}
+			}
+			r := ctis.NewTravelRecord{Kind: ctis.TravelPNR, Reference: m.Reference, Locator: bk.Locator, Journey: *s.Journey, Personal: per}
+			b.add(s, "passenger, booking "+bk.Locator, rules.FactsOf(bk, x), r)
 		}
 	}
-	for start := 0; start < len(subjects); start += ctis.MaxBatch {
-		end := min(start+ctis.MaxBatch, len(subjects))
-		res, err := sc.ScreenBatch(ctx, subjects[start:end])
+	return b
+}
+
+// pnrSubject turns a passenger into a subject, with the details of their
+// first travel document and the journey of the message's flight. The
+// name is the document's when it passes as a name, else the booking's.
+func pnrSubject(f pnrgov.Leg, x *pnrgov.Passenger) ctis.Subject {
+	s := ctis.Subject{Name: x.Name(), Schema: "Person",
+		Journey: &ctis.Journey{Carrier: f.Carrier, Flight: f.Flight, From: f.From, To: f.To, Departure: f.Departure, Arrival: f.Arrival}}
+	if len(x.Documents) > 0 {
+		d := x.Documents[0]
+		if name := strings.TrimSpace(d.GivenNames + " " + d.Surname); d.Surname != "" && (validName(name) || !validName(s.Name)) {
+			s.Name = name
+		}
+		s.BirthDate, s.Nationality, s.Gender, s.DocumentNumber = d.BirthDate, d.Nationality, gender(d.Gender), d.Number
+		s.Journey.Document = d.Number
+	}
+	return s
+}
+
+func validName(name string) bool {
+	_, err := ctis.NormalizeValue(ctis.Property{Type: ctis.TypeName}, name)
+	return err == nil
+}
+
+// add takes in the next traveller: the subject with the fields that do
+// not pass dropped, and the record with the same name and the fields
+// that cannot be kept dropped, each with a warning.
+func (b *batch) add(s ctis.Subject, role string, facts rules.Facts, r ctis.NewTravelRecord) {
+	n := len(b.subjects) + 1
+	s, unnamed, dropped := salvage(s)
+	if s.Name == "" {
+		if unnamed == "" {
+			unnamed = "none given"
+		}
+		b.out.Warnings = append(b.out.Warnings, fmt.Sprintf("traveller %d: no name to screen against the database (%s); kept, and listed here for a person to check", n, unnamed))
+		r.Personal.Name = "" // the warning above says why
+	}
+	for _, d := range dropped {
+		b.out.Warnings = append(b.out.Warnings, fmt.Sprintf("traveller %d: screened without %s", n, d))
+	}
+	for _, err := range r.DropInvalid() {
+		b.out.Warnings = append(b.out.Warnings, fmt.Sprintf("traveller %d: %s not kept (%s)", n, ctis.ErrorField(err), ctis.ErrorMessage(err)))
+	}
+	b.subjects, b.roles, b.facts, b.records = append(b.subjects, s), append(b.roles, role), append(b.facts, facts), append(b.records, r)
+}
+
+// screen refers the batch's travellers to the rules in force, then
+// screens them and checks their documents when docs is given, into b.out.
+func (b *batch) screen(ctx context.Context, sc ctis.Screener, docs ctis.DocumentService, active []*rules.Compiled) error {
+	b.refer(active)
+	return b.match(ctx, sc, docs)
+}
+
+// refer lists the batch's travellers in b.out with the rules that hold
+// for each. A rule that cannot be evaluated for a traveller is a warning;
+// the other rules still refer the traveller.
+func (b *batch) refer(active []*rules.Compiled) {
+	b.out.Travellers = make([]ctis.TravellerScreening, len(b.subjects))
+	for i, s := range b.subjects {
+		refs, err := rules.Refer(active, b.facts[i], s.Name)
+		if err != nil { // the other rules still refer the traveller
+			b.out.Warnings = append(b.out.Warnings, fmt.Sprintf("traveller %d: %v", i+1, err))
+		}
+		b.out.Travellers[i] = ctis.TravellerScreening{Index: i, Role: b.roles[i], Referrals: refs,
+			Result: ctis.ScreenResult{Subject: s, Hits: []ctis.Hit{}, Notices: []ctis.HitNotice{}}}
+	}
+}
+
+// match screens the travellers that refer listed, and checks their
+// documents when docs is given.
+func (b *batch) match(ctx context.Context, sc ctis.Screener, docs ctis.DocumentService) error {
+	out := b.out
+	// Those with a name against the database, in batches; one without
+	// keeps its empty result, and the warnings say why.
+	var named []int
+	for i, s := range b.subjects {
+		if s.Name != "" {
+			named = append(named, i)
+		}
+	}
+	for start := 0; start < len(named); start += ctis.MaxBatch {
+		part := named[start:min(start+ctis.MaxBatch, len(named))]
+		subjects := make([]ctis.Subject, len(part))
+		for k, i := range part {
+			subjects[k] = b.subjects[i]
+		}
+		res, err := sc.ScreenBatch(ctx, subjects)
 		if err != nil {
 			return err
 		}
 		for k, r := range res {
-			i := start + k
-			out.Travellers = append(out.Travellers, ctis.TravellerScreening{Index: i, Role: roles[i], Result: r})
+			out.Travellers[part[k]].Result = r
 			if len(r.Hits) > 0 || len(r.Notices) > 0 {
+				out.Hits++
+			}
+		}
+	}
+	if docs == nil {
+		return nil
+	}
+	// Every traveller's first document against the document lists, in one
+	// round for the whole manifest.
+	for start := 0; start < len(b.documents); start += ctis.MaxBatch {
+		end := min(start+ctis.MaxBatch, len(b.documents))
+		checks, err := docs.CheckDocuments(ctx, b.documents[start:end])
+		if err != nil {
+			return err
+		}
+		for k := range checks {
+			tr := &out.Travellers[b.holders[start+k]]
+			tr.Document = &checks[k]
+			if checks[k].Hit && len(tr.Result.Hits)+len(tr.Result.Notices) == 0 {
 				out.Hits++
 			}
 		}
@@ -190,17 +336,50 @@ func screenAll(ctx context.Context, sc ctis.Screener, subjects []ctis.Subject, r
 	return nil
 }
 
-// salvage drops the optional fields of a subject that fail validation, so
-// that the traveller is still screened by name, and says which fields went
-// and why. A name that fails is left for ScreenBatch to report.
-func salvage(s ctis.Subject) (ctis.Subject, []string) {
-	var dropped []string
+// documentTypes maps the document codes of PAXLST (UN/EDIFACT 1001 and
+// ICAO) to the Document schema's types.
+var documentTypes = map[string]string{"P": "passport", "PT": "passport", "I": "id_card", "A": "id_card", "C": "id_card", "V": "visa", "IP": "passport", "F": "other"}
+
+// salvage drops the fields of a subject that fail validation, so that the
+// traveller is still screened on the rest, and says which fields went and
+// why. A name that fails leaves the subject with none, and unnamed says
+// why: such a subject cannot be screened against the database, but is
+// kept and listed.
+func salvage(s ctis.Subject) (_ ctis.Subject, unnamed string, dropped []string) {
+	if s.Name != "" && !utf8.ValidString(s.Name) {
+		s.Name, unnamed = "", "the name is not valid UTF-8"
+	}
+	if s.Name != "" && !validName(s.Name) {
+		t := ctis.Subject{Name: s.Name}
+		s.Name, unnamed = "", ctis.ErrorMessage(t.Validate())
+	}
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"birth_date", &s.BirthDate}, {"nationality", &s.Nationality}, {"gender", &s.Gender}, {"document_number", &s.DocumentNumber}} {
+		if *f.v != "" && !utf8.ValidString(*f.v) {
+			*f.v = ""
+			dropped = append(dropped, f.name+" (not valid UTF-8)")
+		}
+	}
+	if j := s.Journey; j != nil {
+		for _, v := range []string{j.Carrier, j.Flight, j.From, j.To, j.Departure, j.Arrival, j.Document} {
+			if !utf8.ValidString(v) {
+				s.Journey = nil
+				dropped = append(dropped, "journey (not valid UTF-8)")
+				break
+			}
+		}
+	}
 	for range 6 {
 		t := s
+		if t.Name == "" {
+			t.Name = "-" // the name is settled above; this checks the rest
+		}
 		err := t.Validate()
 		var ce *ctis.Error
 		if err == nil || !errors.As(err, &ce) {
-			return s, dropped
+			return s, unnamed, dropped
 		}
 		switch field := ce.Field; {
 		case field == "birth_date":
@@ -214,116 +393,11 @@ func salvage(s ctis.Subject) (ctis.Subject, []string) {
 		case strings.HasPrefix(field, "journey"):
 			s.Journey = nil
 		default:
-			return s, dropped
+			return s, unnamed, dropped
 		}
 		dropped = append(dropped, ce.Field+" ("+ce.Message+")")
 	}
-	return s, dropped
-}
-
-// TravelRecords turns a manifest's travellers into API travel records, to
-// be kept under the retention policy.
-func TravelRecords(m *paxlst.Manifest) []ctis.NewTravelRecord {
-	subjects := Subjects(m)
-	out := make([]ctis.NewTravelRecord, len(subjects))
-	for i, s := range subjects {
-		t := &m.Travellers[i]
-		r := ctis.NewTravelRecord{Kind: ctis.TravelAPI, Reference: m.Reference, Personal: ctis.TravelPersonal{
-			Name: s.Name, BirthDate: s.BirthDate, Nationality: s.Nationality, Gender: s.Gender, Document: s.DocumentNumber, Address: t.Address}}
-		if s.Journey != nil {
-			r.Journey = *s.Journey
-		}
-		out[i] = r
-	}
-	return out
-}
-
-// pnrSubjects turns a PNRGOV message's passengers into subjects, booking
-// by booking, with the details of their first travel document and the
-// journey of the message's flight.
-func pnrSubjects(m *pnrgov.Message) ([]ctis.Subject, []*pnrgov.PNR, []*pnrgov.Passenger) {
-	var subjects []ctis.Subject
-	var pnrs []*pnrgov.PNR
-	var pax []*pnrgov.Passenger
-	f := m.Flight
-	for i := range m.PNRs {
-		b := &m.PNRs[i]
-		for j := range b.Passengers {
-			x := &b.Passengers[j]
-			s := ctis.Subject{Name: x.Name(), Schema: "Person",
-				Journey: &ctis.Journey{Carrier: f.Carrier, Flight: f.Flight, From: f.From, To: f.To, Departure: f.Departure, Arrival: f.Arrival}}
-			if len(x.Documents) > 0 {
-				d := x.Documents[0]
-				if d.Surname != "" {
-					s.Name = strings.TrimSpace(d.GivenNames + " " + d.Surname)
-				}
-				s.BirthDate, s.Nationality, s.Gender, s.DocumentNumber = d.BirthDate, d.Nationality, gender(d.Gender), d.Number
-				s.Journey.Document = d.Number
-			}
-			subjects, pnrs, pax = append(subjects, s), append(pnrs, b), append(pax, x)
-		}
-	}
-	return subjects, pnrs, pax
-}
-
-// ScreenPNRs screens every passenger of a PNRGOV message, booking by
-// booking, as Screen does a manifest's travellers, and refers each to the
-// rules that hold for it.
-func ScreenPNRs(ctx context.Context, sc ctis.Screener, active []*rules.Compiled, m *pnrgov.Message) (*ctis.ManifestScreening, error) {
-	out := &ctis.ManifestScreening{Reference: m.Reference, Legs: []ctis.Journey{}, Warnings: []string{}, Travellers: []ctis.TravellerScreening{}}
-	f := m.Flight
-	out.Legs = append(out.Legs, ctis.Journey{Carrier: f.Carrier, Flight: f.Flight, From: f.From, To: f.To, Departure: f.Departure, Arrival: f.Arrival})
-	for _, w := range m.Warnings {
-		out.Warnings = append(out.Warnings, w.String())
-	}
-	subjects, pnrs, pax := pnrSubjects(m)
-	roles := make([]string, len(subjects))
-	for i, b := range pnrs {
-		roles[i] = "passenger, booking " + b.Locator
-	}
-	if err := screenAll(ctx, sc, subjects, roles, out); err != nil {
-		return nil, err
-	}
-	for i := range out.Travellers {
-		refs, err := rules.Refer(active, rules.FactsOf(pnrs[i], pax[i]), subjects[i].Name)
-		if err != nil { // the other rules still refer the traveller
-			out.Warnings = append(out.Warnings, fmt.Sprintf("traveller %d: %v", i+1, err))
-		}
-		out.Travellers[i].Referrals = refs
-	}
-	return out, nil
-}
-
-// PNRRecords turns a PNRGOV message's passengers into PNR travel records,
-// with what the retention policy masks: names and co-travellers,
-// address and contacts, payment, frequent-flyer numbers and free text.
-func PNRRecords(m *pnrgov.Message) []ctis.NewTravelRecord {
-	subjects, pnrs, pax := pnrSubjects(m)
-	out := make([]ctis.NewTravelRecord, len(subjects))
-	for i, s := range subjects {
-		b, x := pnrs[i], pax[i]
-		per := ctis.TravelPersonal{Name: s.Name, BirthDate: s.BirthDate, Nationality: s.Nationality, Gender: s.Gender, Document: s.DocumentNumber,
-			Contact: strings.Join(b.Contacts, "; "), FrequentFlyer: strings.Join(x.FrequentFlyers, "; "),
-			Remarks: strings.Join(append(append([]string{}, b.Remarks...), x.Remarks...), "; ")}
-		if a := b.Address; a != nil {
-			per.Address = strings.Join(nonEmpty(a.Street, a.City, a.State, a.Postcode, a.Country), ", ")
-			if a.Phone != "" {
-				per.Contact = strings.TrimPrefix(per.Contact+"; "+a.Phone, "; ")
-			}
-		}
-		var pays []string
-		for _, p := range append(append([]pnrgov.Payment{}, b.Payments...), x.Payments...) {
-			pays = append(pays, strings.Join(nonEmpty(p.Type, p.Vendor, p.Number), " "))
-		}
-		per.Payment = strings.Join(pays, "; ")
-		for j := range b.Passengers {
-			if other := &b.Passengers[j]; other != x {
-				per.CoTravellers = append(per.CoTravellers, other.Name())
-			}
-		}
-		out[i] = ctis.NewTravelRecord{Kind: ctis.TravelPNR, Reference: m.Reference, Locator: b.Locator, Journey: *s.Journey, Personal: per}
-	}
-	return out
+	return s, unnamed, dropped
 }
 
 func nonEmpty(ss ...string) []string {

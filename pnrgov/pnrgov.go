@@ -54,6 +54,9 @@ type PNR struct {
 // Passenger is a traveller of a booking (TIF) with what follows it.
 type Passenger struct {
 	Surname, GivenNames string
+	// Title is the title that reservations practice appends to the given
+	// names (JOHNMR, NINA MS), split off them; see splitTitle.
+	Title string
 	// Type is the passenger type code (A adult, C child, I infant…), Ref
 	// the passenger's reference number in the booking.
 	Type, Ref      string
@@ -231,10 +234,12 @@ func (p *parser) segment(s *edifact.Segment) error {
 		if len(b.Itinerary) > 0 {
 			// Within the itinerary a TIF names a booked passenger, for
 			// the check-in data that follows (TRI, SSD).
-			p.pax, p.seatOf = nil, byName(b.Passengers, s.Element(0, 0), s.Element(1, 0))
+			given, _ := splitTitle(s.Element(1, 0))
+			p.pax, p.seatOf = nil, byName(b.Passengers, s.Element(0, 0), given)
 			return nil
 		}
-		b.Passengers = append(b.Passengers, Passenger{Surname: s.Element(0, 0), GivenNames: s.Element(1, 0), Type: s.Element(1, 1), Ref: s.Element(1, 2)})
+		given, title := splitTitle(s.Element(1, 0))
+		b.Passengers = append(b.Passengers, Passenger{Surname: s.Element(0, 0), GivenNames: given, Title: title, Type: s.Element(1, 1), Ref: s.Element(1, 2)})
 		p.pax = &b.Passengers[len(b.Passengers)-1]
 	case "SSD":
 		if x := p.seatOf; x != nil && s.Element(0, 0) != "" && !slices.Contains(x.Seats, s.Element(0, 0)) {
@@ -313,6 +318,36 @@ func (p *parser) ssr(s *edifact.Segment) {
 			}
 		}
 	}
+}
+
+// Titles that reservations practice (IATA AIRIMP) appends to a
+// passenger's given names, after a space or glued on: "NINA MS",
+// "JOHNMR". After a space, any of spacedTitles is split off. Glued on,
+// only gluedTitles are, longest first, and only when at least three
+// letters of the name remain: given names end in MS (WILLIAMS, ADAMS) and
+// DR (ALEKSANDR), and AMR is a name, so those are left as sent. A title
+// left in costs screening little; a name cut short would cost it the
+// person. Generational suffixes glued to a surname (SMITHJR) are left as
+// sent for the same reason (ALNASR).
+var (
+	spacedTitles = map[string]bool{"MR": true, "MRS": true, "MS": true, "MISS": true, "MSTR": true, "DR": true, "PROF": true, "REV": true, "CAPT": true, "SIR": true, "LADY": true, "LORD": true}
+	gluedTitles  = []string{"MSTR", "MISS", "MRS", "MR"}
+)
+
+// splitTitle splits the title off the given names of a TIF, as the
+// rules above allow, and returns the names and the title ("" for none).
+func splitTitle(given string) (names, title string) {
+	g := strings.TrimSpace(given)
+	if i := strings.LastIndexByte(g, ' '); i > 0 && spacedTitles[g[i+1:]] {
+		return strings.TrimSpace(g[:i]), g[i+1:]
+	}
+	last := g[strings.LastIndexByte(g, ' ')+1:]
+	for _, t := range gluedTitles {
+		if len(last)-len(t) >= 3 && strings.HasSuffix(last, t) {
+			return g[:len(g)-len(t)], t
+		}
+	}
+	return g, ""
 }
 
 func byName(ps []Passenger, surname, given string) *Passenger {

@@ -42,7 +42,7 @@ func brief(m *pnrgov.Message) string {
 			fmt.Fprintf(&b, "  remark %s\n", r)
 		}
 		for _, x := range p.Passengers {
-			fmt.Fprintf(&b, "  pax %s|%s %s/%s tickets %v ff %v seats %v\n", x.Surname, x.GivenNames, x.Type, x.Ref, x.Tickets, x.FrequentFlyers, x.Seats)
+			fmt.Fprintf(&b, "  pax %s|%s title %s %s/%s tickets %v ff %v seats %v\n", x.Surname, x.GivenNames, x.Title, x.Type, x.Ref, x.Tickets, x.FrequentFlyers, x.Seats)
 			for _, d := range x.Documents {
 				fmt.Fprintf(&b, "    doc %s %s %s nat %s born %s %s exp %s %s|%s\n", d.Type, d.IssuingCountry, d.Number, d.Nationality, d.BirthDate, d.Gender, d.Expiry, d.Surname, d.GivenNames)
 			}
@@ -64,9 +64,9 @@ func TestSamples(t *testing.T) {
 	for file, want := range map[string]string{
 		"01_gtas_pnrMessagePg76_spec_example.edi": `TZ>AUCBPS v11:1 flight TZ0006 2013-05-28T22:25 SIN→OOL declared 1
 pnr 1A/35K2IO created 2013-02-15 booked 2013-05-27 ticketed 2013-02-17 bags 0 agency "1A MUC DFW1S4100 1S CA LHSU 7E5AA8 9B"
-  pax DORON|NINA MS /2 tickets [3204694511] ff [] seats []
+  pax DORON|NINA title MS /2 tickets [3204694511] ff [] seats []
     doc    nat  born 1953-02-05 F exp  DORON|NINA
-  pax LENDROT|CHARLOTTE MS /1 tickets [3204694509] ff [] seats []
+  pax LENDROT|CHARLOTTE title MS /1 tickets [3204694509] ff [] seats []
     doc    nat  born 1952-02-14 F exp  LENDROT|CHARLOTTE
   leg LH474/W MUC 2013-05-27T15:50 → YUL 2013-05-27T18:20
 warning segment 26 (UNT): declares 173 segments; the message has 24
@@ -77,10 +77,10 @@ pnr DL/MFN4TI created  booked 2010-12-06 ticketed 2010-12-08 bags 4 agency "DL A
   contact TIMOTHY SIMS 2234 MAIN STREET ATLANTA, GA 30067 7705632891
   remark THIS PASSENGER IS A VIP
   remark CTCR 00115555555555
-  pax SMITHJR|JOHNMR A/1 tickets [0062120234533] ff [DL 1234567890] seats [15A 15E]
+  pax SMITHJR|JOHN title MR A/1 tickets [0062120234533] ff [DL 1234567890] seats [15A 15E]
     doc P GBR 123456789 nat GBR born 1964-07-12 M exp 2019-08-23 SMITHJR|JONATHON ROBERT
     fop CC VI XXXXXXXX1186 0211
-  pax JONES|WILLIAMMR A/2 tickets [0062120234534] ff [AF 0093789865] seats [15B 15F]
+  pax JONES|WILLIAM title MR A/2 tickets [0062120234534] ff [AF 0093789865] seats [15B 15F]
     doc    nat GBR born 1964-07-12 M exp  JONES|WILLIAMNEVELL
     fop CC VI XXXXXXXX1186 0211
   leg DL324/B LHR 2010-12-12T09:15 → JFK 2010-12-12T12:30
@@ -124,4 +124,34 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("no message and no error")
 		}
 	})
+}
+
+// TestTitles holds the rule for titles appended to given names: split
+// after a space, or glued on when no given name is known to end so and
+// three letters or more remain; otherwise the name is left as sent.
+func TestTitles(t *testing.T) {
+	for _, c := range []struct{ tif, given, title string }{
+		{"JOHNMR", "JOHN", "MR"},
+		{"ANNMRS", "ANN", "MRS"},
+		{"JOHN PAULMSTR", "JOHN PAUL", "MSTR"},
+		{"KATEMISS", "KATE", "MISS"},
+		{"NINA MS", "NINA", "MS"},
+		{"ALEKSANDR DR", "ALEKSANDR", "DR"},
+		{"WILLIAMS", "WILLIAMS", ""},   // MS glued on is left: WILLIAMS, ADAMS
+		{"ALEKSANDR", "ALEKSANDR", ""}, // and DR: ALEKSANDR
+		{"AMR", "AMR", ""},             // too little would remain
+		{"SAMR", "SAMR", ""},
+		{"MR", "MR", ""},
+		{"JOHN", "JOHN", ""},
+	} {
+		in := "UNH+1+PNRGOV:11:1:IA+X'SRC'RCI+ZZ:ABC123'TIF+SMITH+" + c.tif + ":A:1'UNT+5+1'"
+		ms, err := pnrgov.Parse(strings.NewReader(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := ms[0].PNRs[0].Passengers[0]
+		if x.GivenNames != c.given || x.Title != c.title {
+			t.Errorf("%q: given %q title %q, want %q %q", c.tif, x.GivenNames, x.Title, c.given, c.title)
+		}
+	}
 }

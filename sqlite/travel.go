@@ -28,15 +28,15 @@ func (db *DB) retention() ctis.RetentionPolicy {
 }
 
 // ReceiveTravel stores a received message's travellers for the caller's
-// agency.
+// agency, all of them or, when one does not validate, none.
 func (db *DB) ReceiveTravel(ctx context.Context, records []ctis.NewTravelRecord) ([]string, error) {
 	id, err := ctis.Require(ctx, ctis.RoleAnalyst, ctis.RoleFrontline)
 	if err != nil {
 		return nil, err
 	}
-	for i, r := range records {
-		if r.Kind != ctis.TravelAPI && r.Kind != ctis.TravelPNR {
-			return nil, ctis.Invalid("records", "record %d: kind must be api or pnr", i)
+	for i := range records {
+		if err := records[i].Validate(); err != nil {
+			return nil, ctis.Prefix("records["+strconv.Itoa(i)+"]", err)
 		}
 	}
 	now := db.now()

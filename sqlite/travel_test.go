@@ -174,3 +174,48 @@ func TestTravelRetention(t *testing.T) {
 		t.Errorf("retention by an analyst: %v", err)
 	}
 }
+
+// TestReceiveTravelAllOrNothing: a message whose second traveller cannot
+// be kept as sent (issue 11, item 2) is refused whole, the field named,
+// and nothing of it is stored.
+func TestReceiveTravelAllOrNothing(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	mustAgency(t, db, "FR-PIU", "FR")
+	analyst := user("FR-PIU", "analyst", ctis.RoleAnalyst)
+	journey := ctis.Journey{Carrier: "ZZ", Flight: "ZZ123", From: "IST", To: "CDG", Departure: "2026-01-11T09:00"}
+	good := ctis.NewTravelRecord{Kind: ctis.TravelAPI, Reference: "M1", Journey: journey, Personal: ctis.TravelPersonal{Name: "Julio Martinez"}}
+	for _, c := range []struct {
+		bad   func(*ctis.NewTravelRecord)
+		field string
+	}{
+		{func(r *ctis.NewTravelRecord) { r.Personal.Name = strings.Repeat("N", 400) }, "records[1].personal.name"},
+		{func(r *ctis.NewTravelRecord) { r.Personal.Name = strings.Repeat("N", 500_000) }, "records[1].personal.name"},
+		{func(r *ctis.NewTravelRecord) { r.Personal.Name = "Jos\xe9 Martinez" }, "records[1].personal.name"},
+		{func(r *ctis.NewTravelRecord) { r.Personal.Remarks = "meal \xff" }, "records[1].personal.remarks"},
+		{func(r *ctis.NewTravelRecord) { r.Personal.CoTravellers = []string{"Ann Roe", strings.Repeat("N", 400)} }, "records[1].personal.co_travellers[1]"},
+		{func(r *ctis.NewTravelRecord) { r.Journey.Flight = strings.Repeat("9", 200) }, "records[1].journey.flight"},
+		{func(r *ctis.NewTravelRecord) { r.Kind = "fax" }, "records[1].kind"},
+	} {
+		bad := good
+		bad.Personal.Name = "Ann Roe"
+		c.bad(&bad)
+		_, err := db.ReceiveTravel(analyst, []ctis.NewTravelRecord{good, bad})
+		if ctis.ErrorCode(err) != ctis.EINVALID || ctis.ErrorField(err) != c.field {
+			t.Errorf("%s: %v", c.field, err)
+		}
+	}
+	found, err := db.SearchTravel(analyst, ctis.TravelQuery{Flight: "ZZ123"})
+	if err != nil || len(found) != 0 {
+		t.Fatalf("refused messages left %d records (%v)", len(found), err)
+	}
+	if _, err := db.ReceiveTravel(analyst, []ctis.NewTravelRecord{good}); err != nil {
+		t.Fatal(err)
+	}
+	if found, _ := db.SearchTravel(analyst, ctis.TravelQuery{Flight: "ZZ123"}); len(found) != 1 {
+		t.Fatalf("%d records", len(found))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -105,9 +106,21 @@ func printPNRGOV(out io.Writer, m *pnrgov.Message) {
 	for _, p := range m.PNRs {
 		fmt.Fprintf(out, "  PNR %s (%s) booked %s, ticketed %s, by %s\n", p.Locator, p.LocatorCarrier, p.BookedOn, p.TicketedOn, p.Agency)
 		for _, x := range p.Passengers {
-			fmt.Fprintf(out, "    %s, %s (%s)  tickets %v  seats %v\n", x.Surname, x.GivenNames, x.Type, x.Tickets, x.Seats)
+			fmt.Fprintf(out, "    %s, %s", x.Surname, x.GivenNames)
+			if about := strings.Join(nonEmpty("title "+x.Title, "type "+x.Type), ", "); about != "" {
+				fmt.Fprintf(out, " (%s)", about)
+			}
+			fmt.Fprintf(out, "  tickets %v  seats %v\n", x.Tickets, x.Seats)
 			for _, d := range x.Documents {
-				fmt.Fprintf(out, "      document %s %s %s, nationality %s, born %s, %s, expires %s\n", d.Type, d.IssuingCountry, d.Number, d.Nationality, d.BirthDate, d.Gender, d.Expiry)
+				// An SSR DOCS may give the traveller's details without a
+				// document: then there is no document line.
+				if line := strings.Join(nonEmpty(strings.Join(nonEmpty(d.Type, d.IssuingCountry, d.Number), " "),
+					"nationality "+d.Nationality, "born "+d.BirthDate, d.Gender, "expires "+d.Expiry), ", "); line != "" {
+					if d.Type+d.IssuingCountry+d.Number != "" {
+						line = "document " + line
+					}
+					fmt.Fprintf(out, "      %s\n", line)
+				}
 			}
 			for _, pay := range x.Payments {
 				fmt.Fprintf(out, "      paid %s %s %s\n", pay.Type, pay.Vendor, pay.Number)
@@ -123,6 +136,18 @@ func printPNRGOV(out io.Writer, m *pnrgov.Message) {
 	for _, w := range m.Warnings {
 		fmt.Fprintf(out, "  warning: %s\n", w)
 	}
+}
+
+// nonEmpty keeps the parts that say something: not empty, nor a label
+// ending in a space with nothing after it.
+func nonEmpty(parts ...string) []string {
+	var out []string
+	for _, p := range parts {
+		if p != "" && !strings.HasSuffix(p, " ") {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // errorList flattens joined errors into their messages.

@@ -15,7 +15,6 @@ import (
 	"ctis/jsonl"
 	"ctis/manifest"
 	"ctis/paxlst"
-	"ctis/rules"
 	"ctis/screen"
 	"ctis/sqlite"
 )
@@ -180,19 +179,12 @@ func screenManifest(cmd *cobra.Command, db *sqlite.DB, svc *screen.Service, ctx 
 	if err != nil {
 		return fmt.Errorf("%s: %w (ctis parse paxlst %s shows what was read)", path, err, path)
 	}
-	active, err := rules.Service{Store: db}.Active(ctx)
+	screened, err := manifest.Receiver{Screener: svc, Travel: db, Documents: db, Rules: db}.ReceiveManifests(ctx, ms)
 	if err != nil {
 		return err
 	}
 	w := cmd.OutOrStdout()
-	for _, m := range ms {
-		if _, err := db.ReceiveTravel(ctx, manifest.TravelRecords(m)); err != nil {
-			return err
-		}
-		res, err := manifest.Screen(ctx, svc, db, active, m)
-		if err != nil {
-			return err
-		}
+	for _, res := range screened {
 		if asJSON {
 			if err := json.NewEncoder(w).Encode(res); err != nil {
 				return err
