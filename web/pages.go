@@ -6,12 +6,14 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"ctis"
+	"ctis/csvcell"
 	"ctis/manifest"
 )
 
@@ -285,15 +287,18 @@ func writeResultsCSV(w http.ResponseWriter, res []ctis.ScreenResult) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"subject", "name", "birth_date", "nationality", "document_number", "result", "score", "matched_name", "agencies", "reference", "hit_id"})
 	for i, r := range res {
-		row := []string{strconv.Itoa(i + 1), r.Subject.Name, r.Subject.BirthDate, r.Subject.Nationality, r.Subject.DocumentNumber}
+		subject := []string{strconv.Itoa(i + 1), r.Subject.Name, r.Subject.BirthDate, r.Subject.Nationality, r.Subject.DocumentNumber}
+		// Names come from the uploaded file and from the store: every
+		// cell is guarded against being read as a formula.
+		line := func(rest ...string) { cw.Write(csvcell.Row(append(slices.Clone(subject), rest...))) }
 		for _, h := range r.Hits {
-			cw.Write(append(row, "hit", strconv.FormatFloat(h.Score, 'f', 3, 64), h.Matched, strings.Join(h.Agencies, " "), h.Reference, h.ID))
+			line("hit", strconv.FormatFloat(h.Score, 'f', 3, 64), h.Matched, strings.Join(h.Agencies, " "), h.Reference, h.ID)
 		}
 		for _, n := range r.Notices {
-			cw.Write(append(row, "hit notice: contact "+n.Agency, "", "", n.Agency, n.Reference, ""))
+			line("hit notice: contact "+n.Agency, "", "", n.Agency, n.Reference, "")
 		}
 		if len(r.Hits)+len(r.Notices) == 0 {
-			cw.Write(append(row, "no hit", "", "", "", "", ""))
+			line("no hit", "", "", "", "", "")
 		}
 	}
 	cw.Flush()
