@@ -92,7 +92,7 @@ func (db *DB) CreateUser(ctx context.Context, nu ctis.NewUser) (*ctis.User, stri
 		if _, err := db.appendAudit(ctx, tx, event(id, ctis.ActUserCreate, u.ID, "", map[string]any{"username": u.Username, "agency": u.Agency, "roles": u.Roles})); err != nil {
 			return err
 		}
-		_, token, err = db.insertToken(ctx, tx, id, u.ID, "initial", nil)
+		_, token, err = db.insertToken(ctx, tx, id, u.ID, ctis.CredentialAPI, "initial", nil)
 		return err
 	})
 	if err != nil {
@@ -141,21 +141,21 @@ func (db *DB) CreateToken(ctx context.Context, userID, name string) (*ctis.Token
 			return ctis.ErrNotFound("user")
 		}
 		var err error
-		t, token, err = db.insertToken(ctx, tx, id, userID, name, nil)
+		t, token, err = db.insertToken(ctx, tx, id, userID, ctis.CredentialAPI, name, nil)
 		return err
 	})
 	return t, token, err
 }
 
-func (db *DB) insertToken(ctx context.Context, tx *sql.Tx, by ctis.Identity, userID, name string, expires *time.Time) (*ctis.Token, string, error) {
+func (db *DB) insertToken(ctx context.Context, tx *sql.Tx, by ctis.Identity, userID string, kind ctis.CredentialKind, name string, expires *time.Time) (*ctis.Token, string, error) {
 	t := &ctis.Token{ID: ctis.NewID(), UserID: userID, Name: name, CreatedAt: db.now(), ExpiresAt: expires}
 	token := secret.NewToken()
 	var exp any
 	if expires != nil {
 		exp = stamp(*expires)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, user_id, name, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		t.ID, userID, name, secret.HashToken(token), stamp(t.CreatedAt), exp)
+	_, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, user_id, kind, name, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		t.ID, userID, string(kind), name, secret.HashToken(token), stamp(t.CreatedAt), exp)
 	if err != nil {
 		return nil, "", err
 	}
@@ -163,7 +163,7 @@ func (db *DB) insertToken(ctx context.Context, tx *sql.Tx, by ctis.Identity, use
 	if expires != nil {
 		action = ctis.ActLogin
 	}
-	_, err = db.appendAudit(ctx, tx, event(by, action, t.ID, "", map[string]string{"user_id": userID, "name": name}))
+	_, err = db.appendAudit(ctx, tx, event(by, action, t.ID, "", map[string]string{"user_id": userID, "name": name, "kind": string(kind)}))
 	return t, token, err
 }
 
@@ -254,9 +254,10 @@ func (db *DB) Groups(ctx context.Context) ([]ctis.SharingGroup, error) {
 
 var errBadCredentials = ctis.Errorf(ctis.EUNAUTHORIZED, "invalid credentials")
 
-// Authenticate resolves a token secret to the identity it runs as.
-func (db *DB) Authenticate(ctx context.Context, token string) (ctis.Identity, error) {
-	if !strings.HasPrefix(token, secret.TokenPrefix) || len(token) > 100 {
+// Authenticate resolves a token secret of the given kind to the identity
+// it runs as.
+func (db *DB) Authenticate(ctx context.Context, kind ctis.CredentialKind, token string) (ctis.Identity, error) {
+	if !strings.HasPrefix(token, secret.TokenPrefix) || len(token) > 100 || !validKind(kind) {
 		return ctis.Identity{}, errBadCredentials
 	}
 	var id ctis.Identity
@@ -264,7 +265,7 @@ func (db *DB) Authenticate(ctx context.Context, token string) (ctis.Identity, er
 	var expires sql.NullString
 	var disabled bool
 	err := db.r.QueryRowContext(ctx, `SELECT u.id, u.username, u.agency, u.roles, u.disabled, t.expires_at
-		FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND t.revoked_at IS NULL`, secret.HashToken(token)).
+		FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND t.kind = ? AND t.revoked_at IS NULL`, secret.HashToken(token), string(kind)).
 		Scan(&id.UserID, &id.Username, &id.Agency, &roles, &disabled, &expires)
 	if errors.Is(err, sql.ErrNoRows) || disabled || expires.Valid && !db.now().Before(parseStamp(expires.String)) {
 		return ctis.Identity{}, errBadCredentials
@@ -276,8 +277,11 @@ func (db *DB) Authenticate(ctx context.Context, token string) (ctis.Identity, er
 	return id, nil
 }
 
-// Login checks a password and opens a session.
-func (db *DB) Login(ctx context.Context, username, password string, ttl time.Duration) (ctis.Identity, string, error) {
+// Login checks a password and opens a session of the given kind.
+func (db *DB) Login(ctx context.Context, kind ctis.CredentialKind, username, password string, ttl time.Duration) (ctis.Identity, string, error) {
+	if !validKind(kind) {
+		return ctis.Identity{}, "", ctis.Invalid("kind", "unknown kind of session %q", kind)
+	}
 	username = strings.ToLower(strings.TrimSpace(username))
 	var id ctis.Identity
 	var roles, hash string
@@ -306,7 +310,7 @@ func (db *DB) Login(ctx context.Context, username, password string, ttl time.Dur
 	var token string
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		_, token, err = db.insertToken(ctx, tx, id, id.UserID, "session", &expires)
+		_, token, err = db.insertToken(ctx, tx, id, id.UserID, kind, "session", &expires)
 		return err
 	})
 	return id, token, err
@@ -325,20 +329,22 @@ func (db *DB) LoginThrottled(ctx context.Context, username string) error {
 	return err
 }
 
-// Logout revokes a session token.
-func (db *DB) Logout(ctx context.Context, token string) error {
-	id, err := db.Authenticate(ctx, token)
+// Logout revokes a session token of the given kind.
+func (db *DB) Logout(ctx context.Context, kind ctis.CredentialKind, token string) error {
+	id, err := db.Authenticate(ctx, kind, token)
 	if err != nil {
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE hash = ? AND expires_at IS NOT NULL`, stamp(db.now()), secret.HashToken(token)); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE hash = ? AND kind = ? AND expires_at IS NOT NULL`, stamp(db.now()), secret.HashToken(token), string(kind)); err != nil {
 			return err
 		}
 		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActLogout, id.UserID, "", nil))
 		return err
 	})
 }
+
+func validKind(k ctis.CredentialKind) bool { return k == ctis.CredentialAPI || k == ctis.CredentialWeb }
 
 func exists(ctx context.Context, tx *sql.Tx, q string, args ...any) bool {
 	var one int

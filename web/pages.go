@@ -46,7 +46,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		h.render(p, http.StatusTooManyRequests, "login", h.loginData(translate(p.lang, "login.throttled")))
 		return
 	}
-	_, token, err := h.Auth.Login(r.Context(), username, password, sessionTTL)
+	_, token, err := h.Auth.Login(r.Context(), ctis.CredentialWeb, username, password, sessionTTL)
 	h.Limiter.Settle(a, err)
 	if err != nil {
 		status := http.StatusUnauthorized
@@ -67,7 +67,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) logout(p *page, r *http.Request) error {
 	c, _ := r.Cookie(cookieName)
-	if err := h.Auth.Logout(r.Context(), c.Value); err != nil {
+	if err := h.Auth.Logout(r.Context(), ctis.CredentialWeb, c.Value); err != nil {
 		return err
 	}
 	h.forget(p.w, tokenKey(c.Value))

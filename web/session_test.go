@@ -69,7 +69,7 @@ func TestSessionsAndHeaders(t *testing.T) {
 		t.Errorf("after 31 idle minutes: %s %s", res.Status, res.Header.Get("Location"))
 	}
 	// The token itself is revoked, not only forgotten by the browser.
-	if _, err := db.Authenticate(context.Background(), cookieValue(cookie)); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
+	if _, err := db.Authenticate(context.Background(), ctis.CredentialWeb, cookieValue(cookie)); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
 		t.Errorf("an idle session's token still authenticates: %v", err)
 	}
 }

@@ -189,12 +189,12 @@ func (h *handler) authed(fn func(*page, *http.Request) error) http.Handler {
 		last, known := h.seen[key]
 		h.mu.Unlock()
 		if known && now.Sub(last) > idleTimeout {
-			h.Auth.Logout(r.Context(), c.Value)
+			h.Auth.Logout(r.Context(), ctis.CredentialWeb, c.Value)
 			h.forget(w, key)
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
-		id, err := h.Auth.Authenticate(r.Context(), c.Value)
+		id, err := h.Auth.Authenticate(r.Context(), ctis.CredentialWeb, c.Value)
 		if err != nil {
 			h.forget(w, key)
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
