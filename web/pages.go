@@ -1,7 +1,10 @@
 package web
 
 import (
+	"crypto/hmac"
+	"crypto/rand"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -23,26 +26,53 @@ func (h *handler) anonymous(w http.ResponseWriter, r *http.Request) *page {
 }
 
 func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
-	h.render(h.anonymous(w, r), http.StatusOK, "login", h.loginData(""))
+	p := h.anonymous(w, r)
+	p.csrf = h.loginToken(w, r)
+	h.render(p, http.StatusOK, "login", h.loginData(""))
 }
 
 func (h *handler) loginData(failure string) map[string]any {
 	return map[string]any{"Failure": failure, "Demo": h.Demo, "DemoPassword": h.DemoPassword}
 }
 
+// loginToken returns the login form's token, bound to a random value in a
+// cookie of its own that the login page sets when the browser has none.
+// Without it another site could post its own credentials to this form and
+// sign the victim's browser into the attacker's session (login CSRF): the
+// attacker can read neither the cookie nor the page, so cannot send the
+// token that matches.
+func (h *handler) loginToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(loginCookie); err == nil && len(c.Value) == 64 {
+		return h.csrf("login:" + c.Value)
+	}
+	b := make([]byte, 32)
+	rand.Read(b)
+	v := hex.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: v, Path: "/login", HttpOnly: true, Secure: r.TLS != nil,
+		SameSite: http.SameSiteStrictMode, MaxAge: int(sessionTTL / time.Second)})
+	return h.csrf("login:" + v)
+}
+
 // login checks a password, throttled like the API's, and starts a
-// session in an HttpOnly, SameSite cookie. A login form is safe from
-// cross-site posting without a token: SameSite=Strict keeps the session
-// cookie off such posts, and logging someone into a session of one's own
-// is refused by requiring the password.
+// session in an HttpOnly, SameSite cookie. Like every other form it must
+// come from this node's own page: a cross-origin post, or one without the
+// token of the login page this browser was shown, is refused before the
+// password is looked at.
 func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 	p := h.anonymous(w, r)
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	c, err := r.Cookie(loginCookie)
+	if crossOrigin(r) || err != nil || !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(h.csrf("login:"+c.Value))) {
+		p.csrf = h.loginToken(w, r)
+		h.render(p, http.StatusForbidden, "login", h.loginData(translate(p.lang, "csrf")))
+		return
+	}
 	username, password := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
 	a, wait := h.Limiter.Admit(username, r)
 	if wait > 0 {
 		h.Auth.LoginThrottled(r.Context(), username)
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+		p.csrf = h.loginToken(w, r)
 		h.render(p, http.StatusTooManyRequests, "login", h.loginData(translate(p.lang, "login.throttled")))
 		return
 	}
@@ -54,6 +84,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 			h.Logger.ErrorContext(r.Context(), "login failed", "error", err.Error())
 			status = http.StatusInternalServerError
 		}
+		p.csrf = h.loginToken(w, r)
 		h.render(p, status, "login", h.loginData(translate(p.lang, "login.failed")))
 		return
 	}

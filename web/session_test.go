@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -42,7 +41,7 @@ func TestSessionsAndHeaders(t *testing.T) {
 
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := c.PostForm(srv.URL+"/login", url.Values{"username": {"fr.analyst"}, "password": {password}})
+	res, err := postLogin(c, srv.URL, "fr.analyst")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +108,7 @@ func TestTravelPagesMasked(t *testing.T) {
 	login := func() { // sessions last hours: after months, a new one
 		jar, _ := cookiejar.New(nil)
 		c = &http.Client{Jar: jar}
-		if _, err := c.PostForm(srv.URL+"/login", url.Values{"username": {"fr.analyst"}, "password": {password}}); err != nil {
+		if _, err := postLogin(c, srv.URL, "fr.analyst"); err != nil {
 			t.Fatal(err)
 		}
 	}
