@@ -30,7 +30,7 @@ func (db *DB) CreateAgency(ctx context.Context, a ctis.Agency) (*ctis.Agency, er
 		if _, err := tx.ExecContext(ctx, `INSERT INTO agencies VALUES (?, ?, ?, ?, ?)`, a.Code, a.Name, a.Country, string(a.Kind), stamp(a.CreatedAt)); err != nil {
 			return err
 		}
-		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActAgencyCreate, a.Code, "", map[string]string{"name": a.Name, "country": a.Country, "kind": string(a.Kind)}))
+		_, err := db.appendAudit(ctx, tx, affecting(event(id, ctis.ActAgencyCreate, a.Code, "", map[string]string{"name": a.Name, "country": a.Country, "kind": string(a.Kind)}), a.Code))
 		return err
 	})
 	if err != nil {
@@ -89,10 +89,10 @@ func (db *DB) CreateUser(ctx context.Context, nu ctis.NewUser) (*ctis.User, stri
 		if err != nil {
 			return err
 		}
-		if _, err := db.appendAudit(ctx, tx, event(id, ctis.ActUserCreate, u.ID, "", map[string]any{"username": u.Username, "agency": u.Agency, "roles": u.Roles})); err != nil {
+		if _, err := db.appendAudit(ctx, tx, affecting(event(id, ctis.ActUserCreate, u.ID, "", map[string]any{"username": u.Username, "agency": u.Agency, "roles": u.Roles}), u.Agency)); err != nil {
 			return err
 		}
-		_, token, err = db.insertToken(ctx, tx, id, u.ID, ctis.CredentialAPI, "initial", nil)
+		_, token, err = db.insertToken(ctx, tx, id, u.ID, u.Agency, ctis.CredentialAPI, "initial", nil)
 		return err
 	})
 	if err != nil {
@@ -137,17 +137,22 @@ func (db *DB) CreateToken(ctx context.Context, userID, name string) (*ctis.Token
 	var t *ctis.Token
 	var token string
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		if !exists(ctx, tx, `SELECT 1 FROM users WHERE id = ?`, userID) {
+		var agency string
+		err := tx.QueryRowContext(ctx, `SELECT agency FROM users WHERE id = ?`, userID).Scan(&agency)
+		if errors.Is(err, sql.ErrNoRows) {
 			return ctis.ErrNotFound("user")
 		}
-		var err error
-		t, token, err = db.insertToken(ctx, tx, id, userID, ctis.CredentialAPI, name, nil)
+		if err != nil {
+			return err
+		}
+		t, token, err = db.insertToken(ctx, tx, id, userID, agency, ctis.CredentialAPI, name, nil)
 		return err
 	})
 	return t, token, err
 }
 
-func (db *DB) insertToken(ctx context.Context, tx *sql.Tx, by ctis.Identity, userID string, kind ctis.CredentialKind, name string, expires *time.Time) (*ctis.Token, string, error) {
+// insertToken issues a token to the user userID of agency, acted by by.
+func (db *DB) insertToken(ctx context.Context, tx *sql.Tx, by ctis.Identity, userID, agency string, kind ctis.CredentialKind, name string, expires *time.Time) (*ctis.Token, string, error) {
 	t := &ctis.Token{ID: ctis.NewID(), UserID: userID, Name: name, CreatedAt: db.now(), ExpiresAt: expires}
 	token := secret.NewToken()
 	var exp any
@@ -163,7 +168,7 @@ func (db *DB) insertToken(ctx context.Context, tx *sql.Tx, by ctis.Identity, use
 	if expires != nil {
 		action = ctis.ActLogin
 	}
-	_, err = db.appendAudit(ctx, tx, event(by, action, t.ID, "", map[string]string{"user_id": userID, "name": name, "kind": string(kind)}))
+	_, err = db.appendAudit(ctx, tx, affecting(event(by, action, t.ID, "", map[string]string{"user_id": userID, "name": name, "kind": string(kind)}), agency))
 	return t, token, err
 }
 
@@ -174,6 +179,11 @@ func (db *DB) RevokeToken(ctx context.Context, tokenID string) error {
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		var agency string
+		err := tx.QueryRowContext(ctx, `SELECT u.agency FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?`, tokenID).Scan(&agency)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, stamp(db.now()), tokenID)
 		if err != nil {
 			return err
@@ -181,7 +191,7 @@ func (db *DB) RevokeToken(ctx context.Context, tokenID string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ctis.ErrNotFound("token")
 		}
-		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActTokenRevoke, tokenID, "", nil))
+		_, err = db.appendAudit(ctx, tx, affecting(event(id, ctis.ActTokenRevoke, tokenID, "", nil), agency))
 		return err
 	})
 }
@@ -206,6 +216,11 @@ func (db *DB) PutGroup(ctx context.Context, g ctis.SharingGroup) (*ctis.SharingG
 				return ctis.Invalid("agencies["+strconv.Itoa(i)+"]", "no agency %s", a)
 			}
 		}
+		// The members before and after: what each shares with whom changed.
+		before, err := queryStrings(ctx, tx, `SELECT agency FROM group_members WHERE grp = ?`, g.Name)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sharing_groups VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, g.Name, stamp(g.CreatedAt)); err != nil {
 			return err
 		}
@@ -217,7 +232,8 @@ func (db *DB) PutGroup(ctx context.Context, g ctis.SharingGroup) (*ctis.SharingG
 				return err
 			}
 		}
-		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActGroupPut, g.Name, "", map[string]any{"agencies": g.Agencies}))
+		_, err = db.appendAudit(ctx, tx, affecting(event(id, ctis.ActGroupPut, g.Name, "", map[string]any{"agencies": g.Agencies, "before": before}),
+			append(before, g.Agencies...)...))
 		return err
 	})
 	if err != nil {
@@ -310,7 +326,7 @@ func (db *DB) Login(ctx context.Context, kind ctis.CredentialKind, username, pas
 	var token string
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		_, token, err = db.insertToken(ctx, tx, id, id.UserID, kind, "session", &expires)
+		_, token, err = db.insertToken(ctx, tx, id, id.UserID, id.Agency, kind, "session", &expires)
 		return err
 	})
 	return id, token, err
