@@ -180,14 +180,16 @@ type AuditHead struct {
 // AuditFilter selects audit events. Zero fields match everything.
 type AuditFilter struct {
 	// Seq selects one event by its number.
-	Seq      int64
-	Username string
-	Agency   string
-	Action   string
-	Object   string
-	From, To time.Time
-	Cursor   string
-	Limit    int
+	Seq int64
+	// Reference selects the hit notice given out with this reference.
+	Reference string
+	Username  string
+	Agency    string
+	Action    string
+	Object    string
+	From, To  time.Time
+	Cursor    string
+	Limit     int
 }
 
 // AuditPage is a page of audit events, newest first.

@@ -123,6 +123,9 @@ func (db *DB) Events(ctx context.Context, f ctis.AuditFilter) (*ctis.AuditPage, 
 	if f.Seq != 0 {
 		add("seq = ?", f.Seq)
 	}
+	if f.Reference != "" {
+		add("seq IN (SELECT seq FROM notice_references WHERE reference = ?)", strings.ToUpper(strings.TrimSpace(f.Reference)))
+	}
 	if f.Username != "" {
 		add("username = ?", f.Username)
 	}

@@ -417,7 +417,8 @@ func (h *handler) decide(p *page, r *http.Request) error {
 
 func (h *handler) audit(p *page, r *http.Request) error {
 	f := ctis.AuditFilter{Username: strings.TrimSpace(r.FormValue("user")), Agency: strings.TrimSpace(r.FormValue("agency")),
-		Action: strings.TrimSpace(r.FormValue("action")), Object: strings.TrimSpace(r.FormValue("object")), Limit: 100}
+		Action: strings.TrimSpace(r.FormValue("action")), Object: strings.TrimSpace(r.FormValue("object")),
+		Reference: strings.TrimSpace(r.FormValue("reference")), Limit: 100}
 	if t, err := time.Parse("2006-01-02", r.FormValue("from")); err == nil {
 		f.From = t
 	}
