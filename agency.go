@@ -185,18 +185,33 @@ type DirectoryService interface {
 	Groups(ctx context.Context) ([]SharingGroup, error)
 }
 
+// CredentialKind is what a token was issued for, and so the one door it
+// opens. A browser session must not work as an API token (that would
+// escape the pages' idle timeout), nor an API token as a browser session.
+type CredentialKind string
+
+// Credential kinds.
+const (
+	// CredentialAPI is an API token, or the session of a login through the
+	// API: sent as "Authorization: Bearer".
+	CredentialAPI CredentialKind = "api"
+	// CredentialWeb is the session of a login through the pages: sent only
+	// as their session cookie.
+	CredentialWeb CredentialKind = "web"
+)
+
 // AuthService turns credentials into identities. It needs no identity in
 // the context.
 type AuthService interface {
-	// Authenticate resolves an API or session token. EUNAUTHORIZED if the
-	// token is unknown, revoked or expired.
-	Authenticate(ctx context.Context, secret string) (Identity, error)
-	// Login checks a password and returns a session token valid for ttl.
-	// EUNAUTHORIZED on any failure, with one wording for unknown users and
-	// wrong passwords; every failure is audited.
-	Login(ctx context.Context, username, password string, ttl time.Duration) (Identity, string, error)
-	// Logout revokes a session token.
-	Logout(ctx context.Context, secret string) error
+	// Authenticate resolves a token of the given kind. EUNAUTHORIZED if the
+	// token is unknown, of another kind, revoked or expired.
+	Authenticate(ctx context.Context, kind CredentialKind, secret string) (Identity, error)
+	// Login checks a password and returns a session token of the given
+	// kind, valid for ttl. EUNAUTHORIZED on any failure, with one wording
+	// for unknown users and wrong passwords; every failure is audited.
+	Login(ctx context.Context, kind CredentialKind, username, password string, ttl time.Duration) (Identity, string, error)
+	// Logout revokes a session token of the given kind.
+	Logout(ctx context.Context, kind CredentialKind, secret string) error
 	// LoginThrottled records a login attempt refused, unchecked, because
 	// the user or the client had failed too often.
 	LoginThrottled(ctx context.Context, username string) error

@@ -50,10 +50,14 @@ type AuditEvent struct {
 	Agency string `json:"agency,omitempty"`
 	// Scope is the agency whose auditors oversee the event: the actor's
 	// agency, or for a hit notice the originator whose statement matched.
-	Scope   string `json:"scope,omitempty"`
-	Action  string `json:"action"`
-	Object  string `json:"object,omitempty"`
-	Purpose string `json:"purpose,omitempty"`
+	Scope string `json:"scope,omitempty"`
+	// Affected are the other agencies whose auditors oversee the event too:
+	// those an administrator's action changed (the agency of a user made,
+	// the members of a group before and after), sorted.
+	Affected []string `json:"affected,omitempty"`
+	Action   string   `json:"action"`
+	Object   string   `json:"object,omitempty"`
+	Purpose  string   `json:"purpose,omitempty"`
 	// Detail is a JSON object with what the action touched (statement IDs,
 	// the query, counts).
 	Detail   string `json:"detail,omitempty"`
@@ -78,6 +82,16 @@ func (e *AuditEvent) ComputeHash() string {
 	h.Write(buf[:])
 	for _, s := range []string{e.UserID, e.Username, e.Agency, e.Scope, e.Action, e.Object, e.Purpose, e.Detail} {
 		field(s)
+	}
+	// Affected came later: events without it hash as they always did, so
+	// old chains still verify, and events with it add their count and
+	// each agency after the fields above, which no older event has.
+	if len(e.Affected) > 0 {
+		binary.BigEndian.PutUint64(buf[:], uint64(len(e.Affected)))
+		h.Write(buf[:])
+		for _, a := range e.Affected {
+			field(a)
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -166,14 +180,16 @@ type AuditHead struct {
 // AuditFilter selects audit events. Zero fields match everything.
 type AuditFilter struct {
 	// Seq selects one event by its number.
-	Seq      int64
-	Username string
-	Agency   string
-	Action   string
-	Object   string
-	From, To time.Time
-	Cursor   string
-	Limit    int
+	Seq int64
+	// Reference selects the hit notice given out with this reference.
+	Reference string
+	Username  string
+	Agency    string
+	Action    string
+	Object    string
+	From, To  time.Time
+	Cursor    string
+	Limit     int
 }
 
 // AuditPage is a page of audit events, newest first.

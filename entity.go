@@ -85,7 +85,9 @@ const MaxStatementsPerEntity = 1000
 // reference of the audit event that recorded the match, which the
 // originator can look up.
 type HitNotice struct {
-	Agency    string `json:"agency"`
+	Agency string `json:"agency"`
+	// Reference is the notice's opaque reference: the agency contacted
+	// finds the notice in its audit trail by it.
 	Reference string `json:"reference,omitempty"`
 }
 

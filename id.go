@@ -21,6 +21,18 @@ func NewID() string {
 	return encodeID(b)
 }
 
+// NewReference returns a new opaque reference of 26 characters: 128
+// random bits in Crockford base32. Unlike an ID it holds no time, and
+// unlike a sequence number it tells its holder nothing of what else
+// happened on the node, so it can be handed to another agency.
+func NewReference() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return encodeID(b)
+}
+
 // DerivedID returns the ID that an entity from an outside source always
 // gets, so that re-importing the source finds it again: a hash of the
 // source's namespace and its own key for the entry (the UN list's DATAID).

@@ -9,15 +9,16 @@ import (
 func (h *handler) auditEvents(w http.ResponseWriter, r *http.Request) error {
 	q := params{Values: r.URL.Query()}
 	f := ctis.AuditFilter{
-		Seq:      q.seq("seq"),
-		Username: q.Get("username"),
-		Agency:   q.Get("agency"),
-		Action:   q.Get("action"),
-		Object:   q.Get("object"),
-		From:     q.time("from"),
-		To:       q.time("to"),
-		Cursor:   q.Get("cursor"),
-		Limit:    q.limit(),
+		Seq:       q.seq("seq"),
+		Reference: q.Get("reference"),
+		Username:  q.Get("username"),
+		Agency:    q.Get("agency"),
+		Action:    q.Get("action"),
+		Object:    q.Get("object"),
+		From:      q.time("from"),
+		To:        q.time("to"),
+		Cursor:    q.Get("cursor"),
+		Limit:     q.limit(),
 	}
 	if q.err != nil {
 		return q.err

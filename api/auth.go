@@ -47,7 +47,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 		return ctis.Errorf(ctis.ERATELIMITED, "too many failed logins for this user or from this address; try again later")
 	}
-	id, token, err := h.Auth.Login(r.Context(), req.Username, req.Password, sessionTTL)
+	id, token, err := h.Auth.Login(r.Context(), ctis.CredentialAPI, req.Username, req.Password, sessionTTL)
 	h.limiter.Settle(a, err)
 	if err != nil {
 		return err
@@ -65,7 +65,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 // logout ends the session whose token the request carries.
 func (h *handler) logout(w http.ResponseWriter, r *http.Request) error {
 	secret, _ := bearer(r) // present: the route is authenticated
-	if err := h.Auth.Logout(r.Context(), secret); err != nil {
+	if err := h.Auth.Logout(r.Context(), ctis.CredentialAPI, secret); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

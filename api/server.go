@@ -230,9 +230,9 @@ func (h *handler) endpoint(rt route) http.Handler {
 func (h *handler) authenticate(r *http.Request) (context.Context, error) {
 	secret, ok := bearer(r)
 	if !ok {
-		return nil, ctis.Errorf(ctis.EUNAUTHORIZED, "send an API or session token as Authorization: Bearer <token>")
+		return nil, ctis.Errorf(ctis.EUNAUTHORIZED, "send an API token or the token of an API login as Authorization: Bearer <token>")
 	}
-	id, err := h.Auth.Authenticate(r.Context(), secret)
+	id, err := h.Auth.Authenticate(r.Context(), ctis.CredentialAPI, secret)
 	if err != nil {
 		return nil, err
 	}

@@ -61,6 +61,8 @@ var users = []ctis.NewUser{
 	{Username: "border.jo", Agency: "JO-GID", Roles: []ctis.Role{ctis.RoleFrontline}},
 	{Username: "auditor.fr", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAuditor}},
 	{Username: "auditor.de", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleAuditor}},
+	// INTERPOL's auditor oversees the node's administrator, who is INTERPOL's.
+	{Username: "auditor.int", Agency: "INTERPOL", Roles: []ctis.Role{ctis.RoleAuditor}},
 	{Username: "approver.de", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleApprover}},
 	{Username: "dpo.de", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleDPO}},
 }

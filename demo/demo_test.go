@@ -28,7 +28,7 @@ func TestSeed(t *testing.T) {
 		for _, r := range l.Roles {
 			roles[r] = true
 		}
-		if _, err := db.Authenticate(context.Background(), l.Token); err != nil {
+		if _, err := db.Authenticate(context.Background(), ctis.CredentialAPI, l.Token); err != nil {
 			t.Errorf("%s's token: %v", l.Username, err)
 		}
 	}

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/csvcell"
 	"ctis/jsonl"
 )
 
@@ -206,7 +207,7 @@ func (c *csvReader) Read() (ctis.HashEntry, error) {
 		return ""
 	}
 	e := ctis.HashEntry{Type: ctis.HashType(get("type")), Value: get("value"), ID: get("id"), Contributor: get("contributor")}
-	e.Labels.Entity, e.Labels.ContentType = unguard(get("entity")), get("content_type")
+	e.Labels.Entity, e.Labels.ContentType = csvcell.Unguard(get("entity")), get("content_type")
 	if q := get("quality"); q != "" {
 		n, err := strconv.Atoi(q)
 		if err != nil {
@@ -272,7 +273,7 @@ func (w *Writer) Write(e ctis.HashEntry) error {
 	for i, b := range e.Labels.Behaviours {
 		bs[i] = string(b)
 	}
-	return w.csv.Write([]string{string(e.Type), e.Value, quality, guard(e.Labels.Entity), strings.Join(bs, "|"), e.Labels.ContentType,
+	return w.csv.Write([]string{string(e.Type), e.Value, quality, csvcell.Guard(e.Labels.Entity), strings.Join(bs, "|"), e.Labels.ContentType,
 		e.ID, e.Contributor, e.AddedAt.UTC().Format(time.RFC3339Nano), strconv.FormatBool(e.Disabled)})
 }
 
@@ -285,23 +286,6 @@ func (w *Writer) Flush() error {
 		}
 	}
 	return w.w.Flush()
-}
-
-// guard keeps a spreadsheet from reading a cell as a formula: one that
-// starts with =, +, - or @ gets an apostrophe in front, which unguard
-// takes away again.
-func guard(s string) string {
-	if s != "" && strings.ContainsRune("=+-@'", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-func unguard(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@'", rune(s[1])) {
-		return s[1:]
-	}
-	return s
 }
 
 // Import reads every entry of r, all of them validated before any is

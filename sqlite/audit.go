@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,6 +21,16 @@ func event(id ctis.Identity, action, object, purpose string, detail any) ctis.Au
 	if detail != nil {
 		b, _ := json.Marshal(detail)
 		e.Detail = string(b)
+	}
+	return e
+}
+
+// affecting names the agencies besides e's scope whose auditors oversee e
+// too.
+func affecting(e ctis.AuditEvent, agencies ...string) ctis.AuditEvent {
+	e.Affected = slices.DeleteFunc(sortedUnique(agencies), func(a string) bool { return a == e.Scope })
+	if len(e.Affected) == 0 {
+		e.Affected = nil
 	}
 	return e
 }
@@ -41,10 +52,15 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, events ...ctis.AuditE
 		e.Time = now
 		e.Seq, e.PrevHash = prev.Seq+1, prev.Hash
 		e.Hash = e.ComputeHash()
-		_, err := tx.ExecContext(ctx, `INSERT INTO audit_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.Seq, e.Time.UnixNano(), e.UserID, e.Username, e.Agency, e.Scope, e.Action, e.Object, e.Purpose, e.Detail, e.PrevHash, e.Hash)
+		_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (`+auditColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Seq, e.Time.UnixNano(), e.UserID, e.Username, e.Agency, e.Scope, e.Action, e.Object, e.Purpose, e.Detail, e.PrevHash, e.Hash, strings.Join(e.Affected, ","))
 		if err != nil {
 			return nil, err
+		}
+		for _, a := range e.Affected {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO audit_affected VALUES (?, ?)`, a, e.Seq); err != nil {
+				return nil, err
+			}
 		}
 		prev = *e
 	}
@@ -63,13 +79,17 @@ func (db *DB) audit(ctx context.Context, events ...ctis.AuditEvent) ([]ctis.Audi
 	return out, err
 }
 
-const auditColumns = `seq, time, user_id, username, agency, scope, action, object, purpose, detail, prev_hash, hash`
+const auditColumns = `seq, time, user_id, username, agency, scope, action, object, purpose, detail, prev_hash, hash, affected`
 
 func scanEvent(rows *sql.Rows) (ctis.AuditEvent, error) {
 	var e ctis.AuditEvent
 	var ns int64
-	err := rows.Scan(&e.Seq, &ns, &e.UserID, &e.Username, &e.Agency, &e.Scope, &e.Action, &e.Object, &e.Purpose, &e.Detail, &e.PrevHash, &e.Hash)
+	var affected string
+	err := rows.Scan(&e.Seq, &ns, &e.UserID, &e.Username, &e.Agency, &e.Scope, &e.Action, &e.Object, &e.Purpose, &e.Detail, &e.PrevHash, &e.Hash, &affected)
 	e.Time = timeFromNanos(ns)
+	if affected != "" {
+		e.Affected = strings.Split(affected, ",")
+	}
 	return e, err
 }
 
@@ -87,7 +107,10 @@ func (db *DB) Events(ctx context.Context, f ctis.AuditFilter) (*ctis.AuditPage, 
 	var args []any
 	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
 	if !id.System {
-		add("scope = ?", id.Agency)
+		// An auditor oversees what the agency's own people did, and what
+		// others did to it.
+		where = append(where, "(scope = ? OR seq IN (SELECT seq FROM audit_affected WHERE agency = ?))")
+		args = append(args, id.Agency, id.Agency)
 	}
 	if f.Cursor != "" {
 		c, err := decodeCursor(f.Cursor)
@@ -99,6 +122,9 @@ func (db *DB) Events(ctx context.Context, f ctis.AuditFilter) (*ctis.AuditPage, 
 	}
 	if f.Seq != 0 {
 		add("seq = ?", f.Seq)
+	}
+	if f.Reference != "" {
+		add("seq IN (SELECT seq FROM notice_references WHERE reference = ?)", strings.ToUpper(strings.TrimSpace(f.Reference)))
 	}
 	if f.Username != "" {
 		add("username = ?", f.Username)
@@ -180,6 +206,9 @@ func (db *DB) Verify(ctx context.Context, progress func(int64)) (*ctis.AuditRepo
 		}
 		return nil, err
 	}
+	// The affected agencies of each event, to hold the index that
+	// auditors' scopes are read through to the hashed events.
+	affected := map[int64]string{}
 	for rows.Next() {
 		e, err := scanEvent(rows)
 		if err != nil {
@@ -187,6 +216,9 @@ func (db *DB) Verify(ctx context.Context, progress func(int64)) (*ctis.AuditRepo
 		}
 		if err := v.Add(e); err != nil {
 			return fail(err)
+		}
+		if len(e.Affected) > 0 {
+			affected[e.Seq] = strings.Join(e.Affected, ",")
 		}
 		if progress != nil && v.Count%10000 == 0 {
 			progress(v.Count)
@@ -198,11 +230,53 @@ func (db *DB) Verify(ctx context.Context, progress func(int64)) (*ctis.AuditRepo
 	if err := v.Finish(head); err != nil {
 		return fail(err)
 	}
+	if err := checkAffected(ctx, tx, affected); err != nil {
+		return fail(err)
+	}
 	if progress != nil {
 		progress(v.Count)
 	}
 	report.OK, report.Events = true, v.Count
 	return report, nil
+}
+
+// checkAffected compares the audit_affected index with the affected
+// agencies of the verified events: a row taken out would hide an event
+// from an agency's auditors without touching the chain.
+func checkAffected(ctx context.Context, tx *sql.Tx, affected map[int64]string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT seq, group_concat(agency, ',') FROM (SELECT seq, agency FROM audit_affected ORDER BY seq, agency) GROUP BY seq ORDER BY seq`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	indexed := map[int64]string{}
+	for rows.Next() {
+		var seq int64
+		var agencies string
+		if err := rows.Scan(&seq, &agencies); err != nil {
+			return err
+		}
+		indexed[seq] = agencies
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var bad []int64
+	for seq, a := range affected {
+		if indexed[seq] != a {
+			bad = append(bad, seq)
+		}
+	}
+	for seq := range indexed {
+		if _, ok := affected[seq]; !ok {
+			bad = append(bad, seq)
+		}
+	}
+	if len(bad) > 0 {
+		seq := slices.Min(bad)
+		return &ctis.ChainError{Seq: seq, Reason: "the index of the agencies it affects does not match the event: the index was altered"}
+	}
+	return nil
 }
 
 func encodeCursor(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }

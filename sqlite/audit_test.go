@@ -139,3 +139,81 @@ func rehash(t *testing.T, path string, seq int64) {
 	e.Username = "someone-else"
 	tamper(t, path, fmt.Sprintf(`UPDATE audit_events SET username = 'someone-else', hash = '%s' WHERE seq = %d`, e.ComputeHash(), seq))
 }
+
+// TestAuditAffectedScope: what an administrator of one agency does to
+// another is in the other's audit scope too — users made, tokens issued
+// and revoked, sharing groups joined and left — and in no third agency's;
+// the chain verifies with the affected agencies in it.
+func TestAuditAffectedScope(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ctis.db")
+	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, a := range []string{"FR-DGSI", "JO-GID", "KZ-KNB", "INTERPOL"} {
+		mustAgency(t, db, a, "FR")
+	}
+	admin := as("INTERPOL", ctis.RoleAdmin)
+	u, _, err := db.CreateUser(admin, ctis.NewUser{Username: "analyst2.fr", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAnalyst}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := db.CreateToken(admin, u.ID, "kiosk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RevokeToken(admin, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PutGroup(admin, ctis.SharingGroup{Name: "euro-ct", Agencies: []string{"FR-DGSI", "INTERPOL"}}); err != nil {
+		t.Fatal(err)
+	}
+	// FR-DGSI leaves, JO-GID joins: both are affected.
+	if _, err := db.PutGroup(admin, ctis.SharingGroup{Name: "euro-ct", Agencies: []string{"JO-GID", "INTERPOL"}}); err != nil {
+		t.Fatal(err)
+	}
+	actions := func(agency string) map[string]int {
+		page, err := db.Events(as(agency, ctis.RoleAuditor), ctis.AuditFilter{Username: "INTERPOL.admin", Limit: ctis.MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := map[string]int{}
+		for _, e := range page.Events {
+			n[e.Action]++
+		}
+		return n
+	}
+	for agency, want := range map[string]map[string]int{
+		"FR-DGSI":  {ctis.ActUserCreate: 1, ctis.ActTokenCreate: 2, ctis.ActTokenRevoke: 1, ctis.ActGroupPut: 2},
+		"JO-GID":   {ctis.ActGroupPut: 1},
+		"KZ-KNB":   {},
+		"INTERPOL": {ctis.ActUserCreate: 1, ctis.ActTokenCreate: 2, ctis.ActTokenRevoke: 1, ctis.ActGroupPut: 2},
+	} {
+		if got := actions(agency); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s's auditor sees the administrator's %v, want %v", agency, got, want)
+		}
+	}
+	// The affected agencies are part of the event: taking one away, to
+	// hide the event from that agency, breaks the chain.
+	rep, err := db.Verify(system, nil)
+	if err != nil || !rep.OK {
+		t.Fatalf("verify: %+v %v", rep, err)
+	}
+	page, err := db.Events(system, ctis.AuditFilter{Action: ctis.ActUserCreate, Username: "INTERPOL.admin"})
+	if err != nil || len(page.Events) != 1 {
+		t.Fatalf("user.create: %+v %v", page, err)
+	}
+	db.Close()
+	seq := page.Events[0].Seq
+	untouched := copyDB(t, path)
+	tamper(t, path, fmt.Sprintf(`UPDATE audit_events SET affected = '' WHERE seq = %d`, seq))
+	if rep := verify(t, path); rep.OK || rep.Broken.Seq != seq {
+		t.Errorf("an event hidden from the agency it affects: %+v", rep)
+	}
+	// Nor can the index that auditors' scopes are read through lose it.
+	tamper(t, untouched, `DROP TRIGGER audit_affected_no_delete`, fmt.Sprintf(`DELETE FROM audit_affected WHERE seq = %d`, seq))
+	if rep := verify(t, untouched); rep.OK || rep.Broken.Seq != seq {
+		t.Errorf("an event taken out of the affected index: %+v", rep)
+	}
+}

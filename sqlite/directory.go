@@ -30,7 +30,7 @@ func (db *DB) CreateAgency(ctx context.Context, a ctis.Agency) (*ctis.Agency, er
 		if _, err := tx.ExecContext(ctx, `INSERT INTO agencies VALUES (?, ?, ?, ?, ?)`, a.Code, a.Name, a.Country, string(a.Kind), stamp(a.CreatedAt)); err != nil {
 			return err
 		}
-		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActAgencyCreate, a.Code, "", map[string]string{"name": a.Name, "country": a.Country, "kind": string(a.Kind)}))
+		_, err := db.appendAudit(ctx, tx, affecting(event(id, ctis.ActAgencyCreate, a.Code, "", map[string]string{"name": a.Name, "country": a.Country, "kind": string(a.Kind)}), a.Code))
 		return err
 	})
 	if err != nil {
@@ -89,10 +89,10 @@ func (db *DB) CreateUser(ctx context.Context, nu ctis.NewUser) (*ctis.User, stri
 		if err != nil {
 			return err
 		}
-		if _, err := db.appendAudit(ctx, tx, event(id, ctis.ActUserCreate, u.ID, "", map[string]any{"username": u.Username, "agency": u.Agency, "roles": u.Roles})); err != nil {
+		if _, err := db.appendAudit(ctx, tx, affecting(event(id, ctis.ActUserCreate, u.ID, "", map[string]any{"username": u.Username, "agency": u.Agency, "roles": u.Roles}), u.Agency)); err != nil {
 			return err
 		}
-		_, token, err = db.insertToken(ctx, tx, id, u.ID, "initial", nil)
+		_, token, err = db.insertToken(ctx, tx, id, u.ID, u.Agency, ctis.CredentialAPI, "initial", nil)
 		return err
 	})
 	if err != nil {
@@ -137,25 +137,30 @@ func (db *DB) CreateToken(ctx context.Context, userID, name string) (*ctis.Token
 	var t *ctis.Token
 	var token string
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		if !exists(ctx, tx, `SELECT 1 FROM users WHERE id = ?`, userID) {
+		var agency string
+		err := tx.QueryRowContext(ctx, `SELECT agency FROM users WHERE id = ?`, userID).Scan(&agency)
+		if errors.Is(err, sql.ErrNoRows) {
 			return ctis.ErrNotFound("user")
 		}
-		var err error
-		t, token, err = db.insertToken(ctx, tx, id, userID, name, nil)
+		if err != nil {
+			return err
+		}
+		t, token, err = db.insertToken(ctx, tx, id, userID, agency, ctis.CredentialAPI, name, nil)
 		return err
 	})
 	return t, token, err
 }
 
-func (db *DB) insertToken(ctx context.Context, tx *sql.Tx, by ctis.Identity, userID, name string, expires *time.Time) (*ctis.Token, string, error) {
+// insertToken issues a token to the user userID of agency, acted by by.
+func (db *DB) insertToken(ctx context.Context, tx *sql.Tx, by ctis.Identity, userID, agency string, kind ctis.CredentialKind, name string, expires *time.Time) (*ctis.Token, string, error) {
 	t := &ctis.Token{ID: ctis.NewID(), UserID: userID, Name: name, CreatedAt: db.now(), ExpiresAt: expires}
 	token := secret.NewToken()
 	var exp any
 	if expires != nil {
 		exp = stamp(*expires)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, user_id, name, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		t.ID, userID, name, secret.HashToken(token), stamp(t.CreatedAt), exp)
+	_, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, user_id, kind, name, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		t.ID, userID, string(kind), name, secret.HashToken(token), stamp(t.CreatedAt), exp)
 	if err != nil {
 		return nil, "", err
 	}
@@ -163,7 +168,7 @@ func (db *DB) insertToken(ctx context.Context, tx *sql.Tx, by ctis.Identity, use
 	if expires != nil {
 		action = ctis.ActLogin
 	}
-	_, err = db.appendAudit(ctx, tx, event(by, action, t.ID, "", map[string]string{"user_id": userID, "name": name}))
+	_, err = db.appendAudit(ctx, tx, affecting(event(by, action, t.ID, "", map[string]string{"user_id": userID, "name": name, "kind": string(kind)}), agency))
 	return t, token, err
 }
 
@@ -174,6 +179,11 @@ func (db *DB) RevokeToken(ctx context.Context, tokenID string) error {
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		var agency string
+		err := tx.QueryRowContext(ctx, `SELECT u.agency FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?`, tokenID).Scan(&agency)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, stamp(db.now()), tokenID)
 		if err != nil {
 			return err
@@ -181,7 +191,7 @@ func (db *DB) RevokeToken(ctx context.Context, tokenID string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ctis.ErrNotFound("token")
 		}
-		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActTokenRevoke, tokenID, "", nil))
+		_, err = db.appendAudit(ctx, tx, affecting(event(id, ctis.ActTokenRevoke, tokenID, "", nil), agency))
 		return err
 	})
 }
@@ -205,6 +215,11 @@ func (db *DB) PutGroup(ctx context.Context, g ctis.SharingGroup) (*ctis.SharingG
 				return ctis.Invalid("agencies["+strconv.Itoa(i)+"]", "no agency %s", a)
 			}
 		}
+		// The members before and after: what each shares with whom changed.
+		before, err := queryStrings(ctx, tx, `SELECT agency FROM group_members WHERE grp = ?`, g.Name)
+		if err != nil {
+			return err
+		}
 		// Replacing a group's members keeps the time it was created.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sharing_groups VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, g.Name, stamp(db.now())); err != nil {
 			return err
@@ -222,7 +237,8 @@ func (db *DB) PutGroup(ctx context.Context, g ctis.SharingGroup) (*ctis.SharingG
 				return err
 			}
 		}
-		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActGroupPut, g.Name, "", map[string]any{"agencies": g.Agencies}))
+		_, err = db.appendAudit(ctx, tx, affecting(event(id, ctis.ActGroupPut, g.Name, "", map[string]any{"agencies": g.Agencies, "before": before}),
+			append(before, g.Agencies...)...))
 		return err
 	})
 	if err != nil {
@@ -259,9 +275,10 @@ func (db *DB) Groups(ctx context.Context) ([]ctis.SharingGroup, error) {
 
 var errBadCredentials = ctis.Errorf(ctis.EUNAUTHORIZED, "invalid credentials")
 
-// Authenticate resolves a token secret to the identity it runs as.
-func (db *DB) Authenticate(ctx context.Context, token string) (ctis.Identity, error) {
-	if !strings.HasPrefix(token, secret.TokenPrefix) || len(token) > 100 {
+// Authenticate resolves a token secret of the given kind to the identity
+// it runs as.
+func (db *DB) Authenticate(ctx context.Context, kind ctis.CredentialKind, token string) (ctis.Identity, error) {
+	if !strings.HasPrefix(token, secret.TokenPrefix) || len(token) > 100 || !validKind(kind) {
 		return ctis.Identity{}, errBadCredentials
 	}
 	var id ctis.Identity
@@ -269,7 +286,7 @@ func (db *DB) Authenticate(ctx context.Context, token string) (ctis.Identity, er
 	var expires sql.NullString
 	var disabled bool
 	err := db.r.QueryRowContext(ctx, `SELECT u.id, u.username, u.agency, u.roles, u.disabled, t.expires_at
-		FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND t.revoked_at IS NULL`, secret.HashToken(token)).
+		FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND t.kind = ? AND t.revoked_at IS NULL`, secret.HashToken(token), string(kind)).
 		Scan(&id.UserID, &id.Username, &id.Agency, &roles, &disabled, &expires)
 	if errors.Is(err, sql.ErrNoRows) || disabled || expires.Valid && !db.now().Before(parseStamp(expires.String)) {
 		return ctis.Identity{}, errBadCredentials
@@ -281,8 +298,11 @@ func (db *DB) Authenticate(ctx context.Context, token string) (ctis.Identity, er
 	return id, nil
 }
 
-// Login checks a password and opens a session.
-func (db *DB) Login(ctx context.Context, username, password string, ttl time.Duration) (ctis.Identity, string, error) {
+// Login checks a password and opens a session of the given kind.
+func (db *DB) Login(ctx context.Context, kind ctis.CredentialKind, username, password string, ttl time.Duration) (ctis.Identity, string, error) {
+	if !validKind(kind) {
+		return ctis.Identity{}, "", ctis.Invalid("kind", "unknown kind of session %q", kind)
+	}
 	username = strings.ToLower(strings.TrimSpace(username))
 	var id ctis.Identity
 	var roles, hash string
@@ -311,7 +331,7 @@ func (db *DB) Login(ctx context.Context, username, password string, ttl time.Dur
 	var token string
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		_, token, err = db.insertToken(ctx, tx, id, id.UserID, "session", &expires)
+		_, token, err = db.insertToken(ctx, tx, id, id.UserID, id.Agency, kind, "session", &expires)
 		return err
 	})
 	return id, token, err
@@ -330,20 +350,22 @@ func (db *DB) LoginThrottled(ctx context.Context, username string) error {
 	return err
 }
 
-// Logout revokes a session token.
-func (db *DB) Logout(ctx context.Context, token string) error {
-	id, err := db.Authenticate(ctx, token)
+// Logout revokes a session token of the given kind.
+func (db *DB) Logout(ctx context.Context, kind ctis.CredentialKind, token string) error {
+	id, err := db.Authenticate(ctx, kind, token)
 	if err != nil {
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE hash = ? AND expires_at IS NOT NULL`, stamp(db.now()), secret.HashToken(token)); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE hash = ? AND kind = ? AND expires_at IS NOT NULL`, stamp(db.now()), secret.HashToken(token), string(kind)); err != nil {
 			return err
 		}
 		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActLogout, id.UserID, "", nil))
 		return err
 	})
 }
+
+func validKind(k ctis.CredentialKind) bool { return k == ctis.CredentialAPI || k == ctis.CredentialWeb }
 
 func exists(ctx context.Context, tx *sql.Tx, q string, args ...any) bool {
 	var one int

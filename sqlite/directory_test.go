@@ -23,19 +23,19 @@ func TestTokensAndLogins(t *testing.T) {
 	if u.Username != "border.de" || u.Agency != "DE-BKA" {
 		t.Fatalf("not normalised: %+v", u)
 	}
-	id, err := db.Authenticate(ctx, token)
+	id, err := db.Authenticate(ctx, ctis.CredentialAPI, token)
 	if err != nil || id.UserID != u.ID || !id.FrontlineOnly() {
 		t.Fatalf("authenticate: %+v %v", id, err)
 	}
 	for _, bad := range []string{"", "ctis_", token + "x", strings.ToUpper(token), "Bearer " + token} {
-		if _, err := db.Authenticate(ctx, bad); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
+		if _, err := db.Authenticate(ctx, ctis.CredentialAPI, bad); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
 			t.Errorf("token %q: %v", bad, err)
 		}
 	}
 
 	// Wrong password and unknown user read alike, and both are audited.
-	_, _, errWrong := db.Login(ctx, "border.de", "wrong password!", time.Hour)
-	_, _, errUnknown := db.Login(ctx, "nobody", "wrong password!", time.Hour)
+	_, _, errWrong := db.Login(ctx, ctis.CredentialAPI, "border.de", "wrong password!", time.Hour)
+	_, _, errUnknown := db.Login(ctx, ctis.CredentialAPI, "nobody", "wrong password!", time.Hour)
 	if errWrong == nil || errWrong.Error() != errUnknown.Error() {
 		t.Fatalf("wrong password %v, unknown user %v", errWrong, errUnknown)
 	}
@@ -44,15 +44,15 @@ func TestTokensAndLogins(t *testing.T) {
 		t.Fatalf("failed logins audited as %+v, %v", page, err)
 	}
 
-	_, session, err := db.Login(ctx, "BORDER.DE", "correct horse battery", time.Hour)
+	_, session, err := db.Login(ctx, ctis.CredentialWeb, "BORDER.DE", "correct horse battery", time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Authenticate(ctx, session); err != nil {
+	if _, err := db.Authenticate(ctx, ctis.CredentialWeb, session); err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(61 * time.Minute)
-	if _, err := db.Authenticate(ctx, session); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
+	if _, err := db.Authenticate(ctx, ctis.CredentialWeb, session); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
 		t.Fatalf("expired session: %v", err)
 	}
 
@@ -63,13 +63,13 @@ func TestTokensAndLogins(t *testing.T) {
 	if err := db.RevokeToken(system, tok.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Authenticate(ctx, second); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
+	if _, err := db.Authenticate(ctx, ctis.CredentialAPI, second); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
 		t.Fatalf("revoked token: %v", err)
 	}
 	if err := db.RevokeToken(system, tok.ID); ctis.ErrorCode(err) != ctis.ENOTFOUND {
 		t.Fatalf("revoking twice: %v", err)
 	}
-	if _, err := db.Authenticate(ctx, token); err != nil {
+	if _, err := db.Authenticate(ctx, ctis.CredentialAPI, token); err != nil {
 		t.Fatalf("the first token must survive revoking another: %v", err)
 	}
 
@@ -83,6 +83,47 @@ func TestTokensAndLogins(t *testing.T) {
 	}
 	if _, _, err := db.CreateUser(system, ctis.NewUser{Username: "x.y", Agency: "NO-SUCH", Roles: []ctis.Role{ctis.RoleAnalyst}}); ctis.ErrorField(err) != "agency" {
 		t.Fatalf("unknown agency: %v", err)
+	}
+}
+
+// TestCredentialKindsApart: a page session is refused as an API
+// credential, and an API token or API login as a page session, even to log
+// out with.
+func TestCredentialKindsApart(t *testing.T) {
+	db := openDB(t, sqlite.Options{})
+	mustAgency(t, db, "DE-BKA", "DE")
+	ctx := context.Background()
+	_, token, err := db.CreateUser(system, ctis.NewUser{Username: "analyst.de", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleAnalyst}, Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, web, err := db.Login(ctx, ctis.CredentialWeb, "analyst.de", "correct horse battery", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, api, err := db.Login(ctx, ctis.CredentialAPI, "analyst.de", "correct horse battery", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		kind   ctis.CredentialKind
+		secret string
+	}{{"web session", ctis.CredentialAPI, web}, {"API token", ctis.CredentialWeb, token}, {"API login", ctis.CredentialWeb, api}} {
+		if _, err := db.Authenticate(ctx, c.kind, c.secret); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
+			t.Errorf("a %s authenticates as %s: %v", c.name, c.kind, err)
+		}
+		if err := db.Logout(ctx, c.kind, c.secret); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
+			t.Errorf("a %s logs out as %s: %v", c.name, c.kind, err)
+		}
+	}
+	if _, err := db.Authenticate(ctx, "cookie", web); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
+		t.Errorf("an unknown kind: %v", err)
+	}
+	for secret, kind := range map[string]ctis.CredentialKind{web: ctis.CredentialWeb, api: ctis.CredentialAPI, token: ctis.CredentialAPI} {
+		if _, err := db.Authenticate(ctx, kind, secret); err != nil {
+			t.Errorf("a %s credential at its own door: %v", kind, err)
+		}
 	}
 }
 

@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -654,7 +656,9 @@ func noticeEvents(id ctis.Identity, purpose string, query any, hidden []ctis.Hid
 			}
 			statements = append(statements, m.Statements...)
 		}
-		e := event(id, ctis.ActHitNotice, entities[0], purpose, map[string]any{"query": query, "entities": entities, "statements": statements})
+		// The reference is random: the audit sequence number would tell
+		// the searcher how busy the node is.
+		e := event(id, ctis.ActHitNotice, entities[0], purpose, map[string]any{"reference": ctis.NewReference(), "query": query, "entities": entities, "statements": statements})
 		e.Scope = a
 		events = append(events, e)
 	}
@@ -678,8 +682,9 @@ func (db *DB) readAudit(ctx context.Context, id ctis.Identity, action, object, p
 	return out, err
 }
 
-// issueNotices seals hit-notice events inside tx and returns what the
-// reader is told of each: the agency to contact and a reference.
+// issueNotices seals hit-notice events inside tx, indexes them by their
+// references, and returns what the reader is told of each: the agency to
+// contact and the reference.
 func (db *DB) issueNotices(ctx context.Context, tx *sql.Tx, events []ctis.AuditEvent) ([]ctis.HitNotice, error) {
 	sealed, err := db.appendAudit(ctx, tx, events...)
 	if err != nil {
@@ -687,7 +692,16 @@ func (db *DB) issueNotices(ctx context.Context, tx *sql.Tx, events []ctis.AuditE
 	}
 	out := []ctis.HitNotice{}
 	for _, n := range sealed {
-		out = append(out, ctis.HitNotice{Agency: n.Scope, Reference: strconv.FormatInt(n.Seq, 10)})
+		var d struct {
+			Reference string `json:"reference"`
+		}
+		if err := json.Unmarshal([]byte(n.Detail), &d); err != nil || d.Reference == "" {
+			return nil, fmt.Errorf("hit notice %d has no reference", n.Seq)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO notice_references VALUES (?, ?)`, d.Reference, n.Seq); err != nil {
+			return nil, err
+		}
+		out = append(out, ctis.HitNotice{Agency: n.Scope, Reference: d.Reference})
 	}
 	return out, nil
 }

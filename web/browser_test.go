@@ -306,7 +306,7 @@ func TestCSRFRefused(t *testing.T) {
 	srv, db, _, _ := node(t)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := c.PostForm(srv.URL+"/login", url.Values{"username": {"fr.analyst"}, "password": {password}})
+	res, err := postLogin(c, srv.URL, "fr.analyst")
 	if err != nil || res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login: %v %v", err, res.Status)
 	}

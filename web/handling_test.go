@@ -20,12 +20,26 @@ func signIn(t *testing.T, base, user string) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
-	res, err := c.PostForm(base+"/login", url.Values{"username": {user}, "password": {password}})
+	res, err := postLogin(c, base, user)
 	if err != nil || res.StatusCode != http.StatusOK || res.Request.URL.Path != "/" {
 		t.Fatalf("login as %s: %v %v", user, err, res)
 	}
 	res.Body.Close()
 	return c
+}
+
+// postLogin posts the login form as a browser does: with the token of the
+// login page, which sets the cookie the token is bound to.
+func postLogin(c *http.Client, base, user string) (*http.Response, error) {
+	res, err := c.Get(base + "/login")
+	if err != nil {
+		return nil, err
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	_, after, _ := strings.Cut(string(b), `name="csrf" value="`)
+	token, _, _ := strings.Cut(after, `"`)
+	return c.PostForm(base+"/login", url.Values{"username": {user}, "password": {password}, "csrf": {token}})
 }
 
 func get(t *testing.T, c *http.Client, u string) (int, string) {

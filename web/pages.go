@@ -1,17 +1,22 @@
 package web
 
 import (
+	"crypto/hmac"
+	"crypto/rand"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"ctis"
+	"ctis/csvcell"
 	"ctis/manifest"
 )
 
@@ -21,30 +26,57 @@ func (h *handler) anonymous(w http.ResponseWriter, r *http.Request) *page {
 }
 
 func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
-	h.render(h.anonymous(w, r), http.StatusOK, "login", h.loginData(""))
+	p := h.anonymous(w, r)
+	p.csrf = h.loginToken(w, r)
+	h.render(p, http.StatusOK, "login", h.loginData(""))
 }
 
 func (h *handler) loginData(failure string) map[string]any {
 	return map[string]any{"Failure": failure, "Demo": h.Demo, "DemoPassword": h.DemoPassword}
 }
 
+// loginToken returns the login form's token, bound to a random value in a
+// cookie of its own that the login page sets when the browser has none.
+// Without it another site could post its own credentials to this form and
+// sign the victim's browser into the attacker's session (login CSRF): the
+// attacker can read neither the cookie nor the page, so cannot send the
+// token that matches.
+func (h *handler) loginToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(loginCookie); err == nil && len(c.Value) == 64 {
+		return h.csrf("login:" + c.Value)
+	}
+	b := make([]byte, 32)
+	rand.Read(b)
+	v := hex.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: v, Path: "/login", HttpOnly: true, Secure: r.TLS != nil,
+		SameSite: http.SameSiteStrictMode, MaxAge: int(sessionTTL / time.Second)})
+	return h.csrf("login:" + v)
+}
+
 // login checks a password, throttled like the API's, and starts a
-// session in an HttpOnly, SameSite cookie. A login form is safe from
-// cross-site posting without a token: SameSite=Strict keeps the session
-// cookie off such posts, and logging someone into a session of one's own
-// is refused by requiring the password.
+// session in an HttpOnly, SameSite cookie. Like every other form it must
+// come from this node's own page: a cross-origin post, or one without the
+// token of the login page this browser was shown, is refused before the
+// password is looked at.
 func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 	p := h.anonymous(w, r)
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	c, err := r.Cookie(loginCookie)
+	if crossOrigin(r) || err != nil || !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(h.csrf("login:"+c.Value))) {
+		p.csrf = h.loginToken(w, r)
+		h.render(p, http.StatusForbidden, "login", h.loginData(translate(p.lang, "csrf")))
+		return
+	}
 	username, password := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
 	a, wait := h.Limiter.Admit(username, r)
 	if wait > 0 {
 		h.Auth.LoginThrottled(r.Context(), username)
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+		p.csrf = h.loginToken(w, r)
 		h.render(p, http.StatusTooManyRequests, "login", h.loginData(translate(p.lang, "login.throttled")))
 		return
 	}
-	_, token, err := h.Auth.Login(r.Context(), username, password, sessionTTL)
+	_, token, err := h.Auth.Login(r.Context(), ctis.CredentialWeb, username, password, sessionTTL)
 	h.Limiter.Settle(a, err)
 	if err != nil {
 		status := http.StatusUnauthorized
@@ -52,6 +84,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 			h.Logger.ErrorContext(r.Context(), "login failed", "error", err.Error())
 			status = http.StatusInternalServerError
 		}
+		p.csrf = h.loginToken(w, r)
 		h.render(p, status, "login", h.loginData(translate(p.lang, "login.failed")))
 		return
 	}
@@ -65,7 +98,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) logout(p *page, r *http.Request) error {
 	c, _ := r.Cookie(cookieName)
-	if err := h.Auth.Logout(r.Context(), c.Value); err != nil {
+	if err := h.Auth.Logout(r.Context(), ctis.CredentialWeb, c.Value); err != nil {
 		return err
 	}
 	h.forget(p.w, tokenKey(c.Value))
@@ -289,15 +322,18 @@ func writeResultsCSV(w http.ResponseWriter, res []ctis.ScreenResult) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"subject", "name", "birth_date", "nationality", "document_number", "result", "score", "matched_name", "agencies", "reference", "hit_id"})
 	for i, r := range res {
-		row := []string{strconv.Itoa(i + 1), r.Subject.Name, r.Subject.BirthDate, r.Subject.Nationality, r.Subject.DocumentNumber}
+		subject := []string{strconv.Itoa(i + 1), r.Subject.Name, r.Subject.BirthDate, r.Subject.Nationality, r.Subject.DocumentNumber}
+		// Names come from the uploaded file and from the store: every
+		// cell is guarded against being read as a formula.
+		line := func(rest ...string) { cw.Write(csvcell.Row(append(slices.Clone(subject), rest...))) }
 		for _, h := range r.Hits {
-			cw.Write(append(row, "hit", strconv.FormatFloat(h.Score, 'f', 3, 64), h.Matched, strings.Join(h.Agencies, " "), h.Reference, h.ID))
+			line("hit", strconv.FormatFloat(h.Score, 'f', 3, 64), h.Matched, strings.Join(h.Agencies, " "), h.Reference, h.ID)
 		}
 		for _, n := range r.Notices {
-			cw.Write(append(row, "hit notice: contact "+n.Agency, "", "", n.Agency, n.Reference, ""))
+			line("hit notice: contact "+n.Agency, "", "", n.Agency, n.Reference, "")
 		}
 		if len(r.Hits)+len(r.Notices) == 0 {
-			cw.Write(append(row, "no hit", "", "", "", "", ""))
+			line("no hit", "", "", "", "", "")
 		}
 	}
 	cw.Flush()
@@ -386,7 +422,8 @@ func (h *handler) decide(p *page, r *http.Request) error {
 
 func (h *handler) audit(p *page, r *http.Request) error {
 	f := ctis.AuditFilter{Username: strings.TrimSpace(r.FormValue("user")), Agency: strings.TrimSpace(r.FormValue("agency")),
-		Action: strings.TrimSpace(r.FormValue("action")), Object: strings.TrimSpace(r.FormValue("object")), Limit: 100}
+		Action: strings.TrimSpace(r.FormValue("action")), Object: strings.TrimSpace(r.FormValue("object")),
+		Reference: strings.TrimSpace(r.FormValue("reference")), Limit: 100}
 	if t, err := time.Parse("2006-01-02", r.FormValue("from")); err == nil {
 		f.From = t
 	}

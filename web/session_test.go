@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -42,7 +41,7 @@ func TestSessionsAndHeaders(t *testing.T) {
 
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := c.PostForm(srv.URL+"/login", url.Values{"username": {"fr.analyst"}, "password": {password}})
+	res, err := postLogin(c, srv.URL, "fr.analyst")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +68,7 @@ func TestSessionsAndHeaders(t *testing.T) {
 		t.Errorf("after 31 idle minutes: %s %s", res.Status, res.Header.Get("Location"))
 	}
 	// The token itself is revoked, not only forgotten by the browser.
-	if _, err := db.Authenticate(context.Background(), cookieValue(cookie)); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
+	if _, err := db.Authenticate(context.Background(), ctis.CredentialWeb, cookieValue(cookie)); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
 		t.Errorf("an idle session's token still authenticates: %v", err)
 	}
 }
@@ -109,7 +108,7 @@ func TestTravelPagesMasked(t *testing.T) {
 	login := func() { // sessions last hours: after months, a new one
 		jar, _ := cookiejar.New(nil)
 		c = &http.Client{Jar: jar}
-		if _, err := c.PostForm(srv.URL+"/login", url.Values{"username": {"fr.analyst"}, "password": {password}}); err != nil {
+		if _, err := postLogin(c, srv.URL, "fr.analyst"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -39,6 +40,9 @@ const (
 	sessionTTL  = 12 * time.Hour
 	idleTimeout = 30 * time.Minute
 	cookieName  = "ctis_session"
+	// loginCookie binds the login form's token to the browser that was
+	// shown the form.
+	loginCookie = "ctis_login"
 )
 
 // Login is a demo login shown on the login page of a demo node.
@@ -189,12 +193,12 @@ func (h *handler) authed(fn func(*page, *http.Request) error) http.Handler {
 		last, known := h.seen[key]
 		h.mu.Unlock()
 		if known && now.Sub(last) > idleTimeout {
-			h.Auth.Logout(r.Context(), c.Value)
+			h.Auth.Logout(r.Context(), ctis.CredentialWeb, c.Value)
 			h.forget(w, key)
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
-		id, err := h.Auth.Authenticate(r.Context(), c.Value)
+		id, err := h.Auth.Authenticate(r.Context(), ctis.CredentialWeb, c.Value)
 		if err != nil {
 			h.forget(w, key)
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
@@ -206,7 +210,7 @@ func (h *handler) authed(fn func(*page, *http.Request) error) http.Handler {
 		p := &page{w: w, r: r, id: id, lang: lang(r), csrf: h.csrf(c.Value)}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, 8<<20)
-			if !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(p.csrf)) {
+			if crossOrigin(r) || !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(p.csrf)) {
 				h.render(p, http.StatusForbidden, "error", map[string]any{"Message": translate(p.lang, "csrf")})
 				return
 			}
@@ -224,6 +228,18 @@ func (h *handler) authed(fn func(*page, *http.Request) error) http.Handler {
 			h.fail(p, err)
 		}
 	})
+}
+
+// crossOrigin reports whether a browser says a post comes from a page of
+// another origin. Browsers send Origin with every form post; one without
+// it (an older browser, a program) is judged by its form token alone.
+func crossOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return false
+	}
+	u, err := url.Parse(o)
+	return err != nil || u.Host == "" || !strings.EqualFold(u.Host, r.Host)
 }
 
 // forget ends a session in the browser and in memory.

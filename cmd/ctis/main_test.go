@@ -221,11 +221,11 @@ func TestUserAddPrintsTokenAlone(t *testing.T) {
 		t.Fatalf("stdout %q is not a token alone", out)
 	}
 	store := openStore(t, db)
-	id, err := store.Authenticate(context.Background(), token)
+	id, err := store.Authenticate(context.Background(), ctis.CredentialAPI, token)
 	if err != nil || id.Agency != "DE-BKA" || !id.Has(ctis.RoleFrontline) {
 		t.Fatalf("token resolves to %+v, %v", id, err)
 	}
-	if _, _, err := store.Login(context.Background(), "border.de", "a long enough password", time.Hour); err != nil {
+	if _, _, err := store.Login(context.Background(), ctis.CredentialAPI, "border.de", "a long enough password", time.Hour); err != nil {
 		t.Fatalf("login with the password from stdin: %v", err)
 	}
 }
