@@ -231,11 +231,13 @@ func (h *handler) authed(fn func(*page, *http.Request) error) http.Handler {
 }
 
 // crossOrigin reports whether a browser says a post comes from a page of
-// another origin. Browsers send Origin with every form post; one without
-// it (an older browser, a program) is judged by its form token alone.
+// another origin. Browsers send Origin with every form post, but "null"
+// where the page's referrer policy is no-referrer, as this node's pages
+// ask; a post without a named origin (such a page, an older browser, a
+// program) is judged by its form token alone.
 func crossOrigin(r *http.Request) bool {
 	o := r.Header.Get("Origin")
-	if o == "" {
+	if o == "" || o == "null" {
 		return false
 	}
 	u, err := url.Parse(o)
