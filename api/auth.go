@@ -2,10 +2,10 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"ctis"
+	"ctis/httpkit"
 )
 
 type loginRequest struct {
@@ -39,16 +39,10 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 	if req.Password == "" {
 		return ctis.Invalid("password", "a password is required")
 	}
-	a, wait := h.limiter.Admit(req.Username, r)
-	if wait > 0 {
-		if err := h.Auth.LoginThrottled(r.Context(), req.Username); err != nil {
-			return err
-		}
-		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-		return ctis.Errorf(ctis.ERATELIMITED, "too many failed logins for this user or from this address; try again later")
+	id, token, retryAfter, err := httpkit.Login(r.Context(), h.limiter, h.Auth, r, ctis.CredentialAPI, req.Username, req.Password)
+	if retryAfter != "" {
+		w.Header().Set("Retry-After", retryAfter)
 	}
-	id, token, err := h.Auth.Login(r.Context(), ctis.CredentialAPI, req.Username, req.Password, sessionTTL)
-	h.limiter.Settle(a, err)
 	if err != nil {
 		return err
 	}
@@ -57,7 +51,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 	// it on the early side.
 	return writeJSON(w, http.StatusOK, session{
 		Token:     token,
-		ExpiresAt: h.now().Add(sessionTTL).UTC().Truncate(time.Second),
+		ExpiresAt: h.now().Add(httpkit.SessionTTL).UTC().Truncate(time.Second),
 		User:      sessionUser{ID: id.UserID, Username: id.Username, Agency: id.Agency, Roles: id.Roles},
 	})
 }

@@ -5,23 +5,8 @@ import (
 	"net/http"
 
 	"ctis"
+	"ctis/httpkit"
 )
-
-// statuses maps the domain's error codes to HTTP statuses. Every invalid
-// request is 400, whether its JSON is malformed or breaks a rule: clients
-// branch on the problem's code and field, which tell the two apart, so a
-// second status would add nothing but a choice to get wrong.
-var statuses = map[string]int{
-	ctis.EINVALID:      http.StatusBadRequest,
-	ctis.EUNAUTHORIZED: http.StatusUnauthorized,
-	ctis.EFORBIDDEN:    http.StatusForbidden,
-	ctis.ENOTFOUND:     http.StatusNotFound,
-	ctis.ECONFLICT:     http.StatusConflict,
-	ctis.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	ctis.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
-	ctis.ERATELIMITED:  http.StatusTooManyRequests,
-	ctis.EINTERNAL:     http.StatusInternalServerError,
-}
 
 // problem is an RFC 9457 problem document with the domain's stable error
 // code and the offending field.
@@ -34,18 +19,14 @@ type problem struct {
 	Field  string `json:"field,omitempty"`
 }
 
-// fail answers with the problem err stands for. Internal errors reach the
-// client only as a reference into the log, where the cause is recorded
-// with the route pattern rather than the path, so that no ID, name or
-// query value of the request is written down.
+// fail answers with the problem err stands for, its status by the
+// policy the pages share. Internal errors reach the client only as a
+// reference into the log.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := ctis.ErrorCode(err)
-	status, known := statuses[code]
-	p := problem{Code: code, Detail: ctis.ErrorMessage(err), Field: ctis.ErrorField(err)}
-	if !known || code == ctis.EINTERNAL {
-		ref := ctis.NewID()
-		h.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "route", r.Pattern, "reference", ref, "error", err.Error())
-		status, p = http.StatusInternalServerError, problem{Code: ctis.EINTERNAL, Detail: "internal error; reference " + ref}
+	status, internal := httpkit.Status(err)
+	p := problem{Code: ctis.ErrorCode(err), Detail: ctis.ErrorMessage(err), Field: ctis.ErrorField(err)}
+	if internal {
+		p = problem{Code: ctis.EINTERNAL, Detail: "internal error; reference " + httpkit.Failed(h.Logger, r, err)}
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="ctis"`)

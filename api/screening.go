@@ -2,8 +2,8 @@ package api
 
 import (
 	"context"
+	"ctis/httpkit"
 	"net/http"
-	"strconv"
 
 	"ctis"
 	"ctis/manifest"
@@ -80,12 +80,9 @@ func (h *handler) hits(w http.ResponseWriter, r *http.Request) error {
 	q := params{Values: r.URL.Query()}
 	f := ctis.HitFilter{Status: ctis.HitStatus(q.Get("status")), Agency: q.Get("agency"), From: q.time("from"), To: q.time("to"),
 		Cursor: q.Get("cursor"), Limit: q.limit()}
-	if s := q.Get("min_score"); s != "" {
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || v < 0 || v > 1 {
-			q.fail(ctis.Invalid("min_score", "min_score must be a number from 0 to 1"))
-		}
-		f.MinScore = v
+	var err error
+	if f.MinScore, err = httpkit.MinScore(q.Get("min_score")); err != nil {
+		q.fail(err)
 	}
 	if q.err != nil {
 		return q.err

@@ -25,9 +25,6 @@ const (
 	DefaultImportMaxBody = 64 << 20
 )
 
-// sessionTTL is how long a password login lasts: one working shift.
-const sessionTTL = 12 * time.Hour
-
 // Server is the API's configuration: the services it fronts and its
 // limits. Handler turns it into an http.Handler.
 type Server struct {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/httpkit"
 	"ctis/csvcell"
 	"ctis/manifest"
 )
@@ -49,7 +50,7 @@ func (h *handler) loginToken(w http.ResponseWriter, r *http.Request) string {
 	rand.Read(b)
 	v := hex.EncodeToString(b)
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: v, Path: "/login", HttpOnly: true, Secure: r.TLS != nil,
-		SameSite: http.SameSiteStrictMode, MaxAge: int(sessionTTL / time.Second)})
+		SameSite: http.SameSiteStrictMode, MaxAge: int(httpkit.SessionTTL / time.Second)})
 	return h.csrf("login:" + v)
 }
 
@@ -68,31 +69,28 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	username, password := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
-	a, wait := h.Limiter.Admit(username, r)
-	if wait > 0 {
-		h.Auth.LoginThrottled(r.Context(), username)
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
-		p.csrf = h.loginToken(w, r)
-		h.render(p, http.StatusTooManyRequests, "login", h.loginData(translate(p.lang, "login.throttled")))
-		return
-	}
-	_, token, err := h.Auth.Login(r.Context(), ctis.CredentialWeb, username, password, sessionTTL)
-	h.Limiter.Settle(a, err)
+	_, token, retryAfter, err := httpkit.Login(r.Context(), h.Limiter, h.Auth, r, ctis.CredentialWeb, username, password)
 	if err != nil {
-		status := http.StatusUnauthorized
-		if ctis.ErrorCode(err) != ctis.EUNAUTHORIZED && ctis.ErrorCode(err) != ctis.EINVALID {
-			h.Logger.ErrorContext(r.Context(), "login failed", "error", err.Error())
-			status = http.StatusInternalServerError
+		status, internal := httpkit.Status(err)
+		message := "login.failed"
+		switch {
+		case internal:
+			httpkit.Failed(h.Logger, r, err)
+		case retryAfter != "":
+			w.Header().Set("Retry-After", retryAfter)
+			message = "login.throttled"
+		case status == http.StatusBadRequest:
+			status = http.StatusUnauthorized // an empty name or password fails as a wrong one
 		}
 		p.csrf = h.loginToken(w, r)
-		h.render(p, status, "login", h.loginData(translate(p.lang, "login.failed")))
+		h.render(p, status, "login", h.loginData(translate(p.lang, message)))
 		return
 	}
 	h.mu.Lock()
 	h.seen[tokenKey(token)] = h.Now()
 	h.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: token, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
-		SameSite: http.SameSiteStrictMode, MaxAge: int(sessionTTL / time.Second)})
+		SameSite: http.SameSiteStrictMode, MaxAge: int(httpkit.SessionTTL / time.Second)})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
@@ -396,8 +394,9 @@ func (h *handler) reviewQueue(p *page, r *http.Request) error {
 	if f.Status == "" {
 		f.Status = ctis.HitOpen
 	}
-	if v, err := strconv.ParseFloat(r.FormValue("min_score"), 64); err == nil {
-		f.MinScore = v
+	var err error
+	if f.MinScore, err = httpkit.MinScore(r.FormValue("min_score")); err != nil {
+		return err
 	}
 	if t, err := time.Parse("2006-01-02", r.FormValue("from")); err == nil {
 		f.From = t

@@ -14,7 +14,6 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"errors"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -25,6 +24,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/httpkit"
 	"ctis/throttle"
 )
 
@@ -35,9 +35,8 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // Session lifetimes: a session ends after idleTimeout without a request,
-// and in any case after sessionTTL.
+// and in any case after httpkit.SessionTTL.
 const (
-	sessionTTL  = 12 * time.Hour
 	idleTimeout = 30 * time.Minute
 	cookieName  = "ctis_session"
 	// loginCookie binds the login form's token to the browser that was
@@ -268,25 +267,22 @@ func (h *handler) fail(p *page, err error) {
 		h.render(p, http.StatusOK, "error", map[string]any{"AskPurpose": p.r.URL.Path, "Keep": keep, "Message": translate(p.lang, "purpose.needed")})
 		return
 	}
-	status, msg := http.StatusInternalServerError, ""
-	switch ctis.ErrorCode(err) {
-	case ctis.EINVALID, ctis.ECONFLICT, ctis.ETOOLARGE:
-		status, msg = http.StatusBadRequest, ctis.ErrorMessage(err)
+	status, internal := httpkit.Status(err)
+	var msg string
+	switch {
+	case internal:
+		msg = "internal error; reference " + httpkit.Failed(h.Logger, p.r, err)
+	case status == http.StatusNotFound:
+		msg = translate(p.lang, "not.found")
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		msg = translate(p.lang, "forbidden")
+	case status == http.StatusRequestEntityTooLarge && ctis.ErrorCode(err) != ctis.ETOOLARGE:
+		msg = "the upload is too large"
+	default:
+		msg = ctis.ErrorMessage(err)
 		if f := ctis.ErrorField(err); f != "" {
 			msg = f + ": " + msg
 		}
-	case ctis.ENOTFOUND:
-		status, msg = http.StatusNotFound, translate(p.lang, "not.found")
-	case ctis.EFORBIDDEN, ctis.EUNAUTHORIZED:
-		status, msg = http.StatusForbidden, translate(p.lang, "forbidden")
-	default:
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			status, msg = http.StatusRequestEntityTooLarge, "the upload is too large"
-			break
-		}
-		h.Logger.ErrorContext(p.r.Context(), "page failed", "path", p.r.URL.Path, "error", err.Error())
-		msg = "internal error"
 	}
 	h.render(p, status, "error", map[string]any{"Message": sprintf(translate(p.lang, "error"), msg)})
 }

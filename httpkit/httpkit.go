@@ -1,0 +1,95 @@
+// Package httpkit is the HTTP policy that the API and the pages share, so
+// that the two faces of a node cannot disagree: how an error becomes a
+// status, how long a login lasts and how it is throttled, what a log line
+// of a failed request may hold, and how the review queue's score filter
+// is read.
+package httpkit
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"ctis"
+	"ctis/throttle"
+)
+
+// SessionTTL is how long a password login lasts: one working shift.
+const SessionTTL = 12 * time.Hour
+
+// statuses maps the domain's error codes to HTTP statuses. Every invalid
+// request is 400, whether its JSON is malformed or breaks a rule: clients
+// branch on the error's code and field, which tell the two apart, so a
+// second status would add nothing but a choice to get wrong.
+var statuses = map[string]int{
+	ctis.EINVALID:      http.StatusBadRequest,
+	ctis.EUNAUTHORIZED: http.StatusUnauthorized,
+	ctis.EFORBIDDEN:    http.StatusForbidden,
+	ctis.ENOTFOUND:     http.StatusNotFound,
+	ctis.ECONFLICT:     http.StatusConflict,
+	ctis.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	ctis.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
+	ctis.ERATELIMITED:  http.StatusTooManyRequests,
+	ctis.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// Status returns the HTTP status of err, and whether err is the node's own
+// fault, whose text must reach the log and never the user. A body cut off
+// at its size limit is 413 whoever noticed it.
+func Status(err error) (status int, internal bool) {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return http.StatusRequestEntityTooLarge, false
+	}
+	code := ctis.ErrorCode(err)
+	status, known := statuses[code]
+	if !known || code == ctis.EINTERNAL {
+		return http.StatusInternalServerError, true
+	}
+	return status, false
+}
+
+// Failed logs a request that failed by the node's own fault and returns
+// the reference to give the user. The line names the route pattern, never
+// the path or the query, so that no ID, name or query value of the
+// request is written down.
+func Failed(log *slog.Logger, r *http.Request, err error) string {
+	ref := ctis.NewID()
+	log.ErrorContext(r.Context(), "request failed", "method", r.Method, "route", r.Pattern, "reference", ref, "error", err.Error())
+	return ref
+}
+
+// Login is the one login of every door: throttled per user and client
+// address, a refusal while throttled audited, the outcome counted. When
+// throttled it returns an ERATELIMITED error and the Retry-After value,
+// in whole seconds rounded up.
+func Login(ctx context.Context, l *throttle.Limiter, auth ctis.AuthService, r *http.Request, kind ctis.CredentialKind,
+	username, password string) (id ctis.Identity, token, retryAfter string, err error) {
+	a, wait := l.Admit(username, r)
+	if wait > 0 {
+		if err := auth.LoginThrottled(ctx, username); err != nil {
+			return id, "", "", err
+		}
+		return id, "", strconv.Itoa(int((wait + time.Second - 1) / time.Second)),
+			ctis.Errorf(ctis.ERATELIMITED, "too many failed logins for this user or from this address; try again later")
+	}
+	id, token, err = auth.Login(ctx, kind, username, password, SessionTTL)
+	l.Settle(a, err)
+	return id, token, "", err
+}
+
+// MinScore reads the review queue's min_score filter: "" for none, else a
+// number from 0 to 1.
+func MinScore(s string) (float64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(v >= 0 && v <= 1) { // NaN too
+		return 0, ctis.Invalid("min_score", "min_score must be a number from 0 to 1")
+	}
+	return v, nil
+}
