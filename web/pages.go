@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"ctis"
-	"ctis/httpkit"
 	"ctis/csvcell"
+	"ctis/httpkit"
 	"ctis/manifest"
 )
 

@@ -26,10 +26,14 @@ func TestOneStatusPolicy(t *testing.T) {
 		api, pages func() int
 	}{
 		{"not found", http.StatusNotFound,
-			func() int { return p.API(t, "analyst.de", "GET", "/api/v1/entities/"+absent, nil, purposeHeader).Status },
+			func() int {
+				return p.API(t, "analyst.de", "GET", "/api/v1/entities/"+absent, nil, purposeHeader).Status
+			},
 			func() int { return page.Get(t, "/entities/"+absent+"?purpose=probe").Status }},
 		{"invalid", http.StatusBadRequest,
-			func() int { return p.API(t, "analyst.de", "GET", "/api/v1/hits?min_score=2", nil, purposeHeader).Status },
+			func() int {
+				return p.API(t, "analyst.de", "GET", "/api/v1/hits?min_score=2", nil, purposeHeader).Status
+			},
 			func() int { return page.Get(t, "/review?min_score=2&purpose=probe").Status }},
 		{"forbidden", http.StatusForbidden,
 			func() int { return p.API(t, "analyst.de", "GET", "/api/v1/audit", nil).Status },
