@@ -7,3 +7,19 @@
 // API and file formats live in packages of their own that implement or use
 // the service interfaces declared here; cmd/ctis wires them together.
 package ctis
+
+// Services are the services of one node, built once by its assembler
+// (cmd/ctis) and shared by every face of it: the API, the pages and the
+// commands. Rules checks that a rule compiles before the store keeps it.
+type Services struct {
+	Directory DirectoryService
+	Auth      AuthService
+	Entities  EntityService
+	Audit     AuditLog
+	Screener  Screener
+	Review    ReviewService
+	Travel    TravelService
+	Rules     RuleService
+	Documents DocumentService
+	Hashes    HashService
+}

@@ -18,6 +18,7 @@ import (
 
 	"ctis"
 	"ctis/hashbank"
+	"ctis/rules"
 	"ctis/screen"
 	"ctis/sqlite"
 )
@@ -94,8 +95,7 @@ func newFixture(t *testing.T, configure ...func(*Server)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Documents: db, Hashes: hashes,
-		Logger: slog.New(slog.NewTextHandler(f.log, nil))}
+	s := &Server{Services: ctis.Services{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: rules.Service{Store: db}, Documents: db, Hashes: hashes}, Logger: slog.New(slog.NewTextHandler(f.log, nil))}
 	for _, c := range configure {
 		c(s)
 	}

@@ -7,10 +7,8 @@ import (
 
 	"ctis"
 	"ctis/edifact"
-	"ctis/manifest"
 	"ctis/paxlst"
 	"ctis/pnrgov"
-	"ctis/rules"
 )
 
 // screenManifests keeps and screens every traveller of the PAXLST
@@ -21,7 +19,7 @@ func (h *handler) screenManifests(w http.ResponseWriter, r *http.Request) error 
 		if err != nil {
 			return nil, edifactError(err)
 		}
-		return h.receiver().ReceiveManifests(r.Context(), ms)
+		return h.receiver.ReceiveManifests(r.Context(), ms)
 	})
 }
 
@@ -33,13 +31,8 @@ func (h *handler) screenPNRs(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, edifactError(err)
 		}
-		return h.receiver().ReceivePNRs(r.Context(), ms)
+		return h.receiver.ReceivePNRs(r.Context(), ms)
 	})
-}
-
-// receiver is the use case the travel-data routes call.
-func (h *handler) receiver() manifest.Receiver {
-	return manifest.Receiver{Screener: h.Screener, Travel: h.Travel, Documents: h.Documents, Rules: h.Rules}
 }
 
 // receiveTravel checks an EDIFACT request, has receive read, keep and
@@ -92,7 +85,7 @@ func (h *handler) saveRule(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rule.ID = r.PathValue("id") // empty for a new rule
-	saved, err := rules.Service{Store: h.Rules}.SaveRule(r.Context(), rule)
+	saved, err := h.Rules.SaveRule(r.Context(), rule)
 	if err != nil {
 		return err
 	}

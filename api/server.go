@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/manifest"
 	"ctis/throttle"
 )
 
@@ -28,16 +29,7 @@ const (
 // Server is the API's configuration: the services it fronts and its
 // limits. Handler turns it into an http.Handler.
 type Server struct {
-	Directory ctis.DirectoryService
-	Auth      ctis.AuthService
-	Entities  ctis.EntityService
-	Audit     ctis.AuditLog
-	Screener  ctis.Screener
-	Review    ctis.ReviewService
-	Travel    ctis.TravelService
-	Rules     ctis.RuleService
-	Documents ctis.DocumentService
-	Hashes    ctis.HashService
+	ctis.Services
 	// Logger receives internal errors, never request bodies, names or
 	// query values; nil means slog.Default().
 	Logger *slog.Logger
@@ -60,6 +52,8 @@ type handler struct {
 	Server
 	mux     *http.ServeMux
 	limiter *throttle.Limiter
+	// receiver is the travel-data use case, built once.
+	receiver manifest.Receiver
 }
 
 // route is one endpoint of the API. Every endpoint is listed in routes, so
@@ -153,6 +147,7 @@ func (s *Server) Handler() http.Handler {
 	if h.limiter == nil {
 		h.limiter = throttle.New(h.now)
 	}
+	h.receiver = manifest.ReceiverOf(h.Services)
 	for _, rt := range h.routes() {
 		h.mux.Handle(rt.method+" "+rt.pattern, h.endpoint(rt))
 	}

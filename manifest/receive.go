@@ -30,6 +30,11 @@ type Receiver struct {
 	Rules ctis.RuleService
 }
 
+// ReceiverOf is the use case over a node's services.
+func ReceiverOf(s ctis.Services) Receiver {
+	return Receiver{Screener: s.Screener, Travel: s.Travel, Documents: s.Documents, Rules: s.Rules}
+}
+
 // ReceiveManifests keeps and screens every traveller of PAXLST manifests.
 // Needs RoleAnalyst or RoleFrontline and a purpose.
 func (rc Receiver) ReceiveManifests(ctx context.Context, ms []*paxlst.Manifest) ([]*ctis.ManifestScreening, error) {

@@ -19,6 +19,7 @@ import (
 	"ctis"
 	"ctis/api"
 	"ctis/hashbank"
+	"ctis/rules"
 	"ctis/screen"
 	"ctis/sqlite"
 	"ctis/throttle"
@@ -67,8 +68,8 @@ func node(t *testing.T) (*httptest.Server, *sqlite.DB, *screen.Service, *hashban
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	limiter := throttle.New(time.Now)
 	mux := http.NewServeMux()
-	mux.Handle("/api/", (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Documents: db, Hashes: hashes, Logger: log, Limiter: limiter}).Handler())
-	mux.Handle("/", (&web.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Hashes: hashes, Limiter: limiter, Logger: log}).Handler())
+	mux.Handle("/api/", (&api.Server{Services: ctis.Services{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: rules.Service{Store: db}, Documents: db, Hashes: hashes}, Logger: log, Limiter: limiter}).Handler())
+	mux.Handle("/", (&web.Server{Services: ctis.Services{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Hashes: hashes}, Limiter: limiter, Logger: log}).Handler())
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv, db, svc, hashes

@@ -52,14 +52,7 @@ type Login struct {
 
 // Server holds the services the pages use.
 type Server struct {
-	Directory ctis.DirectoryService
-	Auth      ctis.AuthService
-	Entities  ctis.EntityService
-	Audit     ctis.AuditLog
-	Screener  ctis.Screener
-	Review    ctis.ReviewService
-	Travel    ctis.TravelService
-	Hashes    ctis.HashService
+	ctis.Services
 	// Limiter throttles logins; share the API's.
 	Limiter *throttle.Limiter
 	Logger  *slog.Logger

@@ -179,7 +179,7 @@ func screenManifest(cmd *cobra.Command, db *sqlite.DB, svc *screen.Service, ctx 
 	if err != nil {
 		return fmt.Errorf("%s: %w (ctis parse paxlst %s shows what was read)", path, err, path)
 	}
-	screened, err := manifest.Receiver{Screener: svc, Travel: db, Documents: db, Rules: db}.ReceiveManifests(ctx, ms)
+	screened, err := manifest.ReceiverOf(servicesOf(db, svc, nil)).ReceiveManifests(ctx, ms)
 	if err != nil {
 		return err
 	}

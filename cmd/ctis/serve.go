@@ -15,9 +15,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"ctis"
 	"ctis/api"
 	"ctis/demo"
 	"ctis/hashbank"
+	"ctis/rules"
 	"ctis/screen"
 	"ctis/sqlite"
 	"ctis/throttle"
@@ -149,16 +151,26 @@ func (n *node) assemble(ctx context.Context, withDemo bool, log *slog.Logger) er
 	pdqs, others := hashes.Len()
 	log.Info("hash index built", "pdq", pdqs, "digests_and_urls", others, "seconds", time.Since(started).Seconds())
 	limiter := throttle.New(time.Now)
-	pages := &web.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Hashes: hashes, Limiter: limiter, Logger: log}
+	services := servicesOf(db, svc, hashes)
+	pages := &web.Server{Services: services, Limiter: limiter, Logger: log}
 	for _, l := range n.logins {
 		pages.Demo = append(pages.Demo, web.Login{Username: l.Username, Agency: l.Agency, Roles: l.Roles})
 		pages.DemoPassword = demo.Password
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/", (&api.Server{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: db, Documents: db, Hashes: hashes, Logger: log, Limiter: limiter}).Handler())
+	mux.Handle("/api/", (&api.Server{Services: services, Logger: log, Limiter: limiter}).Handler())
 	mux.Handle("/", pages.Handler())
 	n.handler = mux
 	return nil
+}
+
+// servicesOf builds a node's services once, over its store and match
+// indexes: serve, the commands and the end-to-end tests share it. The
+// entity writes go through the screening service, which keeps its index
+// in step; rules are checked to compile before the store keeps them.
+func servicesOf(db *sqlite.DB, sc *screen.Service, hashes ctis.HashService) ctis.Services {
+	return ctis.Services{Directory: db, Auth: db, Entities: sc, Audit: db, Screener: sc, Review: db, Travel: db,
+		Rules: rules.Service{Store: db}, Documents: db, Hashes: hashes}
 }
 
 // refresh applies the travel-data retention policy at start and every
