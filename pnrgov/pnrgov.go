@@ -1,9 +1,13 @@
 // Package pnrgov reads PNRGOV, the UN/EDIFACT message in which airlines
 // push Passenger Name Records to a passenger information unit: each
 // booking's locator and dates, its passengers (TIF) with their travel
-// documents (SSR DOCS), tickets, frequent-flyer numbers and forms of
-// payment, its itinerary (TVL) and seats, the booking office, contacts
-// and free text. History sections (MSG+8) are skipped. It does no I/O
+// documents (SSR DOCS, an infant's placed with the infant), visas (DOCO)
+// and addresses (DOCA), tickets, frequent-flyer numbers, forms of
+// payment, seats and checked bags (TBD), its itinerary (TVL) with
+// codeshares' operating flights, the booking office, its addresses,
+// e-mail addresses and telephone numbers (ADD, CTC remarks) and free
+// text. History (MSG+8, and the ABI/SAC groups) is skipped. Two-digit
+// years are read against the day the message was sent. It does no I/O
 // beyond its reader; errors name the segment and its position, and what
 // is odd but readable is a warning.
 package pnrgov
@@ -212,7 +216,7 @@ type parser struct {
 type infantItem struct {
 	seg            *edifact.Segment
 	surname, given string
-	of             *Passenger
+	of             int // index of the passenger it followed, or -1
 	doc            *Document
 	visa           *Visa
 	address        *Address
@@ -442,6 +446,14 @@ func (p *parser) rci(s *edifact.Segment) {
 	}
 }
 
+// paxIndex is the index of the passenger whose TIF was just read, or -1.
+func (p *parser) paxIndex() int {
+	if p.pax == nil {
+		return -1
+	}
+	return len(p.pnr.Passengers) - 1
+}
+
 // finish places what belongs to the infants of the booking just read.
 func (p *parser) finish() {
 	b := p.pnr
@@ -450,6 +462,10 @@ func (p *parser) finish() {
 	}
 	for _, it := range p.infants {
 		x := p.infantOf(it)
+		if x == nil {
+			p.warn(it.seg, "for an infant the booking does not name, and follows no passenger; left out")
+			continue
+		}
 		switch {
 		case it.doc != nil:
 			if !slices.Contains(x.Documents, *it.doc) {
@@ -498,8 +514,11 @@ func (p *parser) infantOf(it infantItem) *Passenger {
 	if it.surname == "" {
 		// A DOCO or DOCA of an infant the booking does not name: it stays
 		// with the passenger it followed.
+		if it.of < 0 {
+			return nil
+		}
 		p.warn(it.seg, "for an infant the booking does not name; kept with the passenger it follows")
-		return it.of
+		return &b.Passengers[it.of]
 	}
 	b.Passengers = append(b.Passengers, Passenger{Surname: it.surname, GivenNames: it.given, Type: "IN"})
 	return &b.Passengers[len(b.Passengers)-1]
@@ -608,7 +627,7 @@ func (p *parser) ssr(s *edifact.Segment) {
 	case code == "DOCS":
 		d := p.docs(text)
 		if infantGender(d.Gender) {
-			p.infants = append(p.infants, infantItem{seg: s, surname: d.Surname, given: d.GivenNames, of: p.pax, doc: &d})
+			p.infants = append(p.infants, infantItem{seg: s, surname: d.Surname, given: d.GivenNames, of: p.paxIndex(), doc: &d})
 			return
 		}
 		x := p.pax
@@ -636,7 +655,7 @@ func (p *parser) ssr(s *edifact.Segment) {
 			return
 		}
 		if at(f, last) == "I" {
-			it.seg, it.of = s, p.pax
+			it.seg, it.of = s, p.paxIndex()
 			p.infants = append(p.infants, it)
 			return
 		}

@@ -3,6 +3,7 @@ package pnrgov_test
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -128,8 +129,12 @@ func TestMalformed(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"01_gtas_pnrMessagePg76_spec_example.edi", "02_gtas_pnrMessage_spec_example_DL324.edi"} {
-		b, err := os.ReadFile("testdata/" + name)
+	names, _ := filepath.Glob("testdata/gtas/*/*")
+	for _, name := range append(names, "testdata/01_gtas_pnrMessagePg76_spec_example.edi", "testdata/02_gtas_pnrMessage_spec_example_DL324.edi") {
+		if strings.HasSuffix(name, "pnrWithBags.txt") || strings.HasSuffix(name, "bigbigPnr.txt") {
+			continue // too large a seed to mutate well
+		}
+		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
 		}
