@@ -29,7 +29,8 @@ const (
 )
 
 // TravelPersonal is the part of a travel record that depersonalisation
-// masks.
+// masks. Visa is API data; Seats and Bags (seat numbers, bag tags) are
+// kept here too, masked with the rest, since they single a traveller out.
 type TravelPersonal struct {
 	Name          string   `json:"name"`
 	BirthDate     string   `json:"birth_date,omitempty"`
@@ -41,6 +42,9 @@ type TravelPersonal struct {
 	Payment       string   `json:"payment,omitempty"`
 	FrequentFlyer string   `json:"frequent_flyer,omitempty"`
 	Remarks       string   `json:"remarks,omitempty"`
+	Visa          string   `json:"visa,omitempty"`
+	Seats         string   `json:"seats,omitempty"`
+	Bags          string   `json:"bags,omitempty"`
 	CoTravellers  []string `json:"co_travellers,omitempty"`
 }
 
@@ -106,6 +110,7 @@ func (r *NewTravelRecord) fields() []travelField {
 		{"personal.document", &p.Document, TypeIdentifier}, {"personal.address", &p.Address, TypeText},
 		{"personal.contact", &p.Contact, TypeText}, {"personal.payment", &p.Payment, TypeText},
 		{"personal.frequent_flyer", &p.FrequentFlyer, TypeText}, {"personal.remarks", &p.Remarks, TypeText},
+		{"personal.visa", &p.Visa, TypeText}, {"personal.seats", &p.Seats, TypeText}, {"personal.bags", &p.Bags, TypeText},
 	}
 	for i := range p.CoTravellers {
 		fs = append(fs, travelField{"personal.co_travellers[" + strconv.Itoa(i) + "]", &p.CoTravellers[i], TypeName})

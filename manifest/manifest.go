@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -194,14 +196,27 @@ func pnrBatch(m *pnrgov.Message) *batch {
 			x := &bk.Passengers[j]
 			s := pnrSubject(f, x)
 			per := ctis.TravelPersonal{Name: s.Name, BirthDate: s.BirthDate, Nationality: s.Nationality, Gender: s.Gender, Document: s.DocumentNumber,
-				Contact: strings.Join(bk.Contacts, "; "), FrequentFlyer: strings.Join(x.FrequentFlyers, "; "),
-				Remarks: strings.Join(append(append([]string{}, bk.Remarks...), x.Remarks...), "; ")}
-			if a := bk.Address; a != nil {
-				per.Address = strings.Join(nonEmpty(a.Street, a.City, a.State, a.Postcode, a.Country), ", ")
-				if a.Phone != "" {
-					per.Contact = strings.TrimPrefix(per.Contact+"; "+a.Phone, "; ")
-				}
+				Contact:       strings.Join(slices.Concat(bk.Contacts, bk.Emails, bk.Phones), "; "),
+				FrequentFlyer: strings.Join(x.FrequentFlyers, "; "),
+				Remarks:       strings.Join(slices.Concat(bk.Remarks, x.Remarks), "; ")}
+			var addrs, visas, seats, bags []string
+			for _, a := range slices.Concat(bk.Addresses, x.Addresses) {
+				addrs = append(addrs, strings.Join(nonEmpty(a.Street, a.City, a.State, a.Postcode, a.Country), ", "))
 			}
+			for _, v := range x.Visas {
+				visas = append(visas, strings.Join(nonEmpty(v.Type, v.Number, v.IssuePlace, v.Issued, labelled("for ", v.Country)), " "))
+			}
+			for _, st := range x.Seats {
+				seats = append(seats, strings.Join(nonEmpty(st.Number, st.Cabin, st.Carrier+st.Flight, labelled(st.From+"-", st.To)), " "))
+			}
+			for _, g := range x.Bags {
+				tags := make([]string, 0, len(g.Tags))
+				for _, t := range g.Tags {
+					tags = append(tags, t.Carrier+t.Number+labelled(" to ", t.Destination))
+				}
+				bags = append(bags, strings.Join(nonEmpty(labelled(strconv.Itoa(g.Count), " bag(s)"), g.Weight+g.Unit, g.Carrier+g.Flight, strings.Join(tags, ", ")), " "))
+			}
+			per.Address, per.Visa, per.Seats, per.Bags = strings.Join(addrs, "; "), strings.Join(visas, "; "), strings.Join(seats, "; "), strings.Join(bags, "; ")
 			var pays []string
 			for _, p := range append(append([]pnrgov.Payment{}, bk.Payments...), x.Payments...) {
 				pays = append(pays, strings.Join(nonEmpty(p.Type, p.Vendor, p.Number), " "))
@@ -398,6 +413,14 @@ func salvage(s ctis.Subject) (_ ctis.Subject, unnamed string, dropped []string) 
 		dropped = append(dropped, ce.Field+" ("+ce.Message+")")
 	}
 	return s, unnamed, dropped
+}
+
+// labelled is label and v together, or "" when v is empty.
+func labelled(label, v string) string {
+	if v == "" {
+		return ""
+	}
+	return label + v
 }
 
 func nonEmpty(ss ...string) []string {

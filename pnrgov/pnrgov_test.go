@@ -3,6 +3,7 @@ package pnrgov_test
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -32,8 +33,11 @@ func brief(m *pnrgov.Message) string {
 	fmt.Fprintf(&b, "%s>%s v%s flight %s%s %s %s→%s declared %d\n", m.Sender, m.Recipient, m.Version, m.Flight.Carrier, m.Flight.Flight, m.Flight.Departure, m.Flight.From, m.Flight.To, m.Declared)
 	for _, p := range m.PNRs {
 		fmt.Fprintf(&b, "pnr %s/%s created %s booked %s ticketed %s bags %d agency %q\n", p.LocatorCarrier, p.Locator, p.Created, p.BookedOn, p.TicketedOn, p.Bags, p.Agency)
-		if p.Address != nil {
-			fmt.Fprintf(&b, "  address %+v\n", *p.Address)
+		for _, a := range p.Addresses {
+			fmt.Fprintf(&b, "  address %+v\n", a)
+		}
+		if len(p.Emails)+len(p.Phones) > 0 {
+			fmt.Fprintf(&b, "  emails %v phones %v\n", p.Emails, p.Phones)
 		}
 		for _, c := range p.Contacts {
 			fmt.Fprintf(&b, "  contact %s\n", c)
@@ -46,12 +50,25 @@ func brief(m *pnrgov.Message) string {
 			for _, d := range x.Documents {
 				fmt.Fprintf(&b, "    doc %s %s %s nat %s born %s %s exp %s %s|%s\n", d.Type, d.IssuingCountry, d.Number, d.Nationality, d.BirthDate, d.Gender, d.Expiry, d.Surname, d.GivenNames)
 			}
+			for _, v := range x.Visas {
+				fmt.Fprintf(&b, "    visa %+v\n", v)
+			}
+			for _, a := range x.Addresses {
+				fmt.Fprintf(&b, "    address %+v\n", a)
+			}
+			for _, g := range x.Bags {
+				fmt.Fprintf(&b, "    bags %+v\n", g)
+			}
 			for _, f := range x.Payments {
 				fmt.Fprintf(&b, "    fop %s %s %s %s\n", f.Type, f.Vendor, f.Number, f.Expiry)
 			}
 		}
 		for _, l := range p.Itinerary {
-			fmt.Fprintf(&b, "  leg %s%s/%s %s %s → %s %s\n", l.Carrier, l.Flight, l.Class, l.From, l.Departure, l.To, l.Arrival)
+			fmt.Fprintf(&b, "  leg %s%s/%s %s %s → %s %s", l.Carrier, l.Flight, l.Class, l.From, l.Departure, l.To, l.Arrival)
+			if l.OperatingCarrier+l.OperatingFlight != "" {
+				fmt.Fprintf(&b, " operated %s%s", l.OperatingCarrier, l.OperatingFlight)
+			}
+			fmt.Fprintln(&b)
 		}
 	}
 	for _, w := range m.Warnings {
@@ -63,7 +80,7 @@ func brief(m *pnrgov.Message) string {
 func TestSamples(t *testing.T) {
 	for file, want := range map[string]string{
 		"01_gtas_pnrMessagePg76_spec_example.edi": `TZ>AUCBPS v11:1 flight TZ0006 2013-05-28T22:25 SIN→OOL declared 1
-pnr 1A/35K2IO created 2013-02-15 booked 2013-05-27 ticketed 2013-02-17 bags 0 agency "1A MUC DFW1S4100 1S CA LHSU 7E5AA8 9B"
+pnr 1A/35K2IO created 2013-02-15T01:49 booked 2013-05-27 ticketed 2013-02-17 bags 0 agency "1A MUC DFW1S4100 1S CA LHSU 7E5AA8 9B"
   pax DORON|NINA title MS /2 tickets [3204694511] ff [] seats []
     doc    nat  born 1953-02-05 F exp  DORON|NINA
   pax LENDROT|CHARLOTTE title MS /1 tickets [3204694509] ff [] seats []
@@ -73,14 +90,15 @@ warning segment 26 (UNT): declares 173 segments; the message has 24
 `,
 		"02_gtas_pnrMessage_spec_example_DL324.edi": `DL> v10:1 flight DL324 2010-12-12T09:15 LHR→JFK declared 2
 pnr DL/MFN4TI created  booked 2010-12-06 ticketed 2010-12-08 bags 4 agency "DL ATL 52519950 LON A GB GBP D050517"
-  address {Street:45 HIGHSTREET City:SLOUGH State:BERKSHIRE Country:GB Postcode:SL1AA Phone:00441753637285}
+  address {Type:702 Street:45 HIGHSTREET City:SLOUGH State:BERKSHIRE Country:GB Postcode:SL1AA Phone:00441753637285}
+  emails [] phones [00441753637285]
   contact TIMOTHY SIMS 2234 MAIN STREET ATLANTA, GA 30067 7705632891
   remark THIS PASSENGER IS A VIP
   remark CTCR 00115555555555
-  pax SMITHJR|JOHN title MR A/1 tickets [0062120234533] ff [DL 1234567890] seats [15A 15E]
+  pax SMITHJR|JOHN title MR A/1 tickets [0062120234533] ff [DL 1234567890] seats [{15A Y DL 324 LHR JFK} {15E  DL 330 JFK YVR}]
     doc P GBR 123456789 nat GBR born 1964-07-12 M exp 2019-08-23 SMITHJR|JONATHON ROBERT
     fop CC VI XXXXXXXX1186 0211
-  pax JONES|WILLIAM title MR A/2 tickets [0062120234534] ff [AF 0093789865] seats [15B 15F]
+  pax JONES|WILLIAM title MR A/2 tickets [0062120234534] ff [AF 0093789865] seats [{15B  DL 324 LHR JFK} {15F  DL 330 JFK YVR}]
     doc    nat GBR born 1964-07-12 M exp  JONES|WILLIAMNEVELL
     fop CC VI XXXXXXXX1186 0211
   leg DL324/B LHR 2010-12-12T09:15 → JFK 2010-12-12T12:30
@@ -111,8 +129,12 @@ func TestMalformed(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"01_gtas_pnrMessagePg76_spec_example.edi", "02_gtas_pnrMessage_spec_example_DL324.edi"} {
-		b, err := os.ReadFile("testdata/" + name)
+	names, _ := filepath.Glob("testdata/gtas/*/*")
+	for _, name := range append(names, "testdata/01_gtas_pnrMessagePg76_spec_example.edi", "testdata/02_gtas_pnrMessage_spec_example_DL324.edi") {
+		if strings.HasSuffix(name, "pnrWithBags.txt") || strings.HasSuffix(name, "bigbigPnr.txt") {
+			continue // too large a seed to mutate well
+		}
+		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
 		}

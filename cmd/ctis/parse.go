@@ -104,13 +104,13 @@ func printPNRGOV(out io.Writer, m *pnrgov.Message) {
 	f := m.Flight
 	fmt.Fprintf(out, "PNRGOV %s from %s, flight %s%s %s %s → %s, %d PNR(s)\n", m.Version, m.Sender, f.Carrier, f.Flight, f.Departure, f.From, f.To, len(m.PNRs))
 	for _, p := range m.PNRs {
-		fmt.Fprintf(out, "  PNR %s (%s) booked %s, ticketed %s, by %s\n", p.Locator, p.LocatorCarrier, p.BookedOn, p.TicketedOn, p.Agency)
+		fmt.Fprintf(out, "  PNR %s (%s) created %s, booked %s, ticketed %s, by %s, %d bag(s)\n", p.Locator, p.LocatorCarrier, p.Created, p.BookedOn, p.TicketedOn, p.Agency, p.Bags)
 		for _, x := range p.Passengers {
 			fmt.Fprintf(out, "    %s, %s", x.Surname, x.GivenNames)
 			if about := strings.Join(nonEmpty("title "+x.Title, "type "+x.Type), ", "); about != "" {
 				fmt.Fprintf(out, " (%s)", about)
 			}
-			fmt.Fprintf(out, "  tickets %v  seats %v\n", x.Tickets, x.Seats)
+			fmt.Fprintf(out, "  tickets %v\n", x.Tickets)
 			for _, d := range x.Documents {
 				// An SSR DOCS may give the traveller's details without a
 				// document: then there is no document line.
@@ -122,15 +122,44 @@ func printPNRGOV(out io.Writer, m *pnrgov.Message) {
 					fmt.Fprintf(out, "      %s\n", line)
 				}
 			}
+			for _, v := range x.Visas {
+				fmt.Fprintf(out, "      visa %s\n", strings.Join(nonEmpty(strings.Join(nonEmpty(v.Type, v.Number), " "), "issued "+v.Issued, "at "+v.IssuePlace, "for "+v.Country, "born at "+v.BirthPlace), ", "))
+			}
+			for _, a := range x.Addresses {
+				fmt.Fprintf(out, "      address %s\n", strings.Join(nonEmpty(a.Street, a.City, a.State, a.Postcode, a.Country), ", "))
+			}
+			for _, st := range x.Seats {
+				fmt.Fprintf(out, "      seat %s\n", strings.Join(nonEmpty(st.Number, "cabin "+st.Cabin, "on "+st.Carrier+st.Flight, st.From+" → "+st.To), ", "))
+			}
+			for _, g := range x.Bags {
+				var tags []string
+				for _, t := range g.Tags {
+					tags = append(tags, strings.Join(nonEmpty(t.Carrier+t.Number, "to "+t.Destination), " "))
+				}
+				fmt.Fprintf(out, "      %d bag(s) %s\n", g.Count, strings.Join(nonEmpty(g.Weight+" "+g.Unit, "on "+g.Carrier+g.Flight+" "+g.From+" → "+g.To, "tags "+strings.Join(tags, ", ")), ", "))
+			}
 			for _, pay := range x.Payments {
 				fmt.Fprintf(out, "      paid %s %s %s\n", pay.Type, pay.Vendor, pay.Number)
 			}
 		}
 		for _, l := range p.Itinerary {
-			fmt.Fprintf(out, "    flight %s%s %s %s → %s %s\n", l.Carrier, l.Flight, l.From, l.Departure, l.To, l.Arrival)
+			fmt.Fprintf(out, "    flight %s%s %s %s → %s %s", l.Carrier, l.Flight, l.From, l.Departure, l.To, l.Arrival)
+			if l.OperatingCarrier+l.OperatingFlight != "" {
+				fmt.Fprintf(out, " (operated by %s%s)", l.OperatingCarrier, l.OperatingFlight)
+			}
+			fmt.Fprintln(out)
+		}
+		for _, a := range p.Addresses {
+			fmt.Fprintf(out, "    address %s\n", strings.Join(nonEmpty(a.Street, a.City, a.State, a.Postcode, a.Country, "phone "+a.Phone), ", "))
 		}
 		for _, c := range p.Contacts {
 			fmt.Fprintf(out, "    contact %s\n", c)
+		}
+		for _, e := range p.Emails {
+			fmt.Fprintf(out, "    e-mail %s\n", e)
+		}
+		for _, ph := range p.Phones {
+			fmt.Fprintf(out, "    phone %s\n", ph)
 		}
 	}
 	for _, w := range m.Warnings {
