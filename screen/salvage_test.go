@@ -1,11 +1,13 @@
 package screen_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
 	"ctis"
 	"ctis/screen"
+	"ctis/unlist"
 )
 
 // TestBatchScreensMalformedFields: a detail that does not pass is left out
@@ -164,6 +166,36 @@ func TestMinScore(t *testing.T) {
 	for _, bad := range []float64{0.3, -1, 1.5} {
 		if _, err := svc.Screen(ctis.WithMinScore(de, bad), s); ctis.ErrorField(err) != "min_score" {
 			t.Errorf("min score %v: %v", bad, err)
+		}
+	}
+}
+
+// TestPackedUNAliasScreens: the names the UN list packs into one alias
+// field of QDe.137 each find the entry.
+func TestPackedUNAliasScreens(t *testing.T) {
+	db, svc := node(t)
+	f, err := os.Open("../unlist/testdata/qde137-packed-aliases.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	list, err := unlist.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := unlist.Import(system, db, list); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Refresh(system); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Hayat Tahrir al-Sham", "Assembly for the Liberation of Syria", "Liberation of al-Sham Commission", "هيئة تحرير الشام"} {
+		res, err := svc.Screen(as("DE-BKA", ctis.RoleFrontline), ctis.Subject{Name: name, Schema: "Organization"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].Reference != "QDe.137" {
+			t.Errorf("%s: %+v", name, res.Hits)
 		}
 	}
 }
