@@ -22,11 +22,11 @@ const (
 // Error is the application error. Its Message is safe to show a user; an
 // internal cause is kept out of it and only ever logged without personal data.
 type Error struct {
-	Code    string
-	Message string
+	Code    string `json:"code"`
+	Message string `json:"message"`
 	// Field names the offending part of the input, as a JSON path such as
 	// "statements[2].value", when there is one.
-	Field string
+	Field string `json:"field,omitempty"`
 }
 
 func (e *Error) Error() string {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Subject is whom a frontline officer or analyst screens: a name in any
@@ -73,19 +75,48 @@ func journeyDay(t string) string {
 	return t[:10]
 }
 
-// Validate normalises s and checks it.
-func (s *Subject) Validate() error {
-	name, err := NormalizeValue(Property{Type: TypeName}, s.Name)
-	if err != nil {
-		return Invalid("name", "%s", ErrorMessage(err))
+// MinDocumentChars is the fewest letters and digits a document number
+// needs for a subject to be screened by it alone, without a name: a
+// shorter number is shared by too many documents to point at one person.
+const MinDocumentChars = 6
+
+// documentOnly reports whether a document number can carry a screening
+// alone. Only ASCII letters and digits count, as the matcher compares
+// document numbers by those.
+func documentOnly(number string) bool {
+	n := 0
+	for _, r := range number {
+		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' {
+			n++
+		}
 	}
-	s.Name = name
+	return n >= MinDocumentChars && len(number) <= MaxIDLen
+}
+
+// Validate normalises s and checks it. A subject needs a name, or a
+// document number of at least MinDocumentChars letters and digits to be
+// screened by alone.
+func (s *Subject) Validate() error {
+	if strings.TrimSpace(s.Name) == "" && documentOnly(strings.TrimSpace(s.DocumentNumber)) {
+		s.Name = ""
+	} else {
+		if strings.TrimSpace(s.Name) == "" {
+			return Invalid("name", "no name given, nor a document number of at least %d letters and digits to screen by alone", MinDocumentChars)
+		}
+		name, err := NormalizeValue(Property{Type: TypeName}, s.Name)
+		if err != nil {
+			return Invalid("name", "%s", ErrorMessage(err))
+		}
+		s.Name = name
+	}
 	if s.Schema == "" {
 		s.Schema = "Person"
 	}
 	if s.Schema != "Person" && s.Schema != "Organization" {
 		return Invalid("schema", "screening takes Person or Organization, not %q", s.Schema)
 	}
+	s.BirthDate, s.Nationality, s.DocumentNumber = strings.TrimSpace(s.BirthDate), strings.TrimSpace(s.Nationality), strings.TrimSpace(s.DocumentNumber)
+	s.Gender = strings.ToLower(strings.TrimSpace(s.Gender))
 	if s.BirthDate != "" {
 		if err := ValidDate(s.BirthDate); err != nil {
 			return Invalid("birth_date", "%s", ErrorMessage(err))
@@ -110,6 +141,99 @@ func (s *Subject) Validate() error {
 		return s.Journey.validate()
 	}
 	return nil
+}
+
+// Salvage makes s ready to screen on what passes, so that a subject is
+// screened on the rest of what is known rather than not at all: it
+// normalises s as Validate does, and leaves out each detail that fails (a
+// malformed birth date, a nationality that is no country, an unknown
+// gender, an over-long document number, a journey with a bad field), with
+// a warning that says which and why. A name that fails is left out too
+// when the document number can carry the screening alone.
+//
+// The error says why s cannot be screened at all: it has no usable name
+// and no document number to screen by alone (field "name"), or a schema
+// that screening does not take. s then holds what passed, without a name.
+// Manifests, batches and single screenings all salvage subjects this way.
+func (s *Subject) Salvage() (warnings []string, err error) {
+	if !utf8.ValidString(s.Name) {
+		s.Name = ""
+		err = Invalid("name", "the name is not valid UTF-8")
+	}
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"birth_date", &s.BirthDate}, {"nationality", &s.Nationality}, {"gender", &s.Gender}, {"document_number", &s.DocumentNumber}} {
+		if *f.v != "" && !utf8.ValidString(*f.v) {
+			*f.v = ""
+			warnings = append(warnings, "screened without "+f.name+" (not valid UTF-8)")
+		}
+	}
+	if j := s.Journey; j != nil {
+		for _, v := range []string{j.Carrier, j.Flight, j.From, j.To, j.Departure, j.Arrival, j.Document} {
+			if !utf8.ValidString(v) {
+				s.Journey = nil
+				warnings = append(warnings, "screened without journey (not valid UTF-8)")
+				break
+			}
+		}
+	}
+	if s.Name != "" {
+		if _, nerr := NormalizeValue(Property{Type: TypeName}, s.Name); nerr != nil {
+			s.Name, err = "", Invalid("name", "%s", ErrorMessage(nerr))
+		}
+	}
+	named := strings.TrimSpace(s.Name) != ""
+	// The name is settled above; the rest is checked with a stand-in, a
+	// field at a time, each that fails left out.
+	for {
+		t := *s
+		if !named {
+			t.Name = "-"
+		}
+		verr := t.Validate()
+		var ce *Error
+		if verr == nil {
+			if !named {
+				t.Name = ""
+			}
+			*s = t
+			break
+		}
+		if !errors.As(verr, &ce) {
+			return warnings, verr
+		}
+		switch field := ce.Field; {
+		case field == "birth_date":
+			s.BirthDate = ""
+		case field == "nationality":
+			s.Nationality = ""
+		case field == "gender":
+			s.Gender = ""
+		case field == "document_number":
+			s.DocumentNumber = ""
+		case strings.HasPrefix(field, "journey"):
+			s.Journey = nil
+		default:
+			return warnings, verr
+		}
+		warnings = append(warnings, "screened without "+ce.Field+" ("+ce.Message+")")
+	}
+	if named {
+		return warnings, nil
+	}
+	s.Name = ""
+	if !documentOnly(s.DocumentNumber) {
+		if err == nil {
+			err = Invalid("name", "no name given, nor a document number of at least %d letters and digits to screen by alone", MinDocumentChars)
+		}
+		return warnings, err
+	}
+	why := "none given"
+	if err != nil {
+		why = ErrorMessage(err)
+	}
+	return append(warnings, "no name to screen against the database ("+why+"); screened by document number alone"), nil
 }
 
 // ScoreComponent is one part of a hit's score, explained.
@@ -318,15 +442,61 @@ type ScreenResult struct {
 	Hits    []Hit       `json:"hits"`
 	Notices []HitNotice `json:"notices"`
 	Cleared int         `json:"cleared"`
+	// Warnings name the details of the subject that did not pass and
+	// were left out, so the subject was screened on the rest (see
+	// Subject.Salvage).
+	Warnings []string `json:"warnings"`
+	// Error, in a batch, says why this subject was not screened at all:
+	// it has no usable name nor a document number to screen by alone.
+	// Such a subject keeps its place in the batch, with no hits.
+	Error *Error `json:"error,omitempty"`
 }
 
 // Screener screens subjects against every entity the caller may see.
+// Each subject is salvaged first (Subject.Salvage): a detail that does
+// not pass is left out with a warning in the subject's result, and the
+// subject is screened on the rest.
 type Screener interface {
 	// Screen screens one subject. Needs RoleFrontline or RoleAnalyst and a
-	// purpose; audited; each hit enters the review queue.
+	// purpose; audited; each hit enters the review queue. EINVALID when
+	// the subject cannot be screened at all, or the minimum score in ctx
+	// (WithMinScore) is out of range.
 	Screen(ctx context.Context, s Subject) (*ScreenResult, error)
-	// ScreenBatch screens up to MaxBatch subjects, answering in order.
+	// ScreenBatch screens up to MaxBatch subjects, answering in order. A
+	// subject that cannot be screened at all does not stop the others:
+	// its result carries the Error and no hits. EINVALID for an empty or
+	// over-long batch, or a minimum score out of range.
 	ScreenBatch(ctx context.Context, s []Subject) ([]ScreenResult, error)
+}
+
+// LowestMinScore is the lowest minimum score a screening may ask for, to
+// see the candidates just under the screener's threshold. Below it a
+// candidate has too little in common with the subject to be worth a
+// reviewer's time; every hit, however low, enters the review queue.
+const LowestMinScore = 0.5
+
+type minScoreKey struct{}
+
+// WithMinScore returns ctx asking screenings under it for the hits that
+// score at least min, from LowestMinScore to 1, instead of those from the
+// screener's threshold. It changes what the screener is shown, never
+// what a hit notice reveals: notices keep the screener's own threshold.
+func WithMinScore(ctx context.Context, min float64) context.Context {
+	return context.WithValue(ctx, minScoreKey{}, min)
+}
+
+// MinScoreFrom returns the minimum score ctx asks for, zero for none.
+func MinScoreFrom(ctx context.Context) float64 {
+	v, _ := ctx.Value(minScoreKey{}).(float64)
+	return v
+}
+
+// ValidMinScore checks a minimum score asked for.
+func ValidMinScore(min float64) error {
+	if min < LowestMinScore || min > 1 {
+		return Invalid("min_score", "min_score must be a number from %g to 1", LowestMinScore)
+	}
+	return nil
 }
 
 // MaxBatch is the most subjects one batch may screen.

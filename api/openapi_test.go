@@ -170,10 +170,21 @@ func TestOpenAPIResponses(t *testing.T) {
 	if len(screened.Hits) != 1 || screened.Hits[0].EntityID != e.ID {
 		t.Fatalf("screening: %+v", screened)
 	}
-	f.post("fr.border", "/api/v1/screen/batch", map[string]any{"subjects": []ctis.Subject{{Name: "Second Subject"}, {Name: "Nobody Known", Nationality: "Iraq"}}}).want(t, http.StatusOK)
+	f.post("de.analyst", "/api/v1/screen", map[string]any{"name": "Mohammed Abou al Test", "birth_date": "1971-7-16", "gender": "m", "min_score": 0.6}).want(t, http.StatusOK).decode(t, &screened)
+	if len(screened.Hits) != 1 || len(screened.Warnings) != 2 {
+		t.Fatalf("screening with a malformed birth date and gender: %+v", screened)
+	}
+	f.post("de.analyst", "/api/v1/screen", map[string]any{"name": "Mohammed Abou al Test", "min_score": 0.2}).want(t, http.StatusBadRequest)
+	f.post("de.analyst", "/api/v1/screen/batch", map[string]any{"subjects": []ctis.Subject{{Name: "X"}}, "min_score": 0}).want(t, http.StatusBadRequest)
+	var batch struct{ Results []ctis.ScreenResult }
+	f.post("fr.border", "/api/v1/screen/batch", map[string]any{"subjects": []ctis.Subject{{Name: "Second Subject", BirthDate: "1974-01-32"},
+		{Name: "Nobody Known", Nationality: "Iraq"}, {DocumentNumber: "12"}, {DocumentNumber: "A 123-456"}}}).want(t, http.StatusOK).decode(t, &batch)
+	if r := batch.Results; len(r) != 4 || len(r[0].Hits) != 1 || len(r[0].Warnings) != 1 || r[1].Error != nil || r[2].Error == nil || r[2].Error.Field != "subjects[2].name" || r[3].Error != nil {
+		t.Fatalf("batch screening: %+v", batch)
+	}
 	var queue ctis.HitPage
 	f.do(call{method: "GET", path: "/api/v1/hits?status=open&min_score=0.5", as: "de.analyst"}).want(t, http.StatusOK).decode(t, &queue)
-	if len(queue.Hits) != 1 {
+	if len(queue.Hits) != 2 {
 		t.Fatalf("DE-BKA's queue: %+v", queue)
 	}
 	f.do(call{method: "GET", path: "/api/v1/hits/" + queue.Hits[0].ID, as: "de.analyst"}).want(t, http.StatusOK)

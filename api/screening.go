@@ -17,12 +17,27 @@ type screenRequest struct {
 	// MRZ is a travel document's machine-readable zone, pasted; it fills
 	// what the other fields leave out.
 	MRZ string `json:"mrz,omitempty"`
+	// MinScore asks for the hits from this score instead of the
+	// screener's threshold (ctis.WithMinScore).
+	MinScore *float64 `json:"min_score,omitempty"`
 }
 
 // batchRequest is a list of subjects screened for one purpose.
 type batchRequest struct {
 	Subjects []ctis.Subject `json:"subjects"`
 	Purpose  string         `json:"purpose,omitempty"`
+	MinScore *float64       `json:"min_score,omitempty"`
+}
+
+// withMinScore puts a minimum score given in a body into ctx.
+func withMinScore(ctx context.Context, min *float64) (context.Context, error) {
+	if min == nil {
+		return ctx, nil
+	}
+	if err := ctis.ValidMinScore(*min); err != nil {
+		return nil, err
+	}
+	return ctis.WithMinScore(ctx, *min), nil
 }
 
 // withPurpose puts a purpose given in a body into ctx, refusing one that
@@ -46,6 +61,9 @@ func (h *handler) screen(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if ctx, err = withMinScore(ctx, req.MinScore); err != nil {
+		return err
+	}
 	if req.MRZ != "" {
 		if err := manifest.FillFromMRZ(&req.Subject, req.MRZ, h.now()); err != nil {
 			return err
@@ -65,6 +83,9 @@ func (h *handler) screenBatch(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, err := withPurpose(r.Context(), req.Purpose)
 	if err != nil {
+		return err
+	}
+	if ctx, err = withMinScore(ctx, req.MinScore); err != nil {
 		return err
 	}
 	res, err := h.Screener.ScreenBatch(ctx, req.Subjects)

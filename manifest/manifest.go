@@ -7,13 +7,11 @@ package manifest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"ctis"
 	"ctis/mrz"
@@ -145,6 +143,10 @@ type batch struct {
 	// the document lists (manifests only).
 	documents []ctis.DocumentQuery
 	holders   []int
+	// screenable says of each traveller whether it can be screened
+	// against the database; warnings are what add said of it.
+	screenable []bool
+	warnings   [][]string
 }
 
 // manifestBatch prepares a PAXLST manifest.
@@ -258,24 +260,30 @@ func validName(name string) bool {
 
 // add takes in the next traveller: the subject with the fields that do
 // not pass dropped, and the record with the same name and the fields
-// that cannot be kept dropped, each with a warning.
+// that cannot be kept dropped, each with a warning. A traveller with no
+// usable name is screened by document number alone when it can carry a
+// screening, and kept and listed for a person to check otherwise.
 func (b *batch) add(s ctis.Subject, role string, facts rules.Facts, r ctis.NewTravelRecord) {
 	n := len(b.subjects) + 1
-	s, unnamed, dropped := salvage(s)
-	if s.Name == "" {
-		if unnamed == "" {
-			unnamed = "none given"
+	warnings, err := s.Salvage()
+	if err != nil {
+		why := ctis.ErrorMessage(err)
+		if ctis.ErrorField(err) == "name" && s.Name == "" {
+			why = "no name to screen against the database (" + why + "); kept, and listed here for a person to check"
 		}
-		b.out.Warnings = append(b.out.Warnings, fmt.Sprintf("traveller %d: no name to screen against the database (%s); kept, and listed here for a person to check", n, unnamed))
-		r.Personal.Name = "" // the warning above says why
+		warnings = append(warnings, why)
 	}
-	for _, d := range dropped {
-		b.out.Warnings = append(b.out.Warnings, fmt.Sprintf("traveller %d: screened without %s", n, d))
+	if s.Name == "" {
+		r.Personal.Name = "" // the warnings say why
+	}
+	for _, w := range warnings {
+		b.out.Warnings = append(b.out.Warnings, fmt.Sprintf("traveller %d: %s", n, w))
 	}
 	for _, err := range r.DropInvalid() {
 		b.out.Warnings = append(b.out.Warnings, fmt.Sprintf("traveller %d: %s not kept (%s)", n, ctis.ErrorField(err), ctis.ErrorMessage(err)))
 	}
 	b.subjects, b.roles, b.facts, b.records = append(b.subjects, s), append(b.roles, role), append(b.facts, facts), append(b.records, r)
+	b.screenable, b.warnings = append(b.screenable, err == nil), append(b.warnings, warnings)
 }
 
 // screen refers the batch's travellers to the rules in force, then
@@ -296,7 +304,7 @@ func (b *batch) refer(active []*rules.Compiled) {
 			b.out.Warnings = append(b.out.Warnings, fmt.Sprintf("traveller %d: %v", i+1, err))
 		}
 		b.out.Travellers[i] = ctis.TravellerScreening{Index: i, Role: b.roles[i], Referrals: refs,
-			Result: ctis.ScreenResult{Subject: s, Hits: []ctis.Hit{}, Notices: []ctis.HitNotice{}}}
+			Result: ctis.ScreenResult{Subject: s, Hits: []ctis.Hit{}, Notices: []ctis.HitNotice{}, Warnings: b.travellerWarnings(i, nil)}}
 	}
 }
 
@@ -304,11 +312,12 @@ func (b *batch) refer(active []*rules.Compiled) {
 // documents when docs is given.
 func (b *batch) match(ctx context.Context, sc ctis.Screener, docs ctis.DocumentService) error {
 	out := b.out
-	// Those with a name against the database, in batches; one without
-	// keeps its empty result, and the warnings say why.
+	// Those with a name or a document number to screen by against the
+	// database, in batches; one with neither keeps its empty result, and
+	// the warnings say why.
 	var named []int
-	for i, s := range b.subjects {
-		if s.Name != "" {
+	for i := range b.subjects {
+		if b.screenable[i] {
 			named = append(named, i)
 		}
 	}
@@ -323,6 +332,7 @@ func (b *batch) match(ctx context.Context, sc ctis.Screener, docs ctis.DocumentS
 			return err
 		}
 		for k, r := range res {
+			r.Warnings = b.travellerWarnings(part[k], r.Warnings)
 			out.Travellers[part[k]].Result = r
 			if len(r.Hits) > 0 || len(r.Notices) > 0 {
 				out.Hits++
@@ -351,69 +361,14 @@ func (b *batch) match(ctx context.Context, sc ctis.Screener, docs ctis.DocumentS
 	return nil
 }
 
+// travellerWarnings are what was left out of traveller i, then more.
+func (b *batch) travellerWarnings(i int, more []string) []string {
+	return append(append([]string{}, b.warnings[i]...), more...)
+}
+
 // documentTypes maps the document codes of PAXLST (UN/EDIFACT 1001 and
 // ICAO) to the Document schema's types.
 var documentTypes = map[string]string{"P": "passport", "PT": "passport", "I": "id_card", "A": "id_card", "C": "id_card", "V": "visa", "IP": "passport", "F": "other"}
-
-// salvage drops the fields of a subject that fail validation, so that the
-// traveller is still screened on the rest, and says which fields went and
-// why. A name that fails leaves the subject with none, and unnamed says
-// why: such a subject cannot be screened against the database, but is
-// kept and listed.
-func salvage(s ctis.Subject) (_ ctis.Subject, unnamed string, dropped []string) {
-	if s.Name != "" && !utf8.ValidString(s.Name) {
-		s.Name, unnamed = "", "the name is not valid UTF-8"
-	}
-	if s.Name != "" && !validName(s.Name) {
-		t := ctis.Subject{Name: s.Name}
-		s.Name, unnamed = "", ctis.ErrorMessage(t.Validate())
-	}
-	for _, f := range []struct {
-		name string
-		v    *string
-	}{{"birth_date", &s.BirthDate}, {"nationality", &s.Nationality}, {"gender", &s.Gender}, {"document_number", &s.DocumentNumber}} {
-		if *f.v != "" && !utf8.ValidString(*f.v) {
-			*f.v = ""
-			dropped = append(dropped, f.name+" (not valid UTF-8)")
-		}
-	}
-	if j := s.Journey; j != nil {
-		for _, v := range []string{j.Carrier, j.Flight, j.From, j.To, j.Departure, j.Arrival, j.Document} {
-			if !utf8.ValidString(v) {
-				s.Journey = nil
-				dropped = append(dropped, "journey (not valid UTF-8)")
-				break
-			}
-		}
-	}
-	for range 6 {
-		t := s
-		if t.Name == "" {
-			t.Name = "-" // the name is settled above; this checks the rest
-		}
-		err := t.Validate()
-		var ce *ctis.Error
-		if err == nil || !errors.As(err, &ce) {
-			return s, unnamed, dropped
-		}
-		switch field := ce.Field; {
-		case field == "birth_date":
-			s.BirthDate = ""
-		case field == "nationality":
-			s.Nationality = ""
-		case field == "gender":
-			s.Gender = ""
-		case field == "document_number":
-			s.DocumentNumber = ""
-		case strings.HasPrefix(field, "journey"):
-			s.Journey = nil
-		default:
-			return s, unnamed, dropped
-		}
-		dropped = append(dropped, ce.Field+" ("+ce.Message+")")
-	}
-	return s, unnamed, dropped
-}
 
 // labelled is label and v together, or "" when v is empty.
 func labelled(label, v string) string {

@@ -12,7 +12,7 @@ import (
 
 // echo is a screener that finds nothing and answers each subject as it
 // received it, so tests see what the manifest turned into subjects.
-type echo struct{ batches int }
+type echo struct{ batches, screened int }
 
 func (e *echo) Screen(ctx context.Context, s ctis.Subject) (*ctis.ScreenResult, error) {
 	return &ctis.ScreenResult{Subject: s}, nil
@@ -20,6 +20,7 @@ func (e *echo) Screen(ctx context.Context, s ctis.Subject) (*ctis.ScreenResult, 
 
 func (e *echo) ScreenBatch(ctx context.Context, ss []ctis.Subject) ([]ctis.ScreenResult, error) {
 	e.batches++
+	e.screened += len(ss)
 	out := make([]ctis.ScreenResult, len(ss))
 	for i, s := range ss {
 		if err := s.Validate(); err != nil {
@@ -73,5 +74,37 @@ func TestLargeManifestInBatches(t *testing.T) {
 	}
 	if e.batches != 2 || len(res.Travellers) != ctis.MaxBatch+5 || res.Travellers[ctis.MaxBatch+4].Index != ctis.MaxBatch+4 {
 		t.Errorf("%d batches, %d travellers", e.batches, len(res.Travellers))
+	}
+}
+
+// TestNamelessTravellerScreenedByDocument: a traveller whose name does
+// not pass is screened by document number alone when it is long enough,
+// and listed unscreened otherwise; each traveller's result carries what
+// was left out of it.
+func TestNamelessTravellerScreenedByDocument(t *testing.T) {
+	m := &paxlst.Manifest{Travellers: []paxlst.Traveller{
+		{Role: "FL", Surname: strings.Repeat("N", 400), Documents: []paxlst.Document{{Type: "P", Number: "YY3478621"}}},
+		{Role: "FL", Surname: strings.Repeat("N", 400), Documents: []paxlst.Document{{Type: "P", Number: "Y1"}}},
+		{Role: "FL", Surname: "DOE", GivenNames: "JO", BirthDate: "1969-7-16"},
+	}}
+	e := &echo{}
+	res, err := manifest.Screen(context.Background(), e, nil, nil, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.batches != 1 || e.screened != 2 {
+		t.Errorf("%d batches, %d subjects screened; want the first and last traveller", e.batches, e.screened)
+	}
+	w := strings.Join(res.Warnings, "\n")
+	for _, want := range []string{"traveller 1: no name to screen against the database (name is longer than 300 characters); screened by document number alone",
+		"traveller 2: no name to screen against the database", "traveller 3: screened without birth_date"} {
+		if !strings.Contains(w, want) {
+			t.Errorf("warnings %q lack %q", res.Warnings, want)
+		}
+	}
+	for i, tr := range res.Travellers {
+		if len(tr.Result.Warnings) == 0 {
+			t.Errorf("traveller %d: no warnings in its result", i+1)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"runtime"
 	"slices"
 	"sort"
@@ -231,16 +232,23 @@ const (
 	maxHits       = 10
 )
 
-// Screen screens one subject.
+// Screen screens one subject. One that cannot be screened at all is an
+// error.
 func (s *Service) Screen(ctx context.Context, subject ctis.Subject) (*ctis.ScreenResult, error) {
 	res, err := s.ScreenBatch(ctx, []ctis.Subject{subject})
 	if err != nil {
 		return nil, err
 	}
+	if res[0].Error != nil {
+		return nil, res[0].Error
+	}
 	return &res[0], nil
 }
 
-// ScreenBatch screens subjects, answering in order.
+// ScreenBatch screens subjects, answering in order. Each is salvaged
+// first: what does not pass is left out with a warning in its result. A
+// subject that cannot be screened at all keeps its place, with the error
+// in its result; it is not recorded, as nothing was searched for it.
 func (s *Service) ScreenBatch(ctx context.Context, subjects []ctis.Subject) ([]ctis.ScreenResult, error) {
 	id, _, err := ctis.RequirePurpose(ctx, ctis.RoleAnalyst, ctis.RoleFrontline)
 	if err != nil {
@@ -249,13 +257,37 @@ func (s *Service) ScreenBatch(ctx context.Context, subjects []ctis.Subject) ([]c
 	if len(subjects) == 0 || len(subjects) > ctis.MaxBatch {
 		return nil, ctis.Invalid("subjects", "a batch holds 1 to %d subjects", ctis.MaxBatch)
 	}
-	for i := range subjects {
-		if err := subjects[i].Validate(); err != nil {
-			if len(subjects) == 1 {
+	least := s.threshold()
+	if v := ctis.MinScoreFrom(ctx); v != 0 {
+		if err := ctis.ValidMinScore(v); err != nil {
+			return nil, err
+		}
+		least = v
+	}
+	results := make([]ctis.ScreenResult, len(subjects))
+	var todo []ctis.Subject
+	var at []int // the place in results of each of todo
+	for i, subj := range subjects {
+		warnings, err := subj.Salvage()
+		if warnings == nil {
+			warnings = []string{}
+		}
+		if err != nil {
+			var ce *ctis.Error
+			if !errors.As(err, &ce) {
 				return nil, err
 			}
-			return nil, ctis.Prefix("subjects["+strconv.Itoa(i)+"]", err)
+			if len(subjects) > 1 {
+				ce = ctis.Prefix("subjects["+strconv.Itoa(i)+"]", ce).(*ctis.Error)
+			}
+			results[i] = ctis.ScreenResult{Subject: subj, Hits: []ctis.Hit{}, Notices: []ctis.HitNotice{}, Warnings: warnings, Error: ce}
+			continue
 		}
+		results[i].Warnings = warnings
+		todo, at = append(todo, subj), append(at, i)
+	}
+	if len(todo) == 0 {
+		return results, nil
 	}
 	groups, err := s.Store.GroupsOf(ctx, id.Agency)
 	if err != nil {
@@ -263,30 +295,39 @@ func (s *Service) ScreenBatch(ctx context.Context, subjects []ctis.Subject) ([]c
 	}
 	viewer := id.Viewer()
 	viewer.Groups = groups
-	screenings := make([]ctis.Screening, len(subjects))
+	screenings := make([]ctis.Screening, len(todo))
 	s.mu.RLock()
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), len(subjects)) {
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				screenings[i] = s.screen(viewer, subjects[i])
+				screenings[i] = s.screen(viewer, todo[i], least)
 			}
 		}()
 	}
-	for i := range subjects {
+	for i := range todo {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
 	s.mu.RUnlock()
-	return s.Store.RecordScreenings(ctx, screenings)
+	recorded, err := s.Store.RecordScreenings(ctx, screenings)
+	if err != nil {
+		return nil, err
+	}
+	for k, r := range recorded {
+		r.Warnings = results[at[k]].Warnings
+		results[at[k]] = r
+	}
+	return results, nil
 }
 
-// screen finds the hits and hidden matches of one subject. Callers hold mu.
-func (s *Service) screen(v ctis.Viewer, subj ctis.Subject) ctis.Screening {
+// screen finds the hits of one subject that score at least least, and its
+// hidden matches at the service's own threshold. Callers hold mu.
+func (s *Service) screen(v ctis.Viewer, subj ctis.Subject, least float64) ctis.Screening {
 	// Visibility by kind, decided once per subject.
 	seeKind := make([]bool, len(s.kindList))
 	noticeKind := make([]bool, len(s.kindList))
@@ -319,7 +360,7 @@ func (s *Service) screen(v ctis.Viewer, subj ctis.Subject) ctis.Screening {
 		if len(cs) > 1 {
 			score, expl, matched = s.index.score(subj, cs)
 		}
-		if score < s.threshold() {
+		if score < least {
 			continue
 		}
 		out.Hits = append(out.Hits, s.hitOf(subj, cs, score, expl, matched))

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -310,7 +312,7 @@ func (x *xmlEntry) entry(kind Kind) (Entry, string) {
 		}
 	}
 	for _, a := range append(x.Aliases, x.EntAliases...) {
-		if name := clean(a.Name); name != "" {
+		for _, name := range splitPacked(clean(a.Name)) {
 			e.Aliases = append(e.Aliases, Alias{Name: name, Quality: AliasQuality(strings.ToLower(clean(a.Quality))),
 				DateOfBirth: clean(a.DateOfBirth), CityOfBirth: clean(a.CityOfBirth), CountryOfBirth: clean(a.CountryOfBirth), Note: clean(a.Note)})
 		}
@@ -359,4 +361,88 @@ func (p xmlPlace) place() Place {
 		pl.Country = ""
 	}
 	return pl
+}
+
+// splitPacked splits an alias field that packs several names into them.
+// The list does this in three ways: names separated by semicolons
+// ("Javad Rahigi; Jawad Rahigi"); a name followed by its other spellings
+// in parentheses ("حسن غول (Hassan Ghul; Hassan Gul)"), the original
+// script among them marked "(original script)"; and, rarely, an
+// enumeration ("…Sabet b) M. Javad Kareemi Sabet"). A field without a
+// semicolon is one name, parentheses and all ("Encep Nurjaman (birth
+// name)"). Names are returned once each, in the list's order.
+func splitPacked(field string) []string {
+	if !strings.Contains(field, ";") {
+		if field == "" {
+			return nil
+		}
+		return []string{field}
+	}
+	var parts []string
+	if head, inner, ok := trailingGroup(field); ok {
+		parts = append([]string{head}, splitTop(inner)...)
+	} else {
+		parts = splitTop(field)
+	}
+	var out []string
+	add := func(n string) {
+		n = clean(strings.TrimSuffix(clean(n), "(original script)"))
+		if n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	for _, p := range parts {
+		for _, n := range enumerated.Split(p, -1) {
+			add(n)
+		}
+	}
+	return out
+}
+
+// enumerated separates the items of an enumeration: " b) ", " c) ".
+var enumerated = regexp.MustCompile(`\s[b-h]\)\s`)
+
+// trailingGroup splits "Head (A; B)" into "Head" and "A; B", when the
+// parenthesised group ends the field and holds a semicolon of its own.
+func trailingGroup(s string) (head, inner string, ok bool) {
+	if !strings.HasSuffix(s, ")") {
+		return "", "", false
+	}
+	depth := 0
+	for i := len(s) - 1; i >= 0; i-- {
+		switch s[i] {
+		case ')':
+			depth++
+		case '(':
+			depth--
+			if depth == 0 {
+				inner = s[i+1 : len(s)-1]
+				if len(splitTop(inner)) < 2 {
+					return "", "", false
+				}
+				return strings.TrimSpace(s[:i]), inner, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// splitTop splits s at the semicolons outside parentheses.
+func splitTop(s string) []string {
+	var out []string
+	depth, from := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			depth = max(depth-1, 0)
+		case ';':
+			if depth == 0 {
+				out = append(out, s[from:i])
+				from = i + 1
+			}
+		}
+	}
+	return append(out, s[from:])
 }

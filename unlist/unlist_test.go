@@ -3,6 +3,7 @@ package unlist_test
 import (
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -134,5 +135,76 @@ func TestEntities(t *testing.T) {
 	t.Logf("statements by property: %v", counts)
 	if counts["listReference"] != 1003 || counts["nationality"] < 600 || counts["birthDate"] < 850 || counts["passportNumber"] < 100 {
 		t.Errorf("counts %v", counts)
+	}
+}
+
+// TestPackedAliases reads QDe.137 as the 2026-02-27 list gives it: one
+// alias field packs nine names of Hay'at Tahrir al-Sham, over 300
+// characters, and others pack an original-script name with its
+// spellings. Each name is an alias of its own, none left out.
+func TestPackedAliases(t *testing.T) {
+	f, err := os.Open("testdata/qde137-packed-aliases.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	l, err := unlist.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Entries) != 1 || l.Entries[0].Reference != "QDe.137" {
+		t.Fatalf("entries %+v", l.Entries)
+	}
+	e := l.Entries[0]
+	var names []string
+	for _, a := range e.Aliases {
+		names = append(names, a.Name)
+		if a.Quality != unlist.AKA {
+			t.Errorf("%q: quality %q", a.Name, a.Quality)
+		}
+		if strings.ContainsAny(a.Name, ";") || strings.Contains(a.Name, "original script") || strings.Count(a.Name, "(") != strings.Count(a.Name, ")") {
+			t.Errorf("alias %q is not one name", a.Name)
+		}
+	}
+	for _, want := range []string{
+		"Hay’at Tahrir al-Sham (HTS)", "هيئة تحرير الشام", "Hay’at Tahrir al-Sham", "Hay’et Tahrir al-Sham", "Hayat Tahrir al-Sham",
+		"Assembly for the Liberation of Syria", "Assembly for the Liberation of the Levant", "Liberation of al-Sham Commission",
+		"Liberation of the Levant Organisation Tahrir al-Sham", "Tahrir al-Sham Hay’at",
+		"جبهة النصرة", "the Victory Front", "Al-Nusra Front", "جبهة فتح الشام", "Fateh al-Sham Front",
+		"Front for the Conquest of Syria/the Levant", "شبكة أنصار المجاهدين (Ansar al-Mujahideen Network - sub-unit name)",
+	} {
+		if !slices.Contains(names, want) {
+			t.Errorf("no alias %q in %q", want, names)
+		}
+	}
+	entities, warnings := l.Entities()
+	if len(warnings) != 0 {
+		t.Errorf("warnings %q", warnings)
+	}
+	aliases := 0
+	for _, s := range entities[0].Statements {
+		if s.Property == "alias" {
+			aliases++
+		}
+	}
+	if aliases != len(names) {
+		t.Errorf("%d alias statements for %d aliases", aliases, len(names))
+	}
+}
+
+func TestSplitPackedForms(t *testing.T) {
+	for in, want := range map[string][]string{
+		"Javad Rahigi; Jawad Rahigi; Jawad Rahiqi":   {"Javad Rahigi", "Jawad Rahigi", "Jawad Rahiqi"},
+		"حسن غول (Hassan Ghul; Hassan Gul)":          {"حسن غول", "Hassan Ghul", "Hassan Gul"},
+		"Encep Nurjaman (birth name)":                {"Encep Nurjaman (birth name)"},
+		"Mohammed Sabet; Mohammad Sabet b) M. Javad": {"Mohammed Sabet", "Mohammad Sabet", "M. Javad"},
+		"A; B)":    {"A", "B)"},
+		"(A; B)":   {"A", "B"},
+		"X; X; ;":  {"X"},
+		"Abu Omar": {"Abu Omar"},
+	} {
+		if got := unlist.SplitPacked(in); !slices.Equal(got, want) {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
 	}
 }

@@ -288,8 +288,10 @@ func (h *handler) screen(p *page, r *http.Request) error {
 }
 
 // screenFile screens an uploaded CSV (a header row naming name,
-// birth_date, nationality, document_number) or JSON-lines file, and shows
-// the results; a bad line is shown with its error.
+// birth_date, nationality, gender, document_number, schema) or JSON-lines
+// file, and shows the results. A detail that does not pass is left out
+// with a warning, and the subject screened on the rest; a subject that
+// cannot be screened at all is shown with its error, the others screened.
 func (h *handler) screenFile(p *page, r *http.Request) error {
 	f, _, err := r.FormFile("file")
 	if err != nil {
@@ -313,24 +315,32 @@ func (h *handler) screenFile(p *page, r *http.Request) error {
 }
 
 // writeResultsCSV answers a file's screening as a CSV download: a row per
-// hit or notice, and one for a subject with neither.
+// hit or notice, and one for a subject with neither, each with what was
+// left out of the subject; a subject that could not be screened at all
+// has a row that says why.
 func writeResultsCSV(w http.ResponseWriter, res []ctis.ScreenResult) error {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="screening-results.csv"`)
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"subject", "name", "birth_date", "nationality", "document_number", "result", "score", "matched_name", "agencies", "reference", "hit_id"})
+	cw.Write([]string{"subject", "name", "birth_date", "nationality", "document_number", "result", "score", "matched_name", "agencies", "reference", "hit_id", "warnings"})
 	for i, r := range res {
 		subject := []string{strconv.Itoa(i + 1), r.Subject.Name, r.Subject.BirthDate, r.Subject.Nationality, r.Subject.DocumentNumber}
+		warnings := strings.Join(r.Warnings, "; ")
 		// Names come from the uploaded file and from the store: every
 		// cell is guarded against being read as a formula.
-		line := func(rest ...string) { cw.Write(csvcell.Row(append(slices.Clone(subject), rest...))) }
+		line := func(rest ...string) {
+			cw.Write(csvcell.Row(append(append(slices.Clone(subject), rest...), warnings)))
+		}
 		for _, h := range r.Hits {
 			line("hit", strconv.FormatFloat(h.Score, 'f', 3, 64), h.Matched, strings.Join(h.Agencies, " "), h.Reference, h.ID)
 		}
 		for _, n := range r.Notices {
 			line("hit notice: contact "+n.Agency, "", "", n.Agency, n.Reference, "")
 		}
-		if len(r.Hits)+len(r.Notices) == 0 {
+		switch {
+		case r.Error != nil:
+			line("not screened: "+r.Error.Message, "", "", "", "", "")
+		case len(r.Hits)+len(r.Notices) == 0:
 			line("no hit", "", "", "", "", "")
 		}
 	}
@@ -380,7 +390,8 @@ func readSubjects(r io.Reader) ([]ctis.Subject, error) {
 			return ""
 		}
 		for _, row := range rows[1:] {
-			out = append(out, ctis.Subject{Name: get(row, "name"), BirthDate: get(row, "birth_date"), Nationality: get(row, "nationality"), DocumentNumber: get(row, "document_number")})
+			out = append(out, ctis.Subject{Name: get(row, "name"), BirthDate: get(row, "birth_date"), Nationality: get(row, "nationality"),
+				Gender: get(row, "gender"), DocumentNumber: get(row, "document_number"), Schema: get(row, "schema")})
 		}
 	}
 	if len(out) == 0 || len(out) > ctis.MaxBatch {

@@ -23,27 +23,41 @@ func newScreen(o *options) *cobra.Command {
 	var s ctis.Subject
 	var agency, purpose, batch, manifestFile string
 	var frontline, asJSON bool
+	var minScore float64
 	cmd := &cobra.Command{
-		Use:   "screen --agency CODE --purpose TEXT (--name NAME [--birth-date D] [--nationality C] [--document N] | --batch FILE.jsonl | --manifest FILE.edi)",
+		Use:   "screen --agency CODE --purpose TEXT [--min-score S] (--name NAME [--birth-date D] [--nationality C] [--document N] | --document N | --batch FILE.jsonl | --manifest FILE.edi)",
 		Short: "Screen a person or organisation, or a file of them, against the local database",
 		Long: "Screen as an officer of --agency: names match across scripts and transliterations, and every hit is\n" +
 			"explained, scored, and put in the agency's review queue. With --batch, FILE holds one subject per line\n" +
 			"({\"name\":…,\"birth_date\":…,\"nationality\":…,\"gender\":…,\"document_number\":…,\"schema\":…}); one result\n" +
-			"line is printed per subject, in order, and a bad line gets an error line in its place. With --manifest, every\n" +
-			"traveller of a PAXLST passenger or crew list is screened, and each hit keeps the traveller's journey.",
+			"line is printed per subject, in order. A detail that does not pass (a malformed birth date, a nationality that\n" +
+			"is no country, a bad gender) is left out, with a warning in the subject's result, and the subject screened on\n" +
+			"the rest. A line that is not JSON, or a subject with no usable name nor a document number of at least 6\n" +
+			"letters and digits to screen by alone, gets an error line in its place and the command fails at the end;\n" +
+			"the other lines are screened. With --manifest, every traveller of a PAXLST passenger or crew list is\n" +
+			"screened, and each hit keeps the traveller's journey.\n\n" +
+			"Hits are the candidates that score from the threshold (0.75) up. --min-score, from 0.5 to 1, shows those\n" +
+			"from another score instead, such as the near misses just under the threshold; every hit shown enters the\n" +
+			"agency's review queue. Hit notices keep the threshold.",
 		Example: "  ctis screen --agency DE-BKA --purpose 'case 2026/17' --name 'أسامة بن لادن' --birth-date 1957\n" +
 			"  ctis screen --agency DE-BKA --purpose 'flight LH600' --batch passengers.jsonl > hits.jsonl\n" +
+			"  ctis screen --agency DE-BKA --purpose 'case 2026/17' --min-score 0.6 --name 'Abdullah Azzam' --birth-date 1941\n" +
 			"  ctis screen --agency DE-BKA --purpose 'flight LH600' --frontline --manifest LH600.edi",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			given := 0
-			for _, v := range []string{s.Name, batch, manifestFile} {
+			for _, v := range []string{s.Name + s.DocumentNumber, batch, manifestFile} {
 				if v != "" {
 					given++
 				}
 			}
 			if given != 1 {
-				return fmt.Errorf("give one of --name, --batch or --manifest")
+				return fmt.Errorf("give one of --name (or --document), --batch or --manifest")
+			}
+			if cmd.Flags().Changed("min-score") {
+				if err := ctis.ValidMinScore(minScore); err != nil {
+					return fmt.Errorf("--min-score: %s", ctis.ErrorMessage(err))
+				}
 			}
 			db, err := o.open(cmd.Context())
 			if err != nil {
@@ -62,6 +76,9 @@ func newScreen(o *options) *cobra.Command {
 			id, _ := ctis.IdentityFrom(ctx)
 			id.Roles = []ctis.Role{role}
 			ctx = ctis.WithPurpose(ctis.NewContext(ctx, id), purpose)
+			if cmd.Flags().Changed("min-score") {
+				ctx = ctis.WithMinScore(ctx, minScore)
+			}
 			if batch != "" {
 				return screenBatch(cmd, svc, ctx, batch)
 			}
@@ -74,6 +91,9 @@ func newScreen(o *options) *cobra.Command {
 			}
 			if asJSON {
 				return json.NewEncoder(cmd.OutOrStdout()).Encode(res)
+			}
+			for _, warn := range res.Warnings {
+				fmt.Fprintln(cmd.OutOrStdout(), "warning:", warn)
 			}
 			printResult(cmd.OutOrStdout(), res)
 			return nil
@@ -92,13 +112,15 @@ func newScreen(o *options) *cobra.Command {
 	f.StringVar(&batch, "batch", "", "a JSON-lines file of subjects (- for stdin)")
 	f.StringVar(&manifestFile, "manifest", "", "a UN/EDIFACT PAXLST passenger or crew list (- for stdin)")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
+	f.Float64Var(&minScore, "min-score", screen.DefaultThreshold, "show the hits that score at least this, from 0.5 to 1")
 	cmd.MarkFlagRequired("agency")
 	cmd.MarkFlagRequired("purpose")
 	return cmd
 }
 
 // screenBatch screens a JSON-lines file in batches, printing one line per
-// subject in order.
+// subject in order: its result, or an error line for a line that is not a
+// subject or a subject that cannot be screened at all.
 func screenBatch(cmd *cobra.Command, svc *screen.Service, ctx context.Context, path string) error {
 	in, _, err := openInput(path)
 	if err != nil {
@@ -111,9 +133,14 @@ func screenBatch(cmd *cobra.Command, svc *screen.Service, ctx context.Context, p
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64<<10), jsonl.MaxLine)
 	var pending []ctis.Subject
-	var slots []int // index in results of each pending subject, -1 for an error line
+	var slots []int   // index in lines of each pending subject
+	var numbers []int // line number of each pending subject
 	var lines []any
 	failed := 0
+	errorLine := func(n int, err error) any {
+		failed++
+		return map[string]any{"line": n, "error": map[string]string{"code": ctis.ErrorCode(err), "field": ctis.ErrorField(err), "message": ctis.ErrorMessage(err)}}
+	}
 	flush := func() error {
 		if len(pending) > 0 {
 			res, err := svc.ScreenBatch(ctx, pending)
@@ -121,6 +148,12 @@ func screenBatch(cmd *cobra.Command, svc *screen.Service, ctx context.Context, p
 				return err
 			}
 			for i, at := range slots {
+				if e := res[i].Error; e != nil {
+					// The field as the line names it, not as the batch does.
+					e.Field = strings.TrimPrefix(strings.TrimPrefix(e.Field, fmt.Sprintf("subjects[%d]", i)), ".")
+					lines[at] = errorLine(numbers[i], e)
+					continue
+				}
 				lines[at] = res[i]
 			}
 		}
@@ -129,7 +162,7 @@ func screenBatch(cmd *cobra.Command, svc *screen.Service, ctx context.Context, p
 				return err
 			}
 		}
-		pending, slots, lines = pending[:0], slots[:0], lines[:0]
+		pending, slots, numbers, lines = pending[:0], slots[:0], numbers[:0], lines[:0]
 		return nil
 	}
 	n := 0
@@ -139,16 +172,11 @@ func screenBatch(cmd *cobra.Command, svc *screen.Service, ctx context.Context, p
 			continue
 		}
 		var s ctis.Subject
-		err := jsonl.DecodeStrict(sc.Bytes(), &s)
-		if err == nil {
-			err = s.Validate()
-		}
-		if err != nil {
-			failed++
-			lines = append(lines, map[string]any{"line": n, "error": map[string]string{"code": ctis.ErrorCode(err), "field": ctis.ErrorField(err), "message": ctis.ErrorMessage(err)}})
+		if err := jsonl.DecodeStrict(sc.Bytes(), &s); err != nil {
+			lines = append(lines, errorLine(n, err))
 			continue
 		}
-		pending, slots, lines = append(pending, s), append(slots, len(lines)), append(lines, nil)
+		pending, slots, numbers, lines = append(pending, s), append(slots, len(lines)), append(numbers, n), append(lines, nil)
 		if len(pending) == ctis.MaxBatch {
 			if err := flush(); err != nil {
 				return err
@@ -224,7 +252,11 @@ func screenManifest(cmd *cobra.Command, db *sqlite.DB, svc *screen.Service, ctx 
 // printResult writes a result for a person at a terminal.
 func printResult(w io.Writer, r *ctis.ScreenResult) {
 	if len(r.Hits) == 0 && len(r.Notices) == 0 {
-		fmt.Fprintf(w, "no hit for %q", r.Subject.Name)
+		if r.Subject.Name == "" {
+			fmt.Fprintf(w, "no hit for document %q", r.Subject.DocumentNumber)
+		} else {
+			fmt.Fprintf(w, "no hit for %q", r.Subject.Name)
+		}
 		if r.Cleared > 0 {
 			fmt.Fprintf(w, " (%d hit(s) cleared before as false positives)", r.Cleared)
 		}

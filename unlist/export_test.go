@@ -1,0 +1,4 @@
+package unlist
+
+// SplitPacked is splitPacked, for tests.
+var SplitPacked = splitPacked
