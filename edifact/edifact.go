@@ -200,7 +200,7 @@ func Read(r io.Reader) (*Interchange, error) {
 				i = j - 1
 				continue
 			}
-			if !strings.HasPrefix(text[i+1:], "UNB") {
+			if !isSegment(text[i+1:], d) {
 				after, afterLine = i+1, line
 			}
 		case c == d.Element:
@@ -264,6 +264,21 @@ func whole(segs []Segment) error {
 		return fmt.Errorf("the message begun in segment %d has no trailer UNT", segs[unh].Index)
 	}
 	return nil
+}
+
+// isSegment says whether text begins with a segment: a tag, then a
+// delimiter. Segments after a UNZ are read (another interchange, or a
+// message sent out of place); other text is not.
+func isSegment(text string, d Delimiters) bool {
+	if len(text) < 4 || text[3] != d.Element && text[3] != d.Segment {
+		return false
+	}
+	for _, c := range []byte(text[:3]) {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 func clip(s string, n int) string {

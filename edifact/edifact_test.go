@@ -105,7 +105,8 @@ func TestTextAfterUNZ(t *testing.T) {
 		short + "UNZ+1+1'\n13Nov09\n": "segment 6 (line 6): text after the interchange trailer UNZ, and the message begun in segment 2 has 3 segments, its UNT declares \"4\"",
 		short + "UNZ+1+1":             "segment 5 (line 5): the last segment has no terminator",
 		"UNB+UNOA:4+A+B'\nUNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\nUNZ+1+1": "segment 4 (line 4): the last segment has no terminator",
-		"UNB+UNOA:4+A+B'\nUNH+1+PAXLST:D:05B:UN:IATA'\nNAD+FL+++SMI":     "segment 3 (line 3): the last segment has no terminator",
+		"UNB+UNOA:4+A+B'\nUNH+1+PAXLST:D:05B:UN:IATA'\nNAD+FL+++SMI":      "segment 3 (line 3): the last segment has no terminator",
+		msg + "UNZ+1+1'\nUNH+2+PAXLST:D:05B:UN:IATA'\nBGM+745":            "segment 7 (line 7): the last segment has no terminator",
 	} {
 		if _, err := edifact.Read(strings.NewReader(in)); err == nil || err.Error() != want {
 			t.Errorf("%q:\n got %v\nwant %s", in, err, want)

@@ -103,8 +103,8 @@ var gtasDepartures = map[[2]string]string{
 	// An FTX+BAG names a bag tag and the count of consecutive tags that
 	// follow it (WCO/IATA/ICAO PAXLST guide, FTX 4440); without MEA+CT the
 	// bags are the tags sent. GTAS takes the count of the last FTX alone.
-	{"PaxlstParserUNedifactTest.testAPISParsingWithOnlyBagWeightInMEASegment.edi", "passenger[0].bagCount"}:               "4",
-	{"PaxlstParserUNedifactTest.testAPISParsingWithNoMEASegment.edi", "passenger[0].bagCount"}:                            "4",
+	{"PaxlstParserUNedifactTest.testAPISParsingWithOnlyBagWeightInMEASegment.edi", "passenger[0].bagCount"}:              "4",
+	{"PaxlstParserUNedifactTest.testAPISParsingWithNoMEASegment.edi", "passenger[0].bagCount"}:                           "4",
 	{"PaxlstParserUNedifactTest.testAPISParsingWithNoMEASegmentAndTwoBagCountOnFTXSegment.edi", "passenger[0].bagCount"}: "5",
 }
 
