@@ -122,7 +122,9 @@ func TestMalformed(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"01_wco_guide_ex5_1_single_sector.edi", "05_gtas_multiple_flight_leg_one_line.edi"} {
+	for _, name := range []string{"01_wco_guide_ex5_1_single_sector.edi", "05_gtas_multiple_flight_leg_one_line.edi",
+		"gtas/PaxlstParserUSedifactTest.testProgressiveFlightDtm.edi", "gtas/multiple_flight_leg_apis.txt",
+		"gtas/PaxlstParserUNedifactTest.testAPISParsingWithBagWeightAndCountInMEASegment.edi"} {
 		b, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			f.Fatal(err)
@@ -133,6 +135,13 @@ func FuzzParse(f *testing.F) {
 		ms, err := paxlst.Parse(strings.NewReader(in))
 		if err == nil && len(ms) == 0 {
 			t.Fatal("no manifest and no error")
+		}
+		for _, m := range ms {
+			for _, tr := range m.Travellers {
+				if tr.Bags < 0 {
+					t.Fatalf("%d bags", tr.Bags)
+				}
+			}
 		}
 	})
 }
