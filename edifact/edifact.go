@@ -176,6 +176,9 @@ func Read(r io.Reader) (*Interchange, error) {
 			flushElem()
 			seg, err := segment(elems, len(segs)+1, start)
 			if err != nil {
+				if d.Segment == '\n' || d.Segment == '\r' {
+					err.(*Error).Msg += "; the service string advice UNA makes the line break the segment terminator"
+				}
 				return ic, err
 			}
 			segs = append(segs, seg)
@@ -225,8 +228,11 @@ func Read(r io.Reader) (*Interchange, error) {
 	case strings.TrimSpace(string(cur)) != "" || len(elems) > 0:
 		flushElem()
 		seg, serr := segment(elems, len(segs)+1, start)
-		if serr != nil || seg.Tag != "UNZ" || whole(segs) != nil {
+		if serr != nil || seg.Tag != "UNZ" {
 			return ic, &Error{Segment: len(segs) + 1, Line: start, Msg: "the last segment has no terminator"}
+		}
+		if err := whole(segs); err != nil {
+			return ic, &Error{Segment: len(segs) + 1, Line: start, Tag: "UNZ", Msg: "the interchange trailer has no segment terminator, and " + err.Error()}
 		}
 		segs = append(segs, seg)
 		ic.Warnings = append(ic.Warnings, Warning{Segment: seg.Index, Tag: "UNZ", Msg: "the interchange trailer has no segment terminator"})

@@ -103,8 +103,8 @@ func TestTextAfterUNZ(t *testing.T) {
 	short := "UNB+UNOA:4+A+B'\nUNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\nUNT+4+1'\n"
 	for in, want := range map[string]string{
 		short + "UNZ+1+1'\n13Nov09\n": "segment 6 (line 6): text after the interchange trailer UNZ, and the message begun in segment 2 has 3 segments, its UNT declares \"4\"",
-		short + "UNZ+1+1":             "segment 5 (line 5): the last segment has no terminator",
-		"UNB+UNOA:4+A+B'\nUNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\nUNZ+1+1": "segment 4 (line 4): the last segment has no terminator",
+		short + "UNZ+1+1":             `segment 5 (UNZ, line 5): the interchange trailer has no segment terminator, and the message begun in segment 2 has 3 segments, its UNT declares "4"`,
+		"UNB+UNOA:4+A+B'\nUNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\nUNZ+1+1": "segment 4 (UNZ, line 4): the interchange trailer has no segment terminator, and the message begun in segment 2 has no trailer UNT",
 		"UNB+UNOA:4+A+B'\nUNH+1+PAXLST:D:05B:UN:IATA'\nNAD+FL+++SMI":      "segment 3 (line 3): the last segment has no terminator",
 		msg + "UNZ+1+1'\nUNH+2+PAXLST:D:05B:UN:IATA'\nBGM+745":            "segment 7 (line 7): the last segment has no terminator",
 	} {
@@ -118,7 +118,7 @@ func TestTextAfterUNZ(t *testing.T) {
 // makes every line a segment; errors still name the right line.
 func TestLineBreakTerminator(t *testing.T) {
 	_, err := edifact.Read(strings.NewReader("UNA:+.? \nUNB+UNOA:4+A+B\nUNH+1+PAXLST:D:05B:UN:IATA\n\nnad+FL\n"))
-	if err == nil || err.Error() != `segment 3 (line 5): "nad" is not a segment tag` {
+	if err == nil || err.Error() != `segment 3 (line 5): "nad" is not a segment tag; the service string advice UNA makes the line break the segment terminator` {
 		t.Errorf("got %v", err)
 	}
 	ic, err := edifact.Read(strings.NewReader("UNA:*.? \r\nUNB*UNOA:4*A*B\r\nUNH*1*PAXLST:D:02B:UN:IATA\r\nUNT*2*1\r\nUNZ*1*1\r\n"))
