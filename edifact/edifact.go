@@ -8,7 +8,9 @@ package edifact
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Delimiters are an interchange's service characters.
@@ -76,42 +78,94 @@ func (e *Error) Error() string {
 // MaxSize bounds an interchange read by Parse.
 const MaxSize = 32 << 20
 
-// Parse reads an interchange into segments.
+// Interchange is an interchange read whole.
+type Interchange struct {
+	Segments   []Segment
+	Delimiters Delimiters
+	// Syntax is the syntax identifier of the first UNB, such as UNOA: the
+	// character repertoire the sender declares.
+	Syntax string
+	// Warnings are what was odd but readable: text after the trailer UNZ,
+	// a UNZ without its terminator, characters outside the declared
+	// repertoire, a line break as segment terminator.
+	Warnings []Warning
+}
+
+// Parse reads an interchange into segments. Read gives its warnings too.
 func Parse(r io.Reader) ([]Segment, Delimiters, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	ic, err := Read(r)
 	if err != nil {
+		if ic != nil {
+			return nil, ic.Delimiters, err
+		}
 		return nil, Default, err
 	}
+	return ic.Segments, ic.Delimiters, nil
+}
+
+// Read reads an interchange into segments. Text after the trailer UNZ,
+// or a UNZ without its terminator, is a warning when every message before
+// it is whole (UNH … UNT, with the count UNT declares); otherwise the
+// interchange was cut short and is refused, placed where it ends.
+func Read(r io.Reader) (*Interchange, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	if err != nil {
+		return nil, err
+	}
 	if len(b) > MaxSize {
-		return nil, Default, fmt.Errorf("the interchange is larger than %d bytes", MaxSize)
+		return nil, fmt.Errorf("the interchange is larger than %d bytes", MaxSize)
 	}
 	text := strings.TrimLeft(string(b), " \t\r\n\ufeff")
-	d := Default
+	ic := &Interchange{Delimiters: Default}
 	line := 1 + strings.Count(string(b[:len(b)-len(text)]), "\n")
-	if strings.HasPrefix(text, "UNA") {
-		if len(text) < 9 {
-			return nil, d, &Error{Segment: 0, Line: line, Tag: "UNA", Msg: "the service string advice is shorter than 9 characters"}
-		}
-		d = Delimiters{Component: text[3], Element: text[4], Decimal: text[5], Release: text[6], Repetition: text[7], Segment: text[8]}
-		line += strings.Count(text[:9], "\n")
-		text = text[9:]
-	}
-	if d.Component == d.Element || d.Element == d.Segment || d.Component == d.Segment || d.Release == d.Segment {
-		return nil, d, &Error{Segment: 0, Line: line, Tag: "UNA", Msg: "the service string advice uses one character for two delimiters"}
-	}
 	var segs []Segment
 	var cur []byte
 	var elems [][]string
 	var comps []string
+	var d Delimiters
 	start := line
+	// una reads a service string advice at text[i:], if there is one, and
+	// returns where the segments begin.
+	una := func(i int) (int, error) {
+		d = Default
+		if !strings.HasPrefix(text[i:], "UNA") {
+			return i, nil
+		}
+		if len(text)-i < 9 {
+			return i, &Error{Segment: len(segs), Line: line, Tag: "UNA", Msg: "the service string advice is shorter than 9 characters"}
+		}
+		a := text[i : i+9]
+		d = Delimiters{Component: a[3], Element: a[4], Decimal: a[5], Release: a[6], Repetition: a[7], Segment: a[8]}
+		if d.Component == d.Element || d.Element == d.Segment || d.Component == d.Segment || d.Release == d.Segment {
+			return i, &Error{Segment: len(segs), Line: line, Tag: "UNA", Msg: "the service string advice uses one character for two delimiters"}
+		}
+		if d.Segment == '\n' || d.Segment == '\r' {
+			// "UNA:+.? " then a line break, the apostrophe forgotten:
+			// segments end at line ends.
+			ic.Warnings = append(ic.Warnings, Warning{Segment: len(segs), Tag: "UNA", Msg: "the service string advice makes the line break the segment terminator"})
+		}
+		line += strings.Count(a, "\n")
+		start = line
+		return i + 9, nil
+	}
+	i, err := una(0)
+	ic.Delimiters = d
+	if err != nil {
+		return ic, err
+	}
 	flushComp := func() { comps = append(comps, string(cur)); cur = cur[:0] }
 	flushElem := func() { flushComp(); elems = append(elems, comps); comps = nil }
-	for i := 0; i < len(text); i++ {
+	// after is where text after a UNZ begins that is not a new interchange.
+	after, afterLine := -1, 0
+	for ; i < len(text); i++ {
 		c := text[i]
+		if c == '\n' {
+			line++
+		}
 		switch {
 		case c == d.Release && d.Release != ' ':
 			if i+1 >= len(text) {
-				return nil, d, &Error{Segment: len(segs) + 1, Line: line, Msg: "the interchange ends with a release character"}
+				return ic, &Error{Segment: len(segs) + 1, Line: line, Msg: "the interchange ends with a release character"}
 			}
 			i++
 			if text[i] == '\n' {
@@ -122,7 +176,10 @@ func Parse(r io.Reader) ([]Segment, Delimiters, error) {
 			flushElem()
 			seg, err := segment(elems, len(segs)+1, start)
 			if err != nil {
-				return nil, d, err
+				if d.Segment == '\n' || d.Segment == '\r' {
+					err.(*Error).Msg += "; the service string advice UNA makes the line break the segment terminator"
+				}
+				return ic, err
 			}
 			segs = append(segs, seg)
 			elems = nil
@@ -134,24 +191,107 @@ func Parse(r io.Reader) ([]Segment, Delimiters, error) {
 				}
 			}
 			start = line
+			if seg.Tag != "UNZ" || i+1 >= len(text) {
+				continue
+			}
+			if strings.HasPrefix(text[i+1:], "UNA") {
+				// Another interchange, with its own delimiters.
+				j, err := una(i + 1)
+				if err != nil {
+					return ic, err
+				}
+				i = j - 1
+				continue
+			}
+			if !isSegment(text[i+1:], d) {
+				after, afterLine = i+1, line
+			}
 		case c == d.Element:
 			flushElem()
 		case c == d.Component:
 			flushComp()
-		case c == '\n':
-			line++
-		case c == '\r':
+		case c == '\n' || c == '\r':
 		default:
 			cur = append(cur, c)
 		}
+		if after >= 0 {
+			break
+		}
 	}
-	if rest := strings.TrimSpace(string(cur)); rest != "" || len(elems) > 0 {
-		return nil, d, &Error{Segment: len(segs) + 1, Line: start, Msg: "the last segment has no terminator"}
+	switch {
+	case after >= 0:
+		if err := whole(segs); err != nil {
+			return ic, &Error{Segment: len(segs) + 1, Line: afterLine, Msg: "text after the interchange trailer UNZ, and " + err.Error()}
+		}
+		ic.Warnings = append(ic.Warnings, Warning{Segment: len(segs), Tag: "UNZ",
+			Msg: fmt.Sprintf("text after the interchange trailer, from line %d, is left out: %q", afterLine, clip(strings.TrimSpace(text[after:]), 40))})
+	case strings.TrimSpace(string(cur)) != "" || len(elems) > 0:
+		flushElem()
+		seg, serr := segment(elems, len(segs)+1, start)
+		if serr != nil || seg.Tag != "UNZ" {
+			return ic, &Error{Segment: len(segs) + 1, Line: start, Msg: "the last segment has no terminator"}
+		}
+		if err := whole(segs); err != nil {
+			return ic, &Error{Segment: len(segs) + 1, Line: start, Tag: "UNZ", Msg: "the interchange trailer has no segment terminator, and " + err.Error()}
+		}
+		segs = append(segs, seg)
+		ic.Warnings = append(ic.Warnings, Warning{Segment: seg.Index, Tag: "UNZ", Msg: "the interchange trailer has no segment terminator"})
 	}
 	if len(segs) == 0 {
-		return nil, d, &Error{Segment: 1, Line: line, Msg: "no segments"}
+		return ic, &Error{Segment: 1, Line: line, Msg: "no segments"}
 	}
-	return segs, d, nil
+	ic.Segments = segs
+	ic.checkRepertoire()
+	return ic, nil
+}
+
+// whole says why the messages of segs are not all whole: a UNH without
+// its UNT, or a UNT whose count is not the message's.
+func whole(segs []Segment) error {
+	unh := -1
+	for i := range segs {
+		switch segs[i].Tag {
+		case "UNH":
+			if unh >= 0 {
+				return fmt.Errorf("the message begun in segment %d has no trailer UNT", segs[unh].Index)
+			}
+			unh = i
+		case "UNT":
+			if unh < 0 {
+				return fmt.Errorf("the trailer UNT in segment %d has no header UNH", segs[i].Index)
+			}
+			if n, err := strconv.Atoi(segs[i].Element(0, 0)); err != nil || n != i-unh+1 {
+				return fmt.Errorf("the message begun in segment %d has %d segments, its UNT declares %q", segs[unh].Index, i-unh+1, segs[i].Element(0, 0))
+			}
+			unh = -1
+		}
+	}
+	if unh >= 0 {
+		return fmt.Errorf("the message begun in segment %d has no trailer UNT", segs[unh].Index)
+	}
+	return nil
+}
+
+// isSegment says whether text begins with a segment: a tag, then a
+// delimiter. Segments after a UNZ are read (another interchange, or a
+// message sent out of place); other text is not.
+func isSegment(text string, d Delimiters) bool {
+	if len(text) < 4 || text[3] != d.Element && text[3] != d.Segment {
+		return false
+	}
+	for _, c := range []byte(text[:3]) {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
 }
 
 func segment(elems [][]string, index, line int) (Segment, error) {
@@ -168,4 +308,73 @@ func segment(elems [][]string, index, line int) (Segment, error) {
 		}
 	}
 	return Segment{Tag: tag, Elements: elems[1:], Index: index, Line: line}, nil
+}
+
+// levelA is the repertoire of syntax level A (UNOA): ISO 646 without
+// lower case letters or national characters.
+const levelA = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,-()/='+:?!\"%&*;<>"
+
+// repertoire says whether a character of data is in the repertoire a
+// syntax identifier declares, or returns nil for one not known here.
+func repertoire(syntax string) func(r rune) bool {
+	switch syntax {
+	case "UNOA", "IATA":
+		return func(r rune) bool { return r < 0x80 && strings.IndexByte(levelA, byte(r)) >= 0 }
+	case "UNOB", "IATB":
+		return func(r rune) bool { return r >= 'a' && r <= 'z' || r < 0x80 && strings.IndexByte(levelA, byte(r)) >= 0 }
+	case "UNOC", "UNOD", "UNOE", "UNOF", "UNOG", "UNOH", "UNOI", "UNOJ", "UNOK":
+		// One of the ISO 8859 parts: bytes, not runes, are checked.
+		return func(r rune) bool { return r >= 0x20 && r < 0x7f || r >= 0xa0 && r <= 0xff }
+	case "UNOW", "UNOY":
+		return func(r rune) bool { return r != utf8.RuneError && r >= 0x20 && (r < 0x7f || r >= 0xa0) }
+	}
+	return nil
+}
+
+// checkRepertoire warns, once, of data characters outside the repertoire
+// the UNB declares: a name in lower case under UNOA, or UTF-8 under UNOA
+// or UNOB. They are read all the same.
+func (ic *Interchange) checkRepertoire() {
+	for i := range ic.Segments {
+		if ic.Segments[i].Tag == "UNB" {
+			ic.Syntax = strings.TrimSpace(ic.Segments[i].Element(0, 0))
+			break
+		}
+	}
+	in := repertoire(ic.Syntax)
+	if in == nil {
+		return
+	}
+	bytewise := ic.Syntax != "UNOW" && ic.Syntax != "UNOY"
+	var first *Segment
+	var firstChar string
+	chars, segs := 0, 0
+	for i := range ic.Segments {
+		s := &ic.Segments[i]
+		bad := 0
+		for _, e := range s.Elements {
+			for _, c := range e {
+				for j := 0; j < len(c); {
+					r, n := rune(c[j]), 1
+					if !bytewise {
+						r, n = utf8.DecodeRuneInString(c[j:])
+					}
+					if !in(r) {
+						if first == nil {
+							first, firstChar = s, c[j:j+n]
+						}
+						bad++
+					}
+					j += n
+				}
+			}
+		}
+		if bad > 0 {
+			chars, segs = chars+bad, segs+1
+		}
+	}
+	if first != nil {
+		ic.Warnings = append(ic.Warnings, Warning{Segment: first.Index, Tag: first.Tag,
+			Msg: fmt.Sprintf("%d characters in %d segments are outside the repertoire %s that UNB declares; the first is %q", chars, segs, ic.Syntax, firstChar)})
+	}
 }

@@ -55,13 +55,107 @@ func TestMalformed(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add("UNA:+.? 'UNB+UNOA:4+A+B'UNZ+1+1'")
 	f.Add("UNB+UNOA:4+A?'B+C'\nNAD+FL+++X:Y'")
+	f.Add("UNB+UNOA:4+A+B'UNH+1+X'UNT+2+1'UNZ+1+1'\n13Nov09")
+	f.Add("UNA:+.? \nUNB+UNOC:4+A+B\nUNZ+1+1")
+	f.Add("UNB+UNOA:4+A+B'UNZ+1+1'UNA:*.? 'UNB*UNOY:4*A*B'UNZ*1*1'")
 	f.Fuzz(func(t *testing.T, in string) {
-		segs, _, err := edifact.Parse(strings.NewReader(in))
-		if err == nil && len(segs) == 0 {
+		ic, err := edifact.Read(strings.NewReader(in))
+		if err == nil && len(ic.Segments) == 0 {
 			t.Fatal("no segments and no error")
 		}
-		for _, s := range segs {
+		if err != nil {
+			return
+		}
+		for i, s := range ic.Segments {
 			_ = s.String()
+			if s.Index != i+1 || s.Line < 1 {
+				t.Fatalf("segment %d placed at %d, line %d", i+1, s.Index, s.Line)
+			}
 		}
 	})
+}
+
+// TestTextAfterUNZ: a stray line after the trailer, or a trailer without
+// its terminator, costs a warning when every message is whole; a message
+// cut short is refused where it ends.
+func TestTextAfterUNZ(t *testing.T) {
+	const msg = "UNB+UNOA:4+A+B'\nUNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\nUNT+3+1'\n"
+	for in, want := range map[string]string{
+		msg + "UNZ+1+1'\n13Nov09\n": `segment 5 (UNZ): text after the interchange trailer, from line 6, is left out: "13Nov09"`,
+		msg + "UNZ+1+1":             "segment 5 (UNZ): the interchange trailer has no segment terminator",
+		msg + "UNZ+1+1'\r\n":        "",
+	} {
+		ic, err := edifact.Read(strings.NewReader(in))
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		if len(ic.Segments) != 5 {
+			t.Errorf("%q: %d segments", in, len(ic.Segments))
+		}
+		var got []string
+		for _, w := range ic.Warnings {
+			got = append(got, w.String())
+		}
+		if strings.Join(got, "\n") != want {
+			t.Errorf("%q: warnings %q, want %q", in, got, want)
+		}
+	}
+	short := "UNB+UNOA:4+A+B'\nUNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\nUNT+4+1'\n"
+	for in, want := range map[string]string{
+		short + "UNZ+1+1'\n13Nov09\n": "segment 6 (line 6): text after the interchange trailer UNZ, and the message begun in segment 2 has 3 segments, its UNT declares \"4\"",
+		short + "UNZ+1+1":             `segment 5 (UNZ, line 5): the interchange trailer has no segment terminator, and the message begun in segment 2 has 3 segments, its UNT declares "4"`,
+		"UNB+UNOA:4+A+B'\nUNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\nUNZ+1+1": "segment 4 (UNZ, line 4): the interchange trailer has no segment terminator, and the message begun in segment 2 has no trailer UNT",
+		"UNB+UNOA:4+A+B'\nUNH+1+PAXLST:D:05B:UN:IATA'\nNAD+FL+++SMI":      "segment 3 (line 3): the last segment has no terminator",
+		msg + "UNZ+1+1'\nUNH+2+PAXLST:D:05B:UN:IATA'\nBGM+745":            "segment 7 (line 7): the last segment has no terminator",
+	} {
+		if _, err := edifact.Read(strings.NewReader(in)); err == nil || err.Error() != want {
+			t.Errorf("%q:\n got %v\nwant %s", in, err, want)
+		}
+	}
+}
+
+// TestLineBreakTerminator: a UNA whose ninth character is the line break
+// makes every line a segment; errors still name the right line.
+func TestLineBreakTerminator(t *testing.T) {
+	_, err := edifact.Read(strings.NewReader("UNA:+.? \nUNB+UNOA:4+A+B\nUNH+1+PAXLST:D:05B:UN:IATA\n\nnad+FL\n"))
+	if err == nil || err.Error() != `segment 3 (line 5): "nad" is not a segment tag; the service string advice UNA makes the line break the segment terminator` {
+		t.Errorf("got %v", err)
+	}
+	ic, err := edifact.Read(strings.NewReader("UNA:*.? \r\nUNB*UNOA:4*A*B\r\nUNH*1*PAXLST:D:02B:UN:IATA\r\nUNT*2*1\r\nUNZ*1*1\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ic.Segments) != 4 || ic.Segments[3].Line != 5 || ic.Segments[1].Element(1, 2) != "02B" {
+		t.Errorf("%+v", ic.Segments)
+	}
+	if len(ic.Warnings) != 1 || !strings.Contains(ic.Warnings[0].Msg, "line break the segment terminator") {
+		t.Errorf("warnings %v", ic.Warnings)
+	}
+}
+
+// TestRepertoire: characters outside the repertoire UNB declares are read
+// and warned of once.
+func TestRepertoire(t *testing.T) {
+	for in, want := range map[string]string{
+		"UNB+UNOA:4+A+B'NAD+FM+++Steur:Andrea'NAD+FM+++ADOMAT:Julie'": `segment 2 (NAD): 13 characters in 2 segments are outside the repertoire UNOA that UNB declares; the first is "t"`,
+		"UNB+UNOB:4+A+B'NAD+FM+++Steur:Andrea'":                       "",
+		"UNB+UNOB:4+A+B'NAD+FM+++M\xc3\xbcller'":                      `segment 2 (NAD): 2 characters in 1 segments are outside the repertoire UNOB that UNB declares; the first is "\xc3"`,
+		"UNB+UNOC:4+A+B'NAD+FM+++M\xfcller'":                          "",
+		"UNB+UNOC:4+A+B'NAD+FM+++M\x85ller'":                          `segment 2 (NAD): 1 characters in 1 segments are outside the repertoire UNOC that UNB declares; the first is "\x85"`,
+		"UNB+UNOY:4+A+B'NAD+FM+++M\xc3\xbcller'":                      "",
+		"UNB+UNOY:4+A+B'NAD+FM+++M\xfcller'":                          `segment 2 (NAD): 1 characters in 1 segments are outside the repertoire UNOY that UNB declares; the first is "\xfc"`,
+		"UNB+XXXX:4+A+B'NAD+FM+++M\xfcller'":                          "",
+	} {
+		ic, err := edifact.Read(strings.NewReader(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, w := range ic.Warnings {
+			got = append(got, w.String())
+		}
+		if strings.Join(got, "\n") != want {
+			t.Errorf("%q:\n got %q\nwant %q", in, got, want)
+		}
+	}
 }

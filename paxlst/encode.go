@@ -2,6 +2,7 @@ package paxlst
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"maps"
@@ -14,15 +15,18 @@ import (
 // with the default delimiters, one segment a line: the form carriers send,
 // and what Parse reads back. Manifests in several parts are written whole.
 func Encode(w io.Writer, m *Manifest) error {
-	bw := bufio.NewWriter(w)
+	// The message is written first, so that the UNB can declare the
+	// repertoire it needs: UNOA when it is all level A, UNOY (UTF-8)
+	// otherwise.
+	var body bytes.Buffer
 	n := 0 // segments from UNH to UNT
 	seg := func(tag string, elements ...string) {
-		bw.WriteString(tag)
+		body.WriteString(tag)
 		for _, e := range elements {
-			bw.WriteByte('+')
-			bw.WriteString(e)
+			body.WriteByte('+')
+			body.WriteString(e)
 		}
-		bw.WriteString("'\n")
+		body.WriteString("'\n")
 		n++
 	}
 	ref := m.Reference
@@ -33,7 +37,6 @@ func Encode(w io.Writer, m *Manifest) error {
 	if prepared.IsZero() {
 		prepared = time.Now().UTC()
 	}
-	seg("UNB", "UNOA:4", esc(m.Sender), esc(m.Recipient), prepared.Format("060102:1504"), esc(ref))
 	n = 0
 	version := m.Version
 	if version == "" {
@@ -83,6 +86,15 @@ func Encode(w io.Writer, m *Manifest) error {
 		if t.Nationality != "" {
 			seg("NAT", "2", esc(t.Nationality))
 		}
+		if t.BagWeight != "" {
+			seg("MEA", "WT", "", esc(t.BagWeightUnit)+":"+esc(t.BagWeight))
+		}
+		if t.Bags > 0 {
+			seg("MEA", "CT", "", fmt.Sprintf(":%d", t.Bags))
+		}
+		for _, b := range t.BagTags {
+			seg("FTX", "BAG", "", "", fmt.Sprintf("%s:%d", esc(b.Tag), b.Count))
+		}
 		for _, q := range slices.Sorted(maps.Keys(t.References)) {
 			seg("RFF", esc(q)+":"+esc(t.References[q]))
 		}
@@ -102,8 +114,21 @@ func Encode(w io.Writer, m *Manifest) error {
 	seg("CNT", fmt.Sprintf("42:%d", len(m.Travellers)))
 	seg("UNT", fmt.Sprint(n+1), esc(ref))
 	seg("UNZ", "1", esc(ref))
+	syntax := "UNOA"
+	for _, c := range []byte(m.Sender + m.Recipient + body.String()) {
+		if c != '\n' && !strings.ContainsRune(levelA, rune(c)) {
+			syntax = "UNOY"
+			break
+		}
+	}
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "UNB+%s:4+%s+%s+%s+%s'\n", syntax, esc(m.Sender), esc(m.Recipient), prepared.Format("060102:1504"), esc(ref))
+	bw.Write(body.Bytes())
 	return bw.Flush()
 }
+
+// levelA is the repertoire of UNOA, the level A of ISO 9735.
+const levelA = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,-()/='+:?!\"%&*;<>"
 
 // esc puts the release character before the service characters.
 var esc = strings.NewReplacer("?", "??", "+", "?+", ":", "?:", "'", "?'").Replace

@@ -56,3 +56,23 @@ func TestEncodeEscapes(t *testing.T) {
 		t.Errorf("read back %q %q", tr.Surname, tr.GivenNames)
 	}
 }
+
+// TestEncodeRepertoire: a manifest all in level A is sent as UNOA, one
+// with lower case or other letters as UNOY, so that reading it back gives
+// no warning.
+func TestEncodeRepertoire(t *testing.T) {
+	for name, want := range map[string]string{"MULLER": "UNB+UNOA:4", "Müller": "UNB+UNOY:4"} {
+		m := &paxlst.Manifest{Sender: "ZZ", Recipient: "CUSTOMS", Reference: "R1", Travellers: []paxlst.Traveller{{Role: "FL", Surname: name, GivenNames: "ANN"}}}
+		var buf bytes.Buffer
+		if err := paxlst.Encode(&buf, m); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(buf.Bytes(), []byte(want)) {
+			t.Errorf("%s: %.20s", name, buf.String())
+		}
+		ms, err := paxlst.Parse(&buf)
+		if err != nil || len(ms[0].Warnings) != 0 || ms[0].Travellers[0].Surname != name {
+			t.Errorf("%s: %v %+v", name, err, ms)
+		}
+	}
+}

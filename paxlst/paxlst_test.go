@@ -38,6 +38,9 @@ func brief(m *paxlst.Manifest) string {
 		for _, d := range tr.Documents {
 			fmt.Fprintf(&b, " doc %s %s %s %s", d.Type, d.Number, d.IssuingCountry, d.Expiry)
 		}
+		if tr.Bags > 0 || len(tr.BagTags) > 0 || tr.BagWeight != "" {
+			fmt.Fprintf(&b, " bags %d %v %s%s", tr.Bags, tr.BagTags, tr.BagWeight, tr.BagWeightUnit)
+		}
 		b.WriteString("\n")
 	}
 	for _, w := range m.Warnings {
@@ -50,7 +53,7 @@ func TestSamples(t *testing.T) {
 	for file, want := range map[string]string{
 		"01_wco_guide_ex5_1_single_sector.edi": `ZZAIRLINE>CUSTOMS D:15B crew=false tn=1234567890
 leg ZZ/ZZ123 SYD 2013-06-21T09:00 → HNL 2013-06-21T22:00
-FL WILLIAMS|JOHN DONALD M 1972-09-07 GBR SYD>HNL doc P MB140241 GBR 2015-12-31
+FL WILLIAMS|JOHN DONALD M 1972-09-07 GBR SYD>HNL doc P MB140241 GBR 2015-12-31 bags 2 [{ZZ012345 3}] 
 warning segment 31 (CNT): declares 160 travellers; the message lists 1
 `,
 		"02_wco_guide_ex5_2_crew.edi": `ZZAIRLINE>CUSTOMS D:15B crew=true tn=
@@ -119,7 +122,9 @@ func TestMalformed(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"01_wco_guide_ex5_1_single_sector.edi", "05_gtas_multiple_flight_leg_one_line.edi"} {
+	for _, name := range []string{"01_wco_guide_ex5_1_single_sector.edi", "05_gtas_multiple_flight_leg_one_line.edi",
+		"gtas/PaxlstParserUSedifactTest.testProgressiveFlightDtm.edi", "gtas/multiple_flight_leg_apis.txt",
+		"gtas/PaxlstParserUNedifactTest.testAPISParsingWithBagWeightAndCountInMEASegment.edi"} {
 		b, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			f.Fatal(err)
@@ -130,6 +135,13 @@ func FuzzParse(f *testing.F) {
 		ms, err := paxlst.Parse(strings.NewReader(in))
 		if err == nil && len(ms) == 0 {
 			t.Fatal("no manifest and no error")
+		}
+		for _, m := range ms {
+			for _, tr := range m.Travellers {
+				if tr.Bags < 0 {
+					t.Fatalf("%d bags", tr.Bags)
+				}
+			}
 		}
 	})
 }

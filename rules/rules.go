@@ -322,9 +322,10 @@ func FactsOf(b *pnrgov.PNR, x *pnrgov.Passenger) Facts {
 }
 
 // FactsOfTraveller derives the facts an API manifest gives of a traveller:
-// the route of its legs and the age of the travel document.
+// the route of its legs, the bags checked in and the age of the travel
+// document.
 func FactsOfTraveller(m *paxlst.Manifest, t *paxlst.Traveller) Facts {
-	f := Facts{DaysToDeparture: -1, DocumentAgeDays: -1, Payments: []string{}}
+	f := Facts{DaysToDeparture: -1, DocumentAgeDays: -1, Payments: []string{}, Bags: t.Bags}
 	for _, l := range m.Legs {
 		f.fly(l.From, l.To, l.Carrier)
 	}

@@ -72,6 +72,9 @@ func newParse() *cobra.Command {
 						for _, d := range t.Documents {
 							fmt.Fprintf(out, "  %s %s (%s, expires %s)", d.Type, d.Number, d.IssuingCountry, d.Expiry)
 						}
+						if bags := paxlstBags(&t); bags != "" {
+							fmt.Fprintf(out, "  %s", bags)
+						}
 						fmt.Fprintln(out)
 					}
 					for _, w := range m.Warnings {
@@ -97,6 +100,30 @@ func newParse() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// paxlstBags says what a traveller checked in: how many bags, their
+// weight, their tags.
+func paxlstBags(t *paxlst.Traveller) string {
+	if t.Bags == 0 && len(t.BagTags) == 0 && t.BagWeight == "" {
+		return ""
+	}
+	out := fmt.Sprintf("bags %d", t.Bags)
+	if t.BagWeight != "" {
+		out += strings.TrimSpace(fmt.Sprintf(", %s %s", t.BagWeight, t.BagWeightUnit))
+	}
+	var tags []string
+	for _, b := range t.BagTags {
+		if b.Count > 1 {
+			tags = append(tags, fmt.Sprintf("%s×%d", b.Tag, b.Count))
+		} else {
+			tags = append(tags, b.Tag)
+		}
+	}
+	if len(tags) > 0 {
+		out += ", tags " + strings.Join(tags, " ")
+	}
+	return out
 }
 
 // printPNRGOV writes what was read of a PNRGOV message.
