@@ -80,10 +80,14 @@ func FuzzParse(f *testing.F) {
 // cut short is refused where it ends.
 func TestTextAfterUNZ(t *testing.T) {
 	const msg = "UNB+UNOA:4+A+B'\nUNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\nUNT+3+1'\n"
+	const short = "UNB+UNOA:4+A+B'\nUNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\nUNT+4+1'\n"
 	for in, want := range map[string]string{
 		msg + "UNZ+1+1'\n13Nov09\n": `segment 5 (UNZ): text after the interchange trailer, from line 6, is left out: "13Nov09"`,
 		msg + "UNZ+1+1":             "segment 5 (UNZ): the interchange trailer has no segment terminator",
 		msg + "UNZ+1+1'\r\n":        "",
+		// A trailer UNT that miscounts still closes its message (GTAS's
+		// samples declare 173 segments for 24); the readers warn of it.
+		short + "UNZ+1+1": "segment 5 (UNZ): the interchange trailer has no segment terminator",
 	} {
 		ic, err := edifact.Read(strings.NewReader(in))
 		if err != nil {
@@ -100,10 +104,7 @@ func TestTextAfterUNZ(t *testing.T) {
 			t.Errorf("%q: warnings %q, want %q", in, got, want)
 		}
 	}
-	short := "UNB+UNOA:4+A+B'\nUNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\nUNT+4+1'\n"
 	for in, want := range map[string]string{
-		short + "UNZ+1+1'\n13Nov09\n": "segment 6 (line 6): text after the interchange trailer UNZ, and the message begun in segment 2 has 3 segments, its UNT declares \"4\"",
-		short + "UNZ+1+1":             `segment 5 (UNZ, line 5): the interchange trailer has no segment terminator, and the message begun in segment 2 has 3 segments, its UNT declares "4"`,
 		"UNB+UNOA:4+A+B'\nUNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\nUNZ+1+1": "segment 4 (UNZ, line 4): the interchange trailer has no segment terminator, and the message begun in segment 2 has no trailer UNT",
 		"UNB+UNOA:4+A+B'\nUNH+1+PAXLST:D:05B:UN:IATA'\nNAD+FL+++SMI":      "segment 3 (line 3): the last segment has no terminator",
 		msg + "UNZ+1+1'\nUNH+2+PAXLST:D:05B:UN:IATA'\nBGM+745":            "segment 7 (line 7): the last segment has no terminator",

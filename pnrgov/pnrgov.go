@@ -171,10 +171,11 @@ type Error = edifact.Error
 
 // Parse reads the PNRGOV messages of an interchange.
 func Parse(r io.Reader) ([]*Message, error) {
-	segs, _, err := edifact.Parse(r)
+	ic, err := edifact.Read(r)
 	if err != nil {
 		return nil, err
 	}
+	segs := ic.Segments
 	p := &parser{}
 	for i := range segs {
 		if err := p.segment(&segs[i]); err != nil {
@@ -187,6 +188,10 @@ func Parse(r io.Reader) ([]*Message, error) {
 	}
 	if len(p.out) == 0 {
 		return nil, &Error{Segment: 1, Line: segs[0].Line, Tag: segs[0].Tag, Msg: "the interchange holds no PNRGOV message"}
+	}
+	for _, m := range p.out {
+		// What is odd of the interchange is odd of each of its messages.
+		m.Warnings = append(slices.Clone(ic.Warnings), m.Warnings...)
 	}
 	return p.out, nil
 }
