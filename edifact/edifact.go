@@ -138,6 +138,18 @@ func Read(r io.Reader) (*Interchange, error) {
 		if d.Component == d.Element || d.Element == d.Segment || d.Component == d.Segment || d.Release == d.Segment {
 			return i, &Error{Segment: len(segs), Line: line, Tag: "UNA", Msg: "the service string advice uses one character for two delimiters"}
 		}
+		if j, ok := brokenAdvice(text[i:], d); ok {
+			// The advice does not describe the segments that follow it
+			// (a character left out, a typographic apostrophe for the
+			// terminator), while the standard delimiters do: read with
+			// those from the UNB on, as receivers do, and say so.
+			d = Default
+			ic.Warnings = append(ic.Warnings, Warning{Segment: len(segs), Tag: "UNA",
+				Msg: fmt.Sprintf("the service string advice %q does not end the segments that follow it; read with the standard delimiters", clip(text[i:i+9], 12))})
+			line += strings.Count(text[i:i+j], "\n")
+			start = line
+			return i + j, nil
+		}
 		if d.Segment == '\n' || d.Segment == '\r' {
 			// "UNA:+.? " then a line break, the apostrophe forgotten:
 			// segments end at line ends.
@@ -268,6 +280,33 @@ func whole(segs []Segment) error {
 		return fmt.Errorf("the message begun in segment %d has no trailer UNT", segs[unh].Index)
 	}
 	return nil
+}
+
+// brokenAdvice reports whether the service string advice at the start of
+// text, read as d, fails to describe the interchange header after it — the
+// header UNB does not end with d's terminator before the next header
+// begins — while the standard delimiters do. It returns where the UNB
+// begins.
+func brokenAdvice(text string, d Delimiters) (int, bool) {
+	unb := strings.Index(text, "UNB")
+	if unb < 0 || unb > 16 {
+		return 0, false
+	}
+	header := text[unb:]
+	next := len(header)
+	for _, tag := range []string{"UNG", "UNH"} {
+		if k := strings.Index(header, tag); k > 0 && k < next {
+			next = k
+		}
+	}
+	header = header[:next]
+	if strings.IndexByte(header, d.Segment) >= 0 || d == Default {
+		return 0, false
+	}
+	if len(header) < 4 || header[3] != Default.Element || strings.IndexByte(header, Default.Segment) < 0 {
+		return 0, false
+	}
+	return unb, true
 }
 
 // isSegment says whether text begins with a segment: a tag, then a

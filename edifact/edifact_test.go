@@ -160,3 +160,25 @@ func TestRepertoire(t *testing.T) {
 		}
 	}
 }
+
+// TestBrokenAdvice: a UNA that does not describe the segments after it
+// (a character left out; a typographic quote for the terminator) is read
+// with the standard delimiters and a warning; a UNA that does is obeyed.
+func TestBrokenAdvice(t *testing.T) {
+	// As in GTAS's codeshare.edi and infant.edi: the header and the
+	// message header share a line.
+	const body = "UNB+IATA:1+1A+KRC+130527:0754+0003' UNH+1+PNRGOV:11:1:IA+1'\nMSG+:22'\nUNT+3+1'\nUNZ+1+0003'\n"
+	for _, una := range []string{"UNA:+\\*'\n", "UNA:+.\\*\u2019 "} {
+		ic, err := edifact.Read(strings.NewReader(una + body))
+		if err != nil {
+			t.Fatalf("%q: %v", una, err)
+		}
+		if len(ic.Segments) != 5 || ic.Segments[2].Tag != "MSG" || len(ic.Warnings) != 1 || !strings.Contains(ic.Warnings[0].Msg, "standard delimiters") {
+			t.Errorf("%q: %d segments, warnings %v", una, len(ic.Segments), ic.Warnings)
+		}
+	}
+	ic, err := edifact.Read(strings.NewReader("UNA:*.? |UNB*UNOA:4*A*B|UNH*1*PAXLST:D:02B:UN:IATA|UNT*2*1|UNZ*1*1|"))
+	if err != nil || len(ic.Segments) != 4 || len(ic.Warnings) != 0 {
+		t.Errorf("a UNA that holds: %v %d %v", err, len(ic.Segments), ic.Warnings)
+	}
+}
