@@ -56,9 +56,6 @@ func (h *handler) hashData(p *page) (map[string]any, error) {
 		}
 		data["Appeals"] = appeals
 	}
-	for _, b := range banks {
-		p.shown = append(p.shown, b.Handling)
-	}
 	return data, nil
 }
 

@@ -125,7 +125,6 @@ func (h *handler) dashboard(p *page, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		p.showHits(open.Hits...)
 		data["Hits"] = open.Hits
 	}
 	if p.id.Has(ctis.RoleAnalyst) && p.purpose != "" {
@@ -157,9 +156,6 @@ func (h *handler) search(p *page, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		for _, e := range res.Entities {
-			p.show(e.Statements...)
-		}
 		data["Result"] = res
 	}
 	h.render(p, http.StatusOK, "search", data)
@@ -177,7 +173,6 @@ func (h *handler) entity(p *page, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.show(e.Statements...)
 	byProp := map[string][]ctis.Statement{}
 	var order []string
 	for _, s := range e.Statements {
@@ -282,7 +277,6 @@ func (h *handler) screen(p *page, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.showResults(*res)
 	h.render(p, http.StatusOK, "screen", map[string]any{"Results": []ctis.ScreenResult{*res}, "Subject": s})
 	return nil
 }
@@ -309,7 +303,6 @@ func (h *handler) screenFile(p *page, r *http.Request) error {
 	if r.PostFormValue("download") == "on" {
 		return writeResultsCSV(p.w, res)
 	}
-	p.showResults(res...)
 	h.render(p, http.StatusOK, "screen", map[string]any{"Results": res})
 	return nil
 }
@@ -416,7 +409,6 @@ func (h *handler) reviewQueue(p *page, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.showHits(res.Hits...)
 	h.render(p, http.StatusOK, "review", map[string]any{"Hits": res.Hits, "Filter": f, "From": r.FormValue("from"),
 		"Statuses": []ctis.HitStatus{ctis.HitOpen, ctis.HitConfirmed, ctis.HitFalsePositive, ctis.HitEscalated}})
 	return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"ctis"
@@ -21,7 +22,7 @@ func parsePages() map[string]*template.Template {
 		// t is replaced per request by the page's language.
 		"t":        func(key string, args ...any) string { return key },
 		"translit": translit,
-		"badge":    badge,
+		"badge":    Badge,
 		"join":     strings.Join,
 		"date":     func(t interface{ Format(string) string }) string { return t.Format("2006-01-02 15:04") },
 		"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
@@ -48,8 +49,8 @@ func translit(name string) string {
 	return ""
 }
 
-// badge describes a statement's handling in a few words.
-func badge(h ctis.Handling) string {
+// Badge describes a handling in a few words, as the pages show it.
+func Badge(h ctis.Handling) string {
 	parts := []string{string(h.Distribution)}
 	switch h.Distribution {
 	case ctis.DistAgencies:
@@ -89,29 +90,52 @@ func mostRestrictive(hs []ctis.Handling) *ctis.Handling {
 	return best
 }
 
-// show records the handling of statements a page shows, for its banner.
-func (p *page) show(sts ...ctis.Statement) {
-	for _, s := range sts {
-		p.shown = append(p.shown, s.Handling)
-	}
-}
-
-// showHits records the handling of the statements behind hits a page
-// shows, for its banner.
-func (p *page) showHits(hits ...ctis.Hit) {
-	for _, h := range hits {
-		for _, s := range h.Sources {
-			p.shown = append(p.shown, s.Handling)
+// shownHandlings returns the handling of every piece of shared data in
+// v — statements, the sources of hits, hash banks: every ctis.Handling
+// the page's data holds, however deep. The banner is computed from the
+// data a page renders, so that no handler can forget to report what it
+// shows.
+func shownHandlings(v any) []ctis.Handling {
+	var out []ctis.Handling
+	seen := map[uintptr]bool{}
+	var walk func(reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Pointer:
+			if v.IsNil() || seen[v.Pointer()] {
+				return
+			}
+			seen[v.Pointer()] = true
+			walk(v.Elem())
+		case reflect.Struct:
+			if v.Type() == handlingType {
+				out = append(out, v.Interface().(ctis.Handling))
+				return
+			}
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					walk(v.Field(i))
+				}
+			}
+		case reflect.Slice, reflect.Array:
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		case reflect.Map:
+			for it := v.MapRange(); it.Next(); {
+				walk(it.Value())
+			}
 		}
 	}
+	walk(reflect.ValueOf(v))
+	return out
 }
 
-// showResults records the handling behind screening results' hits.
-func (p *page) showResults(res ...ctis.ScreenResult) {
-	for _, r := range res {
-		p.showHits(r.Hits...)
-	}
-}
+var handlingType = reflect.TypeOf(ctis.Handling{})
 
 // render writes a page in the request's language.
 func (h *handler) render(p *page, status int, name string, data map[string]any) {
@@ -127,8 +151,8 @@ func (h *handler) render(p *page, status int, name string, data map[string]any) 
 	if p.id.Username != "" {
 		data["User"] = p.id
 		banner := translate(p.lang, "nothing.shown")
-		if mr := mostRestrictive(p.shown); mr != nil {
-			banner = sprintf(translate(p.lang, "most.restrictive"), badge(*mr))
+		if mr := mostRestrictive(shownHandlings(data)); mr != nil {
+			banner = sprintf(translate(p.lang, "most.restrictive"), Badge(*mr))
 		}
 		data["Banner"] = banner
 		data["Roles"] = roleNames(p.id.Roles)

@@ -165,9 +165,7 @@ type page struct {
 	lang    string
 	csrf    string
 	purpose string
-	// shown collects the handling of what the page shows, for the banner.
-	shown []ctis.Handling
-	flash string
+	flash   string
 }
 
 // authed runs fn for a signed-in user whose session is alive; a POST must
