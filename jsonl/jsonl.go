@@ -110,10 +110,13 @@ func Decode(b []byte) (ctis.NewEntity, error) {
 	return e, err
 }
 
-// DecodeStrict decodes one JSON value into v, refusing unknown fields and
-// trailing data, and turns decoding errors into ctis errors that name the
-// field or the byte offset.
+// DecodeStrict decodes one JSON value into v, refusing unknown fields,
+// trailing data, invalid UTF-8 and keys given twice, and turns decoding
+// errors into ctis errors that name the field or the byte offset.
 func DecodeStrict(b []byte, v any) error {
+	if err := Check(b); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -22,13 +22,13 @@ func (h *handler) hashes(p *page, r *http.Request) error {
 	return nil
 }
 
-func (h *handler) hashData(p *page) (map[string]any, error) {
-	data := map[string]any{}
+func (h *handler) hashData(p *page) (*hashesView, error) {
+	data := &hashesView{}
 	months, err := h.Hashes.Transparency(p.ctx, "", "")
 	if err != nil {
 		return nil, err
 	}
-	data["Months"] = months
+	data.Months = months
 	if !p.id.Has(ctis.RoleAnalyst) && !p.id.Has(ctis.RoleFrontline) {
 		return data, nil
 	}
@@ -36,7 +36,7 @@ func (h *handler) hashData(p *page) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	data["Banks"] = banks
+	data.Banks = banks
 	var flagged []ctis.HashEntry
 	for _, b := range banks {
 		if b.Agency != p.id.Agency {
@@ -48,13 +48,13 @@ func (h *handler) hashData(p *page) (map[string]any, error) {
 		}
 		flagged = append(flagged, f...)
 	}
-	data["Flagged"] = flagged
+	data.Flagged = flagged
 	if p.id.Has(ctis.RoleAnalyst) {
 		appeals, err := h.Hashes.Appeals(p.ctx)
 		if err != nil {
 			return nil, err
 		}
-		data["Appeals"] = appeals
+		data.Appeals = appeals
 	}
 	return data, nil
 }
@@ -90,7 +90,7 @@ func (h *handler) matchImage(p *page, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page["Image"], page["Result"], page["Queries"] = file, res, queries
+	page.Image, page.Result, page.Queries = file, res, queries
 	h.render(p, http.StatusOK, "hashes", page)
 	return nil
 }

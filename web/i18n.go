@@ -403,6 +403,16 @@ var languages = []language.Tag{language.English, language.French, language.Arabi
 
 var langMatcher = language.NewMatcher(languages)
 
+// languageCodes are the catalogue's languages as the pages offer them.
+var languageCodes = func() []string {
+	out := make([]string, len(languages))
+	for i, t := range languages {
+		b, _ := t.Base()
+		out[i] = b.String()
+	}
+	return out
+}()
+
 // rtl lists the languages written right to left.
 var rtl = map[string]bool{"ar": true}
 

@@ -5,9 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/csv"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"sort"
@@ -18,6 +15,7 @@ import (
 	"ctis"
 	"ctis/csvcell"
 	"ctis/httpkit"
+	"ctis/jsonl"
 	"ctis/manifest"
 )
 
@@ -29,11 +27,11 @@ func (h *handler) anonymous(w http.ResponseWriter, r *http.Request) *page {
 func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
 	p := h.anonymous(w, r)
 	p.csrf = h.loginToken(w, r)
-	h.render(p, http.StatusOK, "login", h.loginData(""))
+	h.render(p, http.StatusOK, "login", h.loginView(""))
 }
 
-func (h *handler) loginData(failure string) map[string]any {
-	return map[string]any{"Failure": failure, "Demo": h.Demo, "DemoPassword": h.DemoPassword}
+func (h *handler) loginView(failure string) *loginView {
+	return &loginView{Failure: failure, Demo: h.Demo, DemoPassword: h.DemoPassword}
 }
 
 // loginToken returns the login form's token, bound to a random value in a
@@ -65,7 +63,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(loginCookie)
 	if crossOrigin(r) || err != nil || !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(h.csrf("login:"+c.Value))) {
 		p.csrf = h.loginToken(w, r)
-		h.render(p, http.StatusForbidden, "login", h.loginData(translate(p.lang, "csrf")))
+		h.render(p, http.StatusForbidden, "login", h.loginView(translate(p.lang, "csrf")))
 		return
 	}
 	username, password := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
@@ -83,7 +81,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusUnauthorized // an empty name or password fails as a wrong one
 		}
 		p.csrf = h.loginToken(w, r)
-		h.render(p, status, "login", h.loginData(translate(p.lang, message)))
+		h.render(p, status, "login", h.loginView(translate(p.lang, message)))
 		return
 	}
 	h.mu.Lock()
@@ -118,28 +116,28 @@ func (h *handler) setLang(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) dashboard(p *page, r *http.Request) error {
-	data := map[string]any{}
+	data := &dashboardView{}
 	if (p.id.Has(ctis.RoleAnalyst) || p.id.Has(ctis.RoleFrontline)) && p.purpose != "" {
 		// Reading the queue is a read of personal data: only for a purpose.
 		open, err := h.Review.Hits(p.ctx, ctis.HitFilter{Status: ctis.HitOpen, Limit: 20})
 		if err != nil {
 			return err
 		}
-		data["Hits"] = open.Hits
+		data.Hits = open.Hits
 	}
 	if p.id.Has(ctis.RoleAnalyst) && p.purpose != "" {
 		due, err := h.Entities.Entities(p.ctx, ctis.EntityFilter{PastReview: true, Limit: 20})
 		if err != nil {
 			return err
 		}
-		data["Due"] = due.Entities
+		data.Due = due.Entities
 	}
 	if p.id.Has(ctis.RoleAuditor) {
 		ev, err := h.Audit.Events(p.ctx, ctis.AuditFilter{Limit: 15})
 		if err != nil {
 			return err
 		}
-		data["Events"] = ev.Events
+		data.Events = ev.Events
 	}
 	h.render(p, http.StatusOK, "dashboard", data)
 	return nil
@@ -150,22 +148,16 @@ func (h *handler) search(p *page, r *http.Request) error {
 	if idv := strings.TrimSpace(r.FormValue("identifier")); idv != "" && q.Name == "" {
 		q.Property, q.Value = "passportNumber", idv
 	}
-	data := map[string]any{"Name": q.Name, "Identifier": r.FormValue("identifier")}
+	data := &searchView{Name: q.Name, Identifier: r.FormValue("identifier")}
 	if q.Name != "" || q.Value != "" {
 		res, err := h.Entities.Search(p.ctx, q)
 		if err != nil {
 			return err
 		}
-		data["Result"] = res
+		data.Result = res
 	}
 	h.render(p, http.StatusOK, "search", data)
 	return nil
-}
-
-// group is a property's statements on an entity page.
-type group struct {
-	Property   string
-	Statements []ctis.Statement
 }
 
 func (h *handler) entity(p *page, r *http.Request) error {
@@ -186,7 +178,7 @@ func (h *handler) entity(p *page, r *http.Request) error {
 		groups = append(groups, group{prop, byProp[prop]})
 	}
 	schema := ctis.Schemas[e.Schema]
-	h.render(p, http.StatusOK, "entity", map[string]any{"Entity": e, "Groups": groups, "Properties": schema.Properties, "Caption": e.Caption()})
+	h.render(p, http.StatusOK, "entity", &entityView{Entity: e, Groups: groups, Properties: schema.Properties, Caption: e.Caption()})
 	return nil
 }
 
@@ -209,7 +201,7 @@ func (h *handler) newEntity(p *page, r *http.Request) error {
 			}
 		}
 	}
-	h.render(p, http.StatusOK, "new", map[string]any{"Schemas": schemas, "Properties": names})
+	h.render(p, http.StatusOK, "new", &newEntityView{Schemas: schemas, Properties: names})
 	return nil
 }
 
@@ -260,7 +252,7 @@ func (h *handler) withdraw(p *page, r *http.Request) error {
 }
 
 func (h *handler) screenForm(p *page, r *http.Request) error {
-	h.render(p, http.StatusOK, "screen", map[string]any{})
+	h.render(p, http.StatusOK, "screen", &screenView{})
 	return nil
 }
 
@@ -277,7 +269,7 @@ func (h *handler) screen(p *page, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.render(p, http.StatusOK, "screen", map[string]any{"Results": []ctis.ScreenResult{*res}, "Subject": s})
+	h.render(p, http.StatusOK, "screen", &screenView{Results: []ctis.ScreenResult{*res}, Subject: &s})
 	return nil
 }
 
@@ -292,7 +284,7 @@ func (h *handler) screenFile(p *page, r *http.Request) error {
 		return ctis.Invalid("file", "choose a CSV or JSON-lines file of subjects")
 	}
 	defer f.Close()
-	subjects, err := readSubjects(f)
+	subjects, err := jsonl.ReadSubjects(f)
 	if err != nil {
 		return err
 	}
@@ -303,7 +295,7 @@ func (h *handler) screenFile(p *page, r *http.Request) error {
 	if r.PostFormValue("download") == "on" {
 		return writeResultsCSV(p.w, res)
 	}
-	h.render(p, http.StatusOK, "screen", map[string]any{"Results": res})
+	h.render(p, http.StatusOK, "screen", &screenView{Results: res})
 	return nil
 }
 
@@ -341,58 +333,6 @@ func writeResultsCSV(w http.ResponseWriter, res []ctis.ScreenResult) error {
 	return cw.Error()
 }
 
-// readSubjects reads subjects from CSV with a header, or JSON lines.
-func readSubjects(r io.Reader) ([]ctis.Subject, error) {
-	b, err := io.ReadAll(io.LimitReader(r, 4<<20))
-	if err != nil {
-		return nil, err
-	}
-	text := strings.TrimSpace(string(b))
-	var out []ctis.Subject
-	if strings.HasPrefix(text, "{") {
-		for i, line := range strings.Split(text, "\n") {
-			if strings.TrimSpace(line) == "" {
-				continue
-			}
-			var s ctis.Subject
-			if err := json.Unmarshal([]byte(line), &s); err != nil {
-				return nil, ctis.Invalid("file", "line %d is not a JSON subject: %s", i+1, err.Error())
-			}
-			out = append(out, s)
-		}
-	} else {
-		rows, err := csv.NewReader(strings.NewReader(text)).ReadAll()
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return nil, ctis.Invalid("file", "CSV line %d: %s", pe.Line, pe.Err.Error())
-		}
-		if len(rows) < 2 {
-			return nil, ctis.Invalid("file", "the CSV needs a header row (name, birth_date, nationality, document_number) and at least one subject")
-		}
-		col := map[string]int{}
-		for i, c := range rows[0] {
-			col[strings.ToLower(strings.TrimSpace(c))] = i
-		}
-		if _, ok := col["name"]; !ok {
-			return nil, ctis.Invalid("file", "the CSV header has no name column")
-		}
-		get := func(row []string, c string) string {
-			if i, ok := col[c]; ok && i < len(row) {
-				return strings.TrimSpace(row[i])
-			}
-			return ""
-		}
-		for _, row := range rows[1:] {
-			out = append(out, ctis.Subject{Name: get(row, "name"), BirthDate: get(row, "birth_date"), Nationality: get(row, "nationality"),
-				Gender: get(row, "gender"), DocumentNumber: get(row, "document_number"), Schema: get(row, "schema")})
-		}
-	}
-	if len(out) == 0 || len(out) > ctis.MaxBatch {
-		return nil, ctis.Invalid("file", "a file holds 1 to %d subjects", ctis.MaxBatch)
-	}
-	return out, nil
-}
-
 func (h *handler) reviewQueue(p *page, r *http.Request) error {
 	f := ctis.HitFilter{Status: ctis.HitStatus(r.FormValue("status")), Agency: strings.TrimSpace(r.FormValue("agency")), Limit: 100}
 	if f.Status == "" {
@@ -409,8 +349,8 @@ func (h *handler) reviewQueue(p *page, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.render(p, http.StatusOK, "review", map[string]any{"Hits": res.Hits, "Filter": f, "From": r.FormValue("from"),
-		"Statuses": []ctis.HitStatus{ctis.HitOpen, ctis.HitConfirmed, ctis.HitFalsePositive, ctis.HitEscalated}})
+	h.render(p, http.StatusOK, "review", &reviewView{Hits: res.Hits, Filter: f, From: r.FormValue("from"),
+		Statuses: []ctis.HitStatus{ctis.HitOpen, ctis.HitConfirmed, ctis.HitFalsePositive, ctis.HitEscalated}})
 	return nil
 }
 
@@ -440,7 +380,7 @@ func (h *handler) audit(p *page, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.render(p, http.StatusOK, "audit", map[string]any{"Events": ev.Events, "Report": rep, "Filter": f, "From": r.FormValue("from"), "To": r.FormValue("to")})
+	h.render(p, http.StatusOK, "audit", &auditView{Events: ev.Events, Report: rep, Filter: f, From: r.FormValue("from"), To: r.FormValue("to")})
 	return nil
 }
 
@@ -463,7 +403,7 @@ func (h *handler) adminPage(p *page, secret string) error {
 		return err
 	}
 	sort.Slice(users, func(i, j int) bool { return users[i].Username < users[j].Username })
-	h.render(p, http.StatusOK, "admin", map[string]any{"Agencies": agencies, "Users": users, "Groups": groups, "AllRoles": ctis.Roles, "Secret": secret})
+	h.render(p, http.StatusOK, "admin", &adminView{Agencies: agencies, Users: users, Groups: groups, AllRoles: ctis.Roles, Secret: secret})
 	return nil
 }
 
@@ -508,13 +448,13 @@ func (h *handler) adminAction(p *page, r *http.Request) error {
 // personal data, and a name never finds one.
 func (h *handler) travel(p *page, r *http.Request) error {
 	q := ctis.TravelQuery{Name: strings.TrimSpace(r.FormValue("name")), Flight: strings.TrimSpace(r.FormValue("flight")), Day: strings.TrimSpace(r.FormValue("day"))}
-	data := map[string]any{"Query": q}
+	data := &travelView{Query: q}
 	if q.Name != "" || q.Flight != "" || q.Day != "" {
 		recs, err := h.Travel.SearchTravel(p.ctx, q)
 		if err != nil {
 			return err
 		}
-		data["Records"] = recs
+		data.Records = recs
 	}
 	h.render(p, http.StatusOK, "travel", data)
 	return nil
@@ -525,6 +465,6 @@ func (h *handler) travelRecord(p *page, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.render(p, http.StatusOK, "travel", map[string]any{"Records": []ctis.TravelRecord{*rec}, "One": true})
+	h.render(p, http.StatusOK, "travel", &travelView{Records: []ctis.TravelRecord{*rec}, One: true})
 	return nil
 }

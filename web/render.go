@@ -137,26 +137,25 @@ func shownHandlings(v any) []ctis.Handling {
 
 var handlingType = reflect.TypeOf(ctis.Handling{})
 
-// render writes a page in the request's language.
-func (h *handler) render(p *page, status int, name string, data map[string]any) {
-	if data == nil {
-		data = map[string]any{}
-	}
-	data["Lang"], data["Dir"] = p.lang, "ltr"
+// render writes a page in the request's language: the view's layout is
+// filled in here, its banner computed from the view.
+func (h *handler) render(p *page, status int, name string, v view) {
+	l := v.layout()
+	l.Lang, l.Dir = p.lang, "ltr"
 	if rtl[p.lang] {
-		data["Dir"] = "rtl"
+		l.Dir = "rtl"
 	}
-	data["CSRF"], data["Purpose"], data["Flash"], data["Path"] = p.csrf, p.purpose, p.flash, p.r.URL.RequestURI()
-	data["Languages"] = []string{"en", "fr", "ar", "ru"}
+	l.CSRF, l.Purpose, l.Flash, l.Path = p.csrf, p.purpose, p.flash, p.r.URL.RequestURI()
+	l.Languages = languageCodes
 	if p.id.Username != "" {
-		data["User"] = p.id
-		banner := translate(p.lang, "nothing.shown")
-		if mr := mostRestrictive(shownHandlings(data)); mr != nil {
-			banner = sprintf(translate(p.lang, "most.restrictive"), Badge(*mr))
+		id := p.id
+		l.User = &id
+		l.Banner = translate(p.lang, "nothing.shown")
+		if mr := mostRestrictive(shownHandlings(v)); mr != nil {
+			l.Banner = sprintf(translate(p.lang, "most.restrictive"), Badge(*mr))
 		}
-		data["Banner"] = banner
-		data["Roles"] = roleNames(p.id.Roles)
-		data["Is"] = roleSet(p.id.Roles)
+		l.Roles = roleNames(p.id.Roles)
+		l.Is = roleSet(p.id.Roles)
 	}
 	tpl, err := h.pages[name].Clone()
 	if err == nil {
@@ -170,7 +169,7 @@ func (h *handler) render(p *page, status int, name string, data map[string]any) 
 	}
 	var buf bytes.Buffer
 	if err == nil {
-		err = tpl.Execute(&buf, data)
+		err = tpl.Execute(&buf, v)
 	}
 	if err != nil {
 		h.Logger.Error("rendering a page", "page", name, "error", err.Error())

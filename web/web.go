@@ -201,7 +201,7 @@ func (h *handler) authed(fn func(*page, *http.Request) error) http.Handler {
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, 8<<20)
 			if crossOrigin(r) || !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(p.csrf)) {
-				h.render(p, http.StatusForbidden, "error", map[string]any{"Message": translate(p.lang, "csrf")})
+				h.render(p, http.StatusForbidden, "error", &errorView{Message: translate(p.lang, "csrf")})
 				return
 			}
 		}
@@ -255,7 +255,7 @@ func (h *handler) fail(p *page, err error) {
 				}
 			}
 		}
-		h.render(p, http.StatusOK, "error", map[string]any{"AskPurpose": p.r.URL.Path, "Keep": keep, "Message": translate(p.lang, "purpose.needed")})
+		h.render(p, http.StatusOK, "error", &errorView{AskPurpose: p.r.URL.Path, Keep: keep, Message: translate(p.lang, "purpose.needed")})
 		return
 	}
 	status, internal := httpkit.Status(err)
@@ -275,5 +275,5 @@ func (h *handler) fail(p *page, err error) {
 			msg = f + ": " + msg
 		}
 	}
-	h.render(p, status, "error", map[string]any{"Message": sprintf(translate(p.lang, "error"), msg)})
+	h.render(p, status, "error", &errorView{Message: sprintf(translate(p.lang, "error"), msg)})
 }
