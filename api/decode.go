@@ -27,9 +27,6 @@ func (h *handler) decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if err != nil {
 		return bodyError(err)
 	}
-	if err := jsonl.Check(body); err != nil {
-		return err
-	}
 	return jsonl.DecodeStrict(body, v)
 }
 

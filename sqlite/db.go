@@ -51,12 +51,17 @@ type DB struct {
 	opts Options
 }
 
+// Every store interface a node's services need (ctis.Services, less the
+// screening and hash indexes, which wrap the store).
 var (
 	_ ctis.DirectoryService = (*DB)(nil)
 	_ ctis.AuthService      = (*DB)(nil)
 	_ ctis.EntityService    = (*DB)(nil)
 	_ ctis.AuditLog         = (*DB)(nil)
 	_ ctis.ReviewService    = (*DB)(nil)
+	_ ctis.TravelService    = (*DB)(nil)
+	_ ctis.RuleService      = (*DB)(nil)
+	_ ctis.DocumentService  = (*DB)(nil)
 )
 
 //go:embed migrations/*.sql

@@ -80,10 +80,10 @@ func newScreen(o *options) *cobra.Command {
 				ctx = ctis.WithMinScore(ctx, minScore)
 			}
 			if batch != "" {
-				return screenBatch(cmd, svc, ctx, batch)
+				return screenBatch(ctx, cmd, svc, batch)
 			}
 			if manifestFile != "" {
-				return screenManifest(cmd, db, svc, ctx, manifestFile, asJSON)
+				return screenManifest(ctx, cmd, db, svc, manifestFile, asJSON)
 			}
 			res, err := svc.Screen(ctx, s)
 			if err != nil {
@@ -121,7 +121,7 @@ func newScreen(o *options) *cobra.Command {
 // screenBatch screens a JSON-lines file in batches, printing one line per
 // subject in order: its result, or an error line for a line that is not a
 // subject or a subject that cannot be screened at all.
-func screenBatch(cmd *cobra.Command, svc *screen.Service, ctx context.Context, path string) error {
+func screenBatch(ctx context.Context, cmd *cobra.Command, svc *screen.Service, path string) error {
 	in, _, err := openInput(path)
 	if err != nil {
 		return err
@@ -197,7 +197,7 @@ func screenBatch(cmd *cobra.Command, svc *screen.Service, ctx context.Context, p
 
 // screenManifest keeps and screens every traveller of the manifests in an
 // EDIFACT file.
-func screenManifest(cmd *cobra.Command, db *sqlite.DB, svc *screen.Service, ctx context.Context, path string, asJSON bool) error {
+func screenManifest(ctx context.Context, cmd *cobra.Command, db *sqlite.DB, svc *screen.Service, path string, asJSON bool) error {
 	in, _, err := openInput(path)
 	if err != nil {
 		return err

@@ -31,8 +31,8 @@ func newServe(o *options) *cobra.Command {
 	var withDemo bool
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the API",
-		Long: "Serve the REST API under /api/v1 (OpenAPI document at /api/v1/openapi.json).\n" +
+		Short: "Serve the node: the web pages and the REST API",
+		Long: "Serve the web pages at / and the REST API under /api/v1 (OpenAPI document at /api/v1/openapi.json).\n" +
 			"With --demo, start on a new temporary database filled with sample agencies, users of every role and\n" +
 			"entities under every kind of handling, and print the demo logins and tokens.",
 		Example: "  ctis serve --demo\n  ctis serve --db /var/lib/ctis/ctis.db --addr 127.0.0.1:8080",
