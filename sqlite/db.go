@@ -11,6 +11,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"net/url"
 	"runtime"
@@ -160,13 +161,30 @@ func (db *DB) migrate(ctx context.Context) error {
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return opError(err)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
+		return opError(err)
+	}
+	return opError(tx.Commit())
+}
+
+// opError names the store operation a database error happened in — the
+// method that opened the transaction, never a value — so that the log of
+// an internal error says where. Application errors pass as they are.
+func opError(err error) error {
+	var ce *ctis.Error
+	if err == nil || errors.As(err, &ce) {
 		return err
 	}
-	return tx.Commit()
+	op := "transaction"
+	if pc, _, _, ok := runtime.Caller(2); ok {
+		if f := runtime.FuncForPC(pc); f != nil {
+			op = strings.TrimPrefix(f.Name(), "ctis/sqlite.")
+		}
+	}
+	return fmt.Errorf("sqlite %s: %w", op, err)
 }
 
 func (db *DB) now() time.Time { return db.opts.Now().UTC() }
