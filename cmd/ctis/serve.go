@@ -57,38 +57,44 @@ func newServe(o *options) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%w\n(is another server on %s? choose another with --addr)", err, addr)
 			}
-			srv := &http.Server{
-				Handler:           n.handler,
-				ReadHeaderTimeout: 10 * time.Second,
-				ReadTimeout:       2 * time.Minute,
-				WriteTimeout:      10 * time.Minute,
-				IdleTimeout:       2 * time.Minute,
-			}
 			url := "http://" + ln.Addr().String()
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "ctis is serving %s (the API under %s/api/v1, OpenAPI: %s/api/v1/openapi.json), database %s\n", url, url, url, o.db)
 			if withDemo {
 				printLogins(out, url, n.logins)
 			}
-			errc := make(chan error, 1)
-			go func() { errc <- srv.Serve(ln) }()
-			select {
-			case err := <-errc:
-				return err
-			case <-ctx.Done():
-			}
-			log.Info("shutting down")
-			shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			return nil
+			return serveUntilDone(ctx, ln, n.handler, log)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "serve a temporary database with sample data")
 	return cmd
+}
+
+// serveUntilDone serves handler on ln until ctx ends, then shuts down,
+// letting requests in flight finish for up to ten seconds.
+func serveUntilDone(ctx context.Context, ln net.Listener, handler http.Handler, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      10 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
 
 // node is a running ctis node: its store, services and HTTP handler.
