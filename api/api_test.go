@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -17,9 +16,7 @@ import (
 	"time"
 
 	"ctis"
-	"ctis/hashbank"
-	"ctis/rules"
-	"ctis/screen"
+	"ctis/ctistest"
 	"ctis/sqlite"
 )
 
@@ -29,8 +26,9 @@ const (
 	password = "correct horse battery staple"
 )
 
-// fixture is a running API on a fresh SQLite store with two agencies and
-// a user of each role.
+// fixture is a running API on a fresh SQLite store seeded by the test kit
+// (FR-DGSI, DE-BKA and JO-GID; FR and DE share the group "western"), with
+// the users below.
 type fixture struct {
 	t      *testing.T
 	db     *sqlite.DB
@@ -47,7 +45,7 @@ type fixture struct {
 }
 
 // users are the fixture's users: FR-DGSI has one of each role, DE-BKA an
-// analyst.
+// analyst, JO-GID none.
 var users = []ctis.NewUser{
 	{Username: "fr.admin", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAdmin}},
 	{Username: "fr.analyst", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAnalyst}, Password: password},
@@ -58,44 +56,25 @@ var users = []ctis.NewUser{
 }
 
 // system acts as the local operator, who administers the node directly.
-var system = ctis.NewContext(context.Background(), ctis.SystemIdentity("test"))
+var system = ctistest.System
 
 // newFixture starts the API. configure, if given, adjusts the Server
 // before its handler is made.
 func newFixture(t *testing.T, configure ...func(*Server)) *fixture {
 	t.Helper()
 	f := &fixture{t: t, doc: loadOpenAPI(t), log: &syncBuffer{}, tokens: map[string]string{}, users: map[string]string{}, covered: map[string]bool{}}
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{
+	n := ctistest.OpenSQLite(t, sqlite.Options{
 		Now: func() time.Time { return time.Now().Add(time.Duration(f.ahead.Load())) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.db = db
-	t.Cleanup(func() { db.Close() })
-	for _, a := range []ctis.Agency{
-		{Code: "FR-DGSI", Name: "Direction générale de la sécurité intérieure", Country: "FR", Kind: "security"},
-		{Code: "DE-BKA", Name: "Bundeskriminalamt", Country: "DE", Kind: "law_enforcement"},
-	} {
-		if _, err := db.CreateAgency(system, a); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.db = n.DB
+	ctistest.Seed(t, n.Services)
 	for _, nu := range users {
-		u, token, err := db.CreateUser(system, nu)
+		u, token, err := n.Directory.CreateUser(system, nu)
 		if err != nil {
 			t.Fatal(err)
 		}
 		f.tokens[u.Username], f.users[u.Username] = token, u.ID
 	}
-	svc, err := screen.New(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hashes, err := hashbank.New(context.Background(), db, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &Server{Services: ctis.Services{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: rules.Service{Store: db}, Documents: db, Hashes: hashes}, Logger: slog.New(slog.NewTextHandler(f.log, nil))}
+	s := &Server{Services: n.Services, Logger: slog.New(slog.NewTextHandler(f.log, nil))}
 	for _, c := range configure {
 		c(s)
 	}

@@ -1,34 +1,29 @@
 package hashbank_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"image"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"ctis"
+	"ctis/ctistest"
 	"ctis/hashbank"
-	"ctis/hashfile"
 	"ctis/hashindex"
 	"ctis/pdq"
 	"ctis/sqlite"
 )
 
-var system = ctis.NewContext(context.Background(), ctis.SystemIdentity("test"))
+// as acts as a user of an agency holding roles.
+var as = ctistest.As
 
-func as(agency string, roles ...ctis.Role) context.Context {
-	id := ctis.Identity{UserID: agency + "-" + string(roles[0]), Username: agency + "." + string(roles[0]), Agency: agency, Roles: roles}
-	return ctis.NewContext(context.Background(), id)
-}
-
-// node opens a store with agencies FR-DGSI, DE-BKA and a platform,
-// FR and DE sharing the group "western", and the engine over it.
+// node opens a store seeded by the test kit, with the platform VIDEOHOST
+// beside its agencies, and the engine over it. The handling matrix of the
+// hash banks is the kit's, run by the sqlite package's TestSuite.
 func node(t *testing.T) (*sqlite.DB, *hashbank.Service) {
 	t.Helper()
 	return nodeAt(t, nil)
@@ -37,21 +32,11 @@ func node(t *testing.T) (*sqlite.DB, *hashbank.Service) {
 // nodeAt is node with the store's clock set by now.
 func nodeAt(t *testing.T, now func() time.Time) (*sqlite.DB, *hashbank.Service) {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{Now: now})
-	if err != nil {
+	n := ctistest.SeededSQLite(t, sqlite.Options{Now: now})
+	if _, err := n.Directory.CreateAgency(ctistest.System, ctistest.Platform); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	for _, a := range []ctis.Agency{{Code: "FR-DGSI", Country: "FR"}, {Code: "DE-BKA", Country: "DE"}, {Code: "VIDEOHOST", Country: "US", Kind: "platform"}} {
-		a.Name = a.Code
-		if _, err := db.CreateAgency(system, a); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := db.PutGroup(system, ctis.SharingGroup{Name: "western", Agencies: []string{"FR-DGSI", "DE-BKA"}}); err != nil {
-		t.Fatal(err)
-	}
-	return db, restart(t, db)
+	return n.DB, n.Hashes
 }
 
 func restart(t *testing.T, db *sqlite.DB) *hashbank.Service {
@@ -94,107 +79,6 @@ func fill(t *testing.T, svc *hashbank.Service, h ctis.Handling) (*ctis.HashBank,
 
 func queries() []ctis.HashQuery {
 	return []ctis.HashQuery{{Type: ctis.HashPDQ, Value: nearby.String()}, {Type: ctis.HashMD5, Value: digest}, {Type: ctis.HashURL, Value: sameURL}}
-}
-
-// TestHashHandling puts the same bank under every handling and reads it
-// as every viewer by every path: bank list, entry list (the export),
-// matching, counts, disabling and adding, and the errors each gives. A
-// viewer sees the bank's entries exactly when ctis.CanSee allows; a hidden
-// bank with a hit notice shows only its agency; otherwise nothing at all,
-// and a hidden bank reads exactly as an absent one.
-func TestHashHandling(t *testing.T) {
-	groups := map[string][]string{"FR-DGSI": {"western"}, "DE-BKA": {"western"}}
-	for _, h := range ctis.EveryHandling("DE-BKA", "western") {
-		t.Run(fmt.Sprintf("%s/frontline=%v/notice=%v", h.Distribution, h.Frontline, h.HitNotice), func(t *testing.T) {
-			db, svc := node(t)
-			bank, entries := fill(t, svc, h)
-			for _, agency := range []string{"FR-DGSI", "DE-BKA", "VIDEOHOST"} {
-				for _, role := range []ctis.Role{ctis.RoleAnalyst, ctis.RoleFrontline} {
-					label := agency + "/" + string(role)
-					v := ctis.Viewer{Agency: agency, FrontlineOnly: role == ctis.RoleFrontline, Groups: groups[agency]}
-					want := ctis.CanSee(v, "FR-DGSI", h)
-					ctx := as(agency, role)
-
-					banks, err := svc.HashBanks(ctx)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if got := len(banks) == 1; got != want {
-						t.Errorf("%s: bank listed %v, want %v", label, got, want)
-					}
-
-					list, err := svc.HashEntries(ctx, ctis.HashEntryFilter{Bank: bank.ID})
-					_, absentErr := svc.HashEntries(ctx, ctis.HashEntryFilter{Bank: "01ABSENTBANK0000000000000"})
-					if want && (err != nil || len(list) != 3) {
-						t.Errorf("%s: entries %d, %v; want all 3", label, len(list), err)
-					}
-					if !want && (err == nil || err.Error() != absentErr.Error()) {
-						t.Errorf("%s: hidden bank gives %v, an absent one %v", label, err, absentErr)
-					}
-
-					var exported bytes.Buffer
-					n, err := hashfile.Export(ctx, svc, ctis.HashEntryFilter{Bank: bank.ID, Disabled: true}, hashfile.NewWriter(&exported, hashfile.JSONL))
-					if want && (err != nil || n != 3) || !want && (err == nil || err.Error() != absentErr.Error() || exported.Len() > 0) {
-						t.Errorf("%s: export wrote %d entries (%d bytes), %v", label, n, exported.Len(), err)
-					}
-
-					res, err := svc.MatchHashes(ctx, queries(), ctis.DefaultRadius)
-					if err != nil {
-						t.Fatal(err)
-					}
-					wantMatches, wantNotices := 0, 0
-					if want {
-						wantMatches = 3
-					} else if h.HitNotice {
-						wantNotices = 1
-					}
-					if len(res.Matches) != wantMatches || len(res.Notices) != wantNotices {
-						t.Errorf("%s: %d matches and %d notices, want %d and %d", label, len(res.Matches), len(res.Notices), wantMatches, wantNotices)
-					}
-					if wantNotices == 1 && res.Notices[0] != (ctis.HashNotice{Agency: "FR-DGSI"}) {
-						t.Errorf("%s: notice %+v", label, res.Notices[0])
-					}
-
-					months, err := svc.Transparency(ctx, "", "")
-					if err != nil {
-						t.Fatal(err)
-					}
-					last := months[len(months)-1]
-					if got := last.EntriesAdded > 0 || last.Matches > 0; got != want {
-						t.Errorf("%s: transparency counts %+v, want counted %v", label, last, want)
-					}
-
-					// The agency's audit trail names the entries its users
-					// matched, and none its analysts may not see.
-					agencySees := ctis.CanSee(ctis.Viewer{Agency: agency, Groups: groups[agency]}, "FR-DGSI", h)
-					page, err := db.Events(as(agency, ctis.RoleAuditor), ctis.AuditFilter{Limit: ctis.MaxLimit})
-					if err != nil {
-						t.Fatal(err)
-					}
-					for _, e := range page.Events {
-						if !agencySees && (strings.Contains(e.Detail, entries[0].ID) || strings.Contains(e.Object, bank.ID)) {
-							t.Errorf("%s: the audit trail names a hidden entry or bank: %+v", label, e)
-						}
-					}
-
-					if agency != "FR-DGSI" && role == ctis.RoleAnalyst {
-						_, err := svc.SetHashDisabled(ctx, entries[0].ID, true, "not terrorist content")
-						wantCode := ctis.ENOTFOUND
-						if want {
-							wantCode = ctis.EFORBIDDEN
-						}
-						if ctis.ErrorCode(err) != wantCode {
-							t.Errorf("%s: disabling another's entry gives %v, want %s", label, err, wantCode)
-						}
-						_, err = svc.AddHashes(ctx, bank.ID, []ctis.HashEntry{{Type: ctis.HashMD5, Value: "00000000000000000000000000000000"}})
-						if ctis.ErrorCode(err) != wantCode {
-							t.Errorf("%s: adding to another's closed bank gives %v, want %s", label, err, wantCode)
-						}
-					}
-				}
-			}
-		})
-	}
 }
 
 // TestMatchLifecycle follows one entry: matched by PDQ within the radius

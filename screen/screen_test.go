@@ -1,96 +1,32 @@
 package screen_test
 
 import (
-	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"ctis"
+	"ctis/ctistest"
 	"ctis/screen"
 	"ctis/sqlite"
 )
 
-var system = ctis.NewContext(context.Background(), ctis.SystemIdentity("test"))
+// system acts as the local operator; as as a user of an agency holding
+// roles, for the kit's purpose; statements makes statements under one
+// handling from property and value pairs.
+var (
+	system     = ctistest.System
+	as         = ctistest.As
+	statements = ctistest.Statements
+)
 
-func as(agency string, roles ...ctis.Role) context.Context {
-	id := ctis.Identity{UserID: agency + "-" + string(roles[0]), Username: agency + "." + string(roles[0]), Agency: agency, Roles: roles}
-	return ctis.WithPurpose(ctis.NewContext(context.Background(), id), "border check 2026/88")
-}
-
-// node opens a store with agencies FR-DGSI, DE-BKA and JO-GID, FR and DE
-// sharing the group "western", and a screening service over it.
+// node opens a store seeded by the test kit — agencies FR-DGSI, DE-BKA and
+// JO-GID, FR and DE sharing the group "western" — and the screening
+// service over it. The handling matrix of screening and of the review
+// queue is the kit's, run by the sqlite package's TestSuite.
 func node(t *testing.T) (*sqlite.DB, *screen.Service) {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	for _, a := range []ctis.Agency{{Code: "FR-DGSI", Country: "FR"}, {Code: "DE-BKA", Country: "DE"}, {Code: "JO-GID", Country: "JO"}} {
-		a.Name = a.Code
-		if _, err := db.CreateAgency(system, a); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := db.PutGroup(system, ctis.SharingGroup{Name: "western", Agencies: []string{"FR-DGSI", "DE-BKA"}}); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := screen.New(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db, svc
-}
-
-func statements(h ctis.Handling, kv ...string) []ctis.NewStatement {
-	var out []ctis.NewStatement
-	for i := 0; i < len(kv); i += 2 {
-		out = append(out, ctis.NewStatement{Property: kv[i], Value: kv[i+1], Handling: h, Grading: "B2"})
-	}
-	return out
-}
-
-// TestScreeningHandling screens one name as every viewer against the same
-// person recorded under every handling: a hit shows only what the viewer
-// may see, a hidden match with a hit notice shows only the agency to
-// contact, and a hidden match without one shows nothing at all.
-func TestScreeningHandling(t *testing.T) {
-	groups := map[string][]string{"FR-DGSI": {"western"}, "DE-BKA": {"western"}}
-	for _, h := range ctis.EveryHandling("DE-BKA", "western") {
-		name := fmt.Sprintf("%s/frontline=%v/notice=%v", h.Distribution, h.Frontline, h.HitNotice)
-		t.Run(name, func(t *testing.T) {
-			_, svc := node(t)
-			e, err := svc.CreateEntity(as("FR-DGSI", ctis.RoleAnalyst), ctis.NewEntity{Schema: "Person",
-				Statements: statements(h, "name", "Oussama Ben Laden", "birthDate", "1957-03-10", "nationality", "SA")})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, agency := range []string{"FR-DGSI", "DE-BKA", "JO-GID"} {
-				for _, role := range []ctis.Role{ctis.RoleAnalyst, ctis.RoleFrontline} {
-					v := ctis.Viewer{Agency: agency, FrontlineOnly: role == ctis.RoleFrontline, Groups: groups[agency]}
-					want := ctis.CanSee(v, "FR-DGSI", h)
-					res, err := svc.Screen(as(agency, role), ctis.Subject{Name: "Usama bin Ladin", BirthDate: "1957"})
-					if err != nil {
-						t.Fatal(err)
-					}
-					label := fmt.Sprintf("%s/%s", agency, role)
-					if got := len(res.Hits) == 1 && res.Hits[0].EntityID == e.ID; got != want || len(res.Hits) > 1 {
-						t.Errorf("%s: hits %+v, want hit %v", label, res.Hits, want)
-					}
-					for _, hit := range res.Hits {
-						if len(hit.Agencies) != 1 || hit.Agencies[0] != "FR-DGSI" || hit.Score < 0.8 {
-							t.Errorf("%s: hit %+v", label, hit)
-						}
-					}
-					wantNotice := !want && h.HitNotice
-					if got := len(res.Notices) == 1 && res.Notices[0].Agency == "FR-DGSI"; got != wantNotice || len(res.Notices) > 1 {
-						t.Errorf("%s: notices %+v, want notice %v", label, res.Notices, wantNotice)
-					}
-				}
-			}
-		})
-	}
+	n := ctistest.SeededSQLite(t, sqlite.Options{})
+	return n.DB, n.Screen
 }
 
 // TestHiddenStatementsDoNotMoveScores gives a visible entry hidden

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/ctistest"
 	"ctis/sqlite"
 )
 
@@ -21,13 +22,12 @@ func openDB(t testing.TB, opts sqlite.Options) *sqlite.DB {
 	return db
 }
 
-var system = ctis.NewContext(context.Background(), ctis.SystemIdentity("test"))
-
-// as returns a context acting as a user of agency with roles, for purpose.
-func as(agency string, roles ...ctis.Role) context.Context {
-	id := ctis.Identity{UserID: agency + "-" + string(roles[0]), Username: agency + "." + string(roles[0]), Agency: agency, Roles: roles}
-	return ctis.WithPurpose(ctis.NewContext(context.Background(), id), "case 2026/17")
-}
+// system acts as the local operator; as as a user of an agency holding
+// roles, for the kit's purpose.
+var (
+	system = ctistest.System
+	as     = ctistest.As
+)
 
 func mustAgency(t testing.TB, db *sqlite.DB, code, country string) {
 	t.Helper()
@@ -36,9 +36,8 @@ func mustAgency(t testing.TB, db *sqlite.DB, code, country string) {
 	}
 }
 
-func person(name string, h ctis.Handling) ctis.NewEntity {
-	return ctis.NewEntity{Schema: "Person", Statements: []ctis.NewStatement{{Property: "name", Value: name, Handling: h, Grading: "B2"}}}
-}
+// person is a Person known by name under h.
+var person = ctistest.Person
 
 func timeOf(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 

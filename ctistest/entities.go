@@ -1,0 +1,210 @@
+package ctistest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"ctis"
+)
+
+// entityMatrix checks every (viewer, statement) pair: a statement is
+// visible through get, list, search, export and the audit view exactly
+// when ctis.CanSee allows, and a hidden one never shows through counts,
+// pagination, errors or notices beyond "hit — contact agency X".
+func entityMatrix(t *testing.T, s ctis.Services) {
+	type stmt struct {
+		entity, id, marker string
+		h                  ctis.Handling
+	}
+	var all []stmt
+	analystFR := As(FR, ctis.RoleAnalyst)
+	for _, h := range ctis.EveryHandling(DE, Western) {
+		marker := fmt.Sprintf("zq%s%t%t", h.Distribution, h.Frontline, h.HitNotice)
+		e, err := s.Entities.CreateEntity(analystFR, Person("Abu "+marker+" al-Test", h))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, stmt{e.ID, e.Statements[0].ID, marker, h})
+	}
+	// One entity with statements from two agencies: counts must show only
+	// what each viewer may see.
+	mixed, err := s.Entities.CreateEntity(As(JO, ctis.RoleAnalyst), Person("Mixed Zqmixed Entity", ctis.Handling{Distribution: ctis.DistAll, Frontline: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, err := s.Entities.AddStatements(analystFR, mixed.ID, []ctis.NewStatement{{Property: "birthDate", Value: "1980-03", Handling: ctis.Handling{Distribution: ctis.DistOriginator}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	absentID := ctis.NewID()
+	_, absentErr := s.Entities.Entity(As(DE, ctis.RoleAnalyst), absentID)
+	if ctis.ErrorCode(absentErr) != ctis.ENOTFOUND {
+		t.Fatalf("absent entity: %v", absentErr)
+	}
+
+	for _, agency := range Codes {
+		for _, role := range Readers {
+			ctx := As(agency, role)
+			viewer := ViewerOf(agency, role)
+			name := agency + "/" + string(role)
+			var exported map[string]bool
+			if role == ctis.RoleAnalyst {
+				exported = exportIDs(t, ctx, s.Entities)
+			}
+			listed := listAll(t, ctx, s.Entities)
+			for _, st := range all {
+				want := ctis.CanSee(viewer, FR, st.h)
+				label := fmt.Sprintf("%s sees %s: want %v", name, st.marker, want)
+
+				e, err := s.Entities.Entity(ctx, st.entity)
+				if want != (err == nil) {
+					t.Errorf("get: %s, got err %v", label, err)
+				}
+				if err != nil && (ctis.ErrorMessage(err) != ctis.ErrorMessage(absentErr) || ctis.ErrorCode(err) != ctis.ENOTFOUND) {
+					t.Errorf("get: %s: hidden reads %q, absent reads %q", label, err, absentErr)
+				}
+				if err == nil && (len(e.Statements) != 1 || e.Statements[0].ID != st.id || len(e.Notices) != 0) {
+					t.Errorf("get: %s: got %+v", label, e)
+				}
+
+				res, err := s.Entities.Search(ctx, ctis.SearchQuery{Name: "al test ABU " + st.marker})
+				if err != nil {
+					t.Fatal(err)
+				}
+				found := len(res.Entities) == 1 && res.Entities[0].ID == st.entity
+				if found != want || len(res.Entities) > 1 {
+					t.Errorf("search: %s, got %d entities", label, len(res.Entities))
+				}
+				wantNotice := !want && st.h.HitNotice
+				if gotNotice := len(res.Notices) == 1 && res.Notices[0].Agency == FR && res.Notices[0].Reference != ""; gotNotice != wantNotice || len(res.Notices) > 1 {
+					t.Errorf("search: %s: notices %+v, want notice %v", label, res.Notices, wantNotice)
+				}
+
+				if role == ctis.RoleAnalyst {
+					if listed[st.entity] != want {
+						t.Errorf("list: %s", label)
+					}
+					if exported[st.id] != want {
+						t.Errorf("export: %s", label)
+					}
+				}
+
+				if agency != FR {
+					_, err = s.Entities.WithdrawStatement(As(agency, ctis.RoleAnalyst), st.id, "test")
+					wantCode := ctis.ENOTFOUND
+					if ctis.CanSee(ViewerOf(agency, ctis.RoleAnalyst), FR, st.h) {
+						wantCode = ctis.EFORBIDDEN
+					}
+					if ctis.ErrorCode(err) != wantCode {
+						t.Errorf("withdraw by %s of %s: %v, want %s", agency, st.marker, err, wantCode)
+					}
+				}
+			}
+
+			// Counts on the mixed entity.
+			e, err := s.Entities.Entity(ctx, mixed.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantCount := 1
+			if agency == FR && role == ctis.RoleAnalyst {
+				wantCount = 2
+			}
+			if len(e.Statements) != wantCount {
+				t.Errorf("%s: mixed entity shows %d statements, want %d", name, len(e.Statements), wantCount)
+			}
+		}
+		// The audit view of each agency names a statement exactly when
+		// that agency may see it.
+		view := AuditText(t, s.Audit, agency)
+		for _, st := range all {
+			want := ctis.CanSee(ViewerOf(agency, ctis.RoleAnalyst), FR, st.h)
+			if got := strings.Contains(view, st.id); got != want {
+				t.Errorf("audit view of %s shows %s: %v, want %v", agency, st.marker, got, want)
+			}
+		}
+		if got := strings.Contains(view, secret[0].ID); got != (agency == FR) {
+			t.Errorf("audit view of %s shows the mixed entity's secret statement: %v", agency, got)
+		}
+	}
+}
+
+// listAll lists every entity ctx may list, a few at a time, checking that
+// the pages have no gaps and no repeats. A frontline officer may not list.
+func listAll(t *testing.T, ctx context.Context, s ctis.EntityService) map[string]bool {
+	t.Helper()
+	if _, err := ctis.Require(ctx, ctis.RoleAnalyst); err != nil {
+		_, err := s.Entities(ctx, ctis.EntityFilter{})
+		if ctis.ErrorCode(err) != ctis.EFORBIDDEN {
+			t.Errorf("frontline listing: %v", err)
+		}
+		return nil
+	}
+	seen := map[string]bool{}
+	cursor := ""
+	for {
+		page, err := s.Entities(ctx, ctis.EntityFilter{Cursor: cursor, Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Next != "" && len(page.Entities) != 3 {
+			t.Errorf("a page before the last holds %d entities: hidden entities leave gaps", len(page.Entities))
+		}
+		for _, e := range page.Entities {
+			if seen[e.ID] {
+				t.Errorf("entity %s listed twice", e.ID)
+			}
+			seen[e.ID] = true
+		}
+		if page.Next == "" {
+			return seen
+		}
+		cursor = page.Next
+	}
+}
+
+// exportIDs returns the IDs of the statements an export by ctx holds.
+func exportIDs(t *testing.T, ctx context.Context, s ctis.EntityService) map[string]bool {
+	t.Helper()
+	ids := map[string]bool{}
+	err := s.Export(ctx, func(e *ctis.Entity) error {
+		for _, st := range e.Statements {
+			ids[st.ID] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// AuditText returns everything agency's auditor can read of the trail,
+// one event a line, and fails t if the auditor is shown an event outside
+// the agency's scope that does not affect it.
+func AuditText(t testing.TB, log ctis.AuditLog, agency string) string {
+	t.Helper()
+	ctx := As(agency, ctis.RoleAuditor)
+	var b strings.Builder
+	cursor := ""
+	for {
+		page, err := log.Events(ctx, ctis.AuditFilter{Cursor: cursor, Limit: ctis.MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range page.Events {
+			if e.Scope != agency && !slices.Contains(e.Affected, agency) {
+				t.Errorf("auditor of %s sees an event in the scope of %q, affecting %v", agency, e.Scope, e.Affected)
+			}
+			fmt.Fprintf(&b, "%s %s %s\n", e.Action, e.Object, e.Detail)
+		}
+		if page.Next == "" {
+			return b.String()
+		}
+		cursor = page.Next
+	}
+}

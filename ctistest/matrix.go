@@ -1,0 +1,38 @@
+package ctistest
+
+import (
+	"testing"
+
+	"ctis"
+)
+
+// Backend is a store under test, as the suite sees it.
+type Backend struct {
+	// Open opens a new, empty node and returns its services, wired as a
+	// node wires them: writes through Entities must reach Screener, and
+	// writes through Hashes its matching. The suite seeds the node
+	// through Directory, and opens one for each case that needs a node
+	// of its own.
+	Open func(t *testing.T) ctis.Services
+}
+
+// RunHandlingMatrix runs the handling matrix against b: every read path
+// of entities (get, list, search, export), screening, the review queue,
+// the audit view, hash banks and travel records, read by the analysts and
+// frontline officers of agencies in and out of a sharing group, against
+// data under every handling (ctis.EveryHandling). Each path must show
+// exactly what ctis.CanSee allows, and a hidden thing must read as an
+// absent one.
+func RunHandlingMatrix(t *testing.T, b Backend) {
+	open := func(t *testing.T) ctis.Services {
+		t.Helper()
+		s := b.Open(t)
+		Seed(t, s)
+		return s
+	}
+	t.Run("Entities", func(t *testing.T) { entityMatrix(t, open(t)) })
+	t.Run("Screening", func(t *testing.T) { screeningMatrix(t, open) })
+	t.Run("ReviewQueue", func(t *testing.T) { reviewMatrix(t, open(t)) })
+	t.Run("HashBanks", func(t *testing.T) { hashMatrix(t, open) })
+	t.Run("Travel", func(t *testing.T) { travelMatrix(t, open(t)) })
+}
