@@ -7,14 +7,13 @@ import (
 
 	"ctis"
 	"ctis/hashbank"
-	"ctis/rules"
+	"ctis/node"
 	"ctis/screen"
 	"ctis/sqlite"
 )
 
-// SQLite is a node on a fresh SQLite store, its services wired as
-// cmd/ctis wires them: the screening service wraps the store's entity
-// writes, the hash engine its hash banks.
+// SQLite is a node on a fresh SQLite store, its services assembled by
+// node.Services as serve assembles them.
 type SQLite struct {
 	ctis.Services
 	DB     *sqlite.DB
@@ -41,9 +40,8 @@ func OpenSQLite(t testing.TB, opts sqlite.Options) *SQLite {
 		t.Fatal(err)
 	}
 	return &SQLite{
-		Services: ctis.Services{Directory: db, Auth: db, Entities: sc, Audit: db, Screener: sc, Review: db, Travel: db,
-			Rules: rules.Service{Store: db}, Documents: db, Hashes: hashes},
-		DB: db, Screen: sc, Hashes: hashes,
+		Services: node.Services(db, sc, hashes),
+		DB:       db, Screen: sc, Hashes: hashes,
 	}
 }
 

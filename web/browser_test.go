@@ -19,7 +19,7 @@ import (
 	"ctis"
 	"ctis/api"
 	"ctis/hashbank"
-	"ctis/rules"
+	"ctis/node"
 	"ctis/screen"
 	"ctis/sqlite"
 	"ctis/throttle"
@@ -30,9 +30,9 @@ const password = "browser test password"
 
 var system = ctis.NewContext(context.Background(), ctis.SystemIdentity("test"))
 
-// node starts a node's pages and API on a fresh store with two agencies
+// serveNode starts a node's pages and API on a fresh store with two agencies
 // and a user of each role.
-func node(t *testing.T) (*httptest.Server, *sqlite.DB, *screen.Service, *hashbank.Service) {
+func serveNode(t *testing.T) (*httptest.Server, *sqlite.DB, *screen.Service, *hashbank.Service) {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{})
 	if err != nil {
@@ -68,8 +68,9 @@ func node(t *testing.T) (*httptest.Server, *sqlite.DB, *screen.Service, *hashban
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	limiter := throttle.New(time.Now)
 	mux := http.NewServeMux()
-	mux.Handle("/api/", (&api.Server{Services: ctis.Services{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Rules: rules.Service{Store: db}, Documents: db, Hashes: hashes}, Logger: log, Limiter: limiter}).Handler())
-	mux.Handle("/", (&web.Server{Services: ctis.Services{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db, Hashes: hashes}, Limiter: limiter, Logger: log}).Handler())
+	services := node.Services(db, svc, hashes)
+	mux.Handle("/api/", (&api.Server{Services: services, Logger: log, Limiter: limiter}).Handler())
+	mux.Handle("/", (&web.Server{Services: services, Limiter: limiter, Logger: log}).Handler())
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv, db, svc, hashes
@@ -145,7 +146,7 @@ var logout = chromedp.Tasks{chromedp.Click("#logout", chromedp.ByID), chromedp.W
 // of another agency screening that person learns only whom to contact,
 // a reviewer confirms a hit, and auditors see it all.
 func TestBrowserJourney(t *testing.T) {
-	srv, _, _, hashes := node(t)
+	srv, _, _, hashes := serveNode(t)
 	ctx := browser(t)
 	dir := shots(t)
 	base := srv.URL
@@ -304,7 +305,7 @@ func TestBrowserJourney(t *testing.T) {
 // TestCSRFRefused posts a form without its token, from a signed-in
 // session, and is refused without any change.
 func TestCSRFRefused(t *testing.T) {
-	srv, db, _, _ := node(t)
+	srv, db, _, _ := serveNode(t)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := postLogin(c, srv.URL, "fr.analyst")

@@ -59,7 +59,7 @@ func get(t *testing.T, c *http.Client, u string) (int, string) {
 // refuses never appears; a hidden match with a hit notice shows only the
 // agency to contact; a hidden entity reads as absent.
 func TestPagesHandlingMatrix(t *testing.T) {
-	srv, db, _, _ := node(t)
+	srv, db, _, _ := serveNode(t)
 	base := srv.URL
 	if _, err := db.CreateAgency(system, ctis.Agency{Code: "JO-GID", Name: "GID", Country: "JO"}); err != nil {
 		t.Fatal(err)
@@ -166,7 +166,7 @@ func csrfOf(t *testing.T, c *http.Client, base string) string {
 
 // TestScreenFile screens an uploaded CSV, shown and as a download.
 func TestScreenFile(t *testing.T) {
-	srv, _, svc, _ := node(t)
+	srv, _, svc, _ := serveNode(t)
 	base := srv.URL
 	if _, err := svc.CreateEntity(ctis.NewContext(context.Background(), ctis.Identity{Username: "x", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAnalyst}}),
 		ctis.NewEntity{Schema: "Person", Statements: []ctis.NewStatement{{Property: "name", Value: "Omar Farouk Zayani", Handling: ctis.Handling{Distribution: ctis.DistAll, Frontline: true}}}}); err != nil {
@@ -205,7 +205,7 @@ func TestScreenFile(t *testing.T) {
 // TestAdministration creates a user through the administration page,
 // whose password-less API token is shown once; others may not.
 func TestAdministration(t *testing.T) {
-	srv, _, _, _ := node(t)
+	srv, _, _, _ := serveNode(t)
 	base := srv.URL
 	admin := signIn(t, base, "node.admin")
 	res, err := admin.PostForm(base+"/admin/user", url.Values{"csrf": {csrfOf(t, admin, base)}, "username": {"de.new"}, "agency": {"DE-BKA"}, "roles": {"frontline"}})
@@ -233,7 +233,7 @@ func TestAdministration(t *testing.T) {
 // TestScreenMRZ screens a pasted machine-readable zone; a bad check digit
 // is named and screens nothing.
 func TestScreenMRZ(t *testing.T) {
-	srv, _, svc, _ := node(t)
+	srv, _, svc, _ := serveNode(t)
 	base := srv.URL
 	if _, err := svc.CreateEntity(ctis.NewContext(context.Background(), ctis.Identity{Username: "x", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAnalyst}}),
 		ctis.NewEntity{Schema: "Person", Statements: []ctis.NewStatement{{Property: "name", Value: "Anna Maria Eriksson", Handling: ctis.Handling{Distribution: ctis.DistAll, Frontline: true}}}}); err != nil {

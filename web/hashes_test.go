@@ -21,7 +21,7 @@ import (
 // only what ctis.CanSee allows, a hidden bank with a hit notice shows
 // only its agency; a match gets feedback, which the figures count.
 func TestHashPage(t *testing.T) {
-	srv, db, _, hashes := node(t)
+	srv, db, _, hashes := serveNode(t)
 	base := srv.URL
 	if _, err := db.PutGroup(system, ctis.SharingGroup{Name: "western", Agencies: []string{"FR-DGSI", "DE-BKA"}}); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/node"
 	"ctis/screen"
 	"ctis/sqlite"
 	"ctis/web"
@@ -35,7 +36,7 @@ func TestSessionsAndHeaders(t *testing.T) {
 	svc, _ := screen.New(context.Background(), db)
 	var ahead atomic.Int64
 	clock := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
-	srv := httptest.NewServer((&web.Server{Services: ctis.Services{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db}, Logger: slog.New(slog.DiscardHandler), Now: clock}).Handler())
+	srv := httptest.NewServer((&web.Server{Services: node.Services(db, svc, nil), Logger: slog.New(slog.DiscardHandler), Now: clock}).Handler())
 	defer srv.Close()
 
 	jar, _ := cookiejar.New(nil)
@@ -100,7 +101,7 @@ func TestTravelPagesMasked(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc, _ := screen.New(context.Background(), db)
-	srv := httptest.NewServer((&web.Server{Services: ctis.Services{Directory: db, Auth: db, Entities: svc, Audit: db, Screener: svc, Review: db, Travel: db}, Logger: slog.New(slog.DiscardHandler)}).Handler())
+	srv := httptest.NewServer((&web.Server{Services: node.Services(db, svc, nil), Logger: slog.New(slog.DiscardHandler)}).Handler())
 	defer srv.Close()
 	var c *http.Client
 	login := func() { // sessions last hours: after months, a new one

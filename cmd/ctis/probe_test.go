@@ -26,7 +26,7 @@ import (
 // probeNode is a demo node served over HTTP, as `ctis serve --demo` serves
 // it: the same assembler, the same seed, the same handler.
 type probeNode struct {
-	*node
+	*runningNode
 	URL    string
 	tokens map[string]string // demo username → API token
 }
@@ -47,7 +47,7 @@ func newProbeNode(t *testing.T) *probeNode {
 		cancel()
 		n.Close()
 	})
-	p := &probeNode{node: n, URL: srv.URL, tokens: map[string]string{}}
+	p := &probeNode{runningNode: n, URL: srv.URL, tokens: map[string]string{}}
 	for _, l := range n.logins {
 		p.tokens[l.Username] = l.Token
 	}

@@ -14,6 +14,7 @@ import (
 	"ctis"
 	"ctis/jsonl"
 	"ctis/manifest"
+	"ctis/node"
 	"ctis/paxlst"
 	"ctis/screen"
 	"ctis/sqlite"
@@ -207,7 +208,7 @@ func screenManifest(ctx context.Context, cmd *cobra.Command, db *sqlite.DB, svc 
 	if err != nil {
 		return fmt.Errorf("%s: %w (ctis parse paxlst %s shows what was read)", path, err, path)
 	}
-	screened, err := manifest.ReceiverOf(servicesOf(db, svc, nil)).ReceiveManifests(ctx, ms)
+	screened, err := manifest.ReceiverOf(node.Services(db, svc, nil)).ReceiveManifests(ctx, ms)
 	if err != nil {
 		return err
 	}

@@ -15,11 +15,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"ctis"
 	"ctis/api"
 	"ctis/demo"
 	"ctis/hashbank"
-	"ctis/rules"
+	"ctis/node"
 	"ctis/screen"
 	"ctis/sqlite"
 	"ctis/throttle"
@@ -97,8 +96,8 @@ func serveUntilDone(ctx context.Context, ln net.Listener, handler http.Handler, 
 	return nil
 }
 
-// node is a running ctis node: its store, services and HTTP handler.
-type node struct {
+// runningNode is a running ctis node: its store, indexes and HTTP handler.
+type runningNode struct {
 	db      *sqlite.DB
 	screen  *screen.Service
 	hashes  *hashbank.Service
@@ -107,17 +106,17 @@ type node struct {
 }
 
 // Close closes the node's store.
-func (n *node) Close() error { return n.db.Close() }
+func (n *runningNode) Close() error { return n.db.Close() }
 
 // startNode opens the store, seeds it with the demo data when asked,
 // builds the match indexes and the HTTP handler of the API and the pages.
 // serve and the end-to-end tests share it.
-func startNode(ctx context.Context, o *options, withDemo bool, log *slog.Logger) (*node, error) {
+func startNode(ctx context.Context, o *options, withDemo bool, log *slog.Logger) (*runningNode, error) {
 	db, err := o.open(ctx)
 	if err != nil {
 		return nil, err
 	}
-	n := &node{db: db}
+	n := &runningNode{db: db}
 	if err := n.assemble(ctx, withDemo, log); err != nil {
 		db.Close()
 		return nil, err
@@ -125,7 +124,7 @@ func startNode(ctx context.Context, o *options, withDemo bool, log *slog.Logger)
 	return n, nil
 }
 
-func (n *node) assemble(ctx context.Context, withDemo bool, log *slog.Logger) error {
+func (n *runningNode) assemble(ctx context.Context, withDemo bool, log *slog.Logger) error {
 	db := n.db
 	var err error
 	if withDemo {
@@ -157,7 +156,7 @@ func (n *node) assemble(ctx context.Context, withDemo bool, log *slog.Logger) er
 	pdqs, others := hashes.Len()
 	log.Info("hash index built", "pdq", pdqs, "digests_and_urls", others, "seconds", time.Since(started).Seconds())
 	limiter := throttle.New(time.Now)
-	services := servicesOf(db, svc, hashes)
+	services := node.Services(db, svc, hashes)
 	pages := &web.Server{Services: services, Limiter: limiter, Logger: log}
 	for _, l := range n.logins {
 		pages.Demo = append(pages.Demo, web.Login{Username: l.Username, Agency: l.Agency, Roles: l.Roles})
@@ -168,15 +167,6 @@ func (n *node) assemble(ctx context.Context, withDemo bool, log *slog.Logger) er
 	mux.Handle("/", pages.Handler())
 	n.handler = mux
 	return nil
-}
-
-// servicesOf builds a node's services once, over its store and match
-// indexes: serve, the commands and the end-to-end tests share it. The
-// entity writes go through the screening service, which keeps its index
-// in step; rules are checked to compile before the store keeps them.
-func servicesOf(db *sqlite.DB, sc *screen.Service, hashes ctis.HashService) ctis.Services {
-	return ctis.Services{Directory: db, Auth: db, Entities: sc, Audit: db, Screener: sc, Review: db, Travel: db,
-		Rules: rules.Service{Store: db}, Documents: db, Hashes: hashes}
 }
 
 // refresh applies the travel-data retention policy at start and every
