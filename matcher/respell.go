@@ -12,11 +12,13 @@ import "sort"
 // together on each side, when words are left over on both sides.
 
 // Limits of the comparison of words as written: the runs compared differ
-// by at most respellEdits letters (added, dropped, changed, two swapped)
-// and are at least respellMinLen long; a run the same letters split
-// elsewhere counts respellSame. At most respellTries runs are tried.
+// by at most one letter (added, dropped, changed, two swapped), or
+// respellEdits when at least respellLong long, and are at least
+// respellMinLen long; a run the same letters split elsewhere counts
+// respellSame. At most respellTries runs are tried.
 const (
 	respellEdits  = 2
+	respellLong   = 10
 	respellMinLen = 4
 	respellSame   = 0.95
 	respellTries  = 4
@@ -149,8 +151,19 @@ func respelled(q, c *analyzed, chosen []pair, usedQ, usedC []bool, qi, ci []int)
 			if x[0] != y[0] && (x[0] != y[1] || x[1] != y[0]) && (!isVowel(x[0]) || !isVowel(y[0])) {
 				continue
 			}
-			d := edits(x, y, respellEdits)
-			if d > respellEdits {
+			// A letter apart in a short run, two in a long one.
+			limit := 1
+			if min(len(x), len(y)) >= respellLong {
+				limit = respellEdits
+			}
+			d := edits(x, y, limit)
+			if d > limit {
+				continue
+			}
+			// Two runs of two words are split elsewhere only when the
+			// split moved by more than the letters that differ:
+			// Mohamed Amin and Mohammed Aman are two words each.
+			if a.words == 2 && b.words == 2 && abs(len(a.first)-len(b.first)) <= d {
 				continue
 			}
 			kind := simSplit

@@ -46,6 +46,9 @@ func TestWrittenOtherwise(t *testing.T) {
 		{"split elsewhere", "Person", "Mullahf Azlullah", "Mullah Fazlullah", true},
 		{"split elsewhere", "Person", "Jean Marc Dubois", "Jean Marcel Dubois", false}, // two words each, one differs
 		{"split elsewhere", "Person", "Alan Becker", "An Becker", false},
+		{"split elsewhere", "Person", "Mohamed Amin al-Vinidoyai", "Mohammed Aman", false}, // two words each, spelled otherwise
+		{"split elsewhere", "Person", "Mohammed Saleh al-Harbi", "Mohamed Salem", false},
+		{"split elsewhere", "Organization", "Isa Isa", "Isis", false},
 		{"split elsewhere", "Person", "Anna Belle Martin", "Annabel Lemartin", false},
 		{"article joined", "Organization", "Alqaida", "Al-Qaida", true},
 		{"article joined", "Organization", "Alqaida", "Al Qaeda", true},
