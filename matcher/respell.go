@@ -24,47 +24,110 @@ const (
 	respellTries  = 4
 )
 
+// maxRespellWords bounds the words of a name compared as written; longer
+// names are compared on their tokens only.
+const maxRespellWords = 12
+
 // wordRun is one word as written, or two neighbours run together, with
-// the tokens they give.
+// the tokens they give. Its text is made only for runs that pass the
+// cheap checks on length and first letters.
 type wordRun struct {
-	text   string
-	words  int
-	tokens []int // weighted tokens
-	weight float64
-	script writing
-	first  string // the first and last words, for a run of two
-	last   string
+	from, to int // tokens
+	w, n     int // first word and number of words
+	length   int
+	b0, b1   byte // the first two bytes of the text, and the last
+	last     byte
+	weight   float64
+	script   writing
+	// single is a word that is one token as written: compared already.
+	single bool
+}
+
+// nameWords returns the token range of each word of a name as written,
+// and their texts' lengths, or false for a name too long to try.
+func nameWords(a *analyzed, bounds *[maxRespellWords + 1]int, lens *[maxRespellWords]int) (int, bool) {
+	if len(a.tokens) == 0 {
+		return 0, false
+	}
+	nw := int(a.tokens[len(a.tokens)-1].word) + 1
+	if nw > maxRespellWords {
+		return 0, false
+	}
+	w := 0
+	for i, t := range a.tokens {
+		for w <= int(t.word) {
+			bounds[w] = i
+			w++
+		}
+	}
+	for ; w <= nw; w++ {
+		bounds[w] = len(a.tokens)
+	}
+	for w := range nw {
+		if a.words != nil {
+			lens[w] = len(a.words[w])
+			continue
+		}
+		lens[w] = 0
+		for i := bounds[w]; i < bounds[w+1]; i++ {
+			lens[w] += len(a.tokens[i].term.text)
+		}
+	}
+	return nw, true
 }
 
 // wordRuns returns the runs of one name that hold a weak token: one left
 // over, or matched only as a typo, a near miss, an initial, cut short or
 // by a spelling not much alike.
-func wordRuns(a *analyzed, weak []bool) []wordRun {
-	if len(a.tokens) == 0 {
-		return nil
+func wordRuns(a *analyzed, weak []bool, out []wordRun) []wordRun {
+	var bounds [maxRespellWords + 1]int
+	var lens [maxRespellWords]int
+	nw, ok := nameWords(a, &bounds, &lens)
+	if !ok {
+		return out
 	}
-	nw := int(a.tokens[len(a.tokens)-1].word) + 1
-	texts := make([]string, nw)
-	var out []wordRun
-	for w := 0; w < nw; w++ {
-		texts[w] = a.wordText(uint8(w))
+	firstBytes := func(w int) (byte, byte) {
+		if a.words != nil {
+			x := a.words[w]
+			if len(x) > 1 {
+				return x[0], x[1]
+			}
+		}
+		x := a.tokens[bounds[w]].term.text
+		if len(x) > 1 {
+			return x[0], x[1]
+		}
+		if len(x) == 1 && bounds[w]+1 < len(a.tokens) {
+			if y := a.tokens[bounds[w]+1].term.text; len(y) > 0 {
+				return x[0], y[0]
+			}
+		}
+		return 0, 0
+	}
+	lastByte := func(w int) byte {
+		if a.words != nil {
+			x := a.words[w]
+			return x[len(x)-1]
+		}
+		for i := bounds[w+1] - 1; i >= bounds[w]; i-- {
+			if x := a.tokens[i].term.text; len(x) > 0 {
+				return x[len(x)-1]
+			}
+		}
+		return 0
 	}
 	for w := 0; w < nw; w++ {
 		for n := 1; n <= 2 && w+n <= nw; n++ {
-			r := wordRun{words: n, script: scriptUnknown}
-			hasWeak, parts, ok := false, 0, true
-			for i, t := range a.tokens {
-				if int(t.word) < w || int(t.word) >= w+n {
-					continue
-				}
-				parts++
+			r := wordRun{from: bounds[w], to: bounds[w+n], w: w, n: n, script: scriptUnknown}
+			hasWeak, ok := false, true
+			for i := r.from; i < r.to; i++ {
+				t := &a.tokens[i]
 				if r.script == scriptUnknown {
 					r.script = t.term.script
 				} else if t.term.script != r.script {
 					ok = false
 				}
 				if t.weight > 0 {
-					r.tokens = append(r.tokens, i)
 					r.weight += t.weight
 					hasWeak = hasWeak || weak[i]
 				}
@@ -72,15 +135,36 @@ func wordRuns(a *analyzed, weak []bool) []wordRun {
 			if !ok || !hasWeak || ideographic(r.script) || r.script == scriptDigits {
 				continue
 			}
-			if n == 1 && parts == 1 && len(r.tokens) == 1 && a.tokens[r.tokens[0]].term.text == texts[w] {
-				r.words = 0 // a word that is one token: compared already
-			}
-			r.text = texts[w]
+			r.length = lens[w]
 			if n == 2 {
-				r.text += texts[w+1]
-				r.first, r.last = texts[w], texts[w+1]
+				r.length += lens[w+1]
 			}
+			if r.length < respellMinLen {
+				continue
+			}
+			r.b0, r.b1 = firstBytes(w)
+			r.last = lastByte(w + n - 1)
+			r.single = n == 1 && r.to-r.from == 1 && (a.words == nil || a.words[w] == a.tokens[r.from].term.text)
 			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// text returns the run as written.
+func (r *wordRun) text(a *analyzed) string {
+	if r.n == 1 {
+		return a.wordText(uint8(r.w))
+	}
+	return a.wordText(uint8(r.w)) + a.wordText(uint8(r.w+1))
+}
+
+// tokens returns the run's weighted tokens.
+func (r *wordRun) tokens(a *analyzed) []int {
+	var out []int
+	for i := r.from; i < r.to; i++ {
+		if a.tokens[i].weight > 0 {
+			out = append(out, i)
 		}
 	}
 	return out
@@ -130,26 +214,35 @@ func respelled(q, c *analyzed, chosen []pair, usedQ, usedC []bool, qi, ci []int)
 	if !anyC {
 		return nil
 	}
-	runsQ, runsC := wordRuns(q, weakQ), wordRuns(c, weakC)
+	var bufQ, bufC [2 * maxRespellWords]wordRun
+	runsQ, runsC := wordRuns(q, weakQ, bufQ[:0]), wordRuns(c, weakC, bufC[:0])
 	var out []pair
-	for _, a := range runsQ {
-		for _, b := range runsC {
-			if a.words == 0 && b.words == 0 || a.script != b.script || len(a.tokens) == 0 || len(b.tokens) == 0 {
+	for ai := range runsQ {
+		a := &runsQ[ai]
+		for bi := range runsC {
+			b := &runsC[bi]
+			if a.single && b.single || a.script != b.script || a.weight == 0 || b.weight == 0 {
 				continue
 			}
-			// Two runs of two words that start or end with the same word
-			// are two words each, compared already.
-			if a.words == 2 && b.words == 2 && (a.first == b.first || a.last == b.last) {
-				continue
-			}
-			x, y := a.text, b.text
-			if min(len(x), len(y)) < respellMinLen || abs(len(x)-len(y)) > respellEdits {
+			// Words split, joined or mistyped inside keep their last
+			// letter.
+			if abs(a.length-b.length) > respellEdits || a.last != b.last {
 				continue
 			}
 			// The same first letter, or the first two swapped, or an
 			// article's vowel written otherwise (el, al).
-			if x[0] != y[0] && (x[0] != y[1] || x[1] != y[0]) && (!isVowel(x[0]) || !isVowel(y[0])) {
+			if a.b0 != b.b0 && (a.b0 != b.b1 || a.b1 != b.b0) && (!isVowel(a.b0) || !isVowel(b.b0)) {
 				continue
+			}
+			x, y := a.text(q), b.text(c)
+			var fa, fb string
+			if a.n == 2 && b.n == 2 {
+				// Two runs of two words that start or end with the same
+				// word are two words each, compared already.
+				fa, fb = q.wordText(uint8(a.w)), c.wordText(uint8(b.w))
+				if fa == fb || x[len(fa):] == y[len(fb):] {
+					continue
+				}
 			}
 			// A letter apart in a short run, two in a long one.
 			limit := 1
@@ -163,11 +256,11 @@ func respelled(q, c *analyzed, chosen []pair, usedQ, usedC []bool, qi, ci []int)
 			// Two runs of two words are split elsewhere only when the
 			// split moved by more than the letters that differ:
 			// Mohamed Amin and Mohammed Aman are two words each.
-			if a.words == 2 && b.words == 2 && abs(len(a.first)-len(b.first)) <= d {
+			if a.n == 2 && b.n == 2 && abs(len(fa)-len(fb)) <= d {
 				continue
 			}
 			kind := simSplit
-			if a.words < 2 || b.words < 2 {
+			if a.n < 2 || b.n < 2 {
 				kind = simJoined
 			}
 			sim := respellSame
@@ -176,16 +269,16 @@ func respelled(q, c *analyzed, chosen []pair, usedQ, usedC []bool, qi, ci []int)
 				switch {
 				case s >= respellWeak:
 					sim = min(s, respellSame)
-					if a.words < 2 && b.words < 2 {
+					if a.n < 2 && b.n < 2 {
 						kind = k // one compound against another
 					}
-				case a.words < 2 && b.words < 2 && d == 1 && min(len(x), len(y)) >= typo2MinLen:
+				case a.n < 2 && b.n < 2 && d == 1 && min(len(x), len(y)) >= typo2MinLen:
 					sim, kind = typoSim, simTypo
 				default:
 					continue
 				}
 			}
-			out = append(out, pair{q: a.tokens, c: b.tokens, sim: sim, kind: kind, weight: (a.weight + b.weight) / 2,
+			out = append(out, pair{q: a.tokens(q), c: b.tokens(c), sim: sim, kind: kind, weight: (a.weight + b.weight) / 2,
 				typoLen: min(len(x), len(y)), typoWeight: min(a.weight, b.weight)})
 		}
 	}
