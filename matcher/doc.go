@@ -12,7 +12,11 @@
 // (al-, bin, abu, van, de), compounds written joined or apart
 // (Abdulrahman, Abd al-Rahman), initials, any word order and missing or
 // extra words are handled when two names are aligned word by word; rare
-// words weigh more than common ones such as Muhammad or Ali.
+// words weigh more than common ones such as Muhammad or Ali. Words left
+// over are compared again as written, so that words split in another
+// place (Abd Ulrahman, Abdul Rahman), an article run in (Alqaida,
+// Al-Qaida) and a letter off inside a compound (Abdoulae, Abdoulaye)
+// still meet; a mistyped particle (been, bni) is the particle.
 //
 // Compare scores a Query against one Record: the name, then date of
 // birth, nationality, gender and document number, each a Component with

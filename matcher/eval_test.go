@@ -10,7 +10,7 @@ import (
 
 // Evaluation on labelled data. Run with -v to see the figures:
 //
-//	go test -v -run 'TestNameBench|TestUNOriginalScript|TestTransliterationAgreement|TestFalseHitRate' ./matcher/
+//	go test -v -run 'TestNameBench|TestUNOriginalScript|TestTransliterationAgreement|TestFalseHitRate|TestVariantRecall' ./matcher/
 //	go test -run '^$' -bench 'NameBench|UNOriginal' -benchtime 1x ./matcher/
 
 type benchCase struct {

@@ -415,6 +415,14 @@ func (ix *Index) expand(t *term, joined bool, cache simCache, sc *scratch) []exp
 	return out
 }
 
+// word is a query word's share in retrieval: its weight, the dictionary
+// words it may be, and how many names those hold.
+type word struct {
+	w     float64
+	exp   []expansion
+	total int
+}
+
 // expEntry is a cached expansion, right for the dictionary's first gen
 // terms.
 type expEntry struct {
@@ -458,11 +466,6 @@ func (ix *Index) candidates(pq *preparedQuery, cache simCache) []uint32 {
 		sc.touched, sc.rejected = sc.touched[:0], sc.rejected[:0]
 		ix.scratch.Put(sc)
 	}()
-	type word struct {
-		w     float64
-		exp   []expansion
-		total int
-	}
 	var words []word
 	var toks []nameToken
 	var qw float32
@@ -505,6 +508,13 @@ func (ix *Index) candidates(pq *preparedQuery, cache simCache) []uint32 {
 				}
 			}
 		}
+	}
+	// Words as written otherwise: two query words may be a record's two
+	// words split in another place (Abd Ulrahman, Abdul Rahman) or with
+	// an article run in (Al Qaida, Alqaida), and a word the dictionary
+	// does not hold may have its first two letters swapped.
+	for _, n := range pq.names {
+		words = ix.respelledWords(&n, words)
 	}
 	// Two query words may be one word of a record (ولی جان, Walijan).
 	for i := 0; i+1 < len(toks); i++ {
@@ -605,6 +615,97 @@ func (ix *Index) candidates(pq *preparedQuery, cache simCache) []uint32 {
 		slots = append(slots, ix.entries[c.e].slot)
 	}
 	return slots
+}
+
+// respelledWords adds to words the dictionary words that a query name's
+// words, as written, may be when a typist split, joined or swapped them
+// otherwise: found by exact lookup only, so it costs a few map lookups a
+// word.
+func (ix *Index) respelledWords(a *analyzed, words []word) []word {
+	if len(a.tokens) == 0 {
+		return words
+	}
+	nw := int(a.tokens[len(a.tokens)-1].word) + 1
+	texts := make([]string, nw)
+	weights := make([]float64, nw)
+	latin := make([]bool, nw)
+	for w := range nw {
+		texts[w] = a.wordText(uint8(w))
+		latin[w] = true
+	}
+	for _, t := range a.tokens {
+		weights[t.word] += t.weight
+		latin[t.word] = latin[t.word] && t.term.script == scriptLatin
+	}
+	add := func(text string, w float64) {
+		for _, part := range splitCompound(text, scriptLatin) {
+			if id, ok := ix.termID[part]; ok {
+				if total := len(ix.postings[id]); total > 0 {
+					words = append(words, word{w, []expansion{{id, 1}}, total})
+				}
+			}
+		}
+	}
+	for w := range nw {
+		if !latin[w] {
+			continue
+		}
+		_, known := ix.termID[texts[w]]
+		if x := texts[w]; !known && len(x) >= 4 && weights[w] > 0 {
+			if x[0] != x[1] {
+				add(x[1:2]+x[:1]+x[2:], weights[w])
+			}
+			if (x[0] == 'a' || x[0] == 'e') && x[1] == 'l' && len(x) >= 5 {
+				add(x[2:], weights[w]) // an article run in
+			}
+		}
+		if w+1 >= nw || !latin[w+1] || weights[w]+weights[w+1] == 0 {
+			continue
+		}
+		_, knownNext := ix.termID[texts[w+1]]
+		if known && knownNext {
+			continue
+		}
+		joined := texts[w] + texts[w+1]
+		ww := (weights[w] + weights[w+1]) / 2
+		add(joined, ww)
+		for at := minSplit; at <= len(joined)-minSplit; at++ {
+			if at == len(texts[w]) {
+				continue
+			}
+			ids, ok := ix.wordIDs(joined[:at], nil)
+			if ids, ok = ix.wordIDs(joined[at:], ids); !ok {
+				continue
+			}
+			for _, id := range ids {
+				if total := len(ix.postings[id]); total > 0 {
+					words = append(words, word{ww, []expansion{{id, 1}}, total})
+				}
+			}
+		}
+	}
+	return words
+}
+
+// wordIDs appends to ids the dictionary's words for a word as written,
+// split as a compound (Fazlullah is fazl + allah), and reports whether
+// the dictionary holds them all.
+func (ix *Index) wordIDs(text string, ids []uint32) ([]uint32, bool) {
+	if id, ok := ix.termID[text]; ok {
+		return append(ids, id), true
+	}
+	parts := splitCompound(text, scriptLatin)
+	if len(parts) == 1 {
+		return ids, false
+	}
+	for _, p := range parts {
+		id, ok := ix.termID[p]
+		if !ok {
+			return ids, false
+		}
+		ids = append(ids, id)
+	}
+	return ids, true
 }
 
 // boostPostings adds a word's share to the names already found, going

@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -60,8 +61,11 @@ func (t *term) keySlots(i int) []string {
 
 // nameToken is a word in its place in one name.
 type nameToken struct {
-	term   *term
-	class  tokenClass
+	term  *term
+	class tokenClass
+	// word is the number of the word as written that the token is part
+	// of: Abdulrahman gives two tokens of one word.
+	word   uint8
 	weight float64
 }
 
@@ -70,8 +74,26 @@ type analyzed struct {
 	raw    string
 	org    bool
 	tokens []nameToken
+	// words are the words as written, folded, when one of them is not
+	// its tokens run together (Abdulrahman is abd + rahman); nil
+	// otherwise, as a list holds millions of names.
+	words []string
 	// wsum is the sum of the token weights.
 	wsum float64
+}
+
+// wordText returns word w as written, folded.
+func (a *analyzed) wordText(w uint8) string {
+	if a.words != nil {
+		return a.words[w]
+	}
+	var b strings.Builder
+	for _, t := range a.tokens {
+		if t.word == w {
+			b.WriteString(t.term.text)
+		}
+	}
+	return b.String()
 }
 
 // termSource makes terms; an index interns them, a one-off comparison
@@ -369,15 +391,18 @@ func analyzeWith(s string, org bool, src termSource) analyzed {
 		text   string
 		script writing
 		hyphen bool
+		word   int
 	}
 	var pieces []piece
-	for _, w := range words {
+	written := make([]string, 0, len(words))
+	for wi, w := range words {
 		sc := tokenScript(w.text)
 		if sc == scriptHan || sc == scriptHangul {
 			// The first syllable is the family name, the rest the given
 			// name: 习近平 is Xi Jinping, 김정은 Kim Jong-un.
 			if rs := []rune(w.text); len(rs) >= 2 && len(rs) <= 4 {
-				pieces = append(pieces, piece{string(rs[:1]), sc, false}, piece{string(rs[1:]), sc, false})
+				pieces = append(pieces, piece{string(rs[:1]), sc, false, wi}, piece{string(rs[1:]), sc, false, wi})
+				written = append(written, w.text)
 				continue
 			}
 		}
@@ -391,9 +416,10 @@ func analyzeWith(s string, org bool, src termSource) analyzed {
 				w.text = l
 			}
 		}
+		written = append(written, w.text)
 		parts := splitCompound(w.text, sc)
 		for i, p := range parts {
-			pieces = append(pieces, piece{p, sc, w.hyphen || i < len(parts)-1})
+			pieces = append(pieces, piece{p, sc, w.hyphen || i < len(parts)-1, wi})
 		}
 	}
 	if org {
@@ -417,7 +443,7 @@ func analyzeWith(s string, org bool, src termSource) analyzed {
 					j++
 				}
 				if j-i >= 2 {
-					joined = append(joined, piece{b.String(), scriptLatin, false})
+					joined = append(joined, piece{b.String(), scriptLatin, false, p.word})
 					i = j - 1
 					continue
 				}
@@ -429,17 +455,85 @@ func analyzeWith(s string, org bool, src termSource) analyzed {
 	for i, p := range pieces {
 		t := src(p.text)
 		cl := classify(p.text, p.script, i, len(pieces), p.hyphen, org, t)
+		if cl == className && p.script == scriptLatin && !org {
+			// A particle mistyped (been for ben, bni for bin) is still
+			// the particle, where a particle may stand.
+			if pt, ok := particleTypos[p.text]; ok && !knownName(t) {
+				t2 := src(pt)
+				if cl2 := classify(pt, p.script, i, len(pieces), p.hyphen, org, t2); cl2 != className || (pt == "abu" || pt == "abou") && i < len(pieces)-1 {
+					t, cl = t2, cl2
+				}
+			}
+		}
 		if cl == classLegal {
 			if canon := legalForms[t.latin]; canon != p.text {
 				t = src(canon)
 			}
 		}
-		nt := nameToken{term: t, class: cl, weight: classWeight(cl, t)}
+		nt := nameToken{term: t, class: cl, word: uint8(min(p.word, 255)), weight: classWeight(cl, t)}
 		a.tokens = append(a.tokens, nt)
 		a.wsum += nt.weight
 	}
+	// Keep the words as written only when they are not their tokens run
+	// together.
+	for wi, w := range written {
+		var b strings.Builder
+		for _, t := range a.tokens {
+			if int(t.word) == wi {
+				b.WriteString(t.term.text)
+			}
+		}
+		if b.String() != w || wi > 255 {
+			a.words = written
+			break
+		}
+	}
 	return a
 }
+
+// knownName reports whether a word is one of the common names the
+// tables list.
+func knownName(t *term) bool {
+	for _, k := range t.keys {
+		if _, ok := tables.weightByKey[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// particleTypos maps the particles of names (bin, ben, ibn, al, el, abu,
+// ould, van, von) mistyped — a letter doubled, two neighbours swapped — to the
+// particle: been, benn and bne are ben. Forms that are particles or
+// common names of their own (ibn, ali) are left out.
+var particleTypos = func() map[string]string {
+	m := map[string]string{}
+	var ps []string
+	for p := range connectors {
+		ps = append(ps, p)
+	}
+	ps = append(ps, "al", "el", "abu", "abou", "van", "von")
+	sort.Strings(ps)
+	for _, p := range ps {
+		var forms []string
+		for i := 0; i < len(p); i++ {
+			forms = append(forms, p[:i+1]+p[i:]) // doubled
+			if i+1 < len(p) && p[i] != p[i+1] {
+				forms = append(forms, p[:i]+p[i+1:i+2]+p[i:i+1]+p[i+2:]) // swapped
+			}
+		}
+		for _, f := range forms {
+			if connectors[f] || articles[f] || sunArticle[f] || euParticle[f] || titles[f] || f == "abu" || f == "abou" {
+				continue
+			}
+			if _, taken := m[f]; !taken {
+				m[f] = p
+			}
+		}
+	}
+	m["abo"] = "abu" // o for u, as the Levant writes it
+	return m
+}()
 
 // classify decides the part a word plays from its neighbours.
 func classify(w string, sc writing, i, n int, hyphen bool, org bool, t *term) tokenClass {
@@ -525,10 +619,18 @@ func classWeight(c tokenClass, t *term) float64 {
 
 // foldLegalPhrases writes the long forms of company types as their
 // abbreviations, so that Joint Stock Company and JSC are one word.
+// A name without such a phrase keeps its hyphens, which mark articles
+// (ash-Shariah, ut-Tahrir).
 func foldLegalPhrases(n string) string {
 	padded := " " + strings.ReplaceAll(n, "-", " ") + " "
+	folded := false
 	for _, p := range legalPhrases {
-		padded = strings.ReplaceAll(padded, " "+p[0]+" ", " "+p[1]+" ")
+		if r := strings.ReplaceAll(padded, " "+p[0]+" ", " "+p[1]+" "); r != padded {
+			padded, folded = r, true
+		}
+	}
+	if !folded {
+		return n
 	}
 	return strings.TrimSpace(padded)
 }
@@ -569,14 +671,16 @@ var longLegalForms = []string{"aktiengesellschaft", "corporation", "incorporated
 
 // fuzzyLegalForm recognises a misspelt long legal form (Aktiengeselschaft).
 func fuzzyLegalForm(w string) string {
-	if len(w) < 7 {
+	if len(w) < 6 {
 		return ""
 	}
 	if _, ok := legalForms[w]; ok {
 		return ""
 	}
 	for _, l := range longLegalForms {
-		if w[0] == l[0] && editSim(w, l) >= 0.85 {
+		// Six letters are one dropped from company or limited, and no
+		// more.
+		if w[0] == l[0] && editSim(w, l) >= 0.85 && (len(w) > 6 || edits(w, l, 1) == 1) {
 			return l
 		}
 	}

@@ -154,9 +154,10 @@ const (
 	simTypo               // a letter or two apart: added, dropped, changed or two swapped
 	simAcronym            // the initials of words, run together (PLA, JC)
 	simCutShort           // the end of a name cut off, as fixed-width fields do
+	simSplit              // two words split in another place
 )
 
-var simWords = [...]string{"", "same", "transliteration variant", "same consonant skeleton", "similar spelling", "equivalent given name", "initial", "written joined", "near miss", "a letter or two apart", "initials run together", "cut short"}
+var simWords = [...]string{"", "same", "transliteration variant", "same consonant skeleton", "similar spelling", "equivalent given name", "initial", "written joined", "near miss", "a letter or two apart", "initials run together", "cut short", "split in another place"}
 
 // A word a letter or two apart from the other name's (Tim, Tom; Sechin,
 // Sechev) is most often a typo when the rest of the name agrees, and
@@ -518,6 +519,11 @@ type pair struct {
 	sim    float64
 	kind   simKind
 	weight float64
+	// typoLen and typoWeight are, for a typo, the shorter word's length
+	// and the lesser word weight: short common words need more of the
+	// name to agree.
+	typoLen    int
+	typoWeight float64
 }
 
 // NameScore is how two names compare.
@@ -566,7 +572,6 @@ const (
 
 // compareAnalyzed aligns two analysed names and scores them.
 func compareAnalyzed(q, c *analyzed, cache simCache, explain bool) NameScore {
-	org := q.org || c.org
 	var qi, ci []int
 	for i, t := range q.tokens {
 		if t.weight > 0 {
@@ -607,7 +612,8 @@ func compareAnalyzed(q, c *analyzed, cache simCache, explain bool) NameScore {
 				if kind == simInitial {
 					w = min(qt.weight, ct.weight)
 				}
-				pairs = append(pairs, pair{q: []int{i}, c: []int{j}, sim: s, kind: kind, weight: w})
+				pairs = append(pairs, pair{q: []int{i}, c: []int{j}, sim: s, kind: kind, weight: w,
+					typoLen: min(len(qt.term.text), len(ct.term.text)), typoWeight: min(qt.term.weight, ct.term.weight)})
 			}
 		}
 	}
@@ -631,6 +637,24 @@ func compareAnalyzed(q, c *analyzed, cache simCache, explain bool) NameScore {
 			chosen, usedQ, usedC = align(pairs, len(q.tokens), len(c.tokens))
 		}
 	}
+	ns := scoreAligned(q, c, qi, ci, chosen, usedQ, usedC, explain)
+	// Words written otherwise than the tokens show: split in another
+	// place, an article run into the next word, a letter off inside a
+	// compound. Tried only when words are left over on both sides.
+	if ns.Score < 1 {
+		for _, rp := range respelled(q, c, chosen, usedQ, usedC, qi, ci) {
+			ch, uQ, uC := alignWith(rp, pairs, len(q.tokens), len(c.tokens))
+			if rs := scoreAligned(q, c, qi, ci, ch, uQ, uC, explain); rs.Score > ns.Score {
+				ns = rs
+			}
+		}
+	}
+	return ns
+}
+
+// scoreAligned scores two names from the words aligned.
+func scoreAligned(q, c *analyzed, qi, ci []int, chosen []pair, usedQ, usedC []bool, explain bool) NameScore {
+	org := q.org || c.org
 	var m, w float64
 	for _, p := range chosen {
 		m += p.sim * p.weight
@@ -674,9 +698,8 @@ func compareAnalyzed(q, c *analyzed, cache simCache, explain bool) NameScore {
 		switch p.kind {
 		case simTypo:
 			typos++
-			qt, ct := q.tokens[p.q[0]].term, c.tokens[p.c[0]].term
-			typoLen = min(len(qt.text), len(ct.text))
-			if min(qt.weight, ct.weight) < typoMinWeight && typoLen < typoLongLen {
+			typoLen = p.typoLen
+			if p.typoWeight < typoMinWeight && typoLen < typoLongLen {
 				need = typoCommonAgreed
 			}
 		case simSame, simKey, simSkeleton:

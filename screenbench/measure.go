@@ -39,9 +39,12 @@ func NameBench(o *Options, peer *Peer) (ours, theirs Metrics, err error) {
 		return ours, theirs, err
 	}
 	for i, r := range rows {
+		// The store keeps an imported entity under the ID scoped to the
+		// importing agency.
+		id := ctis.ScopedID(contributorAgency, batch[i].ID)
 		hit := false
 		for _, h := range results[i].Hits {
-			hit = hit || h.EntityID == batch[i].ID
+			hit = hit || h.EntityID == id
 		}
 		ours.add(hit, r[4] == "true")
 		if peer != nil {

@@ -25,12 +25,18 @@ type Speed struct {
 	BytesPerRecord float64
 	P50, P99       time.Duration
 	Batch300       time.Duration
-	// Manifest is a 300-passenger PAXLST read and screened end to end.
-	Manifest time.Duration
+	// Manifest is a 300-passenger PAXLST read and screened end to end:
+	// the median of ManifestRuns, the manifest read and screened again
+	// each time, as a shared machine's timings vary.
+	Manifest     time.Duration
+	ManifestRuns []time.Duration
 	// Found is how many of the Listed queries for listed people, written
 	// otherwise, had that person among their hits.
 	Found, Listed int
 }
+
+// manifestRuns is how many times the manifest is read and screened.
+const manifestRuns = 5
 
 // SpeedTest stores o.Records generated persons, builds the index from the
 // store as a node does at start, and times single screenings and a batch
@@ -136,15 +142,20 @@ func SpeedTest(o *Options) (*Speed, error) {
 	if err != nil {
 		return nil, err
 	}
-	t0 = time.Now()
-	ms, err := paxlst.Parse(bytes.NewReader(edi))
-	if err != nil {
-		return nil, fmt.Errorf("reading the generated manifest: %w", err)
+	for range manifestRuns {
+		t0 = time.Now()
+		ms, err := paxlst.Parse(bytes.NewReader(edi))
+		if err != nil {
+			return nil, fmt.Errorf("reading the generated manifest: %w", err)
+		}
+		if _, err := manifest.Screen(screener, svc, n.db, nil, ms[0]); err != nil {
+			return nil, err
+		}
+		sp.ManifestRuns = append(sp.ManifestRuns, time.Since(t0))
 	}
-	if _, err := manifest.Screen(screener, svc, n.db, nil, ms[0]); err != nil {
-		return nil, err
-	}
-	sp.Manifest = time.Since(t0)
+	runs := slices.Clone(sp.ManifestRuns)
+	slices.Sort(runs)
+	sp.Manifest = runs[len(runs)/2]
 	return sp, nil
 }
 
