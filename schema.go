@@ -7,8 +7,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -235,31 +233,6 @@ func validDate(v string) error {
 func ValidDay(s string) bool {
 	_, err := time.Parse("2006-01-02", s)
 	return err == nil && len(s) == 10
-}
-
-var foldChain = transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
-// Fold returns the search key of a name or text: compatibility-normalised,
-// diacritics removed, case-folded, punctuation turned to spaces and spaces
-// collapsed. The script is kept: transliteration belongs to the matcher.
-func Fold(s string) string {
-	t, _, err := transform.String(foldChain, s)
-	if err != nil {
-		t = s
-	}
-	var b strings.Builder
-	b.Grow(len(t))
-	space := true
-	for _, r := range strings.ToLower(t) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
-			space = false
-		} else if !space {
-			b.WriteByte(' ')
-			space = true
-		}
-	}
-	return strings.TrimSuffix(b.String(), " ")
 }
 
 // FoldIdentifier returns the search key of an identifier: upper-case

@@ -102,6 +102,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	if err := db.refold(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: folding names again: %w", path, err)
+	}
 	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
