@@ -299,25 +299,5 @@ func alignWith(first pair, pairs []pair, nq, nc int) (chosen []pair, usedQ, used
 	for _, j := range first.c {
 		usedC[j] = true
 	}
-	chosen = append(chosen, first)
-	for _, p := range pairs {
-		free := true
-		for _, i := range p.q {
-			free = free && !usedQ[i]
-		}
-		for _, j := range p.c {
-			free = free && !usedC[j]
-		}
-		if !free {
-			continue
-		}
-		for _, i := range p.q {
-			usedQ[i] = true
-		}
-		for _, j := range p.c {
-			usedC[j] = true
-		}
-		chosen = append(chosen, p)
-	}
-	return chosen, usedQ, usedC
+	return takeFree([]pair{first}, pairs, usedQ, usedC), usedQ, usedC
 }

@@ -741,6 +741,12 @@ func align(pairs []pair, nq, nc int) (chosen []pair, usedQ, usedC []bool) {
 		return pa.weight > pb.weight
 	})
 	usedQ, usedC = make([]bool, nq), make([]bool, nc)
+	return takeFree(nil, pairs, usedQ, usedC), usedQ, usedC
+}
+
+// takeFree appends to chosen each pair, in order, whose words are all
+// still unused, and marks them used.
+func takeFree(chosen, pairs []pair, usedQ, usedC []bool) []pair {
 	for _, p := range pairs {
 		free := true
 		for _, i := range p.q {
@@ -760,7 +766,7 @@ func align(pairs []pair, nq, nc int) (chosen []pair, usedQ, usedC []bool) {
 		}
 		chosen = append(chosen, p)
 	}
-	return chosen, usedQ, usedC
+	return chosen
 }
 
 // weakTokens returns the words of one side (the query's when query)
