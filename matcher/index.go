@@ -637,12 +637,24 @@ func (ix *Index) respelledWords(a *analyzed, words []word) []word {
 		weights[t.word] += t.weight
 		latin[t.word] = latin[t.word] && t.term.script == scriptLatin
 	}
-	add := func(text string, w float64) {
-		for _, part := range splitCompound(text, scriptLatin) {
-			if id, ok := ix.termID[part]; ok {
-				if total := len(ix.postings[id]); total > 0 {
-					words = append(words, word{w, []expansion{{id, 1}}, total})
-				}
+	own := func(id uint32) bool {
+		for _, t := range a.tokens {
+			if t.term.id == id {
+				return true
+			}
+		}
+		return false
+	}
+	// add adds the dictionary words a respelled word is, when the
+	// dictionary holds all of them; the query's own words are there
+	// already.
+	add := func(ids []uint32, ok bool, w float64) {
+		if !ok {
+			return
+		}
+		for _, id := range ids {
+			if total := len(ix.postings[id]); total > 0 && !own(id) {
+				words = append(words, word{w, []expansion{{id, 1}}, total})
 			}
 		}
 	}
@@ -653,10 +665,12 @@ func (ix *Index) respelledWords(a *analyzed, words []word) []word {
 		_, known := ix.termID[texts[w]]
 		if x := texts[w]; !known && len(x) >= 4 && weights[w] > 0 {
 			if x[0] != x[1] {
-				add(x[1:2]+x[:1]+x[2:], weights[w])
+				ids, ok := ix.wordIDs(x[1:2]+x[:1]+x[2:], nil)
+				add(ids, ok, weights[w])
 			}
 			if (x[0] == 'a' || x[0] == 'e') && x[1] == 'l' && len(x) >= 5 {
-				add(x[2:], weights[w]) // an article run in
+				ids, ok := ix.wordIDs(x[2:], nil) // an article run in
+				add(ids, ok, weights[w])
 			}
 		}
 		if w+1 >= nw || !latin[w+1] || weights[w]+weights[w+1] == 0 {
@@ -668,20 +682,17 @@ func (ix *Index) respelledWords(a *analyzed, words []word) []word {
 		}
 		joined := texts[w] + texts[w+1]
 		ww := (weights[w] + weights[w+1]) / 2
-		add(joined, ww)
+		ids, ok := ix.wordIDs(joined, nil)
+		add(ids, ok, ww)
 		for at := minSplit; at <= len(joined)-minSplit; at++ {
 			if at == len(texts[w]) {
 				continue
 			}
 			ids, ok := ix.wordIDs(joined[:at], nil)
-			if ids, ok = ix.wordIDs(joined[at:], ids); !ok {
-				continue
+			if ok {
+				ids, ok = ix.wordIDs(joined[at:], ids)
 			}
-			for _, id := range ids {
-				if total := len(ix.postings[id]); total > 0 {
-					words = append(words, word{ww, []expansion{{id, 1}}, total})
-				}
-			}
+			add(ids, ok, ww)
 		}
 	}
 	return words
