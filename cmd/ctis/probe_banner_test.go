@@ -77,6 +77,24 @@ func TestBannerNamesWhatIsShown(t *testing.T) {
 			}
 		}
 	}
+	// The hash page names the narrowest handling of the banks it lists;
+	// the travel page shows the agency's own data only.
+	for user, b := range browsers {
+		var banks []ctis.HashBank
+		p.API(t, user, "GET", "/api/v1/hashbanks", nil, purposeHeader).Want(t, http.StatusOK).JSON(t, &struct {
+			Banks *[]ctis.HashBank `json:"banks"`
+		}{&banks})
+		handlings := map[string]bool{}
+		for _, bank := range banks {
+			handlings["most restrictive: "+web.Badge(bank.Handling)] = true
+		}
+		if got := banner(b.Get(t, "/hashes").Body); len(banks) == 0 && got != "no shared data shown" || len(banks) > 0 && !handlings[got] {
+			t.Errorf("%s: hash page banner %q; the banks' handlings are %v", user, got, handlings)
+		}
+		if got := banner(b.Get(t, "/travel?purpose=probe").Body); got != "no shared data shown" {
+			t.Errorf("%s: travel page banner %q", user, got)
+		}
+	}
 }
 
 // banner is the text of a page's handling banner after "Handling:".
