@@ -137,23 +137,31 @@ func reviewMatrix(t *testing.T, s ctis.Services) {
 	}
 }
 
-// expectedView is the view the matrix expects, written out from the rule
-// rather than by calling Hit.ViewFor.
+// expectedView is the view the matrix expects of a case.
 func expectedView(c *queueCase, v ctis.Viewer) ctis.HitView {
 	if c.hit == "" {
 		return ctis.HitHidden
 	}
-	own := v.Agency == c.screener
-	// Escalated hits go to the originator, FR-DGSI.
+	return EscalatedView(v, c.screener, c.h)
+}
+
+// EscalatedView is the view a reader v should get of a hit that screener
+// found on FR-DGSI's statements under h and, unless FR-DGSI screened,
+// escalated to FR-DGSI — written out from the rule rather than by calling
+// Hit.ViewFor: whole to the screening agency's reader who may see the
+// source, in part to FR-DGSI's, the notice form where the source carries
+// a hit notice, nothing otherwise.
+func EscalatedView(v ctis.Viewer, screener string, h ctis.Handling) ctis.HitView {
+	own := v.Agency == screener
 	if !own && v.Agency != FR {
 		return ctis.HitHidden
 	}
-	switch sees := ctis.CanSee(v, FR, c.h); {
+	switch sees := ctis.CanSee(v, FR, h); {
 	case sees && own:
 		return ctis.HitFull
 	case sees:
 		return ctis.HitPartial
-	case c.h.HitNotice:
+	case h.HitNotice:
 		return ctis.HitNoticed
 	}
 	return ctis.HitHidden

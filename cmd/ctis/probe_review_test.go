@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"ctis"
+	"ctis/ctistest"
 )
 
 // Replays of the probe's review-queue faults (items 1, 3 and 4 of the
@@ -225,7 +226,7 @@ func TestReviewQueueHandlingMatrixServed(t *testing.T) {
 			for _, pp := range people {
 				for screener, hit := range pp.hits {
 					label := fmt.Sprintf("%s reads %s's hit on %s/%s/frontline=%v/notice=%v", user, screener, pp.name, pp.h.Distribution, pp.h.Frontline, pp.h.HitNotice)
-					how := servedView(v, screener, pp.h)
+					how := ctistest.EscalatedView(v, screener, pp.h)
 					got, inList := listed[hit]
 					one := p.API(t, user, "GET", "/api/v1/hits/"+hit, nil, purposeHeader)
 					section := pageSection(pages, `id="hit-`+hit+`"`)
@@ -279,29 +280,9 @@ func TestReviewQueueHandlingMatrixServed(t *testing.T) {
 	}
 }
 
-// servedView is the view of the matrix's rule: the screening agency sees
-// its hit whole when its reader may see the source; FR-DGSI, to which
-// the others escalated, sees them in part; a reader who may not see gets
-// the notice form where the source carries a hit notice.
-func servedView(v ctis.Viewer, screener string, h ctis.Handling) ctis.HitView {
-	own := v.Agency == screener
-	if !own && v.Agency != "FR-DGSI" {
-		return ctis.HitHidden
-	}
-	switch sees := ctis.CanSee(v, "FR-DGSI", h); {
-	case sees && own:
-		return ctis.HitFull
-	case sees:
-		return ctis.HitPartial
-	case h.HitNotice:
-		return ctis.HitNoticed
-	}
-	return ctis.HitHidden
-}
-
 func anyVisible(v ctis.Viewer, hits map[string]string, h ctis.Handling) bool {
 	for screener := range hits {
-		if servedView(v, screener, h) != ctis.HitHidden {
+		if ctistest.EscalatedView(v, screener, h) != ctis.HitHidden {
 			return true
 		}
 	}
