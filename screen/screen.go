@@ -225,11 +225,14 @@ func (s *Service) threshold() float64 {
 }
 
 // maxCandidates bounds the candidates scored per subject, and maxHits the
-// hits returned and queued for review: the best ten are what an officer
-// can act on, and a name common enough to hit more is weak evidence.
+// hits returned and queued for review. They are equal: an entity that
+// scores above the threshold is a hit, and cutting the list shorter would
+// hide a listed entity from the officer because others like it scored a
+// little higher (a name listed in several spellings, as different
+// persons, fills any short list).
 const (
 	maxCandidates = 50
-	maxHits       = 10
+	maxHits       = maxCandidates
 )
 
 // Screen screens one subject. One that cannot be screened at all is an

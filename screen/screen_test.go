@@ -164,3 +164,33 @@ func TestRestrictedDocumentGivesNotice(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 }
+
+// TestEveryHitAboveThresholdIsShown lists one name in many spellings, each
+// a different person, and one spelled a little further off; screening
+// the name shows every one of them, the furthest last: none is cut from
+// the list because others like it scored higher.
+func TestEveryHitAboveThresholdIsShown(t *testing.T) {
+	_, svc := node(t)
+	fr := as("FR-DGSI", ctis.RoleAnalyst)
+	all := ctis.Handling{Distribution: ctis.DistAll, Frontline: true}
+	names := []string{"Vladimir Putin", "Vladimir Putin", "Wladimir Putin", "Vladimir Poutine", "Vladimir Putine", "Vladimir V. Putin",
+		"Vladimir Vladimirovich Putin", "Vladimir Putin Vladimirovich", "PUTIN Vladimir", "Putin, Vladimir", "Wladimir Putine", "Vladimir Pudin"}
+	ids := map[string]bool{}
+	for _, n := range names {
+		e, err := svc.CreateEntity(fr, ctis.NewEntity{Schema: "Person", Statements: statements(all, "name", n)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[e.ID] = true
+	}
+	res, err := svc.Screen(as("DE-BKA", ctis.RoleFrontline), ctis.Subject{Name: "Vladimir Putin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		delete(ids, h.EntityID)
+	}
+	if len(ids) > 0 {
+		t.Errorf("%d of %d listed spellings were not hits: %+v", len(ids), len(names), res.Hits)
+	}
+}

@@ -47,6 +47,9 @@ func NameBench(o *Options, peer *Peer) (ours, theirs Metrics, err error) {
 			hit = hit || h.EntityID == id
 		}
 		ours.add(hit, r[4] == "true")
+		if want := r[4] == "true"; hit != want {
+			o.logf("name pair %s: %q ~ %q (%d hits)", map[bool]string{true: "missed", false: "false hit"}[want], clean(r[2]), clean(r[3]), len(results[i].Hits))
+		}
 		if peer != nil {
 			score, err := peer.Pair(clean(r[2]), clean(r[3]), schemaOf(r[1]))
 			if err != nil {
