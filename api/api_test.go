@@ -17,7 +17,7 @@ import (
 
 	"ctis"
 	"ctis/ctistest"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 const (
@@ -31,7 +31,7 @@ const (
 // the users below.
 type fixture struct {
 	t      *testing.T
-	db     *sqlite.DB
+	db     *store.DB
 	srv    *httptest.Server
 	doc    *openAPI
 	log    *syncBuffer
@@ -63,7 +63,7 @@ var system = ctistest.System
 func newFixture(t *testing.T, configure ...func(*Server)) *fixture {
 	t.Helper()
 	f := &fixture{t: t, doc: loadOpenAPI(t), log: &syncBuffer{}, tokens: map[string]string{}, users: map[string]string{}, covered: map[string]bool{}}
-	n := ctistest.OpenSQLite(t, sqlite.Options{
+	n := ctistest.OpenSQLite(t, store.Options{
 		Now: func() time.Time { return time.Now().Add(time.Duration(f.ahead.Load())) }})
 	f.db = n.DB
 	ctistest.Seed(t, n.Services)

@@ -9,24 +9,24 @@ import (
 	"ctis/hashbank"
 	"ctis/node"
 	"ctis/screen"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 // SQLite is a node on a fresh SQLite store, its services assembled by
 // node.Services as serve assembles them.
 type SQLite struct {
 	ctis.Services
-	DB     *sqlite.DB
+	DB     *store.DB
 	Screen *screen.Service
 	Hashes *hashbank.Service
 }
 
 // OpenSQLite opens an empty store in a temporary directory, closed when
 // the test ends, and builds the node's services over it.
-func OpenSQLite(t testing.TB, opts sqlite.Options) *SQLite {
+func OpenSQLite(t testing.TB, opts store.Options) *SQLite {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "ctis.db"), opts)
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "ctis.db"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func OpenSQLite(t testing.TB, opts sqlite.Options) *SQLite {
 }
 
 // SeededSQLite is OpenSQLite with the store seeded by Seed.
-func SeededSQLite(t testing.TB, opts sqlite.Options) *SQLite {
+func SeededSQLite(t testing.TB, opts store.Options) *SQLite {
 	t.Helper()
 	n := OpenSQLite(t, opts)
 	Seed(t, n.Services)

@@ -10,11 +10,11 @@ import (
 	"ctis/demo"
 	"ctis/hashbank"
 	"ctis/pdq"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 func TestSeed(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "demo.db"), sqlite.Options{})
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "demo.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestSeed(t *testing.T) {
 // Jordanian border officer, and Germany's private bank answers only with
 // a notice.
 func TestSeedHashes(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "demo.db"), sqlite.Options{})
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "demo.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

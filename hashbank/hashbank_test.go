@@ -15,7 +15,7 @@ import (
 	"ctis/hashbank"
 	"ctis/hashindex"
 	"ctis/pdq"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 // as acts as a user of an agency holding roles.
@@ -23,23 +23,23 @@ var as = ctistest.As
 
 // node opens a store seeded by the test kit, with the platform VIDEOHOST
 // beside its agencies, and the engine over it. The handling matrix of the
-// hash banks is the kit's, run by the sqlite package's TestSuite.
-func node(t *testing.T) (*sqlite.DB, *hashbank.Service) {
+// hash banks is the kit's, run by the store package's TestSuite.
+func node(t *testing.T) (*store.DB, *hashbank.Service) {
 	t.Helper()
 	return nodeAt(t, nil)
 }
 
 // nodeAt is node with the store's clock set by now.
-func nodeAt(t *testing.T, now func() time.Time) (*sqlite.DB, *hashbank.Service) {
+func nodeAt(t *testing.T, now func() time.Time) (*store.DB, *hashbank.Service) {
 	t.Helper()
-	n := ctistest.SeededSQLite(t, sqlite.Options{Now: now})
+	n := ctistest.SeededSQLite(t, store.Options{Now: now})
 	if _, err := n.Directory.CreateAgency(ctistest.System, ctistest.Platform); err != nil {
 		t.Fatal(err)
 	}
 	return n.DB, n.Hashes
 }
 
-func restart(t *testing.T, db *sqlite.DB) *hashbank.Service {
+func restart(t *testing.T, db *store.DB) *hashbank.Service {
 	t.Helper()
 	svc, err := hashbank.New(context.Background(), db, nil)
 	if err != nil {

@@ -7,14 +7,14 @@ import (
 	"ctis"
 	"ctis/rules"
 	"ctis/screen"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 // Services builds a node's services. Entity writes go through the
 // screening service, which keeps its index in step; rules are checked to
 // compile and to stay within their cost bound before the store keeps
 // them. hashes may be nil for a command that does not match hashes.
-func Services(db *sqlite.DB, sc *screen.Service, hashes ctis.HashService) ctis.Services {
+func Services(db *store.DB, sc *screen.Service, hashes ctis.HashService) ctis.Services {
 	return ctis.Services{Directory: db, Auth: db, Entities: sc, Audit: db, Screener: sc, Review: db, Travel: db,
 		Rules: rules.Service{Store: db}, Documents: db, Hashes: hashes}
 }

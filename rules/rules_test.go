@@ -11,7 +11,7 @@ import (
 	"ctis/paxlst"
 	"ctis/pnrgov"
 	"ctis/rules"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 func compile(t testing.TB, expr string) *rules.Compiled {
@@ -108,7 +108,7 @@ func TestFactsOfPNR(t *testing.T) {
 // TestVersions keeps every version, refers by the version in force, and
 // stores nothing of a refused rule.
 func TestVersions(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{})
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"ctis"
 	"ctis/ctistest"
 	"ctis/matcher"
-	"ctis/sqlite"
+	"ctis/store"
 	_ "modernc.org/sqlite"
 )
 
@@ -30,7 +30,7 @@ var foldCases = []struct{ kind, stored, query string }{
 // matcher read a name through the one fold, so a name that folds to the
 // same string is found by search and by screening alike.
 func TestSearchAndScreeningFoldAlike(t *testing.T) {
-	n := ctistest.SeededSQLite(t, sqlite.Options{})
+	n := ctistest.SeededSQLite(t, store.Options{})
 	analyst := ctistest.As("FR-DGSI", ctis.RoleAnalyst)
 	for _, c := range foldCases {
 		if ctis.Fold(c.stored) != matcher.Normalize(c.stored) || ctis.Fold(c.stored) != ctis.Fold(c.query) {
@@ -68,7 +68,7 @@ func TestSearchAndScreeningFoldAlike(t *testing.T) {
 // screening finds.
 func TestStoreFoldsAgain(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ctis.db")
-	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	db, err := store.Open(context.Background(), path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestStoreFoldsAgain(t *testing.T) {
 		}
 	}
 	raw.Close()
-	db, err = sqlite.Open(context.Background(), path, sqlite.Options{})
+	db, err = store.Open(context.Background(), path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"ctis"
 	"ctis/ctistest"
 	"ctis/screen"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 // system acts as the local operator; as as a user of an agency holding
@@ -22,10 +22,10 @@ var (
 // node opens a store seeded by the test kit — agencies FR-DGSI, DE-BKA and
 // JO-GID, FR and DE sharing the group "western" — and the screening
 // service over it. The handling matrix of screening and of the review
-// queue is the kit's, run by the sqlite package's TestSuite.
-func node(t *testing.T) (*sqlite.DB, *screen.Service) {
+// queue is the kit's, run by the store package's TestSuite.
+func node(t *testing.T) (*store.DB, *screen.Service) {
 	t.Helper()
-	n := ctistest.SeededSQLite(t, sqlite.Options{})
+	n := ctistest.SeededSQLite(t, store.Options{})
 	return n.DB, n.Screen
 }
 

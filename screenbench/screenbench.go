@@ -22,7 +22,7 @@ import (
 	"ctis"
 	"ctis/demo"
 	"ctis/screen"
-	"ctis/sqlite"
+	"ctis/store"
 	"ctis/unlist"
 )
 
@@ -52,7 +52,7 @@ func (o *Options) logf(format string, args ...any) {
 
 // node is a fresh store with the screening engine over it.
 type node struct {
-	db  *sqlite.DB
+	db  *store.DB
 	svc *screen.Service
 	dir string
 }
@@ -75,7 +75,7 @@ func newNode(o *Options) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "bench.db"), sqlite.Options{})
+	db, err := store.Open(context.Background(), filepath.Join(dir, "bench.db"), store.Options{})
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -182,7 +182,7 @@ func clean(s string) string { return strings.TrimSpace(s) }
 // unStore lets the UN list import add its agency to the store and sync
 // its entries through the engine, which indexes them.
 type unStore struct {
-	*sqlite.DB
+	*store.DB
 	svc *screen.Service
 }
 

@@ -21,7 +21,7 @@ import (
 	"ctis/hashbank"
 	"ctis/node"
 	"ctis/screen"
-	"ctis/sqlite"
+	"ctis/store"
 	"ctis/throttle"
 	"ctis/web"
 )
@@ -32,9 +32,9 @@ var system = ctis.NewContext(context.Background(), ctis.SystemIdentity("test"))
 
 // serveNode starts a node's pages and API on a fresh store with two agencies
 // and a user of each role.
-func serveNode(t *testing.T) (*httptest.Server, *sqlite.DB, *screen.Service, *hashbank.Service) {
+func serveNode(t *testing.T) (*httptest.Server, *store.DB, *screen.Service, *hashbank.Service) {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{})
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 	"ctis"
 	"ctis/node"
 	"ctis/screen"
-	"ctis/sqlite"
+	"ctis/store"
 	"ctis/web"
 )
 
@@ -24,7 +24,7 @@ import (
 // cookie is HttpOnly and SameSite; a session idle for half an hour ends;
 // logging out ends it at once.
 func TestSessionsAndHeaders(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{})
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func cookieValue(setCookie string) string {
 func TestTravelPagesMasked(t *testing.T) {
 	var ahead atomic.Int64
 	clock := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{Now: clock})
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), store.Options{Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

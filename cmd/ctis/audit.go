@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ctis"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 func newAudit(o *options) *cobra.Command {
@@ -20,7 +20,7 @@ func newAudit(o *options) *cobra.Command {
 		Long: "Recompute every event's hash and link. Exits 1 and names the first event that was altered, removed\n" +
 			"or moved. With --head, also prove that the trail still extends a head published earlier (see 'ctis audit head').",
 		Args: cobra.NoArgs,
-		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *sqlite.DB) error {
+		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *store.DB) error {
 			stderr := cmd.ErrOrStderr()
 			bar := newBar(stderr, -1, "verifying")
 			rep, err := db.Verify(operator(cmd.Context()), func(n int64) {
@@ -50,7 +50,7 @@ func newAudit(o *options) *cobra.Command {
 	verify.Flags().StringVar(&head, "head", "", "a head published earlier, as SEQ:HASH, that the trail must still contain")
 	headCmd := &cobra.Command{
 		Use: "head", Short: "Print the newest event's number and hash, to publish as an anchor", Args: cobra.NoArgs,
-		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *sqlite.DB) error {
+		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *store.DB) error {
 			rep, err := db.Verify(operator(cmd.Context()), nil)
 			if err != nil {
 				return err

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ctis"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 func newAgency(o *options) *cobra.Command {
@@ -21,7 +21,7 @@ func newAgency(o *options) *cobra.Command {
 		Example: "  ctis agency add --code FR-DGSI --name 'Direction générale de la sécurité intérieure' --country FR --kind security\n" +
 			"  ctis agency add --code SCO-RATS --name 'SCO Regional Anti-Terrorist Structure' --country SCO-RATS --kind international_organisation",
 		Args: cobra.NoArgs,
-		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *sqlite.DB) error {
+		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *store.DB) error {
 			a.Kind = ctis.AgencyKind(kind)
 			made, err := db.CreateAgency(operator(cmd.Context()), a)
 			if err != nil {
@@ -40,7 +40,7 @@ func newAgency(o *options) *cobra.Command {
 	}
 	list := &cobra.Command{
 		Use: "list", Short: "List member agencies", Args: cobra.NoArgs,
-		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *sqlite.DB) error {
+		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *store.DB) error {
 			as, err := db.Agencies(operator(cmd.Context()))
 			if err != nil {
 				return err
@@ -112,7 +112,7 @@ func newUser(o *options) *cobra.Command {
 	}
 	list := &cobra.Command{
 		Use: "list", Short: "List users", Args: cobra.NoArgs,
-		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *sqlite.DB) error {
+		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *store.DB) error {
 			us, err := db.Users(operator(cmd.Context()))
 			if err != nil {
 				return err
@@ -138,7 +138,7 @@ func newToken(o *options) *cobra.Command {
 	var name string
 	create := &cobra.Command{
 		Use: "create USER-ID", Short: "Issue a new API token for a user; prints it on stdout", Args: cobra.ExactArgs(1),
-		RunE: o.withDB(func(cmd *cobra.Command, args []string, db *sqlite.DB) error {
+		RunE: o.withDB(func(cmd *cobra.Command, args []string, db *store.DB) error {
 			t, token, err := db.CreateToken(operator(cmd.Context()), args[0], name)
 			if err != nil {
 				return err
@@ -151,7 +151,7 @@ func newToken(o *options) *cobra.Command {
 	create.Flags().StringVar(&name, "name", "cli", "what the token is for")
 	revoke := &cobra.Command{
 		Use: "revoke TOKEN-ID", Short: "Revoke an API token", Args: cobra.ExactArgs(1),
-		RunE: o.withDB(func(cmd *cobra.Command, args []string, db *sqlite.DB) error {
+		RunE: o.withDB(func(cmd *cobra.Command, args []string, db *store.DB) error {
 			if err := db.RevokeToken(operator(cmd.Context()), args[0]); err != nil {
 				return err
 			}
@@ -169,7 +169,7 @@ func newGroup(o *options) *cobra.Command {
 	put := &cobra.Command{
 		Use: "put NAME", Short: "Create or replace a sharing group", Args: cobra.ExactArgs(1),
 		Example: "  ctis group put euro-ct --agencies FR-DGSI,DE-BKA,EUROPOL",
-		RunE: o.withDB(func(cmd *cobra.Command, args []string, db *sqlite.DB) error {
+		RunE: o.withDB(func(cmd *cobra.Command, args []string, db *store.DB) error {
 			g, err := db.PutGroup(operator(cmd.Context()), ctis.SharingGroup{Name: args[0], Agencies: agencies})
 			if err != nil {
 				return err

@@ -14,7 +14,7 @@ import (
 	"ctis"
 	"ctis/hashbank"
 	"ctis/hashfile"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 func newHashBank(o *options) *cobra.Command {
@@ -37,7 +37,7 @@ func newHashBank(o *options) *cobra.Command {
 			if agencies != "" {
 				b.Handling.Agencies = strings.Split(agencies, ",")
 			}
-			return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, svc *sqlite.DB) error {
+			return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, svc *store.DB) error {
 				out, err := svc.CreateHashBank(ctx, b)
 				if err != nil {
 					return err
@@ -62,7 +62,7 @@ func newHashBank(o *options) *cobra.Command {
 		Short: "List the banks the agency may see",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, svc *sqlite.DB) error {
+			return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, svc *store.DB) error {
 				banks, err := svc.HashBanks(ctx)
 				if err != nil {
 					return err
@@ -97,7 +97,7 @@ func newHashBank(o *options) *cobra.Command {
 				return err
 			}
 			defer in.Close()
-			return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, svc *sqlite.DB) error {
+			return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, svc *store.DB) error {
 				r, err := hashfile.NewReader(in, fm)
 				if err != nil {
 					return err
@@ -136,7 +136,7 @@ func newHashBank(o *options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, svc *sqlite.DB) error {
+			return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, svc *store.DB) error {
 				_, err := hashfile.Export(ctx, svc, ctis.HashEntryFilter{Bank: bank, Disabled: disabled}, hashfile.NewWriter(cmd.OutOrStdout(), fm))
 				return err
 			})
@@ -167,7 +167,7 @@ func fileFormat(given, name string) (hashfile.Format, error) {
 // withHashStore opens the database and runs fn on the store as an analyst
 // of agency: creating, listing, importing and exporting need no matching
 // index, and a server builds its own at start.
-func withHashStore(ctx context.Context, o *options, agency string, fn func(context.Context, *sqlite.DB) error) error {
+func withHashStore(ctx context.Context, o *options, agency string, fn func(context.Context, *store.DB) error) error {
 	if agency == "" {
 		return fmt.Errorf("--agency is required: which agency acts?")
 	}
@@ -219,7 +219,7 @@ func newMatch(o *options) *cobra.Command {
 			if frontline {
 				role = ctis.RoleFrontline
 			}
-			return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, db *sqlite.DB) error {
+			return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, db *store.DB) error {
 				svc, err := hashbank.New(ctx, db, nil)
 				if err != nil {
 					return fmt.Errorf("building the hash index: %w", err)

@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ctis"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 func main() {
@@ -61,12 +61,12 @@ func newRoot() *cobra.Command {
 }
 
 // open opens the database named by the flags.
-func (o *options) open(ctx context.Context) (*sqlite.DB, error) {
-	return sqlite.Open(ctx, o.db, sqlite.Options{ReviewPolicy: ctis.ReviewPolicy(o.reviewPolicy), Retention: o.retention})
+func (o *options) open(ctx context.Context) (*store.DB, error) {
+	return store.Open(ctx, o.db, store.Options{ReviewPolicy: ctis.ReviewPolicy(o.reviewPolicy), Retention: o.retention})
 }
 
 // withDB returns a command body that runs fn with the database open.
-func (o *options) withDB(fn func(cmd *cobra.Command, args []string, db *sqlite.DB) error) func(*cobra.Command, []string) error {
+func (o *options) withDB(fn func(cmd *cobra.Command, args []string, db *store.DB) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		db, err := o.open(cmd.Context())
 		if err != nil {

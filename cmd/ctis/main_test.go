@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"ctis"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 // TestMain lets a test run the ctis command in a child process: the test
@@ -96,9 +96,9 @@ func writeSubjects(t *testing.T, n, per int) (string, []string) {
 	return path, ids
 }
 
-func openStore(t *testing.T, path string) *sqlite.DB {
+func openStore(t *testing.T, path string) *store.DB {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	db, err := store.Open(context.Background(), path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func openStore(t *testing.T, path string) *sqlite.DB {
 }
 
 // statementsOf counts the statements FR-DGSI can see on each of ids.
-func statementsOf(t *testing.T, db *sqlite.DB, ids []string) map[string]int {
+func statementsOf(t *testing.T, db *store.DB, ids []string) map[string]int {
 	t.Helper()
 	got := map[string]int{}
 	ctx := ctis.WithPurpose(ctis.NewContext(context.Background(), ctis.Identity{Username: "t", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAnalyst}}), "test")
@@ -162,8 +162,8 @@ func TestImportSurvivesKill(t *testing.T) {
 		t.Fatalf("the import acknowledged only %d lines before the deadline", acked)
 	}
 
-	store := openStore(t, db)
-	got := statementsOf(t, store, ids)
+	st := openStore(t, db)
+	got := statementsOf(t, st, ids)
 	present := 0
 	for i, id := range ids {
 		n := got[id]
@@ -184,7 +184,7 @@ func TestImportSurvivesKill(t *testing.T) {
 		t.Fatalf("the import finished before it was killed; nothing was tested")
 	}
 	t.Logf("killed after %d acknowledged lines; %d entities (%d statements) present", acked, present, present*per)
-	rep, err := store.Verify(ctis.NewContext(context.Background(), ctis.SystemIdentity("test")), nil)
+	rep, err := st.Verify(ctis.NewContext(context.Background(), ctis.SystemIdentity("test")), nil)
 	if err != nil || !rep.OK {
 		t.Fatalf("audit after the kill: %+v %v", rep, err)
 	}
@@ -220,12 +220,12 @@ func TestUserAddPrintsTokenAlone(t *testing.T) {
 	if !regexp.MustCompile(`^ctis_[A-Za-z0-9_-]{43}$`).MatchString(token) {
 		t.Fatalf("stdout %q is not a token alone", out)
 	}
-	store := openStore(t, db)
-	id, err := store.Authenticate(context.Background(), ctis.CredentialAPI, token)
+	st := openStore(t, db)
+	id, err := st.Authenticate(context.Background(), ctis.CredentialAPI, token)
 	if err != nil || id.Agency != "DE-BKA" || !id.Has(ctis.RoleFrontline) {
 		t.Fatalf("token resolves to %+v, %v", id, err)
 	}
-	if _, _, err := store.Login(context.Background(), ctis.CredentialAPI, "border.de", "a long enough password", time.Hour); err != nil {
+	if _, _, err := st.Login(context.Background(), ctis.CredentialAPI, "border.de", "a long enough password", time.Hour); err != nil {
 		t.Fatalf("login with the password from stdin: %v", err)
 	}
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 func newReview(o *options) *cobra.Command {
@@ -14,7 +14,7 @@ func newReview(o *options) *cobra.Command {
 		Use:   "purge",
 		Short: "Delete statements past their review date (needs --review-policy purge)",
 		Args:  cobra.NoArgs,
-		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *sqlite.DB) error {
+		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *store.DB) error {
 			n, err := db.PurgeExpired(operator(cmd.Context()))
 			if err != nil {
 				return err
@@ -36,7 +36,7 @@ func newTravel(o *options) *cobra.Command {
 			"data, free text and all API data masked and no longer searchable) and deleted --travel-delete-months\n" +
 			"after receipt; the defaults are the EU PNR Directive's 6 and 60.",
 		Args: cobra.NoArgs,
-		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *sqlite.DB) error {
+		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *store.DB) error {
 			rep, err := db.ApplyRetention(operator(cmd.Context()))
 			if err != nil {
 				return err

@@ -17,7 +17,7 @@ import (
 	"ctis/node"
 	"ctis/paxlst"
 	"ctis/screen"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 func newScreen(o *options) *cobra.Command {
@@ -198,7 +198,7 @@ func screenBatch(ctx context.Context, cmd *cobra.Command, svc *screen.Service, p
 
 // screenManifest keeps and screens every traveller of the manifests in an
 // EDIFACT file.
-func screenManifest(ctx context.Context, cmd *cobra.Command, db *sqlite.DB, svc *screen.Service, path string, asJSON bool) error {
+func screenManifest(ctx context.Context, cmd *cobra.Command, db *store.DB, svc *screen.Service, path string, asJSON bool) error {
 	in, _, err := openInput(path)
 	if err != nil {
 		return err
@@ -294,7 +294,7 @@ func newCheckDocument(o *options) *cobra.Command {
 			"however written: spaces, dashes and the letter O for the digit 0.",
 		Example: "  ctis check-document --agency DE-BKA --purpose 'border check' --number 'X 0123-456' --country FRA",
 		Args:    cobra.NoArgs,
-		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *sqlite.DB) error {
+		RunE: o.withDB(func(cmd *cobra.Command, _ []string, db *store.DB) error {
 			ctx := asAgency(cmd.Context(), agency, purpose)
 			id, _ := ctis.IdentityFrom(ctx)
 			id.Roles = []ctis.Role{ctis.RoleFrontline}

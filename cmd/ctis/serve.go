@@ -20,7 +20,7 @@ import (
 	"ctis/hashbank"
 	"ctis/node"
 	"ctis/screen"
-	"ctis/sqlite"
+	"ctis/store"
 	"ctis/throttle"
 	"ctis/web"
 )
@@ -98,7 +98,7 @@ func serveUntilDone(ctx context.Context, ln net.Listener, handler http.Handler, 
 
 // runningNode is a running ctis node: its store, indexes and HTTP handler.
 type runningNode struct {
-	db      *sqlite.DB
+	db      *store.DB
 	screen  *screen.Service
 	hashes  *hashbank.Service
 	handler http.Handler
@@ -173,7 +173,7 @@ func (n *runningNode) assemble(ctx context.Context, withDemo bool, log *slog.Log
 // hour, and rebuilds the screening index every hour, so that statements
 // reaching their review date leave screening under the hide and purge
 // policies.
-func refresh(ctx context.Context, svc *screen.Service, db *sqlite.DB, log *slog.Logger) {
+func refresh(ctx context.Context, svc *screen.Service, db *store.DB, log *slog.Logger) {
 	retain := func() {
 		if rep, err := db.ApplyRetention(operator(ctx)); err != nil {
 			log.Error("applying the travel-data retention policy", "err", err)

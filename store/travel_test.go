@@ -1,4 +1,4 @@
-package sqlite_test
+package store_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"ctis"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 // user returns a context acting as a named user of agency.
@@ -21,7 +21,7 @@ func user(agency, name string, roles ...ctis.Role) context.Context {
 func TestTravelRetention(t *testing.T) {
 	now := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
 	path := filepath.Join(t.TempDir(), "ctis.db")
-	db, err := sqlite.Open(context.Background(), path, sqlite.Options{Now: func() time.Time { return now }})
+	db, err := store.Open(context.Background(), path, store.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestTravelRetention(t *testing.T) {
 // be kept as sent (issue 11, item 2) is refused whole, the field named,
 // and nothing of it is stored.
 func TestReceiveTravelAllOrNothing(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), sqlite.Options{})
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

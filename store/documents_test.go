@@ -1,10 +1,10 @@
-package sqlite_test
+package store_test
 
 import (
 	"testing"
 
 	"ctis"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 func document(number, country, status string, h ctis.Handling) ctis.NewEntity {
@@ -21,7 +21,7 @@ func document(number, country, status string, h ctis.Handling) ctis.NewEntity {
 // a frontline officer learns of a hidden entry only the agency to
 // contact, and of a hidden entry without a hit notice nothing.
 func TestCheckDocument(t *testing.T) {
-	db := openDB(t, sqlite.Options{})
+	db := openDB(t, store.Options{})
 	for _, a := range []string{"FR-DGSI", "DE-BKA", "JO-GID"} {
 		mustAgency(t, db, a, a[:2])
 	}

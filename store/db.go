@@ -1,11 +1,11 @@
-// Package sqlite is the embedded store of ctis: one SQLite file, opened with
-// a pure-Go driver, in WAL mode with full synchronous commits so that a
+// Package store is the store of ctis. Its embedded engine is one SQLite
+// file, opened with a pure-Go driver, in WAL mode with full synchronous commits so that a
 // write acknowledged to a caller survives a killed process or a power cut.
 //
 // DB implements ctis.DirectoryService, ctis.AuthService,
 // ctis.EntityService and ctis.AuditLog. Handling rules are applied inside
 // its queries (see access.go), never left to callers.
-package sqlite
+package store
 
 import (
 	"context"
@@ -185,7 +185,7 @@ func opError(err error) error {
 	op := "transaction"
 	if pc, _, _, ok := runtime.Caller(2); ok {
 		if f := runtime.FuncForPC(pc); f != nil {
-			op = strings.TrimPrefix(f.Name(), "ctis/sqlite.")
+			op = strings.TrimPrefix(f.Name(), "ctis/store.")
 		}
 	}
 	return fmt.Errorf("sqlite %s: %w", op, err)

@@ -1,4 +1,4 @@
-package sqlite_test
+package store_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"ctis"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 // seedAudit fills a database with a dozen events of several kinds and
@@ -16,7 +16,7 @@ import (
 func seedAudit(t *testing.T) (string, int64) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "ctis.db")
-	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	db, err := store.Open(context.Background(), path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func tamper(t *testing.T, path string, q ...string) {
 
 func verify(t *testing.T, path string) *ctis.AuditReport {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	db, err := store.Open(context.Background(), path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func rehash(t *testing.T, path string, seq int64) {
 // the chain verifies with the affected agencies in it.
 func TestAuditAffectedScope(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ctis.db")
-	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	db, err := store.Open(context.Background(), path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

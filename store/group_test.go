@@ -1,18 +1,18 @@
-package sqlite_test
+package store_test
 
 import (
 	"testing"
 	"time"
 
 	"ctis"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 // TestPutGroupKeepsCreatedAt: replacing a group's members reset its
 // created_at to the time of the change.
 func TestPutGroupKeepsCreatedAt(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	db := openDB(t, sqlite.Options{Now: func() time.Time { return now }})
+	db := openDB(t, store.Options{Now: func() time.Time { return now }})
 	mustAgency(t, db, "FR-DGSI", "FR")
 	mustAgency(t, db, "DE-BKA", "DE")
 	created := now

@@ -1,4 +1,4 @@
-package sqlite_test
+package store_test
 
 import (
 	"context"
@@ -6,13 +6,13 @@ import (
 	"testing"
 
 	"ctis"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 // TestStoreErrorsNameTheOperation: a database error says which store
 // operation it happened in, and nothing of the data.
 func TestStoreErrorsNameTheOperation(t *testing.T) {
-	db := openDB(t, sqlite.Options{})
+	db := openDB(t, store.Options{})
 	mustAgency(t, db, "FR-DGSI", "FR")
 	ctx, cancel := context.WithCancel(as("FR-DGSI", ctis.RoleAnalyst))
 	cancel()

@@ -1,4 +1,4 @@
-package sqlite_test
+package store_test
 
 import (
 	"context"
@@ -7,12 +7,12 @@ import (
 	"time"
 
 	"ctis"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 func TestTokensAndLogins(t *testing.T) {
 	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-	db := openDB(t, sqlite.Options{Now: func() time.Time { return now }})
+	db := openDB(t, store.Options{Now: func() time.Time { return now }})
 	mustAgency(t, db, "DE-BKA", "DE")
 	ctx := context.Background()
 
@@ -90,7 +90,7 @@ func TestTokensAndLogins(t *testing.T) {
 // credential, and an API token or API login as a page session, even to log
 // out with.
 func TestCredentialKindsApart(t *testing.T) {
-	db := openDB(t, sqlite.Options{})
+	db := openDB(t, store.Options{})
 	mustAgency(t, db, "DE-BKA", "DE")
 	ctx := context.Background()
 	_, token, err := db.CreateUser(system, ctis.NewUser{Username: "analyst.de", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleAnalyst}, Password: "correct horse battery"})
@@ -133,7 +133,7 @@ func TestReviewPolicies(t *testing.T) {
 	for _, policy := range []ctis.ReviewPolicy{ctis.ReviewFlag, ctis.ReviewHide, ctis.ReviewPurge} {
 		t.Run(string(policy), func(t *testing.T) {
 			now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-			db := openDB(t, sqlite.Options{ReviewPolicy: policy, Now: clock})
+			db := openDB(t, store.Options{ReviewPolicy: policy, Now: clock})
 			mustAgency(t, db, "FR-DGSI", "FR")
 			mustAgency(t, db, "DE-BKA", "DE")
 			fr, de := as("FR-DGSI", ctis.RoleAnalyst), as("DE-BKA", ctis.RoleAnalyst)
@@ -189,7 +189,7 @@ func TestReviewPolicies(t *testing.T) {
 }
 
 func TestWithdrawAndReview(t *testing.T) {
-	db := openDB(t, sqlite.Options{})
+	db := openDB(t, store.Options{})
 	mustAgency(t, db, "FR-DGSI", "FR")
 	fr := as("FR-DGSI", ctis.RoleAnalyst)
 	e, err := db.CreateEntity(fr, person("Withdrawn Name", ctis.Handling{Distribution: ctis.DistAll}))
@@ -223,7 +223,7 @@ func TestWithdrawAndReview(t *testing.T) {
 }
 
 func TestEntityReferencesAndSearchByProperty(t *testing.T) {
-	db := openDB(t, sqlite.Options{})
+	db := openDB(t, store.Options{})
 	mustAgency(t, db, "FR-DGSI", "FR")
 	mustAgency(t, db, "DE-BKA", "DE")
 	fr, de := as("FR-DGSI", ctis.RoleAnalyst), as("DE-BKA", ctis.RoleAnalyst)
@@ -269,7 +269,7 @@ func TestEntityReferencesAndSearchByProperty(t *testing.T) {
 // statements past review, and not another agency's.
 func TestPastReviewListing(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	db := openDB(t, sqlite.Options{Now: func() time.Time { return now }})
+	db := openDB(t, store.Options{Now: func() time.Time { return now }})
 	mustAgency(t, db, "FR-DGSI", "FR")
 	mustAgency(t, db, "DE-BKA", "DE")
 	all := ctis.Handling{Distribution: ctis.DistAll}

@@ -1,4 +1,4 @@
-package sqlite_test
+package store_test
 
 import (
 	"context"
@@ -9,12 +9,12 @@ import (
 
 	"ctis"
 	"ctis/ctistest"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
-func openDB(t testing.TB, opts sqlite.Options) *sqlite.DB {
+func openDB(t testing.TB, opts store.Options) *store.DB {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), opts)
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ var (
 	as     = ctistest.As
 )
 
-func mustAgency(t testing.TB, db *sqlite.DB, code, country string) {
+func mustAgency(t testing.TB, db *store.DB, code, country string) {
 	t.Helper()
 	if _, err := db.CreateAgency(system, ctis.Agency{Code: code, Name: "Agency " + code, Country: country, Kind: "security"}); err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package sqlite_test
+package store_test
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"ctis"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 // benchStatements is how many statements BenchmarkStore imports; set
@@ -26,9 +26,9 @@ func benchStatements() int {
 // entities (five statements each, under mixed handling), then measures
 // audited get-by-ID latency for another agency's analyst.
 //
-//	go test -run '^$' -bench Store -benchtime 2000x ./sqlite/
+//	go test -run '^$' -bench Store -benchtime 2000x ./store/
 func BenchmarkStore(b *testing.B) {
-	db := openDB(b, sqlite.Options{})
+	db := openDB(b, store.Options{})
 	for _, a := range []struct{ code, country string }{{"FR-DGSI", "FR"}, {"DE-BKA", "DE"}, {"JO-GID", "JO"}} {
 		mustAgency(b, db, a.code, a.country)
 	}

@@ -1,14 +1,14 @@
-package sqlite_test
+package store_test
 
 import (
 	"testing"
 
 	"ctis"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 func TestSyncFollowsAFeed(t *testing.T) {
-	db := openDB(t, sqlite.Options{})
+	db := openDB(t, store.Options{})
 	mustAgency(t, db, "UN", "UN")
 	mustAgency(t, db, "DE-BKA", "DE")
 	un := as("UN", ctis.RoleAnalyst)

@@ -1,4 +1,4 @@
-package sqlite_test
+package store_test
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"ctis"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 // TestReviewDateWithinRetention: a review date of 9999-12-31 was taken,
@@ -15,7 +15,7 @@ import (
 // names the field and the latest date allowed.
 func TestReviewDateWithinRetention(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	db := openDB(t, sqlite.Options{ReviewPeriod: 365 * 24 * time.Hour, Now: func() time.Time { return now }})
+	db := openDB(t, store.Options{ReviewPeriod: 365 * 24 * time.Hour, Now: func() time.Time { return now }})
 	mustAgency(t, db, "FR-DGSI", "FR")
 	fr := as("FR-DGSI", ctis.RoleAnalyst)
 	late := func(reviewBy string) []ctis.NewStatement {

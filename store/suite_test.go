@@ -1,17 +1,17 @@
-package sqlite_test
+package store_test
 
 import (
 	"testing"
 
 	"ctis"
 	"ctis/ctistest"
-	"ctis/sqlite"
+	"ctis/store"
 )
 
 // TestSuite runs the test kit's suite against SQLite, wired as a node
 // wires it.
 func TestSuite(t *testing.T) {
 	ctistest.RunHandlingMatrix(t, ctistest.Backend{Open: func(t *testing.T) ctis.Services {
-		return ctistest.OpenSQLite(t, sqlite.Options{}).Services
+		return ctistest.OpenSQLite(t, store.Options{}).Services
 	}})
 }

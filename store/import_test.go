@@ -1,4 +1,4 @@
-package sqlite_test
+package store_test
 
 import (
 	"os"
@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"ctis"
-	"ctis/sqlite"
+	"ctis/store"
 	"ctis/unlist"
 )
 
@@ -15,7 +15,7 @@ import (
 // the ID of FR-DGSI's hidden entity and one under an unused ID: the two
 // must be indistinguishable, and FR-DGSI's entity untouched.
 func TestImportHiddenEntityReadsAsAbsent(t *testing.T) {
-	db := openDB(t, sqlite.Options{})
+	db := openDB(t, store.Options{})
 	mustAgency(t, db, "FR-DGSI", "FR")
 	mustAgency(t, db, "JO-GID", "JO")
 	fr, jo := as("FR-DGSI", ctis.RoleAnalyst), as("JO-GID", ctis.RoleAnalyst)
@@ -92,7 +92,7 @@ func TestImportHiddenEntityReadsAsAbsent(t *testing.T) {
 // are stored as; the list must import all the same, and leave the
 // analyst's entities alone.
 func TestUNListNotBlockedByTakenIDs(t *testing.T) {
-	db := openDB(t, sqlite.Options{})
+	db := openDB(t, store.Options{})
 	mustAgency(t, db, "JO-GID", "JO")
 	jo := as("JO-GID", ctis.RoleAnalyst)
 	f, err := os.Open("../demo/testdata/un-consolidated.xml")
@@ -139,7 +139,7 @@ func TestUNListNotBlockedByTakenIDs(t *testing.T) {
 // TestImportSkipsStatementsAlreadyPresent imports the same lines twice:
 // the second run adds nothing and says so.
 func TestImportSkipsStatementsAlreadyPresent(t *testing.T) {
-	db := openDB(t, sqlite.Options{})
+	db := openDB(t, store.Options{})
 	mustAgency(t, db, "FR-DGSI", "FR")
 	mustAgency(t, db, "DE-BKA", "DE")
 	fr := as("FR-DGSI", ctis.RoleAnalyst)
