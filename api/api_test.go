@@ -63,7 +63,7 @@ var system = ctistest.System
 func newFixture(t *testing.T, configure ...func(*Server)) *fixture {
 	t.Helper()
 	f := &fixture{t: t, doc: loadOpenAPI(t), log: &syncBuffer{}, tokens: map[string]string{}, users: map[string]string{}, covered: map[string]bool{}}
-	n := ctistest.OpenSQLite(t, store.Options{
+	n := ctistest.OpenStore(t, ctistest.SQLite, store.Options{
 		Now: func() time.Time { return time.Now().Add(time.Duration(f.ahead.Load())) }})
 	f.db = n.DB
 	ctistest.Seed(t, n.Services)

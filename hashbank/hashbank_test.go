@@ -32,7 +32,7 @@ func node(t *testing.T) (*store.DB, *hashbank.Service) {
 // nodeAt is node with the store's clock set by now.
 func nodeAt(t *testing.T, now func() time.Time) (*store.DB, *hashbank.Service) {
 	t.Helper()
-	n := ctistest.SeededSQLite(t, store.Options{Now: now})
+	n := ctistest.SeededStore(t, ctistest.SQLite, store.Options{Now: now})
 	if _, err := n.Directory.CreateAgency(ctistest.System, ctistest.Platform); err != nil {
 		t.Fatal(err)
 	}

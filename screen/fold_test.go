@@ -30,7 +30,7 @@ var foldCases = []struct{ kind, stored, query string }{
 // matcher read a name through the one fold, so a name that folds to the
 // same string is found by search and by screening alike.
 func TestSearchAndScreeningFoldAlike(t *testing.T) {
-	n := ctistest.SeededSQLite(t, store.Options{})
+	n := ctistest.SeededStore(t, ctistest.SQLite, store.Options{})
 	analyst := ctistest.As("FR-DGSI", ctis.RoleAnalyst)
 	for _, c := range foldCases {
 		if ctis.Fold(c.stored) != matcher.Normalize(c.stored) || ctis.Fold(c.stored) != ctis.Fold(c.query) {

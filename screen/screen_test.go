@@ -25,7 +25,7 @@ var (
 // queue is the kit's, run by the store package's TestSuite.
 func node(t *testing.T) (*store.DB, *screen.Service) {
 	t.Helper()
-	n := ctistest.SeededSQLite(t, store.Options{})
+	n := ctistest.SeededStore(t, ctistest.SQLite, store.Options{})
 	return n.DB, n.Screen
 }
 

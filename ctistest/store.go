@@ -1,0 +1,189 @@
+package ctistest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"ctis"
+	"ctis/hashbank"
+	"ctis/node"
+	"ctis/screen"
+	"ctis/store"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// An Engine is a database engine the store runs on.
+type Engine string
+
+// The store's engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// PostgresEnv names the environment variable holding the URL of a
+// PostgreSQL server on which the tests may create and drop databases.
+const PostgresEnv = "CTIS_TEST_POSTGRES"
+
+// Engines lists the engines the store's tests run on: SQLite always,
+// PostgreSQL when PostgresEnv names a server.
+func Engines() []Engine {
+	if os.Getenv(PostgresEnv) == "" {
+		return []Engine{SQLite}
+	}
+	return []Engine{SQLite, Postgres}
+}
+
+// TempStore returns the address of a fresh, empty store on engine, for
+// store.Open: a file in a temporary directory, or a PostgreSQL database
+// of its own, dropped when the test ends.
+func TempStore(t testing.TB, e Engine) string {
+	t.Helper()
+	if e == SQLite {
+		return filepath.Join(t.TempDir(), "ctis.db")
+	}
+	return createDatabase(t, "")
+}
+
+// CopyStore copies a closed store into a fresh one and returns the copy's
+// address.
+func CopyStore(t testing.TB, dsn string) string {
+	t.Helper()
+	if !isPostgres(dsn) {
+		b, err := os.ReadFile(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(t.TempDir(), "copy.db")
+		if err := os.WriteFile(out, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return createDatabase(t, u.Path[1:])
+}
+
+// RawStore opens a store's database directly, under the node's back, as
+// an intruder with access to the file or the server would.
+func RawStore(t testing.TB, dsn string) *sql.DB {
+	t.Helper()
+	driver, name := "sqlite", "file:"+dsn
+	if isPostgres(dsn) {
+		driver, name = "pgx", dsn
+	}
+	raw, err := sql.Open(driver, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw
+}
+
+func isPostgres(dsn string) bool {
+	u, err := url.Parse(dsn)
+	return err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql")
+}
+
+// createDatabase creates a database on the server of PostgresEnv, a copy
+// of template when one is named, and returns its URL. The database is
+// dropped when the test ends.
+func createDatabase(t testing.TB, template string) string {
+	t.Helper()
+	server := os.Getenv(PostgresEnv)
+	if server == "" {
+		t.Skip(PostgresEnv + " is not set: no PostgreSQL server to test on")
+	}
+	admin, err := sql.Open("pgx", server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	b := make([]byte, 8)
+	rand.Read(b)
+	name := "ctis_test_" + hex.EncodeToString(b)
+	q := `CREATE DATABASE ` + name
+	if template != "" {
+		q += ` TEMPLATE ` + template
+	}
+	// Byte order as in SQLite, whatever the server's default locale.
+	q += ` ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`
+	if template == "" {
+		q += ` TEMPLATE template0`
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := admin.ExecContext(ctx, q); err != nil {
+		t.Fatalf("creating a test database: %v", err)
+	}
+	t.Cleanup(func() {
+		admin, err := sql.Open("pgx", server)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer admin.Close()
+		if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); err != nil {
+			t.Errorf("dropping test database %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// Node is a node on a fresh store, its services assembled by
+// node.Services as serve assembles them.
+type Node struct {
+	ctis.Services
+	DB     *store.DB
+	Screen *screen.Service
+	Hashes *hashbank.Service
+}
+
+// OpenStore opens an empty store on engine, closed (and dropped) when the
+// test ends, and builds the node's services over it.
+func OpenStore(t testing.TB, e Engine, opts store.Options) *Node {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, TempStore(t, e), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	sc, err := screen.New(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hashes, err := hashbank.New(ctx, db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Node{
+		Services: node.Services(db, sc, hashes),
+		DB:       db, Screen: sc, Hashes: hashes,
+	}
+}
+
+// SeededStore is OpenStore with the store seeded by Seed.
+func SeededStore(t testing.TB, e Engine, opts store.Options) *Node {
+	t.Helper()
+	n := OpenStore(t, e, opts)
+	Seed(t, n.Services)
+	return n
+}
