@@ -8,6 +8,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"ctis"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -124,24 +127,28 @@ func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.N
 	return c.Conn.QueryContext(ctx, rebind(query), args)
 }
 
+// errText answers text PostgreSQL cannot hold, which SQLite keeps: the
+// request is refused whole, as any invalid one, not failed as an internal
+// error.
+var errText = ctis.Invalid("", "the request holds text with a NUL byte or that is not valid UTF-8")
+
 // CheckNamedValue converts arguments as database/sql does for drivers
-// without a checker of their own, and booleans to 0 or 1.
+// without a checker of their own, booleans to 0 or 1, and refuses text
+// that PostgreSQL cannot hold.
 func (c *pgConn) CheckNamedValue(nv *driver.NamedValue) error {
-	if b, ok := nv.Value.(bool); ok {
-		nv.Value = int64(0)
-		if b {
-			nv.Value = int64(1)
-		}
-		return nil
-	}
 	v, err := driver.DefaultParameterConverter.ConvertValue(nv.Value)
 	if err != nil {
 		return err
 	}
-	if b, ok := v.(bool); ok {
+	switch x := v.(type) {
+	case bool:
 		v = int64(0)
-		if b {
+		if x {
 			v = int64(1)
+		}
+	case string:
+		if !utf8.ValidString(x) || strings.IndexByte(x, 0) >= 0 {
+			return errText
 		}
 	}
 	nv.Value = v
