@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -51,7 +52,91 @@ func TempStore(t testing.TB, e Engine) string {
 	if e == SQLite {
 		return filepath.Join(t.TempDir(), "ctis.db")
 	}
-	return createDatabase(t, "")
+	return createDatabase(t, template)
+}
+
+// template is a migrated, empty database that PostgreSQL stores are
+// copied from, set while WithPostgresTemplate runs: a copy costs less
+// than running the migrations again.
+var template string
+
+// WithPostgresTemplate runs the tests of run, when PostgresEnv names a
+// server, with a migrated template for TempStore's databases, and drops
+// the template after. It is for a package's TestMain; it returns run's
+// exit code.
+func WithPostgresTemplate(run func() int) int {
+	server := os.Getenv(PostgresEnv)
+	if server == "" {
+		return run()
+	}
+	name, err := newTemplate(server)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ctistest: a template database on %s: %v\n", PostgresEnv, err)
+		return 1
+	}
+	template = name
+	defer func() {
+		template = ""
+		if err := exec(server, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
+			fmt.Fprintf(os.Stderr, "ctistest: dropping template database %s: %v\n", name, err)
+		}
+	}()
+	return run()
+}
+
+// newTemplate creates a database on server and migrates it.
+func newTemplate(server string) (string, error) {
+	name := randomName("ctis_template_")
+	if err := exec(server, createQuery(name, "")); err != nil {
+		return "", err
+	}
+	db, err := store.Open(context.Background(), withDatabase(server, name), store.Options{})
+	if err == nil {
+		err = db.Close()
+	}
+	if err != nil {
+		exec(server, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+		return "", err
+	}
+	return name, nil
+}
+
+// exec runs one statement on server's default database.
+func exec(server, q string) error {
+	admin, err := sql.Open("pgx", server)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err = admin.ExecContext(ctx, q)
+	return err
+}
+
+func randomName(prefix string) string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+// createQuery creates database name as a copy of template, or empty, its
+// text in byte order as in SQLite whatever the server's default locale.
+func createQuery(name, template string) string {
+	if template != "" {
+		return `CREATE DATABASE ` + name + ` TEMPLATE ` + template
+	}
+	return `CREATE DATABASE ` + name + ` TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`
+}
+
+// withDatabase returns the URL of database name on server.
+func withDatabase(server, name string) string {
+	u, err := url.Parse(server)
+	if err != nil {
+		return server
+	}
+	u.Path = "/" + name
+	return u.String()
 }
 
 // CopyStore copies a closed store into a fresh one and returns the copy's
@@ -106,45 +191,16 @@ func createDatabase(t testing.TB, template string) string {
 	if server == "" {
 		t.Skip(PostgresEnv + " is not set: no PostgreSQL server to test on")
 	}
-	admin, err := sql.Open("pgx", server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	b := make([]byte, 8)
-	rand.Read(b)
-	name := "ctis_test_" + hex.EncodeToString(b)
-	q := `CREATE DATABASE ` + name
-	if template != "" {
-		q += ` TEMPLATE ` + template
-	}
-	// Byte order as in SQLite, whatever the server's default locale.
-	q += ` ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`
-	if template == "" {
-		q += ` TEMPLATE template0`
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if _, err := admin.ExecContext(ctx, q); err != nil {
+	name := randomName("ctis_test_")
+	if err := exec(server, createQuery(name, template)); err != nil {
 		t.Fatalf("creating a test database: %v", err)
 	}
 	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", server)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer admin.Close()
-		if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); err != nil {
+		if err := exec(server, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
 			t.Errorf("dropping test database %s: %v", name, err)
 		}
 	})
-	u, err := url.Parse(server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
+	return withDatabase(server, name)
 }
 
 // Node is a node on a fresh store, its services assembled by

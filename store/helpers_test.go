@@ -23,7 +23,11 @@ func TestMain(m *testing.M) {
 		if len(ctistest.Engines()) > 1 {
 			fmt.Printf("store tests on %s\n", e)
 		}
-		if c := m.Run(); c != 0 {
+		run := m.Run
+		if e == ctistest.Postgres {
+			run = func() int { return ctistest.WithPostgresTemplate(m.Run) }
+		}
+		if c := run(); c != 0 {
 			code = c
 		}
 	}
