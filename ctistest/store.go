@@ -44,6 +44,33 @@ func Engines() []Engine {
 	return []Engine{SQLite, Postgres}
 }
 
+// RunEngines runs a package's tests once on each of Engines, setting
+// *engine to the engine of the run, with the PostgreSQL run's databases
+// copied from one template (WithPostgresTemplate). It is for the
+// package's TestMain, and returns the exit code:
+//
+//	var engine ctistest.Engine
+//
+//	func TestMain(m *testing.M) { os.Exit(ctistest.RunEngines(m, &engine)) }
+func RunEngines(m *testing.M, engine *Engine) int {
+	code := 0
+	engines := Engines()
+	for _, e := range engines {
+		*engine = e
+		if len(engines) > 1 {
+			fmt.Printf("tests on %s\n", e)
+		}
+		run := m.Run
+		if e == Postgres {
+			run = func() int { return WithPostgresTemplate(m.Run) }
+		}
+		if c := run(); c != 0 {
+			code = c
+		}
+	}
+	return code
+}
+
 // TempStore returns the address of a fresh, empty store on engine, for
 // store.Open: a file in a temporary directory, or a PostgreSQL database
 // of its own, dropped when the test ends.

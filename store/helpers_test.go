@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -16,23 +15,7 @@ import (
 // on each of ctistest.Engines in turn.
 var engine ctistest.Engine
 
-func TestMain(m *testing.M) {
-	code := 0
-	for _, e := range ctistest.Engines() {
-		engine = e
-		if len(ctistest.Engines()) > 1 {
-			fmt.Printf("store tests on %s\n", e)
-		}
-		run := m.Run
-		if e == ctistest.Postgres {
-			run = func() int { return ctistest.WithPostgresTemplate(m.Run) }
-		}
-		if c := run(); c != 0 {
-			code = c
-		}
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(ctistest.RunEngines(m, &engine)) }
 
 // TestEngines says when the tests ran on SQLite alone.
 func TestEngines(t *testing.T) {
