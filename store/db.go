@@ -106,7 +106,11 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 			return nil, err
 		}
 		w.SetMaxOpenConns(1)
-		r.SetMaxOpenConns(max(2, runtime.GOMAXPROCS(0)))
+		// A new PostgreSQL connection costs a round of authentication:
+		// the pool keeps those it opened.
+		n := max(2, runtime.GOMAXPROCS(0))
+		r.SetMaxOpenConns(n)
+		r.SetMaxIdleConns(n)
 		return start(ctx, &DB{w: w, r: r, opts: opts, dialect: postgresDialect}, dsn)
 	}
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)"
@@ -130,11 +134,11 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 func start(ctx context.Context, db *DB, dsn string) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", describe(dsn), err)
+		return nil, fmt.Errorf("open %s: %w", Describe(dsn), err)
 	}
 	if err := db.refold(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: folding names again: %w", describe(dsn), err)
+		return nil, fmt.Errorf("open %s: folding names again: %w", Describe(dsn), err)
 	}
 	return db, nil
 }

@@ -69,8 +69,9 @@ func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
-// describe names a store address in errors and logs without its password.
-func describe(dsn string) string {
+// Describe names a store address, as Open takes it, without its password,
+// for messages and logs.
+func Describe(dsn string) string {
 	if !isPostgres(dsn) {
 		return dsn
 	}
@@ -86,7 +87,7 @@ func describe(dsn string) string {
 func openPostgres(dsn string) (w, r *sql.DB, err error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, nil, fmt.Errorf("the PostgreSQL URL %s: %w", describe(dsn), err)
+		return nil, nil, fmt.Errorf("the PostgreSQL URL %s: %w", Describe(dsn), err)
 	}
 	rcfg := cfg.Copy()
 	rcfg.RuntimeParams["default_transaction_read_only"] = "on"

@@ -31,7 +31,7 @@ func TestIsPostgres(t *testing.T) {
 			t.Errorf("isPostgres(%q) = %v", dsn, !want)
 		}
 	}
-	if got := describe("postgres://ctis:secret@db/ctis"); got != "postgres://ctis:xxxxx@db/ctis" {
+	if got := Describe("postgres://ctis:secret@db/ctis"); got != "postgres://ctis:xxxxx@db/ctis" {
 		t.Errorf("describe shows %q", got)
 	}
 }
