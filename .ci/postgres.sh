@@ -12,6 +12,11 @@ ci_postgres_start() {
   local bin
   bin=$(ci_postgres_bin)
   if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
+    # Only the binaries are wanted: no cluster of the system's own.
+    if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+      mkdir -p /etc/postgresql-common
+      echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.conf
+    fi
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
     bin=$(ci_postgres_bin)

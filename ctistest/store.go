@@ -46,7 +46,7 @@ func Engines() []Engine {
 
 // RunEngines runs a package's tests once on each of Engines, setting
 // *engine to the engine of the run, with the PostgreSQL run's databases
-// copied from one template (WithPostgresTemplate). It is for the
+// copied from one template (withPostgresTemplate). It is for the
 // package's TestMain, and returns the exit code:
 //
 //	var engine ctistest.Engine
@@ -62,7 +62,7 @@ func RunEngines(m *testing.M, engine *Engine) int {
 		}
 		run := m.Run
 		if e == Postgres {
-			run = func() int { return WithPostgresTemplate(m.Run) }
+			run = func() int { return withPostgresTemplate(m.Run) }
 		}
 		if c := run(); c != 0 {
 			code = c
@@ -83,15 +83,14 @@ func TempStore(t testing.TB, e Engine) string {
 }
 
 // template is a migrated, empty database that PostgreSQL stores are
-// copied from, set while WithPostgresTemplate runs: a copy costs less
+// copied from, set while withPostgresTemplate runs: a copy costs less
 // than running the migrations again.
 var template string
 
-// WithPostgresTemplate runs the tests of run, when PostgresEnv names a
+// withPostgresTemplate runs the tests of run, when PostgresEnv names a
 // server, with a migrated template for TempStore's databases, and drops
-// the template after. It is for a package's TestMain; it returns run's
-// exit code.
-func WithPostgresTemplate(run func() int) int {
+// the template after. It returns run's exit code.
+func withPostgresTemplate(run func() int) int {
 	server := os.Getenv(PostgresEnv)
 	if server == "" {
 		return run()
