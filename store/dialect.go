@@ -54,9 +54,11 @@ var (
 	postgresDialect = dialect{
 		name:       "postgres",
 		migrations: "migrations/postgres",
-		// Transactions stay READ COMMITTED: each statement after the lock
-		// sees every transaction committed before it was granted. Under
-		// REPEATABLE READ the snapshot would predate the wait.
+		// Advisory locks are the database's own, so stores on one server
+		// do not wait for each other. Transactions stay READ COMMITTED:
+		// each statement after the lock sees every transaction committed
+		// before it was granted. Under REPEATABLE READ the snapshot would
+		// predate the wait.
 		lock:     `SELECT pg_advisory_xact_lock(7406169321)`,
 		inJSON:   `IN (SELECT json_array_elements_text(CAST(? AS json)))`,
 		snapshot: &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
