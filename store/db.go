@@ -1,6 +1,11 @@
-// Package store is the store of ctis. Its embedded engine is one SQLite
-// file, opened with a pure-Go driver, in WAL mode with full synchronous commits so that a
+// Package store is the store of ctis, on one of two engines sharing the
+// same queries. The embedded engine is one SQLite file, opened with a
+// pure-Go driver, in WAL mode with full synchronous commits so that a
 // write acknowledged to a caller survives a killed process or a power cut.
+// The server engine is a PostgreSQL database, for a node whose processes
+// share one store; its commits are synchronous too, as the server's
+// synchronous_commit says by default. What differs between the two is
+// kept in dialect.go.
 //
 // DB implements ctis.DirectoryService, ctis.AuthService,
 // ctis.EntityService and ctis.AuditLog. Handling rules are applied inside
@@ -44,12 +49,15 @@ type Options struct {
 
 // DB is an open ctis database.
 type DB struct {
-	// w has one connection, whose transactions start IMMEDIATE: writers
-	// queue here, and the audit chain head is read and advanced under it.
+	// w has one connection, whose transactions start IMMEDIATE on SQLite
+	// and with the dialect's lock on PostgreSQL: writers queue here, and
+	// the audit chain head is read and advanced under it.
 	w *sql.DB
-	// r serves reads concurrently from WAL snapshots.
-	r    *sql.DB
-	opts Options
+	// r serves reads concurrently, from WAL snapshots on SQLite, from
+	// read-only sessions on PostgreSQL.
+	r       *sql.DB
+	opts    Options
+	dialect dialect
 }
 
 // Every store interface a node's services need (ctis.Services, less the
@@ -66,12 +74,14 @@ var (
 	_ ctis.ChangeLog        = (*DB)(nil)
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
-// Open opens or creates the database at path and brings its schema up to
-// date.
-func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+// Open opens the store at dsn and brings its schema up to date. A
+// postgres:// or postgresql:// URL names a PostgreSQL database, which
+// must exist; anything else is the path of a SQLite file, created if
+// missing.
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if opts.ReviewPolicy == "" {
 		opts.ReviewPolicy = ctis.ReviewFlag
 	}
@@ -91,29 +101,46 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 			return nil, err
 		}
 	}
+	if isPostgres(dsn) {
+		w, r, err := openPostgres(dsn)
+		if err != nil {
+			return nil, err
+		}
+		w.SetMaxOpenConns(1)
+		// A new PostgreSQL connection costs a round of authentication:
+		// the pool keeps those it opened.
+		n := max(2, runtime.GOMAXPROCS(0))
+		r.SetMaxOpenConns(n)
+		r.SetMaxIdleConns(n)
+		return start(ctx, &DB{w: w, r: r, opts: opts, dialect: postgresDialect}, dsn)
+	}
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)"
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
-	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	file := "file:" + (&url.URL{Path: dsn}).EscapedPath() + "?" + pragmas
+	w, err := sql.Open("sqlite", file+"&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
-	db := &DB{w: w, opts: opts}
-	if err := db.migrate(ctx); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	if err := db.refold(ctx); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open %s: folding names again: %w", path, err)
-	}
-	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	r, err := sql.Open("sqlite", file+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
 		return nil, err
 	}
 	r.SetMaxOpenConns(max(2, runtime.GOMAXPROCS(0)))
-	db.r = r
+	return start(ctx, &DB{w: w, r: r, opts: opts, dialect: sqliteDialect}, dsn)
+}
+
+// start brings a newly opened store's schema and derived data up to date,
+// closing it on failure.
+func start(ctx context.Context, db *DB, dsn string) (*DB, error) {
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", Describe(dsn), err)
+	}
+	if err := db.refold(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: folding names again: %w", Describe(dsn), err)
+	}
 	return db, nil
 }
 
@@ -130,10 +157,14 @@ func errorsJoin(a, b error) error {
 }
 
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	names, err := migrations.ReadDir("migrations")
+	names, err := migrations.ReadDir(db.dialect.migrations)
 	if err != nil {
 		return err
 	}
@@ -144,7 +175,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, n.Name()).Scan(&done); err != nil || done > 0 {
 				return err
 			}
-			body, err := migrations.ReadFile("migrations/" + n.Name())
+			body, err := migrations.ReadFile(db.dialect.migrations + "/" + n.Name())
 			if err != nil {
 				return err
 			}
@@ -166,19 +197,25 @@ func (db *DB) migrate(ctx context.Context) error {
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return opError(err)
+		return db.opError(err)
+	}
+	if db.dialect.lock != "" {
+		if _, err := tx.ExecContext(ctx, db.dialect.lock); err != nil {
+			tx.Rollback()
+			return db.opError(err)
+		}
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return opError(err)
+		return db.opError(err)
 	}
-	return opError(tx.Commit())
+	return db.opError(tx.Commit())
 }
 
 // opError names the store operation a database error happened in — the
 // method that opened the transaction, never a value — so that the log of
 // an internal error says where. Application errors pass as they are.
-func opError(err error) error {
+func (db *DB) opError(err error) error {
 	var ce *ctis.Error
 	if err == nil || errors.As(err, &ce) {
 		return err
@@ -189,7 +226,7 @@ func opError(err error) error {
 			op = strings.TrimPrefix(f.Name(), "ctis/store.")
 		}
 	}
-	return fmt.Errorf("sqlite %s: %w", op, err)
+	return fmt.Errorf("%s %s: %w", db.dialect.name, op, err)
 }
 
 func (db *DB) now() time.Time { return db.opts.Now().UTC() }
