@@ -58,6 +58,9 @@ type DB struct {
 	r       *sql.DB
 	opts    Options
 	dialect dialect
+	// dsn is the address the store was opened at, for a listening
+	// connection of its own.
+	dsn string
 }
 
 // Every store interface a node's services need (ctis.Services, less the
@@ -112,7 +115,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		n := max(2, runtime.GOMAXPROCS(0))
 		r.SetMaxOpenConns(n)
 		r.SetMaxIdleConns(n)
-		return start(ctx, &DB{w: w, r: r, opts: opts, dialect: postgresDialect}, dsn)
+		return start(ctx, &DB{w: w, r: r, opts: opts, dialect: postgresDialect, dsn: dsn}, dsn)
 	}
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)"
 	file := "file:" + (&url.URL{Path: dsn}).EscapedPath() + "?" + pragmas
@@ -127,7 +130,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(max(2, runtime.GOMAXPROCS(0)))
-	return start(ctx, &DB{w: w, r: r, opts: opts, dialect: sqliteDialect}, dsn)
+	return start(ctx, &DB{w: w, r: r, opts: opts, dialect: sqliteDialect, dsn: dsn}, dsn)
 }
 
 // start brings a newly opened store's schema and derived data up to date,
