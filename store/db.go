@@ -22,6 +22,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"ctis"
@@ -61,6 +63,17 @@ type DB struct {
 	// dsn is the address the store was opened at, for a listening
 	// connection of its own.
 	dsn string
+
+	// The writer: writes wait on writes and are committed in groups
+	// (see tx) until closed is closed.
+	writerOnce sync.Once
+	writes     chan *write
+	closed     chan struct{}
+	writerDone chan struct{}
+	closeOnce  sync.Once
+	// commits and grouped count the writer's commits and the writes they
+	// acknowledged.
+	commits, grouped atomic.Int64
 }
 
 // Every store interface a node's services need (ctis.Services, less the
@@ -149,7 +162,16 @@ func start(ctx context.Context, db *DB, dsn string) (*DB, error) {
 
 // Close closes the database.
 func (db *DB) Close() error {
-	return errorsJoin(db.r.Close(), db.w.Close())
+	err := errClosed
+	db.closeOnce.Do(func() {
+		db.writerOnce.Do(func() {}) // no writer starts after this
+		if db.closed != nil {
+			close(db.closed)
+			<-db.writerDone
+		}
+		err = errorsJoin(db.r.Close(), db.w.Close())
+	})
+	return err
 }
 
 func errorsJoin(a, b error) error {
@@ -195,39 +217,181 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// tx runs fn in one write transaction and commits it; any error rolls the
-// whole transaction back, so a batch is applied entirely or not at all.
+// tx runs fn in one write transaction and commits it; any error rolls
+// back all that fn wrote, so a batch is applied entirely or not at all.
+//
+// Concurrent writers share commits (group commit): fns waiting while a
+// commit is under way run together in the next transaction, each within
+// a savepoint of its own, so that one failing rolls back only its own
+// writes, and all are acknowledged by one commit and one sync to disk.
+// fn must not start a transaction of its own.
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	op := opName()
+	db.writerOnce.Do(db.startWriter)
+	done := make(chan error, 1)
+	w := &write{ctx: ctx, fn: fn, done: done}
+	select {
+	case db.writes <- w:
+	case <-ctx.Done():
+		return db.opError(op, ctx.Err())
+	case <-db.closed:
+		return db.opError(op, errClosed)
+	}
+	return db.opError(op, <-done)
+}
+
+// write is one caller's transaction, waiting for the writer, which
+// answers on done once: the writer alone reads and sets answered.
+type write struct {
+	ctx      context.Context
+	fn       func(*sql.Tx) error
+	done     chan error
+	answered bool
+}
+
+// run runs w's function in tx; a panic in it fails this write alone, as
+// it would have failed only its caller's request had it run there.
+func (w *write) run(tx *sql.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in a write transaction: %v", p)
+		}
+	}()
+	return w.fn(tx)
+}
+
+// answer tells the caller of w how its write ended, unless told already.
+func (w *write) answer(err error) {
+	if !w.answered {
+		w.answered = true
+		w.done <- err
+	}
+}
+
+// maxGroup bounds the writes one commit takes.
+const maxGroup = 128
+
+var errClosed = errors.New("the store is closed")
+
+// startWriter starts the writer, which commits waiting writes in groups
+// until the store is closed.
+func (db *DB) startWriter() {
+	db.writes, db.closed, db.writerDone = make(chan *write), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(db.writerDone)
+		for {
+			var group []*write
+			select {
+			case w := <-db.writes:
+				group = append(group, w)
+			case <-db.closed:
+				return
+			}
+		more:
+			for len(group) < maxGroup {
+				select {
+				case w := <-db.writes:
+					group = append(group, w)
+				default:
+					break more
+				}
+			}
+			db.commit(group)
+		}
+	}()
+}
+
+// commit runs a group of writes in one transaction. A write alone runs as
+// it is; in a group, each runs within a savepoint.
+func (db *DB) commit(group []*write) {
+	db.commits.Add(1)
+	db.grouped.Add(int64(len(group)))
+	finish := func(err error) {
+		for _, w := range group {
+			w.answer(err)
+		}
+	}
+	ctx := group[0].ctx
+	if len(group) > 1 {
+		// The transaction outlives any one caller's context; each
+		// caller's statements still run under its own.
+		ctx = context.Background()
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return db.opError(err)
+		finish(err)
+		return
 	}
 	if db.dialect.lock != "" {
 		if _, err := tx.ExecContext(ctx, db.dialect.lock); err != nil {
 			tx.Rollback()
-			return db.opError(err)
+			finish(err)
+			return
 		}
 	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return db.opError(err)
+	if len(group) == 1 {
+		if err := group[0].run(tx); err != nil {
+			tx.Rollback()
+			finish(err)
+			return
+		}
+		finish(tx.Commit())
+		return
 	}
-	return db.opError(tx.Commit())
+	for _, w := range group {
+		if err := w.ctx.Err(); err != nil {
+			w.answer(err)
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
+			tx.Rollback()
+			finish(err)
+			return
+		}
+		err := w.run(tx)
+		if err != nil {
+			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT w`); rerr != nil {
+				tx.Rollback()
+				w.answer(err)
+				finish(rerr)
+				return
+			}
+		}
+		if _, rerr := tx.ExecContext(ctx, `RELEASE SAVEPOINT w`); rerr != nil {
+			tx.Rollback()
+			finish(rerr)
+			return
+		}
+		if err != nil {
+			w.answer(err)
+		}
+	}
+	finish(tx.Commit())
 }
 
-// opError names the store operation a database error happened in — the
-// method that opened the transaction, never a value — so that the log of
-// an internal error says where. Application errors pass as they are.
-func (db *DB) opError(err error) error {
+// Commits returns how many write transactions the store has committed or
+// tried to, and how many writes they held: with many concurrent writers,
+// the second is the larger.
+func (db *DB) Commits() (commits, writes int64) { return db.commits.Load(), db.grouped.Load() }
+
+// opName names the store operation that called tx: the method, never a
+// value.
+func opName() string {
+	if pc, _, _, ok := runtime.Caller(2); ok {
+		if f := runtime.FuncForPC(pc); f != nil {
+			return strings.TrimPrefix(f.Name(), "ctis/store.")
+		}
+	}
+	return "transaction"
+}
+
+// opError names the store operation a database error happened in, so
+// that the log of an internal error says where. Application errors pass
+// as they are.
+func (db *DB) opError(op string, err error) error {
 	var ce *ctis.Error
 	if err == nil || errors.As(err, &ce) {
 		return err
-	}
-	op := "transaction"
-	if pc, _, _, ok := runtime.Caller(2); ok {
-		if f := runtime.FuncForPC(pc); f != nil {
-			op = strings.TrimPrefix(f.Name(), "ctis/store.")
-		}
 	}
 	return fmt.Errorf("%s %s: %w", db.dialect.name, op, err)
 }
