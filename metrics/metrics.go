@@ -131,7 +131,7 @@ func New(src Sources) *Metrics {
 			Name: StoreCountErrors,
 			Help: "Scrapes on which the store did not give a count in time or failed; its series is left out of that scrape.",
 		})}
-		m.reg.MustRegister(sc, sc.errors)
+		m.reg.MustRegister(sc)
 	}
 	return m
 }
@@ -271,7 +271,9 @@ func (c hashCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 // storeCollector asks the store for its counts on each scrape, each
-// within the timeout; a count that fails is left out and counted.
+// within the timeout; a count that fails is left out and counted in
+// errors, which it collects after the counts so that a scrape tells of
+// its own failures.
 type storeCollector struct {
 	src    Sources
 	errors prometheus.Counter
@@ -285,6 +287,7 @@ var (
 )
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
+	c.errors.Describe(ch)
 	if c.src.OpenHits != nil {
 		ch <- openHitsDesc
 	}
@@ -309,4 +312,5 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	count(openHitsDesc, prometheus.GaugeValue, c.src.OpenHits)
 	count(auditEventsDesc, prometheus.CounterValue, c.src.AuditEvents)
+	c.errors.Collect(ch)
 }
