@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -211,5 +215,59 @@ func TestMetricsOnTheirOwnAddress(t *testing.T) {
 	}
 	if s := get(side.URL, "/api/v1/openapi.json"); s != http.StatusNotFound {
 		t.Errorf("metrics listener serves the API: %d", s)
+	}
+}
+
+// TestNotReadyWhileBuilding: between opening its store and building its
+// indexes, as serve runs it, a node is alive, not ready for want of its
+// screening index, and turns the API away; built, it is ready.
+func TestNotReadyWhileBuilding(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	o := &options{db: filepath.Join(t.TempDir(), "ctis.db"), reviewPolicy: "flag"}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	n, err := openNode(ctx, o, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	front := &switchable{}
+	front.set(n.starting(true))
+	srv := httptest.NewServer(front)
+	defer srv.Close()
+	get := func(path string) (int, string) {
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	for _, c := range []struct {
+		path string
+		code int
+		body string
+	}{
+		{"/healthz", http.StatusOK, "ok\n"},
+		{"/readyz", http.StatusServiceUnavailable, "not ready: screening index: building\n"},
+		{"/api/v1/openapi.json", http.StatusServiceUnavailable, "starting: building the match indexes\n"},
+		{"/login", http.StatusServiceUnavailable, "starting: building the match indexes\n"},
+	} {
+		if code, body := get(c.path); code != c.code || body != c.body {
+			t.Errorf("%s while building: %d %q, want %d %q", c.path, code, body, c.code, c.body)
+		}
+	}
+	if code, body := get("/metrics"); code != http.StatusOK || !strings.Contains(body, "\n"+metrics.IndexRecords+" 0\n") {
+		t.Errorf("/metrics while building: %d\n%s", code, body)
+	}
+	if err := n.build(ctx, false, log); err != nil {
+		t.Fatal(err)
+	}
+	front.set(n.routes(true))
+	for path, want := range map[string]int{"/readyz": http.StatusOK, "/api/v1/openapi.json": http.StatusOK, "/login": http.StatusOK} {
+		if code, body := get(path); code != want {
+			t.Errorf("%s once built: %d %q", path, code, body)
+		}
 	}
 }

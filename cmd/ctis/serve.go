@@ -53,34 +53,50 @@ func newServe(o *options) *cobra.Command {
 				defer os.RemoveAll(dir)
 				o.db = filepath.Join(dir, "demo.db")
 			}
-			n, err := startNode(ctx, o, withDemo, log)
+			n, err := openNode(ctx, o, log)
 			if err != nil {
 				return err
 			}
 			defer n.Close()
+			// Listen before building the indexes, which takes a while on a
+			// large store: meanwhile the node is alive and not ready, and a
+			// load balancer sends it nothing.
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("%w\n(is another server on %s? choose another with --addr)", err, addr)
 			}
-			url := "http://" + ln.Addr().String()
-			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "ctis is serving %s (the API under %s/api/v1, OpenAPI: %s/api/v1/openapi.json), database %s\n", url, url, url, o.db)
-			servers := []served{{ln, n.handler}}
-			if metricsAddr != "" {
+			metricsHere := metricsAddr == ""
+			front := &switchable{}
+			front.set(n.starting(metricsHere))
+			servers := []served{{ln, front}}
+			metricsURL := "http://" + ln.Addr().String() + "/metrics"
+			if !metricsHere {
 				mln, err := net.Listen("tcp", metricsAddr)
 				if err != nil {
 					ln.Close()
 					return fmt.Errorf("%w\n(is another server on %s? choose another with --metrics-addr)", err, metricsAddr)
 				}
-				servers = []served{{ln, n.routes(false)}, {mln, n.metricsOnly()}}
-				fmt.Fprintf(out, "metrics at http://%s/metrics\n", mln.Addr())
-			} else {
-				fmt.Fprintf(out, "metrics at %s/metrics\n", url)
+				servers = append(servers, served{mln, n.metricsOnly()})
+				metricsURL = "http://" + mln.Addr().String() + "/metrics"
 			}
+			serving, stop := context.WithCancel(ctx)
+			defer stop()
+			done := make(chan error, 1)
+			go func() { done <- serveUntilDone(serving, log, servers...) }()
+			if err := n.build(ctx, withDemo, log); err != nil {
+				stop()
+				<-done
+				return err
+			}
+			front.set(n.routes(metricsHere))
+			url := "http://" + ln.Addr().String()
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "ctis is serving %s (the API under %s/api/v1, OpenAPI: %s/api/v1/openapi.json), database %s\n", url, url, url, o.db)
+			fmt.Fprintf(out, "metrics at %s\n", metricsURL)
 			if withDemo {
 				printLogins(out, url, n.logins)
 			}
-			return serveUntilDone(ctx, log, servers...)
+			return <-done
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
@@ -156,9 +172,25 @@ func (n *runningNode) Close() error { return errors.Join(n.counts.Close(), n.db.
 // routes is the node's handler, with /metrics or without it, each request
 // timed by the one metrics middleware.
 func (n *runningNode) routes(withMetrics bool) http.Handler {
+	return n.around(withMetrics, n.api, n.pages)
+}
+
+// starting is the node's handler while it builds its indexes: alive, not
+// ready, and 503 to the API and the pages.
+func (n *runningNode) starting(withMetrics bool) http.Handler {
+	busy := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "10")
+		http.Error(w, "starting: building the match indexes", http.StatusServiceUnavailable)
+	})
+	return n.around(withMetrics, busy, busy)
+}
+
+// around mounts the API and the pages beside health, readiness and,
+// if asked, metrics.
+func (n *runningNode) around(withMetrics bool, api, pages http.Handler) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/api/", n.api)
-	mux.Handle("/", n.pages)
+	mux.Handle("/api/", api)
+	mux.Handle("/", pages)
 	mux.Handle("GET /healthz", health.Alive())
 	mux.Handle("GET /readyz", n.readiness)
 	if withMetrics {
@@ -166,6 +198,16 @@ func (n *runningNode) routes(withMetrics bool) http.Handler {
 	}
 	return n.metrics.Middleware(mux)
 }
+
+// switchable serves the handler set last: the starting one, then the
+// node's own.
+type switchable struct {
+	h atomic.Pointer[http.Handler]
+}
+
+func (s *switchable) set(h http.Handler) { s.h.Store(&h) }
+
+func (s *switchable) ServeHTTP(w http.ResponseWriter, r *http.Request) { (*s.h.Load()).ServeHTTP(w, r) }
 
 // metricsOnly is the handler of a listener of its own for /metrics.
 func (n *runningNode) metricsOnly() http.Handler {
@@ -176,8 +218,23 @@ func (n *runningNode) metricsOnly() http.Handler {
 
 // startNode opens the store, seeds it with the demo data when asked,
 // builds the match indexes and the HTTP handler of the API and the pages.
-// serve and the end-to-end tests share it.
+// The end-to-end tests use it; serve opens and builds apart, serving
+// health and readiness in between.
 func startNode(ctx context.Context, o *options, withDemo bool, log *slog.Logger) (*runningNode, error) {
+	n, err := openNode(ctx, o, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := n.build(ctx, withDemo, log); err != nil {
+		n.Close()
+		return nil, err
+	}
+	return n, nil
+}
+
+// openNode opens the store and makes the node's metrics and readiness,
+// its indexes not built yet.
+func openNode(ctx context.Context, o *options, log *slog.Logger) (*runningNode, error) {
 	db, err := o.open(ctx)
 	if err != nil {
 		return nil, err
@@ -188,16 +245,6 @@ func startNode(ctx context.Context, o *options, withDemo bool, log *slog.Logger)
 		return nil, err
 	}
 	n := &runningNode{db: db, counts: counts}
-	if err := n.assemble(ctx, withDemo, log); err != nil {
-		n.Close()
-		return nil, err
-	}
-	return n, nil
-}
-
-func (n *runningNode) assemble(ctx context.Context, withDemo bool, log *slog.Logger) error {
-	db := n.db
-	var err error
 	n.metrics = metrics.New(metrics.Sources{
 		ScreeningRecords: func() int {
 			if !n.screenBuilt.Load() {
@@ -219,6 +266,14 @@ func (n *runningNode) assemble(ctx context.Context, withDemo bool, log *slog.Log
 		node.IndexReady("screening index", n.screenBuilt.Load, nil, 0),
 		node.IndexReady("hash index", n.hashesBuilt.Load, nil, 0),
 	}}
+	return n, nil
+}
+
+// build seeds the demo data when asked, builds the match indexes and the
+// HTTP handler of the API and the pages.
+func (n *runningNode) build(ctx context.Context, withDemo bool, log *slog.Logger) error {
+	db := n.db
+	var err error
 	if withDemo {
 		if n.logins, err = demo.Seed(operator(ctx), db); err != nil {
 			return fmt.Errorf("seeding the demo database: %w", err)
