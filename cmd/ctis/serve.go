@@ -300,6 +300,7 @@ func (n *runningNode) build(ctx context.Context, withDemo bool, log *slog.Logger
 	n.metrics.IndexBuilt(metrics.IndexHash, time.Since(started))
 	n.hashes = hashes
 	n.hashesBuilt.Store(true)
+	go node.Follow(ctx, nil, log, svc, hashes)
 	if withDemo {
 		if err := demo.SeedHashes(operator(ctx), hashes); err != nil {
 			return fmt.Errorf("seeding the demo hash banks: %w", err)
