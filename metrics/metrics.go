@@ -12,7 +12,10 @@ package metrics
 
 import (
 	"context"
+	"errors"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -35,6 +38,7 @@ const (
 	IndexBuiltAt      = "ctis_index_last_build_timestamp_seconds"
 	OpenHits          = "ctis_review_queue_open_hits"
 	AuditEvents       = "ctis_audit_events_total"
+	IndexBehind       = "ctis_index_behind_changes"
 	StoreCountErrors  = "ctis_metrics_store_count_errors_total"
 )
 
@@ -49,6 +53,11 @@ const (
 // pile scrapes up on its connections.
 const DefaultStoreTimeout = time.Second
 
+// ErrNoCount is what a source returns for a figure it does not have yet,
+// such as the lag of an index still being built: the series is left out
+// of the scrape, and no error counted.
+var ErrNoCount = errors.New("no count yet")
+
 // Sources are where a node's figures are read on each scrape. A nil
 // function leaves its series out.
 type Sources struct {
@@ -62,6 +71,10 @@ type Sources struct {
 	OpenHits func(ctx context.Context) (int64, error)
 	// AuditEvents counts the events appended to the audit trail.
 	AuditEvents func(ctx context.Context) (int64, error)
+	// IndexesBehind report, by index name, how many changes of the
+	// store's change log the index has not loaded yet; ErrNoCount while
+	// it is being built.
+	IndexesBehind map[string]func(ctx context.Context) (int64, error)
 	// StoreTimeout bounds each of the store's counts; zero means
 	// DefaultStoreTimeout.
 	StoreTimeout time.Duration
@@ -123,7 +136,7 @@ func New(src Sources) *Metrics {
 	if src.HashEntries != nil {
 		m.reg.MustRegister(hashCollector{src.HashEntries})
 	}
-	if src.OpenHits != nil || src.AuditEvents != nil {
+	if src.OpenHits != nil || src.AuditEvents != nil || len(src.IndexesBehind) > 0 {
 		if src.StoreTimeout <= 0 {
 			src.StoreTimeout = DefaultStoreTimeout
 		}
@@ -284,6 +297,9 @@ var (
 		"Hits waiting for review, over every agency's queue.", nil, nil)
 	auditEventsDesc = prometheus.NewDesc(AuditEvents,
 		"Events appended to the audit trail since the database was made (the sequence number of its head).", nil, nil)
+	indexBehindDesc = prometheus.NewDesc(IndexBehind,
+		"Changes of the store's change log that a match index has not loaded yet, by index (screening, hash).",
+		[]string{"index"}, nil)
 )
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -294,23 +310,32 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	if c.src.AuditEvents != nil {
 		ch <- auditEventsDesc
 	}
+	if len(c.src.IndexesBehind) > 0 {
+		ch <- indexBehindDesc
+	}
 }
 
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
-	count := func(desc *prometheus.Desc, kind prometheus.ValueType, fn func(context.Context) (int64, error)) {
+	count := func(desc *prometheus.Desc, kind prometheus.ValueType, fn func(context.Context) (int64, error), labels ...string) {
 		if fn == nil {
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), c.src.StoreTimeout)
 		defer cancel()
 		n, err := fn(ctx)
+		if errors.Is(err, ErrNoCount) {
+			return
+		}
 		if err != nil {
 			c.errors.Inc()
 			return
 		}
-		ch <- prometheus.MustNewConstMetric(desc, kind, float64(n))
+		ch <- prometheus.MustNewConstMetric(desc, kind, float64(n), labels...)
 	}
 	count(openHitsDesc, prometheus.GaugeValue, c.src.OpenHits)
 	count(auditEventsDesc, prometheus.CounterValue, c.src.AuditEvents)
+	for _, index := range slices.Sorted(maps.Keys(c.src.IndexesBehind)) {
+		count(indexBehindDesc, prometheus.GaugeValue, c.src.IndexesBehind[index], index)
+	}
 	c.errors.Collect(ch)
 }

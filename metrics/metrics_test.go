@@ -108,9 +108,10 @@ func TestScreenerCounts(t *testing.T) {
 	)
 }
 
-// TestStoreCountsInTime: the store's counts and the indexes' sizes are
-// read on each scrape; a count the store does not give in time is left
-// out, counted, and does not hold the scrape.
+// TestStoreCountsInTime: the store's counts and the indexes' sizes and
+// lags are read on each scrape; a count the store does not give in time
+// is left out, counted, and does not hold the scrape, and one that is not
+// known yet is left out.
 func TestStoreCountsInTime(t *testing.T) {
 	hits := int64(7)
 	m := New(Sources{
@@ -120,6 +121,10 @@ func TestStoreCountsInTime(t *testing.T) {
 		AuditEvents: func(ctx context.Context) (int64, error) {
 			<-ctx.Done()
 			return 0, ctx.Err()
+		},
+		IndexesBehind: map[string]func(context.Context) (int64, error){
+			IndexScreening: func(context.Context) (int64, error) { return 3, nil },
+			IndexHash:      func(context.Context) (int64, error) { return 0, ErrNoCount },
 		},
 		StoreTimeout: 50 * time.Millisecond,
 	})
@@ -135,8 +140,12 @@ func TestStoreCountsInTime(t *testing.T) {
 		`ctis_hash_index_entries{kind="exact"} 2`,
 		`ctis_review_queue_open_hits 7`,
 		`ctis_index_build_seconds{index="screening"} 1.5`,
+		`ctis_index_behind_changes{index="screening"} 3`,
 		`ctis_metrics_store_count_errors_total 1`,
 	)
+	if strings.Contains(text, `ctis_index_behind_changes{index="hash"}`) {
+		t.Error("the lag of an index still building is in the scrape")
+	}
 	if strings.Contains(text, "\nctis_audit_events_total ") {
 		t.Error("a count that timed out is in the scrape")
 	}

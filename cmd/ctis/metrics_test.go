@@ -84,6 +84,9 @@ func TestMetricsCountWithoutNamingAnything(t *testing.T) {
 		if s, ok := value(before, metrics.IndexBuildSeconds, map[string]string{"index": index}); !ok || s <= 0 {
 			t.Errorf("%s index build time %v (%v)", index, s, ok)
 		}
+		if n, ok := value(before, metrics.IndexBehind, map[string]string{"index": index}); !ok || n < 0 || n > indexMaxBehind {
+			t.Errorf("%s index behind by %v changes (%v)", index, n, ok)
+		}
 	}
 	queued, _ := value(before, metrics.OpenHits, nil)
 	audited, _ := value(before, metrics.AuditEvents, nil)

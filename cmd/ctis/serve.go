@@ -260,13 +260,40 @@ func openNode(ctx context.Context, o *options, log *slog.Logger) (*runningNode, 
 		},
 		OpenHits:    n.counts.OpenHits,
 		AuditEvents: n.counts.AuditEvents,
+		IndexesBehind: map[string]func(context.Context) (int64, error){
+			metrics.IndexScreening: n.screenBehind,
+			metrics.IndexHash:      n.hashesBehind,
+		},
 	})
 	n.readiness = &health.Readiness{Logger: log, Checks: []health.Check{
 		node.StoreReady(db),
-		node.IndexReady("screening index", n.screenBuilt.Load, nil, 0),
-		node.IndexReady("hash index", n.hashesBuilt.Load, nil, 0),
+		node.IndexReady("screening index", n.screenBuilt.Load, n.screenBehind, indexMaxBehind),
+		node.IndexReady("hash index", n.hashesBuilt.Load, n.hashesBehind, indexMaxBehind),
 	}}
 	return n, nil
+}
+
+// indexMaxBehind is how many changes of the store's log a match index may
+// have left to load and still be ready: ten reads of the log, a couple of
+// seconds of catching up. Further behind, it is catching up with a large
+// import another process made, or failing to, and screens against stale
+// data.
+const indexMaxBehind = 50_000
+
+// screenBehind and hashesBehind say how far behind the store's change log
+// each index is, once built.
+func (n *runningNode) screenBehind(ctx context.Context) (int64, error) {
+	if !n.screenBuilt.Load() {
+		return 0, metrics.ErrNoCount
+	}
+	return n.screen.Behind(ctx)
+}
+
+func (n *runningNode) hashesBehind(ctx context.Context) (int64, error) {
+	if !n.hashesBuilt.Load() {
+		return 0, metrics.ErrNoCount
+	}
+	return n.hashes.Behind(ctx)
 }
 
 // build seeds the demo data when asked, builds the match indexes and the
