@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -58,12 +59,18 @@ var users = []ctis.NewUser{
 // system acts as the local operator, who administers the node directly.
 var system = ctistest.System
 
+// engine is the store engine the package's tests run on: TestMain runs
+// them all on each of ctistest.Engines in turn.
+var engine ctistest.Engine
+
+func TestMain(m *testing.M) { os.Exit(ctistest.RunEngines(m, &engine)) }
+
 // newFixture starts the API. configure, if given, adjusts the Server
 // before its handler is made.
 func newFixture(t *testing.T, configure ...func(*Server)) *fixture {
 	t.Helper()
 	f := &fixture{t: t, doc: loadOpenAPI(t), log: &syncBuffer{}, tokens: map[string]string{}, users: map[string]string{}, covered: map[string]bool{}}
-	n := ctistest.OpenSQLite(t, store.Options{
+	n := ctistest.OpenStore(t, engine, store.Options{
 		Now: func() time.Time { return time.Now().Add(time.Duration(f.ahead.Load())) }})
 	f.db = n.DB
 	ctistest.Seed(t, n.Services)

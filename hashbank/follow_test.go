@@ -2,7 +2,6 @@ package hashbank_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"ctis"
@@ -16,7 +15,7 @@ import (
 // one reach the other's indexes when it catches up.
 func TestIndexesFollowWritesOfAnotherProcess(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ctis.db")
+	path := ctistest.TempStore(t, engine)
 	open := func() (*store.DB, *hashbank.Service) {
 		db, err := store.Open(ctx, path, store.Options{})
 		if err != nil {

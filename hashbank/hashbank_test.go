@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func node(t *testing.T) (*store.DB, *hashbank.Service) {
 // nodeAt is node with the store's clock set by now.
 func nodeAt(t *testing.T, now func() time.Time) (*store.DB, *hashbank.Service) {
 	t.Helper()
-	n := ctistest.SeededSQLite(t, store.Options{Now: now})
+	n := ctistest.SeededStore(t, engine, store.Options{Now: now})
 	if _, err := n.Directory.CreateAgency(ctistest.System, ctistest.Platform); err != nil {
 		t.Fatal(err)
 	}
@@ -286,3 +287,9 @@ func TestTransparencyMonths(t *testing.T) {
 		t.Errorf("February alone: %+v", months)
 	}
 }
+
+// engine is the store engine the package's tests run on: TestMain runs
+// them all on each of ctistest.Engines in turn.
+var engine ctistest.Engine
+
+func TestMain(m *testing.M) { os.Exit(ctistest.RunEngines(m, &engine)) }

@@ -2,8 +2,6 @@ package screen_test
 
 import (
 	"context"
-	"database/sql"
-	"path/filepath"
 	"testing"
 
 	"ctis"
@@ -30,7 +28,7 @@ var foldCases = []struct{ kind, stored, query string }{
 // matcher read a name through the one fold, so a name that folds to the
 // same string is found by search and by screening alike.
 func TestSearchAndScreeningFoldAlike(t *testing.T) {
-	n := ctistest.SeededSQLite(t, store.Options{})
+	n := ctistest.SeededStore(t, engine, store.Options{})
 	analyst := ctistest.As("FR-DGSI", ctis.RoleAnalyst)
 	for _, c := range foldCases {
 		if ctis.Fold(c.stored) != matcher.Normalize(c.stored) || ctis.Fold(c.stored) != ctis.Fold(c.query) {
@@ -67,7 +65,7 @@ func TestSearchAndScreeningFoldAlike(t *testing.T) {
 // (Qa'ida as "qa ida") folds them again on opening, so search finds what
 // screening finds.
 func TestStoreFoldsAgain(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "ctis.db")
+	path := ctistest.TempStore(t, engine)
 	db, err := store.Open(context.Background(), path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -81,13 +79,12 @@ func TestStoreFoldsAgain(t *testing.T) {
 	}
 	db.Close()
 	// The keys as the earlier fold made them.
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
+	raw := ctistest.RawStore(t, path)
+	q := []string{`UPDATE statements SET key = 'tanzim qa idat al jihad'`, `DELETE FROM name_tokens`}
+	for _, token := range []string{"tanzim", "qa", "idat", "al", "jihad"} {
+		q = append(q, `INSERT INTO name_tokens SELECT '`+token+`', seq FROM statements`)
 	}
-	for _, q := range []string{`UPDATE statements SET key = 'tanzim qa idat al jihad'`, `DELETE FROM name_tokens`,
-		`INSERT INTO name_tokens SELECT t.value, seq FROM statements, json_each('["tanzim","qa","idat","al","jihad"]') t`,
-		`UPDATE store_meta SET value = '1' WHERE name = 'fold'`} {
+	for _, q := range append(q, `UPDATE store_meta SET value = '1' WHERE name = 'fold'`) {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatal(err)
 		}

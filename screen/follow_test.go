@@ -2,7 +2,6 @@ package screen_test
 
 import (
 	"context"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -18,7 +17,7 @@ import (
 // has caught up, and until then says it is behind.
 func TestIndexFollowsWritesOfAnotherProcess(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ctis.db")
+	path := ctistest.TempStore(t, engine)
 	open := func() (*store.DB, *screen.Service) {
 		db, err := store.Open(ctx, path, store.Options{})
 		if err != nil {

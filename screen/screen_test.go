@@ -2,6 +2,7 @@ package screen_test
 
 import (
 	"fmt"
+	"os"
 	"testing"
 
 	"ctis"
@@ -25,7 +26,7 @@ var (
 // queue is the kit's, run by the store package's TestSuite.
 func node(t *testing.T) (*store.DB, *screen.Service) {
 	t.Helper()
-	n := ctistest.SeededSQLite(t, store.Options{})
+	n := ctistest.SeededStore(t, engine, store.Options{})
 	return n.DB, n.Screen
 }
 
@@ -194,3 +195,9 @@ func TestEveryHitAboveThresholdIsShown(t *testing.T) {
 		t.Errorf("%d of %d listed spellings were not hits: %+v", len(ids), len(names), res.Hits)
 	}
 }
+
+// engine is the store engine the package's tests run on: TestMain runs
+// them all on each of ctistest.Engines in turn.
+var engine ctistest.Engine
+
+func TestMain(m *testing.M) { os.Exit(ctistest.RunEngines(m, &engine)) }

@@ -182,7 +182,7 @@ func (db *DB) Verify(ctx context.Context, progress func(int64)) (*ctis.AuditRepo
 	}
 	// One read transaction: a consistent snapshot of events and head even
 	// while writers go on.
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.r.BeginTx(ctx, db.dialect.snapshot)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +244,7 @@ func (db *DB) Verify(ctx context.Context, progress func(int64)) (*ctis.AuditRepo
 // agencies of the verified events: a row taken out would hide an event
 // from an agency's auditors without touching the chain.
 func checkAffected(ctx context.Context, tx *sql.Tx, affected map[int64]string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT seq, group_concat(agency, ',') FROM (SELECT seq, agency FROM audit_affected ORDER BY seq, agency) GROUP BY seq ORDER BY seq`)
+	rows, err := tx.QueryContext(ctx, `SELECT seq, string_agg(agency, ',' ORDER BY agency) FROM audit_affected GROUP BY seq ORDER BY seq`)
 	if err != nil {
 		return err
 	}

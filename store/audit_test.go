@@ -2,20 +2,20 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"path/filepath"
+	"strconv"
 	"testing"
 
 	"ctis"
+	"ctis/ctistest"
 	"ctis/store"
 )
 
-// seedAudit fills a database with a dozen events of several kinds and
-// returns its path and the number of events.
+// seedAudit fills a store with a dozen events of several kinds and
+// returns its address and the number of events.
 func seedAudit(t *testing.T) (string, int64) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "ctis.db")
+	path := newStore(t)
 	db, err := store.Open(context.Background(), path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -40,16 +40,15 @@ func seedAudit(t *testing.T) (string, int64) {
 	return path, rep.Events
 }
 
-// tamper opens the file directly, as an intruder with file access would,
-// drops the append-only triggers and runs q.
+// tamper opens the store directly, as an intruder with access to the file
+// or to the server as its superuser would, drops the append-only triggers
+// and runs q.
 func tamper(t *testing.T, path string, q ...string) {
 	t.Helper()
-	raw, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := ctistest.RawStore(t, path)
 	defer raw.Close()
-	for _, s := range append([]string{`DROP TRIGGER audit_events_no_update`, `DROP TRIGGER audit_events_no_delete`}, q...) {
+	drop := []string{dropTrigger("audit_events_no_update", "audit_events"), dropTrigger("audit_events_no_delete", "audit_events")}
+	for _, s := range append(drop, q...) {
 		if _, err := raw.Exec(s); err != nil {
 			t.Fatalf("%s: %v", s, err)
 		}
@@ -123,13 +122,10 @@ func TestAuditTamper(t *testing.T) {
 // a careful intruder would.
 func rehash(t *testing.T, path string, seq int64) {
 	t.Helper()
-	raw, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := ctistest.RawStore(t, path)
 	var e ctis.AuditEvent
 	var ns int64
-	err = raw.QueryRow(`SELECT seq, time, user_id, username, agency, scope, action, object, purpose, detail, prev_hash FROM audit_events WHERE seq = ?`, seq).
+	err := raw.QueryRow(`SELECT seq, time, user_id, username, agency, scope, action, object, purpose, detail, prev_hash FROM audit_events WHERE seq = `+strconv.FormatInt(seq, 10)).
 		Scan(&e.Seq, &ns, &e.UserID, &e.Username, &e.Agency, &e.Scope, &e.Action, &e.Object, &e.Purpose, &e.Detail, &e.PrevHash)
 	raw.Close()
 	if err != nil {
@@ -145,7 +141,7 @@ func rehash(t *testing.T, path string, seq int64) {
 // and revoked, sharing groups joined and left — and in no third agency's;
 // the chain verifies with the affected agencies in it.
 func TestAuditAffectedScope(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "ctis.db")
+	path := newStore(t)
 	db, err := store.Open(context.Background(), path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -212,7 +208,7 @@ func TestAuditAffectedScope(t *testing.T) {
 		t.Errorf("an event hidden from the agency it affects: %+v", rep)
 	}
 	// Nor can the index that auditors' scopes are read through lose it.
-	tamper(t, untouched, `DROP TRIGGER audit_affected_no_delete`, fmt.Sprintf(`DELETE FROM audit_affected WHERE seq = %d`, seq))
+	tamper(t, untouched, dropTrigger("audit_affected_no_delete", "audit_affected"), fmt.Sprintf(`DELETE FROM audit_affected WHERE seq = %d`, seq))
 	if rep := verify(t, untouched); rep.OK || rep.Broken.Seq != seq {
 		t.Errorf("an event taken out of the affected index: %+v", rep)
 	}

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"ctis"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Changes returns up to limit changes logged after seq after, in order.
@@ -62,4 +65,46 @@ func (db *DB) LastChange(ctx context.Context) (int64, error) {
 	var seq int64
 	err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM changes`).Scan(&seq)
 	return seq, err
+}
+
+// Wake returns a channel that receives when another process commits a
+// change, until ctx ends: PostgreSQL tells its listeners (LISTEN
+// ctis_changes). A connection lost is made again, and the channel then
+// receives too, as changes may have been missed meanwhile. SQLite tells
+// nobody: Wake returns nil there, and followers read the log on a timer.
+func (db *DB) Wake(ctx context.Context) <-chan struct{} {
+	if db.dialect.name != postgresDialect.name {
+		return nil
+	}
+	wake := make(chan struct{}, 1)
+	send := func() {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}
+	go func() {
+		backoff := 100 * time.Millisecond
+		for ctx.Err() == nil {
+			conn, err := pgx.Connect(ctx, db.dsn)
+			if err == nil {
+				if _, err = conn.Exec(ctx, `LISTEN ctis_changes`); err == nil {
+					backoff = 100 * time.Millisecond
+					send()
+					for err == nil {
+						if _, err = conn.WaitForNotification(ctx); err == nil {
+							send()
+						}
+					}
+				}
+				conn.Close(context.Background())
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(backoff):
+				backoff = min(2*backoff, 5*time.Second)
+			}
+		}
+	}()
+	return wake
 }

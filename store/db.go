@@ -1,6 +1,11 @@
-// Package store is the store of ctis. Its embedded engine is one SQLite
-// file, opened with a pure-Go driver, in WAL mode with full synchronous commits so that a
+// Package store is the store of ctis, on one of two engines sharing the
+// same queries. The embedded engine is one SQLite file, opened with a
+// pure-Go driver, in WAL mode with full synchronous commits so that a
 // write acknowledged to a caller survives a killed process or a power cut.
+// The server engine is a PostgreSQL database, for a node whose processes
+// share one store; its commits are synchronous too, as the server's
+// synchronous_commit says by default. What differs between the two is
+// kept in dialect.go.
 //
 // DB implements ctis.DirectoryService, ctis.AuthService,
 // ctis.EntityService and ctis.AuditLog. Handling rules are applied inside
@@ -17,6 +22,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"ctis"
@@ -44,12 +51,29 @@ type Options struct {
 
 // DB is an open ctis database.
 type DB struct {
-	// w has one connection, whose transactions start IMMEDIATE: writers
-	// queue here, and the audit chain head is read and advanced under it.
+	// w has one connection, whose transactions start IMMEDIATE on SQLite
+	// and with the dialect's lock on PostgreSQL: writers queue here, and
+	// the audit chain head is read and advanced under it.
 	w *sql.DB
-	// r serves reads concurrently from WAL snapshots.
-	r    *sql.DB
-	opts Options
+	// r serves reads concurrently, from WAL snapshots on SQLite, from
+	// read-only sessions on PostgreSQL.
+	r       *sql.DB
+	opts    Options
+	dialect dialect
+	// dsn is the address the store was opened at, for a listening
+	// connection of its own.
+	dsn string
+
+	// The writer: writes wait on writes and are committed in groups
+	// (see tx) until closed is closed.
+	writerOnce sync.Once
+	writes     chan *write
+	closed     chan struct{}
+	writerDone chan struct{}
+	closeOnce  sync.Once
+	// commits and grouped count the writer's commits and the writes they
+	// acknowledged.
+	commits, grouped atomic.Int64
 }
 
 // Every store interface a node's services need (ctis.Services, less the
@@ -66,12 +90,14 @@ var (
 	_ ctis.ChangeLog        = (*DB)(nil)
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
-// Open opens or creates the database at path and brings its schema up to
-// date.
-func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+// Open opens the store at dsn and brings its schema up to date. A
+// postgres:// or postgresql:// URL names a PostgreSQL database, which
+// must exist; anything else is the path of a SQLite file, created if
+// missing.
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if opts.ReviewPolicy == "" {
 		opts.ReviewPolicy = ctis.ReviewFlag
 	}
@@ -91,35 +117,61 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 			return nil, err
 		}
 	}
+	if isPostgres(dsn) {
+		w, r, err := openPostgres(dsn)
+		if err != nil {
+			return nil, err
+		}
+		w.SetMaxOpenConns(1)
+		// A new PostgreSQL connection costs a round of authentication:
+		// the pool keeps those it opened.
+		n := max(2, runtime.GOMAXPROCS(0))
+		r.SetMaxOpenConns(n)
+		r.SetMaxIdleConns(n)
+		return start(ctx, &DB{w: w, r: r, opts: opts, dialect: postgresDialect, dsn: dsn}, dsn)
+	}
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)"
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
-	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	file := "file:" + (&url.URL{Path: dsn}).EscapedPath() + "?" + pragmas
+	w, err := sql.Open("sqlite", file+"&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
-	db := &DB{w: w, opts: opts}
-	if err := db.migrate(ctx); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	if err := db.refold(ctx); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open %s: folding names again: %w", path, err)
-	}
-	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	r, err := sql.Open("sqlite", file+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
 		return nil, err
 	}
 	r.SetMaxOpenConns(max(2, runtime.GOMAXPROCS(0)))
-	db.r = r
+	return start(ctx, &DB{w: w, r: r, opts: opts, dialect: sqliteDialect, dsn: dsn}, dsn)
+}
+
+// start brings a newly opened store's schema and derived data up to date,
+// closing it on failure.
+func start(ctx context.Context, db *DB, dsn string) (*DB, error) {
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", Describe(dsn), err)
+	}
+	if err := db.refold(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: folding names again: %w", Describe(dsn), err)
+	}
 	return db, nil
 }
 
 // Close closes the database.
 func (db *DB) Close() error {
-	return errorsJoin(db.r.Close(), db.w.Close())
+	err := errClosed
+	db.closeOnce.Do(func() {
+		db.writerOnce.Do(func() {}) // no writer starts after this
+		if db.closed != nil {
+			close(db.closed)
+			<-db.writerDone
+		}
+		err = errorsJoin(db.r.Close(), db.w.Close())
+	})
+	return err
 }
 
 func errorsJoin(a, b error) error {
@@ -130,10 +182,14 @@ func errorsJoin(a, b error) error {
 }
 
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	names, err := migrations.ReadDir("migrations")
+	names, err := migrations.ReadDir(db.dialect.migrations)
 	if err != nil {
 		return err
 	}
@@ -144,7 +200,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, n.Name()).Scan(&done); err != nil || done > 0 {
 				return err
 			}
-			body, err := migrations.ReadFile("migrations/" + n.Name())
+			body, err := migrations.ReadFile(db.dialect.migrations + "/" + n.Name())
 			if err != nil {
 				return err
 			}
@@ -161,35 +217,183 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// tx runs fn in one write transaction and commits it; any error rolls the
-// whole transaction back, so a batch is applied entirely or not at all.
+// tx runs fn in one write transaction and commits it; any error rolls
+// back all that fn wrote, so a batch is applied entirely or not at all.
+//
+// Concurrent writers share commits (group commit): fns waiting while a
+// commit is under way run together in the next transaction, each within
+// a savepoint of its own, so that one failing rolls back only its own
+// writes, and all are acknowledged by one commit and one sync to disk.
+// fn must not start a transaction of its own.
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return opError(err)
+	op := opName()
+	db.writerOnce.Do(db.startWriter)
+	done := make(chan error, 1)
+	w := &write{ctx: ctx, fn: fn, done: done}
+	select {
+	case db.writes <- w:
+	case <-ctx.Done():
+		return db.opError(op, ctx.Err())
+	case <-db.closed:
+		return db.opError(op, errClosed)
 	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return opError(err)
-	}
-	return opError(tx.Commit())
+	return db.opError(op, <-done)
 }
 
-// opError names the store operation a database error happened in — the
-// method that opened the transaction, never a value — so that the log of
-// an internal error says where. Application errors pass as they are.
-func opError(err error) error {
+// write is one caller's transaction, waiting for the writer, which
+// answers on done once: the writer alone reads and sets answered.
+type write struct {
+	ctx      context.Context
+	fn       func(*sql.Tx) error
+	done     chan error
+	answered bool
+}
+
+// run runs w's function in tx; a panic in it fails this write alone, as
+// it would have failed only its caller's request had it run there.
+func (w *write) run(tx *sql.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in a write transaction: %v", p)
+		}
+	}()
+	return w.fn(tx)
+}
+
+// answer tells the caller of w how its write ended, unless told already.
+func (w *write) answer(err error) {
+	if !w.answered {
+		w.answered = true
+		w.done <- err
+	}
+}
+
+// maxGroup bounds the writes one commit takes.
+const maxGroup = 128
+
+var errClosed = errors.New("the store is closed")
+
+// startWriter starts the writer, which commits waiting writes in groups
+// until the store is closed.
+func (db *DB) startWriter() {
+	db.writes, db.closed, db.writerDone = make(chan *write), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(db.writerDone)
+		for {
+			var group []*write
+			select {
+			case w := <-db.writes:
+				group = append(group, w)
+			case <-db.closed:
+				return
+			}
+		more:
+			for len(group) < maxGroup {
+				select {
+				case w := <-db.writes:
+					group = append(group, w)
+				default:
+					break more
+				}
+			}
+			db.commit(group)
+		}
+	}()
+}
+
+// commit runs a group of writes in one transaction. A write alone runs as
+// it is; in a group, each runs within a savepoint.
+func (db *DB) commit(group []*write) {
+	db.commits.Add(1)
+	db.grouped.Add(int64(len(group)))
+	finish := func(err error) {
+		for _, w := range group {
+			w.answer(err)
+		}
+	}
+	ctx := group[0].ctx
+	if len(group) > 1 {
+		// The transaction outlives any one caller's context; each
+		// caller's statements still run under its own.
+		ctx = context.Background()
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		finish(err)
+		return
+	}
+	if db.dialect.lock != "" {
+		if _, err := tx.ExecContext(ctx, db.dialect.lock); err != nil {
+			tx.Rollback()
+			finish(err)
+			return
+		}
+	}
+	if len(group) == 1 {
+		if err := group[0].run(tx); err != nil {
+			tx.Rollback()
+			finish(err)
+			return
+		}
+		finish(tx.Commit())
+		return
+	}
+	for _, w := range group {
+		if err := w.ctx.Err(); err != nil {
+			w.answer(err)
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
+			tx.Rollback()
+			finish(err)
+			return
+		}
+		err := w.run(tx)
+		if err != nil {
+			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT w`); rerr != nil {
+				tx.Rollback()
+				w.answer(err)
+				finish(rerr)
+				return
+			}
+		}
+		if _, rerr := tx.ExecContext(ctx, `RELEASE SAVEPOINT w`); rerr != nil {
+			tx.Rollback()
+			finish(rerr)
+			return
+		}
+		if err != nil {
+			w.answer(err)
+		}
+	}
+	finish(tx.Commit())
+}
+
+// Commits returns how many write transactions the store has committed or
+// tried to, and how many writes they held: with many concurrent writers,
+// the second is the larger.
+func (db *DB) Commits() (commits, writes int64) { return db.commits.Load(), db.grouped.Load() }
+
+// opName names the store operation that called tx: the method, never a
+// value.
+func opName() string {
+	if pc, _, _, ok := runtime.Caller(2); ok {
+		if f := runtime.FuncForPC(pc); f != nil {
+			return strings.TrimPrefix(f.Name(), "ctis/store.")
+		}
+	}
+	return "transaction"
+}
+
+// opError names the store operation a database error happened in, so
+// that the log of an internal error says where. Application errors pass
+// as they are.
+func (db *DB) opError(op string, err error) error {
 	var ce *ctis.Error
 	if err == nil || errors.As(err, &ce) {
 		return err
 	}
-	op := "transaction"
-	if pc, _, _, ok := runtime.Caller(2); ok {
-		if f := runtime.FuncForPC(pc); f != nil {
-			op = strings.TrimPrefix(f.Name(), "ctis/store.")
-		}
-	}
-	return fmt.Errorf("sqlite %s: %w", op, err)
+	return fmt.Errorf("%s %s: %w", db.dialect.name, op, err)
 }
 
 func (db *DB) now() time.Time { return db.opts.Now().UTC() }

@@ -43,10 +43,10 @@ func (db *DB) newWriter(ctx context.Context, tx *sql.Tx, id ctis.Identity) (*wri
 	var err error
 	if w.insert, err = tx.PrepareContext(ctx, `INSERT INTO statements (id, entity_id, property, value, key, originator,
 		distribution, grp, frontline, hit_notice, restriction, restriction_text, grading, recorded_at, review_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`); err != nil {
 		return nil, err
 	}
-	if w.token, err = tx.PrepareContext(ctx, `INSERT OR IGNORE INTO name_tokens VALUES (?, ?)`); err != nil {
+	if w.token, err = tx.PrepareContext(ctx, `INSERT INTO name_tokens VALUES (?, ?) ON CONFLICT DO NOTHING`); err != nil {
 		return nil, err
 	}
 	if w.recipient, err = tx.PrepareContext(ctx, `INSERT INTO statement_agencies VALUES (?, ?)`); err != nil {
@@ -124,13 +124,10 @@ func (w *writer) add(ctx context.Context, schema *ctis.Schema, entityID string, 
 		}
 		h := s.Handling
 		key := ctis.Key(p.Type, s.Value)
-		res, err := w.insert.ExecContext(ctx, s.ID, entityID, s.Property, s.Value, key, s.Originator,
+		var seq int64
+		err := w.insert.QueryRowContext(ctx, s.ID, entityID, s.Property, s.Value, key, s.Originator,
 			string(h.Distribution), nullable(h.Group), h.Frontline, h.HitNotice, string(h.Restriction), h.RestrictionText,
-			string(s.Grading), stamp(s.RecordedAt), s.ReviewBy)
-		if err != nil {
-			return nil, err
-		}
-		seq, err := res.LastInsertId()
+			string(s.Grading), stamp(s.RecordedAt), s.ReviewBy).Scan(&seq)
 		if err != nil {
 			return nil, err
 		}

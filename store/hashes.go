@@ -186,7 +186,7 @@ func (db *DB) AddHashes(ctx context.Context, bankID string, entries []ctis.HashE
 		}
 		defer find.Close()
 		insert, err := tx.PrepareContext(ctx, `INSERT INTO hash_entries (id, bank, type, value, quality, entity, behaviours, content_type, contributor, added_by, added_at, updated_at, disabled)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING seq`)
 		if err != nil {
 			return err
 		}
@@ -204,12 +204,8 @@ func (db *DB) AddHashes(ctx context.Context, bankID string, entries []ctis.HashE
 			switch {
 			case errors.Is(err, errNoEntry):
 				e.ID, e.Bank, e.Contributor, e.AddedBy, e.AddedAt, e.UpdatedAt = ctis.NewID(), bankID, id.Agency, id.Username, now, now
-				res, err := insert.ExecContext(ctx, e.ID, e.Bank, e.Type, e.Value, e.Quality, e.Labels.Entity, joinBehaviours(e.Labels.Behaviours),
-					e.Labels.ContentType, e.Contributor, e.AddedBy, stamp(now), stamp(now))
-				if err != nil {
-					return err
-				}
-				if e.Seq, err = res.LastInsertId(); err != nil {
+				if err := insert.QueryRowContext(ctx, e.ID, e.Bank, e.Type, e.Value, e.Quality, e.Labels.Entity, joinBehaviours(e.Labels.Behaviours),
+					e.Labels.ContentType, e.Contributor, e.AddedBy, stamp(now), stamp(now)).Scan(&e.Seq); err != nil {
 					return err
 				}
 				added++
@@ -251,7 +247,7 @@ var errNoEntry = errors.New("no such hash entry")
 // feedback or by an upheld appeal.
 const entryColumns = `e.seq, e.id, e.bank, e.type, e.value, e.quality, e.entity, e.behaviours, e.content_type, e.contributor, e.added_by, e.added_at, e.updated_at, e.disabled,
 	(SELECT count(*) FROM (SELECT agency FROM hash_feedback WHERE entry = e.seq AND verdict = 'disputed'
-		UNION SELECT agency FROM hash_appeals WHERE entry = e.seq AND outcome = 'upheld')) AS disputes`
+		UNION SELECT agency FROM hash_appeals WHERE entry = e.seq AND outcome = 'upheld') AS d) AS disputes`
 
 func scanEntry(sc interface{ Scan(...any) error }) (*ctis.HashEntry, error) {
 	var e ctis.HashEntry
@@ -343,7 +339,7 @@ func (db *DB) HashEntries(ctx context.Context, f ctis.HashEntryFilter) ([]ctis.H
 	if f.Flagged {
 		// From the few disputes, not the many entries.
 		where += ` AND e.seq IN (SELECT entry FROM (SELECT entry, agency FROM hash_feedback WHERE verdict = 'disputed'
-			UNION SELECT entry, agency FROM hash_appeals WHERE outcome = 'upheld') GROUP BY entry HAVING count(*) >= ` + strconv.Itoa(ctis.DisputeFlag) + `)`
+			UNION SELECT entry, agency FROM hash_appeals WHERE outcome = 'upheld') AS d GROUP BY entry HAVING count(*) >= ` + strconv.Itoa(ctis.DisputeFlag) + `)`
 	}
 	q := `SELECT ` + entryColumns + ` FROM hash_entries e WHERE ` + where + ` ORDER BY e.id`
 	rows, err := db.r.QueryContext(ctx, q+` LIMIT ?`, append(args, limit)...)
@@ -610,7 +606,7 @@ func (db *DB) Transparency(ctx context.Context, from, to string) ([]ctis.Transpa
 		byMonth[m] = &out[i]
 	}
 	// Stamps compare as text, so that a month's bounds use the indexes.
-	inBanks := ` e.bank IN (SELECT value FROM json_each(?)) AND %s >= ? AND %s < ? GROUP BY 1, 2`
+	inBanks := ` e.bank ` + db.dialect.inJSON + ` AND %s >= ? AND %s < ? GROUP BY 1, 2`
 	last, _ := time.Parse("2006-01", months[len(months)-1])
 	end := last.AddDate(0, 1, 0).Format("2006-01")
 	count := func(query, stampCol string, set func(*ctis.TransparencyMonth, string, int)) error {

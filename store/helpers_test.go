@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,11 +11,36 @@ import (
 	"ctis/store"
 )
 
+// engine is the engine the package's tests run on: TestMain runs them all
+// on each of ctistest.Engines in turn.
+var engine ctistest.Engine
+
+func TestMain(m *testing.M) { os.Exit(ctistest.RunEngines(m, &engine)) }
+
+// TestEngines says when the tests ran on SQLite alone.
+func TestEngines(t *testing.T) {
+	if os.Getenv(ctistest.PostgresEnv) == "" {
+		t.Skip(ctistest.PostgresEnv + " is not set: the store's tests ran on SQLite only")
+	}
+}
+
+// newStore returns the address of a fresh store on the engine under test.
+func newStore(t testing.TB) string {
+	t.Helper()
+	return ctistest.TempStore(t, engine)
+}
+
 func openDB(t testing.TB, opts store.Options) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), opts)
+	return openAt(t, newStore(t), opts)
+}
+
+// openAt opens the store at dsn, closed when the test ends.
+func openAt(t testing.TB, dsn string, opts store.Options) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), dsn, opts)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("on %s: %v", engine, err)
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
@@ -41,16 +65,17 @@ var person = ctistest.Person
 
 func timeOf(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 
-// copyDB copies a closed database file into a new temporary directory.
-func copyDB(t *testing.T, path string) string {
+// copyDB copies a closed store into a fresh one.
+func copyDB(t *testing.T, dsn string) string {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
+	return ctistest.CopyStore(t, dsn)
+}
+
+// dropTrigger is the statement that drops one of the append-only triggers
+// of table.
+func dropTrigger(name, table string) string {
+	if engine == ctistest.Postgres {
+		return `DROP TRIGGER ` + name + ` ON ` + table
 	}
-	out := filepath.Join(t.TempDir(), "copy.db")
-	if err := os.WriteFile(out, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return `DROP TRIGGER ` + name
 }

@@ -17,7 +17,7 @@ func TestStoreErrorsNameTheOperation(t *testing.T) {
 	ctx, cancel := context.WithCancel(as("FR-DGSI", ctis.RoleAnalyst))
 	cancel()
 	_, err := db.CreateEntity(ctx, person("Karim Belkacem Haddad", ctis.Handling{}))
-	if err == nil || !strings.HasPrefix(err.Error(), "sqlite (*DB).CreateEntity: ") || strings.Contains(err.Error(), "Karim") {
+	if err == nil || !strings.HasPrefix(err.Error(), string(engine)+" (*DB).CreateEntity: ") || strings.Contains(err.Error(), "Karim") {
 		t.Errorf("got %v", err)
 	}
 	if ctis.ErrorCode(err) != ctis.EINTERNAL {

@@ -63,7 +63,7 @@ func (db *DB) refold(ctx context.Context) error {
 				continue
 			}
 			for _, t := range strings.Fields(k.key) {
-				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO name_tokens VALUES (?, ?)`, t, k.seq); err != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO name_tokens VALUES (?, ?) ON CONFLICT DO NOTHING`, t, k.seq); err != nil {
 					return err
 				}
 			}
@@ -93,7 +93,7 @@ func (db *DB) refold(ctx context.Context) error {
 				return err
 			}
 			for _, t := range strings.Fields(ctis.Fold(name)) {
-				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO travel_names VALUES (?, ?)`, t, id); err != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO travel_names VALUES (?, ?) ON CONFLICT DO NOTHING`, t, id); err != nil {
 					return err
 				}
 			}

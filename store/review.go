@@ -44,9 +44,9 @@ func (db *DB) ScreeningStatements(ctx context.Context, ids []string, fn func(*ct
 		for _, id := range chunk {
 			args = append(args, id)
 		}
-		// The unary + keeps SQLite on the entity index: the property
-		// index would scan every name of the store for each chunk.
-		where := `s.withdrawn_at IS NULL AND +s.property IN (` + placeholders(len(props)) + `) AND s.entity_id IN (` + placeholders(len(chunk)) + `)`
+		// The dialect's unindexed keeps SQLite on the entity index: the
+		// property index would scan every name of the store for each chunk.
+		where := `s.withdrawn_at IS NULL AND ` + db.dialect.unindexed + `s.property IN (` + placeholders(len(props)) + `) AND s.entity_id IN (` + placeholders(len(chunk)) + `)`
 		if db.opts.ReviewPolicy != ctis.ReviewFlag {
 			// Past review, a statement no longer screens, for anyone.
 			where += ` AND s.review_by >= ?`
@@ -385,7 +385,7 @@ func (db *DB) Decide(ctx context.Context, hitID string, status ctis.HitStatus, r
 				if a == id.Agency {
 					continue
 				}
-				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO hit_recipients VALUES (?, ?)`, hitID, a); err != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO hit_recipients VALUES (?, ?) ON CONFLICT DO NOTHING`, hitID, a); err != nil {
 					return err
 				}
 			}

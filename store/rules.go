@@ -24,7 +24,7 @@ func (db *DB) SaveRule(ctx context.Context, r ctis.Rule) (*ctis.Rule, error) {
 		} else {
 			var agency string
 			var last int
-			err := tx.QueryRowContext(ctx, `SELECT agency, max(version) FROM rules WHERE id = ?`, r.ID).Scan(&agency, &last)
+			err := tx.QueryRowContext(ctx, `SELECT agency, version FROM rules WHERE id = ? ORDER BY version DESC LIMIT 1`, r.ID).Scan(&agency, &last)
 			if err != nil || last == 0 || agency != id.Agency {
 				return ctis.ErrNotFound("rule")
 			}

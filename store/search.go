@@ -64,7 +64,7 @@ func (db *DB) Entities(ctx context.Context, f ctis.EntityFilter) (*ctis.EntityPa
 		return nil, err
 	}
 	v := id.Viewer()
-	cond, args := `1`, []any(nil)
+	cond, args := `TRUE`, []any(nil)
 	if f.PastReview {
 		cond, args = `s.originator = ? AND s.review_by < ? AND s.withdrawn_at IS NULL`, []any{id.Agency, db.today()}
 	}
@@ -200,7 +200,7 @@ func (db *DB) Export(ctx context.Context, fn func(*ctis.Entity) error) error {
 	v := id.Viewer()
 	after := ""
 	for {
-		ids, err := db.visibleEntityIDs(ctx, v, `1`, nil, "", after, ctis.MaxLimit)
+		ids, err := db.visibleEntityIDs(ctx, v, `TRUE`, nil, "", after, ctis.MaxLimit)
 		if err != nil {
 			return err
 		}

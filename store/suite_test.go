@@ -8,10 +8,10 @@ import (
 	"ctis/store"
 )
 
-// TestSuite runs the test kit's suite against SQLite, wired as a node
+// TestSuite runs the test kit's suite against the store, wired as a node
 // wires it.
 func TestSuite(t *testing.T) {
 	ctistest.RunHandlingMatrix(t, ctistest.Backend{Open: func(t *testing.T) ctis.Services {
-		return ctistest.OpenSQLite(t, store.Options{}).Services
+		return ctistest.OpenStore(t, engine, store.Options{}).Services
 	}})
 }

@@ -58,7 +58,7 @@ func (db *DB) ReceiveTravel(ctx context.Context, records []ctis.NewTravelRecord)
 				return err
 			}
 			for _, t := range strings.Fields(ctis.Fold(r.Personal.Name)) {
-				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO travel_names VALUES (?, ?)`, t, ids[i]); err != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO travel_names VALUES (?, ?) ON CONFLICT DO NOTHING`, t, ids[i]); err != nil {
 					return err
 				}
 			}

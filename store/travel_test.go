@@ -2,13 +2,12 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"ctis"
+	"ctis/ctistest"
 	"ctis/store"
 )
 
@@ -20,7 +19,7 @@ func user(agency, name string, roles ...ctis.Role) context.Context {
 
 func TestTravelRetention(t *testing.T) {
 	now := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
-	path := filepath.Join(t.TempDir(), "ctis.db")
+	path := newStore(t)
 	db, err := store.Open(context.Background(), path, store.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
@@ -159,11 +158,7 @@ func TestTravelRetention(t *testing.T) {
 	if n != 0 {
 		t.Errorf("export after deletion holds %d records", n)
 	}
-	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := ctistest.RawStore(t, path)
 	for _, table := range []string{"travel_records", "travel_personal", "travel_names", "unmask_requests"} {
 		var left int
 		if err := raw.QueryRow(`SELECT count(*) FROM ` + table).Scan(&left); err != nil || left != 0 {
@@ -179,7 +174,7 @@ func TestTravelRetention(t *testing.T) {
 // be kept as sent (issue 11, item 2) is refused whole, the field named,
 // and nothing of it is stored.
 func TestReceiveTravelAllOrNothing(t *testing.T) {
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), store.Options{})
+	db, err := store.Open(context.Background(), newStore(t), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

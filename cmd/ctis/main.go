@@ -52,7 +52,7 @@ func newRoot() *cobra.Command {
 	if def == "" {
 		def = "ctis.db"
 	}
-	root.PersistentFlags().StringVar(&o.db, "db", def, "database file (env CTIS_DB)")
+	root.PersistentFlags().StringVar(&o.db, "db", def, "the store: a SQLite file, or a postgres:// URL of a PostgreSQL database (env CTIS_DB)")
 	root.PersistentFlags().StringVar(&o.reviewPolicy, "review-policy", "flag", "what happens to statements past their review date: flag, hide or purge")
 	root.PersistentFlags().IntVar(&o.retention.MaskMonths, "travel-mask-months", ctis.EUPNRPolicy.MaskMonths, "months after receipt when travel data (API, PNR) is depersonalised")
 	root.PersistentFlags().IntVar(&o.retention.DeleteMonths, "travel-delete-months", ctis.EUPNRPolicy.DeleteMonths, "months after receipt when travel data is deleted")

@@ -91,7 +91,7 @@ func newServe(o *options) *cobra.Command {
 			front.set(n.routes(metricsHere))
 			url := "http://" + ln.Addr().String()
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "ctis is serving %s (the API under %s/api/v1, OpenAPI: %s/api/v1/openapi.json), database %s\n", url, url, url, o.db)
+			fmt.Fprintf(out, "ctis is serving %s (the API under %s/api/v1, OpenAPI: %s/api/v1/openapi.json), database %s\n", url, url, url, store.Describe(o.db))
 			fmt.Fprintf(out, "metrics at %s\n", metricsURL)
 			if withDemo {
 				printLogins(out, url, n.logins)
@@ -327,7 +327,7 @@ func (n *runningNode) build(ctx context.Context, withDemo bool, log *slog.Logger
 	n.metrics.IndexBuilt(metrics.IndexHash, time.Since(started))
 	n.hashes = hashes
 	n.hashesBuilt.Store(true)
-	go node.Follow(ctx, nil, log, svc, hashes)
+	go node.Follow(ctx, db.Wake(ctx), log, svc, hashes)
 	if withDemo {
 		if err := demo.SeedHashes(operator(ctx), hashes); err != nil {
 			return fmt.Errorf("seeding the demo hash banks: %w", err)
