@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"ctis"
 	"ctis/hashindex"
@@ -44,13 +45,15 @@ const MaxQueries = 1000
 type Service struct {
 	Store
 
-	mu       sync.Mutex // serialises syncs
-	pdq      *hashindex.PDQ
-	exact    *hashindex.Exact
-	pdqSeq   []int64 // slot → entry seq, ascending
-	exactSeq []int64
-	loaded   int64 // the highest entry seq indexed
-	seen     int64 // the last change of the store's log the indexes hold
+	mu sync.Mutex // serialises syncs
+	// following serialises catching up with the change log.
+	following sync.Mutex
+	pdq       *hashindex.PDQ
+	exact     *hashindex.Exact
+	pdqSeq    []int64 // slot → entry seq, ascending
+	exactSeq  []int64
+	loaded    int64        // the highest entry seq indexed
+	seen      atomic.Int64 // the last change of the store's log the indexes hold
 
 	banksMu sync.RWMutex
 	banks   []ctis.HashBank // by bank number, the index's owner
@@ -71,7 +74,7 @@ func New(ctx context.Context, s Store, progress func(loaded int)) (*Service, err
 	if err := svc.sync(ctx, progress); err != nil {
 		return nil, err
 	}
-	svc.seen = seen
+	svc.seen.Store(seen)
 	return svc, nil
 }
 
@@ -79,9 +82,9 @@ func New(ctx context.Context, s Store, progress func(loaded int)) (*Service, err
 // entry states written since they last caught up, whichever process
 // wrote them, and returns how many changes it read.
 func (s *Service) CatchUp(ctx context.Context) (int, error) {
-	s.mu.Lock()
-	after := s.seen
-	s.mu.Unlock()
+	s.following.Lock()
+	defer s.following.Unlock()
+	after := s.seen.Load()
 	read := 0
 	for {
 		cs, err := s.Store.Changes(ctx, after, 5000)
@@ -118,9 +121,7 @@ func (s *Service) CatchUp(ctx context.Context) (int, error) {
 		}
 		after = cs[len(cs)-1].Seq
 		read += len(cs)
-		s.mu.Lock()
-		s.seen = max(s.seen, after)
-		s.mu.Unlock()
+		s.seen.Store(after)
 	}
 }
 
@@ -131,9 +132,7 @@ func (s *Service) Behind(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return max(0, last-s.seen), nil
+	return max(0, last-s.seen.Load()), nil
 }
 
 // Len returns how many PDQ hashes and how many other values are indexed.

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"ctis"
 	"ctis/health"
 	"ctis/store"
 )
@@ -68,30 +67,5 @@ func TestIndexReady(t *testing.T) {
 	}
 	if err := IndexReady("hash index", func() bool { return true }, nil, 0).Ready(ctx); err != nil {
 		t.Errorf("built, no lag to tell: %v", err)
-	}
-}
-
-// TestCounts: the counts read over their own connection follow the
-// store's writes.
-func TestCounts(t *testing.T) {
-	db, path := open(t)
-	c, err := OpenCounts(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	ctx := context.Background()
-	before, err := c.AuditEvents(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.CreateAgency(ctis.NewContext(ctx, ctis.SystemIdentity("test")), ctis.Agency{Code: "FR-DGSI", Name: "DGSI", Country: "FR", Kind: "security"}); err != nil {
-		t.Fatal(err)
-	}
-	if after, err := c.AuditEvents(ctx); err != nil || after <= before {
-		t.Errorf("audit events %d after an audited write, %d before (%v)", after, before, err)
-	}
-	if n, err := c.OpenHits(ctx); err != nil || n != 0 {
-		t.Errorf("open hits of a new store: %d, %v", n, err)
 	}
 }

@@ -108,3 +108,18 @@ func (db *DB) Wake(ctx context.Context) <-chan struct{} {
 	}()
 	return wake
 }
+
+// OpenHits counts the hits waiting for review, over every agency: a
+// figure for the node's operators, with nothing of any hit.
+func (db *DB) OpenHits(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM hits WHERE status = 'open'`).Scan(&n)
+	return n, err
+}
+
+// AuditEvents counts the events of the audit trail: its head's seq.
+func (db *DB) AuditEvents(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.r.QueryRowContext(ctx, `SELECT seq FROM audit_head WHERE id = 1`).Scan(&n)
+	return n, err
+}

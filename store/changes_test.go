@@ -69,3 +69,20 @@ func TestChangeLog(t *testing.T) {
 		t.Fatalf("last change %d, want %d", last, cs[0].Seq)
 	}
 }
+
+// TestCounts: the operators' counts follow the store's writes.
+func TestCounts(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t, store.Options{})
+	before, err := db.AuditEvents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAgency(t, db, "FR-DGSI", "FR")
+	if after, err := db.AuditEvents(ctx); err != nil || after != before+1 {
+		t.Errorf("audit events %d after an audited write, %d before (%v)", after, before, err)
+	}
+	if n, err := db.OpenHits(ctx); err != nil || n != 0 {
+		t.Errorf("open hits of a new store: %d, %v", n, err)
+	}
+}

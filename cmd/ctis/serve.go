@@ -149,7 +149,6 @@ func serveUntilDone(ctx context.Context, log *slog.Logger, servers ...served) er
 // runningNode is a running ctis node: its store, indexes and HTTP handler.
 type runningNode struct {
 	db     *store.DB
-	counts *node.Counts
 	screen *screen.Service
 	hashes *hashbank.Service
 	// handler serves everything: the API, the pages, health, readiness
@@ -167,7 +166,7 @@ type runningNode struct {
 }
 
 // Close closes the node's store.
-func (n *runningNode) Close() error { return errors.Join(n.counts.Close(), n.db.Close()) }
+func (n *runningNode) Close() error { return n.db.Close() }
 
 // routes is the node's handler, with /metrics or without it, each request
 // timed by the one metrics middleware.
@@ -239,12 +238,7 @@ func openNode(ctx context.Context, o *options, log *slog.Logger) (*runningNode, 
 	if err != nil {
 		return nil, err
 	}
-	counts, err := node.OpenCounts(o.db)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	n := &runningNode{db: db, counts: counts}
+	n := &runningNode{db: db}
 	n.metrics = metrics.New(metrics.Sources{
 		ScreeningRecords: func() int {
 			if !n.screenBuilt.Load() {
@@ -258,8 +252,8 @@ func openNode(ctx context.Context, o *options, log *slog.Logger) (*runningNode, 
 			}
 			return n.hashes.Len()
 		},
-		OpenHits:    n.counts.OpenHits,
-		AuditEvents: n.counts.AuditEvents,
+		OpenHits:    db.OpenHits,
+		AuditEvents: db.AuditEvents,
 		IndexesBehind: map[string]func(context.Context) (int64, error){
 			metrics.IndexScreening: n.screenBehind,
 			metrics.IndexHash:      n.hashesBehind,
