@@ -37,6 +37,8 @@ type dialect struct {
 	// unindexed, put before a column, keeps the planner from reading
 	// through an index on it.
 	unindexed string
+	// returning ends an insert into a table keyed by seq, for insertSeq.
+	returning string
 	// snapshot opens a read transaction that sees one state of the
 	// store throughout.
 	snapshot *sql.TxOptions
@@ -59,11 +61,28 @@ var (
 		// each statement after the lock sees every transaction committed
 		// before it was granted. Under REPEATABLE READ the snapshot would
 		// predate the wait.
-		lock:     `SELECT pg_advisory_xact_lock(7406169321)`,
-		inJSON:   `IN (SELECT json_array_elements_text(CAST(? AS json)))`,
-		snapshot: &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
+		lock:      `SELECT pg_advisory_xact_lock(7406169321)`,
+		returning: ` RETURNING seq`,
+		inJSON:    `IN (SELECT json_array_elements_text(CAST(? AS json)))`,
+		snapshot:  &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
 	}
 )
+
+// insertSeq runs an insert prepared with the dialect's returning and
+// returns the seq of the row inserted. SQLite's driver gives it with the
+// result, which a query returning it would slow.
+func (db *DB) insertSeq(ctx context.Context, insert *sql.Stmt, args ...any) (int64, error) {
+	var seq int64
+	if db.dialect.returning != "" {
+		err := insert.QueryRowContext(ctx, args...).Scan(&seq)
+		return seq, err
+	}
+	res, err := insert.ExecContext(ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
 
 // isPostgres tells whether a store address is a PostgreSQL URL rather
 // than the path of a SQLite file.

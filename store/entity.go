@@ -43,7 +43,7 @@ func (db *DB) newWriter(ctx context.Context, tx *sql.Tx, id ctis.Identity) (*wri
 	var err error
 	if w.insert, err = tx.PrepareContext(ctx, `INSERT INTO statements (id, entity_id, property, value, key, originator,
 		distribution, grp, frontline, hit_notice, restriction, restriction_text, grading, recorded_at, review_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+db.dialect.returning); err != nil {
 		return nil, err
 	}
 	if w.token, err = tx.PrepareContext(ctx, `INSERT INTO name_tokens VALUES (?, ?) ON CONFLICT DO NOTHING`); err != nil {
@@ -124,10 +124,9 @@ func (w *writer) add(ctx context.Context, schema *ctis.Schema, entityID string, 
 		}
 		h := s.Handling
 		key := ctis.Key(p.Type, s.Value)
-		var seq int64
-		err := w.insert.QueryRowContext(ctx, s.ID, entityID, s.Property, s.Value, key, s.Originator,
+		seq, err := w.db.insertSeq(ctx, w.insert, s.ID, entityID, s.Property, s.Value, key, s.Originator,
 			string(h.Distribution), nullable(h.Group), h.Frontline, h.HitNotice, string(h.Restriction), h.RestrictionText,
-			string(s.Grading), stamp(s.RecordedAt), s.ReviewBy).Scan(&seq)
+			string(s.Grading), stamp(s.RecordedAt), s.ReviewBy)
 		if err != nil {
 			return nil, err
 		}

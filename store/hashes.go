@@ -186,7 +186,7 @@ func (db *DB) AddHashes(ctx context.Context, bankID string, entries []ctis.HashE
 		}
 		defer find.Close()
 		insert, err := tx.PrepareContext(ctx, `INSERT INTO hash_entries (id, bank, type, value, quality, entity, behaviours, content_type, contributor, added_by, added_at, updated_at, disabled)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING seq`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`+db.dialect.returning)
 		if err != nil {
 			return err
 		}
@@ -204,8 +204,8 @@ func (db *DB) AddHashes(ctx context.Context, bankID string, entries []ctis.HashE
 			switch {
 			case errors.Is(err, errNoEntry):
 				e.ID, e.Bank, e.Contributor, e.AddedBy, e.AddedAt, e.UpdatedAt = ctis.NewID(), bankID, id.Agency, id.Username, now, now
-				if err := insert.QueryRowContext(ctx, e.ID, e.Bank, e.Type, e.Value, e.Quality, e.Labels.Entity, joinBehaviours(e.Labels.Behaviours),
-					e.Labels.ContentType, e.Contributor, e.AddedBy, stamp(now), stamp(now)).Scan(&e.Seq); err != nil {
+				if e.Seq, err = db.insertSeq(ctx, insert, e.ID, e.Bank, e.Type, e.Value, e.Quality, e.Labels.Entity, joinBehaviours(e.Labels.Behaviours),
+					e.Labels.ContentType, e.Contributor, e.AddedBy, stamp(now), stamp(now)); err != nil {
 					return err
 				}
 				added++
