@@ -95,8 +95,8 @@ func TestOptionsRefused(t *testing.T) {
 		change func(*Options)
 		want   string
 	}{
-		{func(o *Options) { o.Processes, o.KillAfter = 1, 500 * time.Millisecond }, "--processes 2"},
-		{func(o *Options) { o.Processes, o.KillAfter = 2, 2 * time.Second }, "within the --duration"},
+		{func(o *Options) { o.Processes, o.KillAfter = 1, 500*time.Millisecond }, "--processes 2"},
+		{func(o *Options) { o.Processes, o.KillAfter = 2, 2*time.Second }, "within the --duration"},
 		{func(o *Options) { o.DB = "ctis.db" }, "postgres://"},
 		{func(o *Options) { o.Rate = 0 }, "--rate"},
 		{func(o *Options) { o.Writes = 2 }, "shares"},
