@@ -211,7 +211,8 @@ func Run(ctx context.Context, o Options, w io.Writer) error {
 	}, kill)
 	r.Stopped = len(r.Out) < int(o.Rate*o.Duration.Seconds())
 	if ctx.Err() != nil {
-		return fmt.Errorf("stopped: %w", ctx.Err())
+		return fmt.Errorf("interrupted after %d of %d requests; every process the bench started is stopped, and nothing was measured: %w",
+			len(r.Out), int(o.Rate*o.Duration.Seconds()), ctx.Err())
 	}
 	m.LoadAfter = loadAverage()
 	if k := killedWall.Load(); k != 0 {
