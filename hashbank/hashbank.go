@@ -30,6 +30,10 @@ type Store interface {
 	LoadHashes(ctx context.Context, after int64, fn func(*ctis.HashEntry) error) error
 	// RecordHashMatches records the caller's matches and notices.
 	RecordHashMatches(ctx context.Context, queries int, hits []ctis.HashHit, notices []string) (*ctis.HashMatchResult, error)
+	// HashStates returns whether each of the entries seqs is disabled.
+	HashStates(ctx context.Context, seqs []int64) (map[int64]bool, error)
+	// The change log, by which the indexes follow writes made elsewhere.
+	ctis.ChangeLog
 }
 
 // MaxQueries is the most hashes one match request takes.
@@ -46,6 +50,7 @@ type Service struct {
 	pdqSeq   []int64 // slot → entry seq, ascending
 	exactSeq []int64
 	loaded   int64 // the highest entry seq indexed
+	seen     int64 // the last change of the store's log the indexes hold
 
 	banksMu sync.RWMutex
 	banks   []ctis.HashBank // by bank number, the index's owner
@@ -58,10 +63,77 @@ var _ ctis.HashService = (*Service)(nil)
 // each entry loaded.
 func New(ctx context.Context, s Store, progress func(loaded int)) (*Service, error) {
 	svc := &Service{Store: s, pdq: hashindex.NewPDQ(0), exact: hashindex.NewExact(), bankNo: map[string]uint32{}}
+	// Changes logged while the indexes are built are read again after.
+	seen, err := s.LastChange(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if err := svc.sync(ctx, progress); err != nil {
 		return nil, err
 	}
+	svc.seen = seen
 	return svc, nil
+}
+
+// CatchUp brings the indexes up to date with the banks, entries and
+// entry states written since they last caught up, whichever process
+// wrote them, and returns how many changes it read.
+func (s *Service) CatchUp(ctx context.Context) (int, error) {
+	s.mu.Lock()
+	after := s.seen
+	s.mu.Unlock()
+	read := 0
+	for {
+		cs, err := s.Store.Changes(ctx, after, 5000)
+		if err != nil || len(cs) == 0 {
+			return read, err
+		}
+		var states []int64
+		banks := false
+		for _, c := range cs {
+			switch c.Kind {
+			case ctis.ChangeBank:
+				banks = true
+			case ctis.ChangeHash:
+				if seq, err := strconv.ParseInt(c.Ref, 10, 64); err == nil {
+					states = append(states, seq)
+				}
+			}
+		}
+		if banks {
+			if err := s.sync(ctx, nil); err != nil {
+				return read, err
+			}
+		}
+		if len(states) > 0 {
+			disabled, err := s.HashStates(ctx, states)
+			if err != nil {
+				return read, err
+			}
+			s.mu.Lock()
+			for seq, d := range disabled {
+				s.setDisabled(seq, d)
+			}
+			s.mu.Unlock()
+		}
+		after = cs[len(cs)-1].Seq
+		read += len(cs)
+		s.mu.Lock()
+		s.seen = max(s.seen, after)
+		s.mu.Unlock()
+	}
+}
+
+// Behind returns how many changes of the store's log the indexes have
+// not read yet.
+func (s *Service) Behind(ctx context.Context) (int64, error) {
+	last, err := s.Store.LastChange(ctx)
+	if err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return max(0, last-s.seen), nil
 }
 
 // Len returns how many PDQ hashes and how many other values are indexed.
@@ -158,14 +230,18 @@ func (s *Service) SetHashDisabled(ctx context.Context, entry string, disabled bo
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e.Type == ctis.HashPDQ {
-		if i, ok := slices.BinarySearch(s.pdqSeq, e.Seq); ok {
-			s.pdq.SetDisabled(hashindex.Slot(i), disabled)
-		}
-	} else if i, ok := slices.BinarySearch(s.exactSeq, e.Seq); ok {
+	s.setDisabled(e.Seq, disabled)
+	return e, nil
+}
+
+// setDisabled sets the state of the entry seq in whichever index holds
+// it. Callers hold mu.
+func (s *Service) setDisabled(seq int64, disabled bool) {
+	if i, ok := slices.BinarySearch(s.pdqSeq, seq); ok {
+		s.pdq.SetDisabled(hashindex.Slot(i), disabled)
+	} else if i, ok := slices.BinarySearch(s.exactSeq, seq); ok {
 		s.exact.SetDisabled(hashindex.Slot(i), disabled)
 	}
-	return e, nil
 }
 
 // MatchHashes matches queries against the banks the caller may see.

@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"ctis"
 	"ctis/matcher"
@@ -35,6 +36,8 @@ type Store interface {
 	GroupsOf(ctx context.Context, agency string) ([]string, error)
 	// RecordScreenings records screenings, their hits and notices.
 	RecordScreenings(ctx context.Context, s []ctis.Screening) ([]ctis.ScreenResult, error)
+	// The change log, by which the index follows writes made elsewhere.
+	ctis.ChangeLog
 }
 
 // DefaultThreshold is the score from which a candidate is a hit.
@@ -57,6 +60,11 @@ type Service struct {
 	// classes, so that retrieval decides visibility by a slice index.
 	kinds    map[string]uint32
 	kindList []kind
+
+	// following serialises catching up; seen is the last change of the
+	// store's log that the index holds.
+	following sync.Mutex
+	seen      atomic.Int64
 }
 
 // kind is what decides who may see a class.
@@ -88,10 +96,60 @@ var (
 // New builds the index from the store.
 func New(ctx context.Context, s Store) (*Service, error) {
 	svc := &Service{Store: s, index: newIndex(), classes: map[string]class{}, records: map[string][]string{}}
+	// Changes logged while the index is built are loaded again after.
+	seen, err := s.LastChange(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if err := svc.reindex(ctx, nil); err != nil {
 		return nil, err
 	}
+	svc.seen.Store(seen)
 	return svc, nil
+}
+
+// catchUpBatch is how many changes one read of the log takes.
+const catchUpBatch = 5000
+
+// CatchUp loads again the entities changed in the store since the index
+// last caught up, whichever process wrote them, and returns how many
+// changes it read. Writes made through the service are in the index at
+// once; CatchUp brings in the others (another process, a command).
+func (s *Service) CatchUp(ctx context.Context) (int, error) {
+	s.following.Lock()
+	defer s.following.Unlock()
+	read := 0
+	for {
+		cs, err := s.Store.Changes(ctx, s.seen.Load(), catchUpBatch)
+		if err != nil || len(cs) == 0 {
+			return read, err
+		}
+		var ids []string
+		seen := map[string]bool{}
+		for _, c := range cs {
+			if c.Kind == ctis.ChangeEntity && !seen[c.Ref] {
+				seen[c.Ref] = true
+				ids = append(ids, c.Ref)
+			}
+		}
+		if len(ids) > 0 {
+			if err := s.reindex(ctx, ids); err != nil {
+				return read, err
+			}
+		}
+		s.seen.Store(cs[len(cs)-1].Seq)
+		read += len(cs)
+	}
+}
+
+// Behind returns how many changes of the store's log the index has not
+// loaded yet.
+func (s *Service) Behind(ctx context.Context) (int64, error) {
+	last, err := s.Store.LastChange(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return max(0, last-s.seen.Load()), nil
 }
 
 // Records returns how many records the index holds.

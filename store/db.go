@@ -63,6 +63,7 @@ var (
 	_ ctis.TravelService    = (*DB)(nil)
 	_ ctis.RuleService      = (*DB)(nil)
 	_ ctis.DocumentService  = (*DB)(nil)
+	_ ctis.ChangeLog        = (*DB)(nil)
 )
 
 //go:embed migrations/*.sql

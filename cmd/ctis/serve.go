@@ -148,6 +148,7 @@ func (n *runningNode) assemble(ctx context.Context, withDemo bool, log *slog.Log
 		return fmt.Errorf("building the hash index: %w", err)
 	}
 	n.hashes = hashes
+	go node.Follow(ctx, nil, log, svc, hashes)
 	if withDemo {
 		if err := demo.SeedHashes(operator(ctx), hashes); err != nil {
 			return fmt.Errorf("seeding the demo hash banks: %w", err)
