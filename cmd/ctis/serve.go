@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -18,6 +19,8 @@ import (
 	"ctis/api"
 	"ctis/demo"
 	"ctis/hashbank"
+	"ctis/health"
+	"ctis/metrics"
 	"ctis/node"
 	"ctis/screen"
 	"ctis/store"
@@ -26,15 +29,18 @@ import (
 )
 
 func newServe(o *options) *cobra.Command {
-	var addr string
+	var addr, metricsAddr string
 	var withDemo bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the node: the web pages and the REST API",
 		Long: "Serve the web pages at / and the REST API under /api/v1 (OpenAPI document at /api/v1/openapi.json).\n" +
+			"/healthz answers 200 while the process is up, /readyz 200 when the store answers and the match indexes\n" +
+			"are built (503 and the reason otherwise), and /metrics the node's figures in the Prometheus text format:\n" +
+			"on --addr, or with --metrics-addr on that address alone.\n" +
 			"With --demo, start on a new temporary database filled with sample agencies, users of every role and\n" +
 			"entities under every kind of handling, and print the demo logins and tokens.",
-		Example: "  ctis serve --demo\n  ctis serve --db /var/lib/ctis/ctis.db --addr 127.0.0.1:8080",
+		Example: "  ctis serve --demo\n  ctis serve --db /var/lib/ctis/ctis.db --addr 127.0.0.1:8080 --metrics-addr 127.0.0.1:9464",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -47,84 +53,225 @@ func newServe(o *options) *cobra.Command {
 				defer os.RemoveAll(dir)
 				o.db = filepath.Join(dir, "demo.db")
 			}
-			n, err := startNode(ctx, o, withDemo, log)
+			n, err := openNode(ctx, o, log)
 			if err != nil {
 				return err
 			}
 			defer n.Close()
+			// Listen before building the indexes, which takes a while on a
+			// large store: meanwhile the node is alive and not ready, and a
+			// load balancer sends it nothing.
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("%w\n(is another server on %s? choose another with --addr)", err, addr)
 			}
+			metricsHere := metricsAddr == ""
+			front := &switchable{}
+			front.set(n.starting(metricsHere))
+			servers := []served{{ln, front}}
+			metricsURL := "http://" + ln.Addr().String() + "/metrics"
+			if !metricsHere {
+				mln, err := net.Listen("tcp", metricsAddr)
+				if err != nil {
+					ln.Close()
+					return fmt.Errorf("%w\n(is another server on %s? choose another with --metrics-addr)", err, metricsAddr)
+				}
+				servers = append(servers, served{mln, n.metricsOnly()})
+				metricsURL = "http://" + mln.Addr().String() + "/metrics"
+			}
+			serving, stop := context.WithCancel(ctx)
+			defer stop()
+			done := make(chan error, 1)
+			go func() { done <- serveUntilDone(serving, log, servers...) }()
+			if err := n.build(ctx, withDemo, log); err != nil {
+				stop()
+				<-done
+				return err
+			}
+			front.set(n.routes(metricsHere))
 			url := "http://" + ln.Addr().String()
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "ctis is serving %s (the API under %s/api/v1, OpenAPI: %s/api/v1/openapi.json), database %s\n", url, url, url, o.db)
+			fmt.Fprintf(out, "metrics at %s\n", metricsURL)
 			if withDemo {
 				printLogins(out, url, n.logins)
 			}
-			return serveUntilDone(ctx, ln, n.handler, log)
+			return <-done
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "", "serve /metrics on this address (such as 127.0.0.1:9464) instead of on --addr")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "serve a temporary database with sample data")
 	return cmd
 }
 
-// serveUntilDone serves handler on ln until ctx ends, then shuts down,
-// letting requests in flight finish for up to ten seconds.
-func serveUntilDone(ctx context.Context, ln net.Listener, handler http.Handler, log *slog.Logger) error {
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute,
-		WriteTimeout:      10 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
+// served is a handler and the listener it is served on.
+type served struct {
+	ln      net.Listener
+	handler http.Handler
+}
+
+// serveUntilDone serves each handler on its listener until ctx ends or
+// one of them fails, then shuts them all down, letting requests in
+// flight finish for up to ten seconds.
+func serveUntilDone(ctx context.Context, log *slog.Logger, servers ...served) error {
+	errc := make(chan error, len(servers))
+	srvs := make([]*http.Server, len(servers))
+	for i, s := range servers {
+		srvs[i] = &http.Server{
+			Handler:           s.handler,
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       2 * time.Minute,
+			WriteTimeout:      10 * time.Minute,
+			IdleTimeout:       2 * time.Minute,
+		}
+		go func() { errc <- srvs[i].Serve(s.ln) }()
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	var failed error
 	select {
-	case err := <-errc:
-		return err
+	case failed = <-errc:
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
 	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	for _, srv := range srvs {
+		if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) && failed == nil {
+			failed = err
+		}
 	}
-	return nil
+	if errors.Is(failed, http.ErrServerClosed) {
+		return nil
+	}
+	return failed
 }
 
 // runningNode is a running ctis node: its store, indexes and HTTP handler.
 type runningNode struct {
-	db      *store.DB
-	screen  *screen.Service
-	hashes  *hashbank.Service
+	db     *store.DB
+	counts *node.Counts
+	screen *screen.Service
+	hashes *hashbank.Service
+	// handler serves everything: the API, the pages, health, readiness
+	// and metrics.
 	handler http.Handler
 	logins  []demo.Login
+
+	metrics   *metrics.Metrics
+	readiness *health.Readiness
+	// api and pages are made once: each holds sessions and a throttle.
+	api, pages http.Handler
+	// screenBuilt and hashesBuilt say whether the match indexes are
+	// built, for readiness.
+	screenBuilt, hashesBuilt atomic.Bool
 }
 
 // Close closes the node's store.
-func (n *runningNode) Close() error { return n.db.Close() }
+func (n *runningNode) Close() error { return errors.Join(n.counts.Close(), n.db.Close()) }
+
+// routes is the node's handler, with /metrics or without it, each request
+// timed by the one metrics middleware.
+func (n *runningNode) routes(withMetrics bool) http.Handler {
+	return n.around(withMetrics, n.api, n.pages)
+}
+
+// starting is the node's handler while it builds its indexes: alive, not
+// ready, and 503 to the API and the pages.
+func (n *runningNode) starting(withMetrics bool) http.Handler {
+	busy := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "10")
+		http.Error(w, "starting: building the match indexes", http.StatusServiceUnavailable)
+	})
+	return n.around(withMetrics, busy, busy)
+}
+
+// around mounts the API and the pages beside health, readiness and,
+// if asked, metrics.
+func (n *runningNode) around(withMetrics bool, api, pages http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/api/", api)
+	mux.Handle("/", pages)
+	mux.Handle("GET /healthz", health.Alive())
+	mux.Handle("GET /readyz", n.readiness)
+	if withMetrics {
+		mux.Handle("GET /metrics", n.metrics.Handler())
+	}
+	return n.metrics.Middleware(mux)
+}
+
+// switchable serves the handler set last: the starting one, then the
+// node's own.
+type switchable struct {
+	h atomic.Pointer[http.Handler]
+}
+
+func (s *switchable) set(h http.Handler) { s.h.Store(&h) }
+
+func (s *switchable) ServeHTTP(w http.ResponseWriter, r *http.Request) { (*s.h.Load()).ServeHTTP(w, r) }
+
+// metricsOnly is the handler of a listener of its own for /metrics.
+func (n *runningNode) metricsOnly() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", n.metrics.Handler())
+	return mux
+}
 
 // startNode opens the store, seeds it with the demo data when asked,
 // builds the match indexes and the HTTP handler of the API and the pages.
-// serve and the end-to-end tests share it.
+// The end-to-end tests use it; serve opens and builds apart, serving
+// health and readiness in between.
 func startNode(ctx context.Context, o *options, withDemo bool, log *slog.Logger) (*runningNode, error) {
-	db, err := o.open(ctx)
+	n, err := openNode(ctx, o, log)
 	if err != nil {
 		return nil, err
 	}
-	n := &runningNode{db: db}
-	if err := n.assemble(ctx, withDemo, log); err != nil {
-		db.Close()
+	if err := n.build(ctx, withDemo, log); err != nil {
+		n.Close()
 		return nil, err
 	}
 	return n, nil
 }
 
-func (n *runningNode) assemble(ctx context.Context, withDemo bool, log *slog.Logger) error {
+// openNode opens the store and makes the node's metrics and readiness,
+// its indexes not built yet.
+func openNode(ctx context.Context, o *options, log *slog.Logger) (*runningNode, error) {
+	db, err := o.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := node.OpenCounts(o.db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	n := &runningNode{db: db, counts: counts}
+	n.metrics = metrics.New(metrics.Sources{
+		ScreeningRecords: func() int {
+			if !n.screenBuilt.Load() {
+				return 0
+			}
+			return n.screen.Records()
+		},
+		HashEntries: func() (int, int) {
+			if !n.hashesBuilt.Load() {
+				return 0, 0
+			}
+			return n.hashes.Len()
+		},
+		OpenHits:    n.counts.OpenHits,
+		AuditEvents: n.counts.AuditEvents,
+	})
+	n.readiness = &health.Readiness{Logger: log, Checks: []health.Check{
+		node.StoreReady(db),
+		node.IndexReady("screening index", n.screenBuilt.Load, nil, 0),
+		node.IndexReady("hash index", n.hashesBuilt.Load, nil, 0),
+	}}
+	return n, nil
+}
+
+// build seeds the demo data when asked, builds the match indexes and the
+// HTTP handler of the API and the pages.
+func (n *runningNode) build(ctx context.Context, withDemo bool, log *slog.Logger) error {
 	db := n.db
 	var err error
 	if withDemo {
@@ -132,13 +279,16 @@ func (n *runningNode) assemble(ctx context.Context, withDemo bool, log *slog.Log
 			return fmt.Errorf("seeding the demo database: %w", err)
 		}
 	}
+	started := time.Now()
 	svc, err := screen.New(ctx, db)
 	if err != nil {
 		return fmt.Errorf("building the screening index: %w", err)
 	}
+	n.metrics.IndexBuilt(metrics.IndexScreening, time.Since(started))
 	n.screen = svc
-	go refresh(ctx, svc, db, log)
-	started := time.Now()
+	n.screenBuilt.Store(true)
+	go refresh(ctx, svc, db, n.metrics, log)
+	started = time.Now()
 	hashes, err := hashbank.New(ctx, db, func(loaded int) {
 		if loaded%1_000_000 == 0 {
 			log.Info("building the hash index", "loaded", loaded)
@@ -147,7 +297,9 @@ func (n *runningNode) assemble(ctx context.Context, withDemo bool, log *slog.Log
 	if err != nil {
 		return fmt.Errorf("building the hash index: %w", err)
 	}
+	n.metrics.IndexBuilt(metrics.IndexHash, time.Since(started))
 	n.hashes = hashes
+	n.hashesBuilt.Store(true)
 	go node.Follow(ctx, nil, log, svc, hashes)
 	if withDemo {
 		if err := demo.SeedHashes(operator(ctx), hashes); err != nil {
@@ -158,15 +310,15 @@ func (n *runningNode) assemble(ctx context.Context, withDemo bool, log *slog.Log
 	log.Info("hash index built", "pdq", pdqs, "digests_and_urls", others, "seconds", time.Since(started).Seconds())
 	limiter := throttle.New(time.Now)
 	services := node.Services(db, svc, hashes)
+	services.Screener = n.metrics.Screener(services.Screener)
 	pages := &web.Server{Services: services, Limiter: limiter, Logger: log}
 	for _, l := range n.logins {
 		pages.Demo = append(pages.Demo, web.Login{Username: l.Username, Agency: l.Agency, Roles: l.Roles})
 		pages.DemoPassword = demo.Password
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/api/", (&api.Server{Services: services, Logger: log, Limiter: limiter}).Handler())
-	mux.Handle("/", pages.Handler())
-	n.handler = mux
+	n.api = (&api.Server{Services: services, Logger: log, Limiter: limiter}).Handler()
+	n.pages = pages.Handler()
+	n.handler = n.routes(true)
 	return nil
 }
 
@@ -174,7 +326,7 @@ func (n *runningNode) assemble(ctx context.Context, withDemo bool, log *slog.Log
 // hour, and rebuilds the screening index every hour, so that statements
 // reaching their review date leave screening under the hide and purge
 // policies.
-func refresh(ctx context.Context, svc *screen.Service, db *store.DB, log *slog.Logger) {
+func refresh(ctx context.Context, svc *screen.Service, db *store.DB, m *metrics.Metrics, log *slog.Logger) {
 	retain := func() {
 		if rep, err := db.ApplyRetention(operator(ctx)); err != nil {
 			log.Error("applying the travel-data retention policy", "err", err)
@@ -191,8 +343,11 @@ func refresh(ctx context.Context, svc *screen.Service, db *store.DB, log *slog.L
 			return
 		case <-t.C:
 			retain()
+			started := time.Now()
 			if err := svc.Refresh(ctx); err != nil {
 				log.Error("refreshing the screening index", "err", err)
+			} else {
+				m.IndexBuilt(metrics.IndexScreening, time.Since(started))
 			}
 		}
 	}
