@@ -22,8 +22,9 @@ import (
 )
 
 // healthPath is what the balancer asks each serve process to learn that
-// it can take requests; it needs no token.
-const healthPath = "/api/v1/openapi.json"
+// it can take requests: 200 once its store answers and its indexes are
+// built.
+const healthPath = "/readyz"
 
 // child is a process the bench started: a `ctis serve` or the balancer.
 type child struct {
@@ -177,7 +178,7 @@ func startServe(ctx context.Context, o *Options, dsn, dir string, i int) (*child
 		c.kill()
 		return nil, fmt.Errorf("%s did not serve within %s (raise --start-timeout for a large store); its last lines:\n%s", c.name, o.StartTimeout, c.tail())
 	}
-	if err := waitHealthy(ctx, "http://"+c.addr, time.Minute, c); err != nil {
+	if err := waitHealthy(ctx, "http://"+c.addr, o.StartTimeout, c); err != nil {
 		c.kill()
 		return nil, err
 	}
