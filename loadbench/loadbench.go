@@ -209,7 +209,6 @@ func Run(ctx context.Context, o Options, w io.Writer) error {
 			o.progressf("%ds: %d sent, %d answered, %d failed", second, sent, answered, failed)
 		}
 	}, kill)
-	r.Stopped = len(r.Out) < int(o.Rate*o.Duration.Seconds())
 	if ctx.Err() != nil {
 		return fmt.Errorf("interrupted after %d of %d requests; every process the bench started is stopped, and nothing was measured: %w",
 			len(r.Out), int(o.Rate*o.Duration.Seconds()), ctx.Err())

@@ -70,7 +70,6 @@ type report struct {
 	Machine  machine
 	Rate     float64
 	Duration time.Duration
-	Stopped  bool // cancelled before the schedule ended
 	// Killed names the serve process killed mid-run and when, "" if none.
 	Killed   string
 	KilledAt time.Duration
@@ -99,9 +98,6 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "balancer:  %s\n", m.HAProxy)
 	fmt.Fprintf(w, "node:      %d serve processes on %s, UN list and %d generated persons\n", m.ServeProcesses, m.Database, m.GeneratedPersons)
 	fmt.Fprintf(w, "load:      open loop, %.0f requests/s for %s, latency from each request's scheduled time\n", r.Rate, r.Duration)
-	if r.Stopped {
-		fmt.Fprintf(w, "           stopped early: %d of %d requests scheduled\n", len(r.Out), int(r.Rate*r.Duration.Seconds()))
-	}
 	if r.Killed != "" {
 		fmt.Fprintf(w, "kill:      %s killed (SIGKILL) at %.3fs", r.Killed, r.KilledAt.Seconds())
 		if r.MarkedDown > 0 {
