@@ -101,7 +101,7 @@ func (o *Options) defaults() error {
 		o.Timeout = 10 * time.Second
 	}
 	if o.Connections == 0 {
-		o.Connections = 512
+		o.Connections = 2048
 	}
 	if o.StartTimeout == 0 {
 		o.StartTimeout = 10 * time.Minute

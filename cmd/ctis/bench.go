@@ -145,7 +145,7 @@ func newBenchLoad(o *options) *cobra.Command {
 	f.Float64Var(&lo.Listed, "listed", 0.1, "share of screenings that are of listed people")
 	f.Float64Var(&lo.Writes, "writes", 0.02, "share of requests that create a statement")
 	f.DurationVar(&lo.Timeout, "timeout", 10*time.Second, "longest wait for one answer")
-	f.IntVar(&lo.Connections, "connections", 512, "most connections open to the balancer; requests beyond wait, and the wait counts in their latency")
+	f.IntVar(&lo.Connections, "connections", 2048, "most connections open to the balancer; requests beyond wait, and the wait counts in their latency")
 	f.DurationVar(&lo.StartTimeout, "start-timeout", 10*time.Minute, "longest start of one serve process, its index build included")
 	f.Uint64Var(&lo.Seed, "seed", 1, "seed of the generated persons and of the request mix")
 	f.StringVar(&lo.Dir, "dir", "", "directory for the temporary files")
