@@ -193,12 +193,16 @@ func Run(ctx context.Context, o Options, w io.Writer) error {
 	r := &report{Rate: o.Rate, Duration: o.Duration}
 	var victim *child
 	var kill func()
-	var killedWall atomic.Int64 // UnixNano, set by the timer's goroutine
+	// When the kill was sent and when the process was gone (UnixNano),
+	// set by the timer's goroutine: a large process takes a while to die,
+	// and meanwhile the kernel may still take connections for it.
+	var killSent, killDone atomic.Int64
 	if o.KillAfter > 0 {
 		victim = cl.serves[0]
 		kill = func() {
-			killedWall.Store(time.Now().UnixNano())
+			killSent.Store(time.Now().UnixNano())
 			victim.kill()
+			killDone.Store(time.Now().UnixNano())
 			o.progressf("killed %s (SIGKILL)", victim.name)
 		}
 	}
@@ -214,9 +218,9 @@ func Run(ctx context.Context, o Options, w io.Writer) error {
 			len(r.Out), int(o.Rate*o.Duration.Seconds()), ctx.Err())
 	}
 	m.LoadAfter = loadAverage()
-	if k := killedWall.Load(); k != 0 {
-		killed := time.Unix(0, k)
-		r.Killed, r.KilledAt = victim.name, killed.Sub(d.start)
+	if k := killDone.Load(); k != 0 {
+		killed := time.Unix(0, killSent.Load())
+		r.Killed, r.KilledAt, r.Gone = victim.name, killed.Sub(d.start), time.Unix(0, k).Sub(killed)
 		if at, ok := cl.downSince(victim.name); ok {
 			r.MarkedDown = at.Sub(killed)
 		}

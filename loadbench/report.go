@@ -73,6 +73,8 @@ type report struct {
 	// Killed names the serve process killed mid-run and when, "" if none.
 	Killed   string
 	KilledAt time.Duration
+	// Gone is how long the killed process took to end.
+	Gone time.Duration
 	// MarkedDown is how long after the kill the balancer took the killed
 	// process out; 0 if it did not say.
 	MarkedDown time.Duration
@@ -99,7 +101,7 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "node:      %d serve processes on %s, UN list and %d generated persons\n", m.ServeProcesses, m.Database, m.GeneratedPersons)
 	fmt.Fprintf(w, "load:      open loop, %.0f requests/s for %s, latency from each request's scheduled time\n", r.Rate, r.Duration)
 	if r.Killed != "" {
-		fmt.Fprintf(w, "kill:      %s killed (SIGKILL) at %.3fs", r.Killed, r.KilledAt.Seconds())
+		fmt.Fprintf(w, "kill:      %s killed (SIGKILL) at %.3fs, gone %s later", r.Killed, r.KilledAt.Seconds(), ms(r.Gone))
 		if r.MarkedDown > 0 {
 			fmt.Fprintf(w, "; HAProxy took it out %s later", ms(r.MarkedDown))
 		}
@@ -118,7 +120,9 @@ func (r *report) print(w io.Writer) {
 		lag = append(lag, o.sent)
 		if o.fail != "" {
 			fails[o.fail]++
-			if r.Killed != "" && o.at+o.sent <= r.KilledAt && r.KilledAt <= o.at+o.latency {
+			// Sent before the process was gone, ended after it was killed:
+			// the balancer may have handed it to the dying process.
+			if r.Killed != "" && o.at+o.sent <= r.KilledAt+r.Gone && r.KilledAt <= o.at+o.latency {
 				atKill[o.fail]++
 			}
 			continue
