@@ -136,3 +136,30 @@ func (g *generator) person() person {
 	}
 	return p
 }
+
+// Person is a generated, fictitious person: a name in its own script
+// (Latin, Arabic, Cyrillic or Chinese), a date of birth or only its
+// year, an ISO 3166 nationality and a gender.
+type Person struct {
+	Name, BirthDate, Nationality, Gender string
+}
+
+// People makes repeatable fictitious persons, as this benchmark makes its
+// watchlist and its queries, for other benchmarks to load and screen.
+type People struct{ g *generator }
+
+// NewPeople returns the persons of seed: the same seed gives the same
+// persons in the same order.
+func NewPeople(seed uint64) (*People, error) {
+	g, err := newGenerator(seed)
+	if err != nil {
+		return nil, err
+	}
+	return &People{g: g}, nil
+}
+
+// Next returns the next person.
+func (p *People) Next() Person {
+	q := p.g.person()
+	return Person{Name: q.name, BirthDate: q.birthDate, Nationality: q.nationality, Gender: q.gender}
+}

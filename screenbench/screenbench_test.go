@@ -45,3 +45,17 @@ func TestSpeedTestRuns(t *testing.T) {
 		t.Fatalf("%+v", sp)
 	}
 }
+
+func TestPeopleAreTheGeneratorsPersons(t *testing.T) {
+	p, err := NewPeople(11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _ := newGenerator(11)
+	for range 100 {
+		got, want := p.Next(), g.person()
+		if got != (Person{Name: want.name, BirthDate: want.birthDate, Nationality: want.nationality, Gender: want.gender}) {
+			t.Fatalf("People gave %+v, the generator %+v", got, want)
+		}
+	}
+}

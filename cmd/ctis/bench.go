@@ -2,17 +2,21 @@ package main
 
 import (
 	"io"
+	"os"
+	"os/exec"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"ctis"
 	"ctis/hashbench"
+	"ctis/loadbench"
 	"ctis/screenbench"
 )
 
-func newBench() *cobra.Command {
+func newBench(o *options) *cobra.Command {
 	cmd := &cobra.Command{Use: "bench", Short: "Measure ctis"}
-	var o screenbench.Options
+	var so screenbench.Options
 	var peer, peerName string
 	var peerThreshold float64
 	var verbose bool
@@ -28,29 +32,29 @@ func newBench() *cobra.Command {
 		Example: "  ctis bench screening --records 100000\n  ctis bench screening --peer ./wm-adapter --peer-name watchman --peer-threshold 0.85",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o.Log = io.Discard
+			so.Log = io.Discard
 			if verbose {
-				o.Log = cmd.ErrOrStderr()
+				so.Log = cmd.ErrOrStderr()
 			}
 			var p *screenbench.Peer
 			if peer != "" {
 				var err error
-				if p, err = screenbench.StartPeer(peer, peerName, peerThreshold, o.Dir); err != nil {
+				if p, err = screenbench.StartPeer(peer, peerName, peerThreshold, so.Dir); err != nil {
 					return err
 				}
 				defer p.Close()
 			}
-			return screenbench.Run(&o, cmd.OutOrStdout(), p)
+			return screenbench.Run(&so, cmd.OutOrStdout(), p)
 		},
 	}
-	screening.Flags().IntVar(&o.Records, "records", 1_000_000, "size of the generated watchlist (0 skips the speed test)")
-	screening.Flags().Uint64Var(&o.Seed, "seed", 1, "seed of the generated people")
-	screening.Flags().StringVar(&o.Dir, "dir", "", "directory for the temporary databases")
+	screening.Flags().IntVar(&so.Records, "records", 1_000_000, "size of the generated watchlist (0 skips the speed test)")
+	screening.Flags().Uint64Var(&so.Seed, "seed", 1, "seed of the generated people")
+	screening.Flags().StringVar(&so.Dir, "dir", "", "directory for the temporary databases")
 	screening.Flags().StringVar(&peer, "peer", "", "command line of another screener to compare with")
 	screening.Flags().StringVar(&peerName, "peer-name", "peer", "the other screener's name in the report")
 	screening.Flags().Float64Var(&peerThreshold, "peer-threshold", 0.85, "the other screener's match threshold")
 	screening.Flags().BoolVarP(&verbose, "verbose", "v", false, "log progress, misses and false hits on stderr")
-	cmd.AddCommand(screening, newBenchHashes())
+	cmd.AddCommand(screening, newBenchHashes(), newBenchLoad(o))
 	return cmd
 }
 
@@ -89,5 +93,63 @@ func newBenchHashes() *cobra.Command {
 	f.StringVar(&peer, "peer", "", "the reference's benchmark driver")
 	f.StringSliceVar(&o.PeerMethods, "peer-methods", []string{"brute", "mih"}, "the reference's matching methods to run")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log progress on stderr")
+	return cmd
+}
+
+// ctisCommand returns the command that runs this ctis binary with args;
+// the tests replace it with the test binary re-executed.
+var ctisCommand = func(args ...string) *exec.Cmd {
+	exe, err := os.Executable()
+	if err != nil {
+		exe = os.Args[0]
+	}
+	return exec.Command(exe, args...)
+}
+
+func newBenchLoad(o *options) *cobra.Command {
+	var lo loadbench.Options
+	cmd := &cobra.Command{
+		Use:   "load",
+		Short: "Measure serve processes behind HAProxy under an open-loop load, killing one mid-run",
+		Long: "Fill a store with the UN list and --persons generated persons, start --processes 'ctis serve' processes on it\n" +
+			"behind HAProxy (configured from deploy/haproxy.cfg), all on loopback, and send --rate requests a second for\n" +
+			"--duration on a fixed schedule, whatever the latency: screenings of listed and unlisted people and a --writes\n" +
+			"share of statements created. Latency runs from each request's scheduled time. --kill-after kills one serve\n" +
+			"process (SIGKILL); the balancer must move its traffic. Then every write the API acknowledged (each hit\n" +
+			"queued for review, each statement created) is looked up in the store, and the bench fails if one is lost.\n\n" +
+			"--db takes a postgres:// URL of an empty database; without it the store is a temporary SQLite file.\n" +
+			"Needs haproxy (apt-get install haproxy).",
+		Example: "  ctis bench load --rate 1000 --duration 60s\n  ctis bench load --db postgres://ctis@localhost/bench --processes 2 --kill-after 30s",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("db") {
+				lo.DB = o.db
+			}
+			if !cmd.Flags().Changed("processes") && lo.DB != "" {
+				lo.Processes = 2
+			}
+			if !cmd.Flags().Changed("kill-after") && lo.Processes >= 2 {
+				lo.KillAfter = lo.Duration / 2
+			}
+			lo.Command = ctisCommand
+			lo.Progress = cmd.ErrOrStderr()
+			return loadbench.Run(cmd.Context(), lo, cmd.OutOrStdout())
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&lo.Persons, "persons", 100_000, "generated persons stored besides the UN list")
+	f.IntVar(&lo.Processes, "processes", 1, "serve processes behind the balancer (default 2 with a postgres:// --db)")
+	f.Float64Var(&lo.Rate, "rate", 1000, "requests sent per second")
+	f.DurationVar(&lo.Duration, "duration", 60*time.Second, "how long the load lasts")
+	f.DurationVar(&lo.KillAfter, "kill-after", 0, "kill one serve process this long into the load; 0 kills none (default: half the duration with 2 processes or more)")
+	f.Float64Var(&lo.Listed, "listed", 0.1, "share of screenings that are of listed people")
+	f.Float64Var(&lo.Writes, "writes", 0.02, "share of requests that create a statement")
+	f.DurationVar(&lo.Timeout, "timeout", 10*time.Second, "longest wait for one answer")
+	f.IntVar(&lo.Connections, "connections", 2048, "most connections open to the balancer; requests beyond wait, and the wait counts in their latency")
+	f.DurationVar(&lo.StartTimeout, "start-timeout", 10*time.Minute, "longest start of one serve process, its index build included")
+	f.Uint64Var(&lo.Seed, "seed", 1, "seed of the generated persons and of the request mix")
+	f.StringVar(&lo.Dir, "dir", "", "directory for the temporary files")
+	f.BoolVar(&lo.Keep, "keep", false, "keep the temporary files: the store, the logs, the balancer's configuration")
+	f.StringVar(&lo.HAProxy, "haproxy", "haproxy", "the haproxy binary")
 	return cmd
 }

@@ -1,0 +1,122 @@
+package loadbench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"ctis"
+)
+
+func TestMixDrawsTheShares(t *testing.T) {
+	o := &Options{Seed: 3, Listed: 0.25, Writes: 0.1}
+	f := &fixture{listed: []ctis.Subject{{Name: "Abu Test", BirthDate: "1971"}}}
+	m, err := newMix(o, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 20000
+	var count [kinds]int
+	for range n {
+		k, body := m.next()
+		count[k]++
+		switch k {
+		case write:
+			var e ctis.NewEntity
+			if err := json.Unmarshal(body, &e); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.Validate("2026-01-01"); err != nil {
+				t.Fatalf("a write the store would refuse: %v\n%s", err, body)
+			}
+		default:
+			var s screenBody
+			if err := json.Unmarshal(body, &s); err != nil {
+				t.Fatal(err)
+			}
+			if s.Purpose == "" || s.Name == "" {
+				t.Fatalf("a screening without a name or purpose: %s", body)
+			}
+		}
+	}
+	near := func(got int, want float64) bool { return abs(float64(got)/n-want) < 0.02 }
+	if !near(count[write], 0.1) || !near(count[screenListed], 0.9*0.25) || !near(count[screenUnlisted], 0.9*0.75) {
+		t.Errorf("shares drawn: %v of %d", count, n)
+	}
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+func TestFailureKinds(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{&net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}, "connection refused"},
+		{fmt.Errorf("post: %w", io.EOF), "connection closed"},
+		{&net.OpError{Op: "read", Err: os.NewSyscallError("read", syscall.ECONNRESET)}, "connection reset"},
+		{fmt.Errorf("post: %w", os.ErrDeadlineExceeded), "timed out"},
+	} {
+		if got := failure(c.err); got != c.want {
+			t.Errorf("failure(%v) = %q, want %q", c.err, got, c.want)
+		}
+	}
+}
+
+func TestPercentiles(t *testing.T) {
+	var d []time.Duration
+	for i := 1; i <= 1000; i++ {
+		d = append(d, time.Duration(i)*time.Millisecond)
+	}
+	p50, p90, p99, max := percentiles(d)
+	if p50 != 501*time.Millisecond || p90 != 901*time.Millisecond || p99 != 991*time.Millisecond || max != time.Second {
+		t.Errorf("percentiles: %v %v %v %v", p50, p90, p99, max)
+	}
+	if p50, _, _, _ := percentiles(nil); p50 != 0 {
+		t.Error("percentiles of nothing")
+	}
+}
+
+func TestOptionsRefused(t *testing.T) {
+	ok := Options{Command: func(args ...string) *exec.Cmd { return exec.Command("ctis", args...) }, HAProxy: "sh", Rate: 10, Duration: time.Second}
+	for _, c := range []struct {
+		change func(*Options)
+		want   string
+	}{
+		{func(o *Options) { o.Processes, o.KillAfter = 1, 500*time.Millisecond }, "--processes 2"},
+		{func(o *Options) { o.Processes, o.KillAfter = 2, 2*time.Second }, "within the --duration"},
+		{func(o *Options) { o.DB = "ctis.db" }, "postgres://"},
+		{func(o *Options) { o.Rate = 0 }, "--rate"},
+		{func(o *Options) { o.Writes = 2 }, "shares"},
+		{func(o *Options) { o.HAProxy = "no-such-haproxy-here" }, "apt-get install haproxy"},
+	} {
+		o := ok
+		c.change(&o)
+		err := o.defaults()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: got %v, want an error saying %q", o, err, c.want)
+		}
+	}
+	o := ok
+	if err := o.defaults(); err != nil {
+		t.Errorf("good options refused: %v", err)
+	}
+}
+
+func TestDescribeHidesThePassword(t *testing.T) {
+	if got := describe("postgres://ctis:s3cret@db.example:5432/ctis"); strings.Contains(got, "s3cret") {
+		t.Errorf("describe shows the password: %s", got)
+	}
+}
