@@ -114,9 +114,3 @@ func TestOptionsRefused(t *testing.T) {
 		t.Errorf("good options refused: %v", err)
 	}
 }
-
-func TestDescribeHidesThePassword(t *testing.T) {
-	if got := describe("postgres://ctis:s3cret@db.example:5432/ctis"); strings.Contains(got, "s3cret") {
-		t.Errorf("describe shows the password: %s", got)
-	}
-}
