@@ -169,7 +169,7 @@ func withDatabase(server, name string) string {
 // address.
 func CopyStore(t testing.TB, dsn string) string {
 	t.Helper()
-	if !isPostgres(dsn) {
+	if !store.IsPostgres(dsn) {
 		b, err := os.ReadFile(dsn)
 		if err != nil {
 			t.Fatal(err)
@@ -192,7 +192,7 @@ func CopyStore(t testing.TB, dsn string) string {
 func RawStore(t testing.TB, dsn string) *sql.DB {
 	t.Helper()
 	driver, name := "sqlite", "file:"+dsn
-	if isPostgres(dsn) {
+	if store.IsPostgres(dsn) {
 		driver, name = "pgx", dsn
 	}
 	raw, err := sql.Open(driver, name)
@@ -201,11 +201,6 @@ func RawStore(t testing.TB, dsn string) *sql.DB {
 	}
 	t.Cleanup(func() { raw.Close() })
 	return raw
-}
-
-func isPostgres(dsn string) bool {
-	u, err := url.Parse(dsn)
-	return err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql")
 }
 
 // createDatabase creates a database on the server of PostgresEnv, a copy

@@ -122,14 +122,10 @@ func (o *Options) defaults() error {
 	case o.KillAfter > 0 && o.Processes < 2:
 		return fmt.Errorf("--kill-after with one serve process would leave none to move its traffic to: run --processes 2 or more, or --kill-after 0")
 	}
-	if o.DB != "" && !isPostgres(o.DB) {
+	if o.DB != "" && !store.IsPostgres(o.DB) {
 		return fmt.Errorf("--db %s: give a postgres:// URL of an empty database, or leave --db out for a temporary SQLite file", o.DB)
 	}
 	return nil
-}
-
-func isPostgres(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
 // Run prepares a store, starts the node's serve processes and the

@@ -117,7 +117,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 			return nil, err
 		}
 	}
-	if isPostgres(dsn) {
+	if IsPostgres(dsn) {
 		w, r, err := openPostgres(dsn)
 		if err != nil {
 			return nil, err

@@ -84,16 +84,16 @@ func (db *DB) insertSeq(ctx context.Context, insert *sql.Stmt, args ...any) (int
 	return res.LastInsertId()
 }
 
-// isPostgres tells whether a store address is a PostgreSQL URL rather
+// IsPostgres tells whether a store address is a PostgreSQL URL rather
 // than the path of a SQLite file.
-func isPostgres(dsn string) bool {
+func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
 // Describe names a store address, as Open takes it, without its password,
 // for messages and logs.
 func Describe(dsn string) string {
-	if !isPostgres(dsn) {
+	if !IsPostgres(dsn) {
 		return dsn
 	}
 	u, err := url.Parse(dsn)

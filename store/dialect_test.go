@@ -27,8 +27,8 @@ func TestIsPostgres(t *testing.T) {
 		"/var/lib/ctis/postgres.db":  false,
 		"postgres.db":                false,
 	} {
-		if isPostgres(dsn) != want {
-			t.Errorf("isPostgres(%q) = %v", dsn, !want)
+		if IsPostgres(dsn) != want {
+			t.Errorf("IsPostgres(%q) = %v", dsn, !want)
 		}
 	}
 	if got := Describe("postgres://ctis:secret@db/ctis"); got != "postgres://ctis:xxxxx@db/ctis" {
