@@ -291,6 +291,7 @@ type scratch struct {
 	stamp    []uint32  // by term id: the expansion that last saw it
 	stampN   uint32
 	cand     []uint32
+	sims     simCache // word pairs compared
 }
 
 // Query returns the records that match q with at least q.MinScore (or
@@ -300,9 +301,14 @@ func (ix *Index) Query(q Query, limit int) []Match {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	pq := prepareQuery(q, ix.lookup)
-	// Sized for a full candidate list, so that it never grows mid-query.
-	cache := make(simCache, 512)
-	cands := ix.candidates(pq, cache)
+	sc, _ := ix.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	defer ix.scratch.Put(sc)
+	cache := &sc.sims
+	cache.pairs.reset()
+	cands := ix.candidates(pq, cache, sc)
 	var out []Match
 	seen := make(map[uint32]bool, len(cands))
 	for _, sl := range cands {
@@ -341,7 +347,7 @@ type expansion struct {
 // joined are looked up without allowing for typos. Expansions are
 // cached by word: the dictionary only grows, so a cached expansion stays
 // right for the terms it saw and only terms added since are compared.
-func (ix *Index) expand(t *term, joined bool, cache simCache, sc *scratch) []expansion {
+func (ix *Index) expand(t *term, joined bool, cache *simCache, sc *scratch) []expansion {
 	ckey := t.text
 	if joined {
 		ckey = "\x00" + ckey
@@ -402,7 +408,7 @@ func (ix *Index) expand(t *term, joined bool, cache simCache, sc *scratch) []exp
 		s, kind := termSimFloor(t, ct, false, false, tokenThreshold-0.1)
 		if s >= tokenThreshold {
 			out = append(out, expansion{id, s})
-			cache[[2]*term{t, ct}] = simEntry{s, kind}
+			cache.pairs.put(t, ct, simEntry{s: s, kind: kind})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].sim > out[j].sim })
@@ -434,7 +440,7 @@ type expEntry struct {
 const maxExpCache = 200000
 
 // candidates returns the record slots worth scoring for a query.
-func (ix *Index) candidates(pq *preparedQuery, cache simCache) []uint32 {
+func (ix *Index) candidates(pq *preparedQuery, cache *simCache, sc *scratch) []uint32 {
 	keep := func(class uint32) bool { return pq.q.Keep == nil || pq.q.Keep(class) }
 	var slots []uint32
 	if pq.doc != "" {
@@ -443,10 +449,6 @@ func (ix *Index) candidates(pq *preparedQuery, cache simCache) []uint32 {
 				slots = append(slots, sl)
 			}
 		}
-	}
-	sc, _ := ix.scratch.Get().(*scratch)
-	if sc == nil {
-		sc = &scratch{}
 	}
 	if len(sc.acc) < len(ix.entries) {
 		n := len(ix.entries) + len(ix.entries)/8 + 16
@@ -464,7 +466,6 @@ func (ix *Index) candidates(pq *preparedQuery, cache simCache) []uint32 {
 			sc.mark[e] = 0
 		}
 		sc.touched, sc.rejected = sc.touched[:0], sc.rejected[:0]
-		ix.scratch.Put(sc)
 	}()
 	var words []word
 	var toks []nameToken

@@ -241,7 +241,7 @@ func Compare(q Query, r Record) Match {
 
 // score compares a prepared query and record. ok is false when the
 // record is of the other kind (person against organisation).
-func score(q *preparedQuery, r *prepared, cache simCache, explain bool) (Match, bool) {
+func score(q *preparedQuery, r *prepared, cache *simCache, explain bool) (Match, bool) {
 	m := Match{ID: r.rec.ID, Tag: r.rec.Tag}
 	if q.org != r.org && q.q.Schema != "" && r.rec.Schema != "" {
 		return m, false

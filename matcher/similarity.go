@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Edit costs of the spelling similarity: the differences that
@@ -536,25 +537,122 @@ type NameScore struct {
 	Detail string
 }
 
-// simCache remembers word similarities within one query.
-type simCache map[[2]*term]simEntry
-
-type simEntry struct {
-	s    float64
-	kind simKind
+// simCache remembers how words compare within one query. The nil
+// *simCache remembers nothing.
+type simCache struct {
+	pairs pairTable
 }
 
-func (c simCache) sim(a, b *term, aInit, bInit bool) (float64, simKind) {
+// simEntry is how two words compare, and, once asked, whether they are a
+// typo apart.
+type simEntry struct {
+	s         float64
+	typo      float64
+	kind      simKind
+	typoKnown bool
+	isTypo    bool
+}
+
+// sim is termSim, remembered.
+func (c *simCache) sim(a, b *term, aInit, bInit bool) (float64, simKind) {
 	if c == nil || aInit || bInit {
 		return termSim(a, b, aInit, bInit)
 	}
-	k := [2]*term{a, b}
-	if e, ok := c[k]; ok {
+	if e, ok := c.pairs.get(a, b); ok {
 		return e.s, e.kind
 	}
 	s, kind := termSim(a, b, false, false)
-	c[k] = simEntry{s, kind}
+	c.pairs.put(a, b, simEntry{s: s, kind: kind})
 	return s, kind
+}
+
+// typo is typo, remembered.
+func (c *simCache) typo(a, b *term) (float64, bool) {
+	if c == nil {
+		return typo(a, b)
+	}
+	e, ok := c.pairs.get(a, b)
+	if ok && e.typoKnown {
+		return e.typo, e.isTypo
+	}
+	if !ok {
+		e.s, e.kind = termSim(a, b, false, false)
+	}
+	e.typo, e.isTypo = typo(a, b)
+	e.typoKnown = true
+	c.pairs.put(a, b, e)
+	return e.typo, e.isTypo
+}
+
+// pairTable is one query's memory of word pairs: open addressing on the
+// pair of pointers, emptied for the next query by a new stamp.
+type pairTable struct {
+	slots []pairSlot
+	stamp uint32
+	n     int
+}
+
+type pairSlot struct {
+	a, b  *term
+	stamp uint32
+	e     simEntry
+}
+
+// reset empties the table.
+func (t *pairTable) reset() {
+	t.stamp++
+	t.n = 0
+	if t.stamp == 0 { // wrapped: old stamps would come back to life
+		clear(t.slots)
+		t.stamp = 1
+	}
+	if len(t.slots) == 0 {
+		t.slots = make([]pairSlot, 1024)
+	}
+}
+
+func pairHash(a, b *term) uint64 {
+	x := uint64(uintptr(unsafe.Pointer(a)))*0x9e3779b97f4a7c15 ^ uint64(uintptr(unsafe.Pointer(b)))
+	return x * 0xbf58476d1ce4e5b9
+}
+
+func (t *pairTable) get(a, b *term) (simEntry, bool) {
+	mask := uint64(len(t.slots) - 1)
+	for i := pairHash(a, b) >> 20 & mask; ; i = (i + 1) & mask {
+		sl := &t.slots[i]
+		if sl.stamp != t.stamp {
+			return simEntry{}, false
+		}
+		if sl.a == a && sl.b == b {
+			return sl.e, true
+		}
+	}
+}
+
+func (t *pairTable) put(a, b *term, e simEntry) {
+	if 2*(t.n+1) > len(t.slots) {
+		old := t.slots
+		t.slots = make([]pairSlot, 2*len(old))
+		t.n = 0
+		for i := range old {
+			if old[i].stamp == t.stamp {
+				t.put(old[i].a, old[i].b, old[i].e)
+			}
+		}
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := pairHash(a, b) >> 20 & mask; ; i = (i + 1) & mask {
+		sl := &t.slots[i]
+		if sl.stamp != t.stamp {
+			*sl = pairSlot{a: a, b: b, stamp: t.stamp, e: e}
+			t.n++
+			return
+		}
+		if sl.a == a && sl.b == b {
+			sl.e = e
+			return
+		}
+	}
 }
 
 // Tuning of the name score: unmatched words weigh extra of their weight
@@ -571,7 +669,7 @@ const (
 )
 
 // compareAnalyzed aligns two analysed names and scores them.
-func compareAnalyzed(q, c *analyzed, cache simCache, explain bool) NameScore {
+func compareAnalyzed(q, c *analyzed, cache *simCache, explain bool) NameScore {
 	var qi, ci []int
 	for i, t := range q.tokens {
 		if t.weight > 0 {
@@ -587,6 +685,8 @@ func compareAnalyzed(q, c *analyzed, cache simCache, explain bool) NameScore {
 		return NameScore{}
 	}
 	var pairs []pair
+	// One backing array for the pairs' one-word sides.
+	sides := make([]int, 0, 2*len(qi)*len(ci))
 	for _, i := range qi {
 		qt := &q.tokens[i]
 		for _, j := range ci {
@@ -595,7 +695,7 @@ func compareAnalyzed(q, c *analyzed, cache simCache, explain bool) NameScore {
 			spelled := s < tokenThreshold && kind != simInitial && qt.class == className && ct.class == className
 			ts, isTypo := 0.0, false
 			if spelled {
-				ts, isTypo = typo(qt.term, ct.term)
+				ts, isTypo = cache.typo(qt.term, ct.term)
 			}
 			if isTypo {
 				s, kind = max(s, ts), simTypo
@@ -612,7 +712,9 @@ func compareAnalyzed(q, c *analyzed, cache simCache, explain bool) NameScore {
 				if kind == simInitial {
 					w = min(qt.weight, ct.weight)
 				}
-				pairs = append(pairs, pair{q: []int{i}, c: []int{j}, sim: s, kind: kind, weight: w,
+				sides = append(sides, i, j)
+				n := len(sides)
+				pairs = append(pairs, pair{q: sides[n-2 : n-1 : n-1], c: sides[n-1 : n : n], sim: s, kind: kind, weight: w,
 					typoLen: min(len(qt.term.text), len(ct.term.text)), typoWeight: min(qt.term.weight, ct.term.weight)})
 			}
 		}
