@@ -240,33 +240,16 @@ func Compare(q Query, r Record) Match {
 }
 
 // score compares a prepared query and record. ok is false when the
-// record is of the other kind (person against organisation).
+// record is of the other kind (person against organisation), or, unless
+// explain, when it cannot reach the query's threshold even with the same
+// name: the other components are cheap and scored first, and the names,
+// which are not, only when they can still make the difference.
 func score(q *preparedQuery, r *prepared, cache *simCache, explain bool) (Match, bool) {
 	m := Match{ID: r.rec.ID, Tag: r.rec.Tag}
 	if q.org != r.org && q.q.Schema != "" && r.rec.Schema != "" {
 		return m, false
 	}
-	best := NameScore{}
-	bestName := ""
-	bestQ, bestIdx := -1, -1
-	for qi := range q.names {
-		for i := range r.names {
-			ns := compareAnalyzed(&q.names[qi], &r.names[i], cache, false)
-			if ns.Score > best.Score || bestIdx < 0 {
-				best, bestName, bestQ, bestIdx = ns, r.names[i].raw, qi, i
-			}
-		}
-	}
-	if explain && bestIdx >= 0 {
-		best = compareAnalyzed(&q.names[bestQ], &r.names[bestIdx], cache, true)
-	}
-	m.Name = bestName
-	comps := make([]Component, 0, 5)
-	detail := best.Detail
-	if explain && bestIdx >= 0 {
-		detail = fmt.Sprintf("%q ~ %q: %s", q.q.Name, bestName, best.Detail)
-	}
-	comps = append(comps, Component{Component: "name", Weight: weightName, Score: best.Score, Detail: detail})
+	comps := make([]Component, 1, 5) // the name first, filled in below
 	if q.hasDt && len(r.dates) > 0 {
 		bs, bd := -1.0, ""
 		for _, d := range r.dates {
@@ -303,6 +286,36 @@ func score(q *preparedQuery, r *prepared, cache *simCache, explain bool) (Match,
 		}
 		comps = append(comps, c)
 	}
+	if !explain {
+		sw, ss := weightName, weightName // the best name there could be
+		for _, c := range comps[1:] {
+			sw += c.Weight
+			ss += c.Weight * c.Score
+		}
+		if ss/sw < q.min {
+			return m, false
+		}
+	}
+	best := NameScore{}
+	bestName := ""
+	bestQ, bestIdx := -1, -1
+	for qi := range q.names {
+		for i := range r.names {
+			ns := compareAnalyzed(&q.names[qi], &r.names[i], cache, false)
+			if ns.Score > best.Score || bestIdx < 0 {
+				best, bestName, bestQ, bestIdx = ns, r.names[i].raw, qi, i
+			}
+		}
+	}
+	if explain && bestIdx >= 0 {
+		best = compareAnalyzed(&q.names[bestQ], &r.names[bestIdx], cache, true)
+	}
+	m.Name = bestName
+	detail := best.Detail
+	if explain && bestIdx >= 0 {
+		detail = fmt.Sprintf("%q ~ %q: %s", q.q.Name, bestName, best.Detail)
+	}
+	comps[0] = Component{Component: "name", Weight: weightName, Score: best.Score, Detail: detail}
 	var sw, ss float64
 	for _, c := range comps {
 		sw += c.Weight

@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -144,4 +145,53 @@ func TestCompare(t *testing.T) {
 	if m := Compare(Query{Name: "Al-Qaida", Schema: "Organization"}, Record{ID: "p", Schema: "Person", Names: []string{"Al Qaida"}}); m.Score != 0 {
 		t.Errorf("organisation matched a person: %+v", m)
 	}
+}
+
+// Skipping the names of a record that cannot reach the threshold on its
+// other components changes no result: every record skipped scores below
+// the threshold in full, and every other one scores as in full.
+func TestScoreSkipsOnlyWhatCannotMatch(t *testing.T) {
+	g, qg := newGenerator(7), newGenerator(8)
+	var recs []*prepared
+	for i := range 400 {
+		recs = append(recs, prepare(g.person(fmt.Sprint("r", i)), freshTerm))
+	}
+	skipped, kept := 0, 0
+	for i := range 300 {
+		r := recs[i%len(recs)].rec
+		q := Query{Name: qg.perturb(r.Names[0])}
+		switch i % 3 {
+		case 0: // a stranger, with a date of birth, nationality and gender
+			o := qg.person("q")
+			q = Query{Name: o.Names[0], Nationality: o.Nationalities[0], Gender: o.Gender}
+			if len(o.BirthDates) > 0 {
+				q.BirthDate = o.BirthDates[0]
+			}
+		case 1: // the same person, a date of birth a few years off
+			if len(r.BirthDates) > 0 {
+				q.BirthDate = r.BirthDates[0]
+			}
+			q.Nationality = "ZZ"
+		}
+		pq := prepareQuery(q, freshTerm)
+		for _, pr := range recs {
+			full, okFull := score(pq, pr, nil, true)
+			fast, ok := score(pq, pr, nil, false)
+			if !ok {
+				if okFull && full.Score >= pq.min {
+					t.Fatalf("%q against %q: skipped, but scores %.3f in full", q.Name, pr.rec.Names[0], full.Score)
+				}
+				skipped++
+				continue
+			}
+			kept++
+			if fast.Score != full.Score {
+				t.Fatalf("%q against %q: %.6f, in full %.6f", q.Name, pr.rec.Names[0], fast.Score, full.Score)
+			}
+		}
+	}
+	if skipped == 0 || kept == 0 {
+		t.Fatalf("skipped %d, kept %d: the test does not reach both ways", skipped, kept)
+	}
+	t.Logf("skipped %d of %d comparisons", skipped, skipped+kept)
 }
