@@ -295,7 +295,7 @@ type scratch struct {
 }
 
 // Query returns the records that match q with at least q.MinScore (or
-// DefaultThreshold), best first, at most limit of them (all when limit is
+// DefaultThreshold; Part records q.PartMinScore), best first, at most limit of them (all when limit is
 // not positive), each with its explanation.
 func (ix *Index) Query(q Query, limit int) []Match {
 	ix.mu.RLock()
@@ -316,8 +316,9 @@ func (ix *Index) Query(q Query, limit int) []Match {
 			continue
 		}
 		seen[sl] = true
-		m, ok := score(pq, ix.slots[sl].p, cache, false)
-		if ok && m.Score >= pq.min {
+		p := ix.slots[sl].p
+		m, ok := score(pq, p, cache, false)
+		if ok && m.Score >= pq.least(p) {
 			out = append(out, m)
 		}
 	}

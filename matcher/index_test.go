@@ -173,3 +173,26 @@ func TestIndexConcurrent(t *testing.T) {
 	}()
 	wg.Wait()
 }
+
+// A Part record needs only PartMinScore: with the rest of what is known
+// it may yet reach MinScore. A whole record needs MinScore.
+func TestQueryPartMinScore(t *testing.T) {
+	ix := NewIndex()
+	for _, r := range []Record{
+		{ID: "whole", Names: []string{"Ivan Petrovich Sidorov"}, BirthDates: []string{"1970-01-01"}},
+		{ID: "part", Names: []string{"Ivan Petrovich Sidorov"}, BirthDates: []string{"1970-01-01"}, Part: true},
+	} {
+		if err := ix.Add(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q := Query{Name: "Ivan Petrovich Sidorov", BirthDate: "1990-05-05", MinScore: 0.75, PartMinScore: 0.5}
+	ms := ix.Query(q, 0)
+	if len(ms) != 1 || ms[0].ID != "part" || ms[0].Score >= 0.75 || ms[0].Score < 0.5 {
+		t.Fatalf("got %+v, want the part record alone, between 0.5 and 0.75", ms)
+	}
+	q.PartMinScore = 0
+	if ms := ix.Query(q, 0); len(ms) != 0 {
+		t.Fatalf("without PartMinScore the part needs MinScore too: got %+v", ms)
+	}
+}

@@ -31,6 +31,10 @@ type Record struct {
 	// Class is the caller's number for the records that share its access
 	// rules; Query.Keep decides by it, cheaply, for every record touched.
 	Class uint32
+	// Part marks a record that holds only part of what is known of
+	// someone: read with the other parts it may score more than alone, so
+	// Query.PartMinScore, not MinScore, is the least it needs.
+	Part bool
 }
 
 // Query is a subject to screen: a name in any script and what else is
@@ -53,8 +57,9 @@ type Query struct {
 	// Document is a passport or identity card number as written.
 	Document string
 	// MinScore is the least score a match needs; zero means
-	// DefaultThreshold.
-	MinScore float64
+	// DefaultThreshold. PartMinScore is the least a Part record needs;
+	// zero means MinScore.
+	MinScore, PartMinScore float64
 	// Keep, when set, limits an Index query to the records whose Class it
 	// accepts. A rejected record is never a candidate: it takes no place
 	// in the candidate budget, so it cannot push an accepted record out.
@@ -165,13 +170,25 @@ type preparedQuery struct {
 	doc   string
 	nat   string
 	sex   byte
-	min   float64
+	// min is the least score of a match, partMin of a Part record.
+	min, partMin float64
+}
+
+// least is the least score a match of r needs.
+func (q *preparedQuery) least(r *prepared) float64 {
+	if r.rec.Part {
+		return q.partMin
+	}
+	return q.min
 }
 
 func prepareQuery(q Query, src termSource) *preparedQuery {
 	p := &preparedQuery{q: q, org: IsOrganization(q.Schema), sex: genderCode(q.Gender), min: q.MinScore}
 	if p.min <= 0 {
 		p.min = DefaultThreshold
+	}
+	if p.partMin = q.PartMinScore; p.partMin <= 0 {
+		p.partMin = p.min
 	}
 	for _, alt := range splitAliases(q.Name) {
 		if a := analyzeWith(alt, p.org, src); a.wsum > 0 || len(p.names) == 0 {
@@ -292,7 +309,7 @@ func score(q *preparedQuery, r *prepared, cache *simCache, explain bool) (Match,
 			sw += c.Weight
 			ss += c.Weight * c.Score
 		}
-		if ss/sw < q.min {
+		if ss/sw < q.least(r) {
 			return m, false
 		}
 	}

@@ -59,15 +59,18 @@ func query(s ctis.Subject) matcher.Query {
 }
 
 // candidateScore is the least score a class needs alone to be a
-// candidate: with the entity's other visible classes it may yet be a hit.
+// candidate when its entity has others: with the entity's other visible
+// classes it may yet be a hit.
 const candidateScore = 0.5
 
 // candidates returns up to limit matches of records that keep accepts,
-// best first. keep is applied inside retrieval, so rejected records take
-// no place in the matcher's candidate budget.
-func (x *index) candidates(s ctis.Subject, limit int, keep func(kind uint32) bool) []matcher.Match {
+// best first: of the entities with one class, those that score at least
+// least; of the others, each class that scores candidateScore alone. keep
+// is applied inside retrieval, so rejected records take no place in the
+// matcher's candidate budget.
+func (x *index) candidates(s ctis.Subject, least float64, limit int, keep func(kind uint32) bool) []matcher.Match {
 	q := query(s)
-	q.MinScore, q.Keep = candidateScore, keep
+	q.MinScore, q.PartMinScore, q.Keep = least, min(least, candidateScore), keep
 	return x.m.Query(q, limit)
 }
 

@@ -188,6 +188,7 @@ func (s *Service) reindex(ctx context.Context, ids []string) error {
 	for id, cs := range fresh {
 		for _, c := range cs {
 			c.rec.Class = s.kindOf(c)
+			c.rec.Part = len(cs) > 1
 			rid := c.rec.ID
 			s.classes[rid] = c
 			s.records[id] = append(s.records[id], rid)
@@ -403,7 +404,7 @@ func (s *Service) screen(v ctis.Viewer, subj ctis.Subject, least float64) ctis.S
 	visible := func(rid string) bool { return seeKind[s.classes[rid].rec.Class] }
 	out := ctis.Screening{Subject: subj, Hits: []ctis.Hit{}}
 	seen := map[string]bool{}
-	for _, m := range s.index.candidates(subj, maxCandidates, sees) {
+	for _, m := range s.index.candidates(subj, least, maxCandidates, sees) {
 		entity := s.classes[m.ID].entity
 		if seen[entity] {
 			continue
@@ -435,7 +436,7 @@ func (s *Service) screen(v ctis.Viewer, subj ctis.Subject, least float64) ctis.S
 	if s.noticed == 0 {
 		return out
 	}
-	for _, m := range s.index.candidates(subj, maxCandidates, noticed) {
+	for _, m := range s.index.candidates(subj, min(least, s.threshold()), maxCandidates, noticed) {
 		c := s.classes[m.ID]
 		// A hidden class matches when, read with what the viewer sees of
 		// the entity, the subject is a hit, and the class's own part of
