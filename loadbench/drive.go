@@ -91,13 +91,19 @@ func (m *mix) next() (kind, []byte) {
 		}})
 		return write, b
 	}
+	k, s := m.subject()
+	b, _ := json.Marshal(screenBody{Subject: s, Purpose: purpose})
+	return k, b
+}
+
+// subject draws a person to screen: a listed one (a listedShare of them)
+// or one who is not listed.
+func (m *mix) subject() (kind, ctis.Subject) {
 	if len(m.listed) > 0 && m.rng.Float64() < m.listedShare {
-		b, _ := json.Marshal(screenBody{Subject: m.listed[m.rng.IntN(len(m.listed))], Purpose: purpose})
-		return screenListed, b
+		return screenListed, m.listed[m.rng.IntN(len(m.listed))]
 	}
 	p := m.people.Next()
-	b, _ := json.Marshal(screenBody{Subject: ctis.Subject{Name: p.Name, BirthDate: p.BirthDate, Nationality: p.Nationality, Gender: p.Gender}, Purpose: purpose})
-	return screenUnlisted, b
+	return screenUnlisted, ctis.Subject{Name: p.Name, BirthDate: p.BirthDate, Nationality: p.Nationality, Gender: p.Gender}
 }
 
 // driver sends the scheduled requests to the balancer.

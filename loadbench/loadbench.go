@@ -9,6 +9,10 @@
 // answers' latency, and each latency runs from the request's scheduled
 // time, so a stall shows in every request due during it (no coordinated
 // omission).
+//
+// The sequential bench (RunSequential) measures the other end: one
+// screening at a time against the UN list, one request in flight, beside a
+// peer screener such as moov-io/watchman in the same run (see README.md).
 package loadbench
 
 import (

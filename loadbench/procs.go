@@ -178,7 +178,7 @@ func startServe(ctx context.Context, o *Options, dsn, dir string, i int) (*child
 		c.kill()
 		return nil, fmt.Errorf("%s did not serve within %s (raise --start-timeout for a large store); its last lines:\n%s", c.name, o.StartTimeout, c.tail())
 	}
-	if err := waitHealthy(ctx, "http://"+c.addr, o.StartTimeout, c); err != nil {
+	if err := waitHealthy(ctx, "http://"+c.addr+healthPath, o.StartTimeout, c); err != nil {
 		c.kill()
 		return nil, err
 	}
@@ -220,21 +220,21 @@ func (cl *cluster) startBalancer(ctx context.Context, o *Options, dir string) (*
 		return nil, err
 	}
 	c.addr = listen
-	if err := waitHealthy(ctx, "http://"+listen, 30*time.Second, c); err != nil {
+	if err := waitHealthy(ctx, "http://"+listen+healthPath, 30*time.Second, c); err != nil {
 		c.kill()
 		return nil, err
 	}
 	return c, nil
 }
 
-// waitHealthy polls base's health path until it answers 200, c ends, or
-// limit passes.
-func waitHealthy(ctx context.Context, base string, limit time.Duration, c *child) error {
+// waitHealthy polls url (a health path, or a peer's search) until it
+// answers 200, c ends, or limit passes.
+func waitHealthy(ctx context.Context, url string, limit time.Duration, c *child) error {
 	deadline := time.Now().Add(limit)
 	client := &http.Client{Timeout: 2 * time.Second}
 	var last error
 	for time.Now().Before(deadline) {
-		res, err := client.Get(base + healthPath)
+		res, err := client.Get(url)
 		if err == nil {
 			io.Copy(io.Discard, res.Body)
 			res.Body.Close()
@@ -252,7 +252,7 @@ func waitHealthy(ctx context.Context, base string, limit time.Duration, c *child
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("%s did not answer %s%s within %s (last: %v); its last lines:\n%s", c.name, base, healthPath, limit, last, c.tail())
+	return fmt.Errorf("%s did not answer %s within %s (last: %v); its last lines:\n%s", c.name, url, limit, last, c.tail())
 }
 
 // freeAddr returns a loopback address with a port free at the moment.

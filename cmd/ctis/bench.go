@@ -54,7 +54,7 @@ func newBench(o *options) *cobra.Command {
 	screening.Flags().StringVar(&peerName, "peer-name", "peer", "the other screener's name in the report")
 	screening.Flags().Float64Var(&peerThreshold, "peer-threshold", 0.85, "the other screener's match threshold")
 	screening.Flags().BoolVarP(&verbose, "verbose", "v", false, "log progress, misses and false hits on stderr")
-	cmd.AddCommand(screening, newBenchHashes(), newBenchLoad(o))
+	cmd.AddCommand(screening, newBenchHashes(), newBenchLoad(o), newBenchSequential(o))
 	return cmd
 }
 
@@ -151,5 +151,55 @@ func newBenchLoad(o *options) *cobra.Command {
 	f.StringVar(&lo.Dir, "dir", "", "directory for the temporary files")
 	f.BoolVar(&lo.Keep, "keep", false, "keep the temporary files: the store, the logs, the balancer's configuration")
 	f.StringVar(&lo.HAProxy, "haproxy", "haproxy", "the haproxy binary")
+	return cmd
+}
+
+func newBenchSequential(o *options) *cobra.Command {
+	var so loadbench.SequentialOptions
+	cmd := &cobra.Command{
+		Use:   "sequential",
+		Short: "Measure one screening at a time over HTTP against the UN list, beside a peer such as moov-io/watchman",
+		Long: "Fill a store with the UN list only, start one 'ctis serve' on it on loopback, and for --rounds rounds send the\n" +
+			"same --queries screenings one at a time (a --listed share of listed people, as listed, family name first or\n" +
+			"with a letter dropped; the others generated people who are not listed), each a real screening through the\n" +
+			"API (POST /api/v1/screen, audited, hits queued for review). Print per round and overall the p50, p90, p99\n" +
+			"and max latency, with the machine, the load average and the store.\n\n" +
+			"With --peer-url, the same names also go to a peer screener, ctis and the peer taking turns query by query,\n" +
+			"and the report adds the peer's figures and the ratio ctis/peer of medians and p99s, min / median / max over\n" +
+			"the rounds. --peer-cmd starts the peer (words split at spaces, leading NAME=value words set in its\n" +
+			"environment) and the bench waits until its search answers; without it the peer must be running already.\n\n" +
+			"--db takes a postgres:// URL of an empty database; without it the store is a temporary SQLite file.\n\n" +
+			"moov-io/watchman runs as the peer offline, on the same UN list, from a local copy of it and a configuration\n" +
+			"file; loadbench/README.md says how to build it and write that file (the example below uses /tmp/wm).",
+		Example: "  ctis bench sequential\n" +
+			"  ctis bench sequential --peer-name watchman \\\n" +
+			"    --peer-cmd \"APP_CONFIG=/tmp/wm/config.yml /opt/watchman/bin/watchman\" \\\n" +
+			"    --peer-url \"http://127.0.0.1:18084/v2/search?type=person&limit=10&minMatch=0.75&name={name}\" \\\n" +
+			"    --peer-version-url http://127.0.0.1:19094/version --peer-build \"commit d299005f, go build -trimpath\"",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("db") {
+				so.DB = o.db
+			}
+			so.Command = ctisCommand
+			so.Progress = cmd.ErrOrStderr()
+			return loadbench.RunSequential(cmd.Context(), so, cmd.OutOrStdout())
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&so.Rounds, "rounds", 5, "rounds of the same queries")
+	f.IntVar(&so.Queries, "queries", 1000, "queries a round, sent one at a time to each side")
+	f.IntVar(&so.Warmup, "warmup", 100, "queries each side answers before the rounds, not counted")
+	f.Float64Var(&so.Listed, "listed", 0.1, "share of queries that are of listed people")
+	f.DurationVar(&so.Timeout, "timeout", 10*time.Second, "longest wait for one answer")
+	f.DurationVar(&so.StartTimeout, "start-timeout", 10*time.Minute, "longest start of ctis serve or of the peer")
+	f.Uint64Var(&so.Seed, "seed", 1, "seed of the queries")
+	f.StringVar(&so.Dir, "dir", "", "directory for the temporary files")
+	f.BoolVar(&so.Keep, "keep", false, "keep the temporary files: the store and the processes' logs")
+	f.StringVar(&so.PeerURL, "peer-url", "", "the peer's search URL, {name} standing for the name (such as http://127.0.0.1:18084/v2/search?type=person&name={name})")
+	f.StringVar(&so.PeerCmd, "peer-cmd", "", "command line that starts the peer; leading NAME=value words go to its environment")
+	f.StringVar(&so.PeerName, "peer-name", "peer", "the peer's name in the report")
+	f.StringVar(&so.PeerBuild, "peer-build", "", "how the peer was built, for the report: its commit and build flags")
+	f.StringVar(&so.PeerVersionURL, "peer-version-url", "", "URL that answers the peer's version (watchman: its admin port's /version)")
 	return cmd
 }
