@@ -212,6 +212,11 @@ type AuthService interface {
 	Login(ctx context.Context, kind CredentialKind, username, password string, ttl time.Duration) (Identity, string, error)
 	// Logout revokes a session token of the given kind.
 	Logout(ctx context.Context, kind CredentialKind, secret string) error
+	// Resume resolves a browser session as Authenticate does, and ends
+	// it instead, audited as a logout, when it went unused for longer
+	// than idle. Each use restarts the wait, in whichever process of the
+	// node it was made. EUNAUTHORIZED as for Authenticate.
+	Resume(ctx context.Context, secret string, idle time.Duration) (Identity, error)
 	// LoginThrottled records a login attempt refused, unchecked, because
 	// the user or the client had failed too often.
 	LoginThrottled(ctx context.Context, username string) error

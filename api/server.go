@@ -39,7 +39,8 @@ type Server struct {
 	// whole batch; zero means DefaultImportMaxBody.
 	ImportMaxBody int64
 	// Limiter throttles logins; share one with the web pages so that a
-	// guesser cannot take turns at both. Nil means one of its own.
+	// guesser cannot take turns at both, keeping failures in the store so
+	// that every process counts them. Nil means one of its own, in memory.
 	Limiter *throttle.Limiter
 
 	// now is the clock of sessions, review dates and login throttling;
@@ -145,7 +146,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	h.limiter = h.Limiter
 	if h.limiter == nil {
-		h.limiter = throttle.New(h.now)
+		h.limiter = throttle.New(h.now, nil)
 	}
 	h.receiver = manifest.ReceiverOf(h.Services)
 	for _, rt := range h.routes() {

@@ -68,7 +68,10 @@ func Failed(log *slog.Logger, r *http.Request, err error) string {
 // in whole seconds rounded up.
 func Login(ctx context.Context, l *throttle.Limiter, auth ctis.AuthService, r *http.Request, kind ctis.CredentialKind,
 	username, password string) (id ctis.Identity, token, retryAfter string, err error) {
-	a, wait := l.Admit(username, r)
+	a, wait, err := l.Admit(username, r)
+	if err != nil {
+		return id, "", "", err
+	}
 	if wait > 0 {
 		if err := auth.LoginThrottled(ctx, username); err != nil {
 			return id, "", "", err
@@ -77,7 +80,11 @@ func Login(ctx context.Context, l *throttle.Limiter, auth ctis.AuthService, r *h
 			ctis.Errorf(ctis.ERATELIMITED, "too many failed logins for this user or from this address; try again later")
 	}
 	id, token, err = auth.Login(ctx, kind, username, password, SessionTTL)
-	l.Settle(a, err)
+	if serr := l.Settle(ctx, a, err); serr != nil && err == nil {
+		// A login whose failures could not be cleared fails as a fault of
+		// ours; its session is never handed out.
+		return ctis.Identity{}, "", "", serr
+	}
 	return id, token, "", err
 }
 

@@ -52,6 +52,8 @@ type outcome struct {
 	hits       []string
 	entity     string
 	statements []string
+	// server is the serve process that answered, as the balancer names it.
+	server string
 }
 
 // mix draws the requests: a share of writes, and screenings of listed
@@ -212,6 +214,7 @@ func (d *driver) send(start time.Time, o *outcome, body []byte) {
 	b, err := io.ReadAll(res.Body)
 	res.Body.Close()
 	o.latency, o.status = time.Since(due), res.StatusCode
+	o.server = res.Header.Get("X-Served-By")
 	if err != nil {
 		o.fail = "answer cut short: " + failure(err)
 		return

@@ -85,6 +85,10 @@ func (o *Options) progressf(format string, args ...any) {
 // acknowledged is not in the store.
 var ErrLost = errors.New("acknowledged writes were lost")
 
+// ErrBrokenChain is returned, after the report, when the audit chain the
+// processes appended to does not verify.
+var ErrBrokenChain = errors.New("the audit chain does not verify")
+
 // defaults fills in the options left out and checks the others.
 func (o *Options) defaults() error {
 	if o.Command == nil {
@@ -137,7 +141,8 @@ func (o *Options) defaults() error {
 // checks the acknowledged writes and writes the report to w. Every
 // process it started is stopped when it returns, also when ctx is
 // cancelled (Ctrl-C) or on error. It returns ErrLost, after the report,
-// if an acknowledged write is missing.
+// if an acknowledged write is missing, and ErrBrokenChain if the audit
+// chain does not verify.
 func Run(ctx context.Context, o Options, w io.Writer) error {
 	if err := o.defaults(); err != nil {
 		return err
@@ -217,7 +222,7 @@ func Run(ctx context.Context, o Options, w io.Writer) error {
 	o.progressf("stopping the balancer and the serve processes")
 	cl.stop()
 	stopped = true
-	if r.Durable, err = verify(ctx, &o, dsn, r.Out); err != nil {
+	if r.Durable, r.Chain, err = verify(ctx, &o, dsn, r.Out); err != nil {
 		return errors.Join(crashed, err)
 	}
 	r.Machine = m
@@ -229,6 +234,9 @@ func Run(ctx context.Context, o Options, w io.Writer) error {
 		}
 		err = fmt.Errorf("%w: %d of %d are not in the store (such as %s); %s",
 			ErrLost, r.Durable.Lost(), r.Durable.Acknowledged(), strings.Join(r.Durable.Missing, ", "), hint)
+	}
+	if !r.Chain.OK {
+		err = errors.Join(err, fmt.Errorf("%w: %v", ErrBrokenChain, r.Chain.Broken))
 	}
 	return errors.Join(crashed, err)
 }

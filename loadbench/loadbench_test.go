@@ -1,18 +1,25 @@
 package loadbench
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"ctis"
+	"ctis/ctistest"
 )
 
 func TestMixDrawsTheShares(t *testing.T) {
@@ -112,5 +119,69 @@ func TestOptionsRefused(t *testing.T) {
 	o := ok
 	if err := o.defaults(); err != nil {
 		t.Errorf("good options refused: %v", err)
+	}
+}
+
+// TestSoak runs four serve processes over one store behind HAProxy, on
+// each engine, with a third of the requests writes so that every process
+// appends to the audit trail at once, and kills one mid-run. No
+// acknowledged write may be lost, and the audit chain must verify as one
+// chain. Without haproxy it is skipped, unless CTIS_LOAD_TESTS=1 (as in
+// .ci/run) makes that a failure; PostgreSQL needs CTIS_TEST_POSTGRES.
+func TestSoak(t *testing.T) {
+	if _, err := exec.LookPath("haproxy"); err != nil && os.Getenv("CTIS_LOAD_TESTS") != "1" {
+		t.Skip("no haproxy (apt-get install haproxy); set CTIS_LOAD_TESTS=1 to fail instead")
+	}
+	if testing.Short() {
+		t.Skip("starts processes for 20 s; not with -short")
+	}
+	bin := filepath.Join(t.TempDir(), "ctis")
+	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, "ctis/cmd/ctis")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building ctis: %v\n%s", err, out)
+	}
+	for _, e := range ctistest.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			db := ""
+			if e == ctistest.Postgres {
+				db = ctistest.TempStore(t, e)
+			}
+			o := Options{DB: db, Dir: t.TempDir(), Persons: 1000, Processes: 4, Rate: 150, Duration: 20 * time.Second,
+				KillAfter: 10 * time.Second, Listed: 0.5, Writes: 0.3, Seed: 1,
+				Command: func(args ...string) *exec.Cmd { return exec.Command(bin, args...) }}
+			var report bytes.Buffer
+			err := Run(context.Background(), o, &report)
+			t.Log(report.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := report.String()
+			if !strings.Contains(out, "serve1 killed (SIGKILL) at 10.0") {
+				t.Errorf("no process killed mid-run")
+			}
+			m := regexp.MustCompile(`acknowledged writes: (\d+), found: (\d+), lost: 0 \(\d+ hits queued for review, (\d+) statements\)`).FindStringSubmatch(out)
+			if m == nil || m[1] != m[2] {
+				t.Fatalf("acknowledged writes lost")
+			}
+			statements, _ := strconv.Atoi(m[3])
+			c := regexp.MustCompile(`audit chain: (\d+) records from (\d+) processes, verified`).FindStringSubmatch(out)
+			if c == nil {
+				t.Fatalf("the audit chain did not verify")
+			}
+			records, _ := strconv.Atoi(c[1])
+			if records < statements || c[2] != "4" {
+				t.Errorf("want each of the 4 processes to append, and a record of each of the %d statements: %s", statements, c[0])
+			}
+		})
+	}
+}
+
+func TestReportNamesTheBrokenLink(t *testing.T) {
+	r := &report{Rate: 1, Duration: time.Second, Chain: chain{AuditReport: &ctis.AuditReport{Events: 6,
+		Broken: &ctis.ChainError{Seq: 7, Reason: "content does not match its hash: the event was altered"}}}}
+	var b bytes.Buffer
+	r.print(&b)
+	if want := "audit chain: broken at record 7: content does not match its hash: the event was altered (6 records before it verify)"; !strings.Contains(b.String(), want) {
+		t.Errorf("the report lacks %q:\n%s", want, b.String())
 	}
 }

@@ -80,6 +80,7 @@ type report struct {
 	MarkedDown time.Duration
 	Out        []outcome
 	Durable    durability
+	Chain      chain
 }
 
 // percentiles of sorted durations.
@@ -200,4 +201,10 @@ func (r *report) print(w io.Writer) {
 	d := r.Durable
 	fmt.Fprintf(w, "\nacknowledged writes: %d, found: %d, lost: %d (%d hits queued for review, %d statements)\n",
 		d.Acknowledged(), d.Found(), d.Lost(), d.Hits, d.Statements)
+	c := r.Chain
+	if c.OK {
+		fmt.Fprintf(w, "audit chain: %d records from %d processes, verified (head %d %s)\n", c.Events, c.Writers, c.Head.Seq, c.Head.Hash)
+	} else {
+		fmt.Fprintf(w, "audit chain: broken at record %d: %s (%d records before it verify)\n", c.Broken.Seq, c.Broken.Reason, c.Events)
+	}
 }

@@ -27,11 +27,23 @@ func (d durability) Found() int { return d.HitsFound + d.StatementsFound }
 // Lost is how many are not.
 func (d durability) Lost() int { return d.Acknowledged() - d.Found() }
 
+// chain is what the audit chain's verification found, by the store's own
+// Verify, the one `ctis audit verify` runs.
+type chain struct {
+	*ctis.AuditReport
+	// Writers is how many serve processes acknowledged a write, each of
+	// which appended to the chain.
+	Writers int
+}
+
 // verify looks up in the store, once every process has stopped, each
 // write the API acknowledged: each hit a screening returned (it is in the
 // border agency's review queue) and each statement a creation returned.
-func verify(ctx context.Context, o *Options, dsn string, out []outcome) (durability, error) {
+// It then verifies the audit chain that every process appended to.
+func verify(ctx context.Context, o *Options, dsn string, out []outcome) (durability, chain, error) {
 	var d durability
+	var c chain
+	writers := map[string]bool{}
 	hits := map[string]bool{}
 	type created struct {
 		entity     string
@@ -46,6 +58,9 @@ func verify(ctx context.Context, o *Options, dsn string, out []outcome) (durabil
 			hits[h] = false
 		}
 		if r.entity != "" {
+			if r.server != "" {
+				writers[r.server] = true
+			}
 			writes = append(writes, created{r.entity, r.statements})
 			d.Statements += len(r.statements)
 		}
@@ -53,7 +68,7 @@ func verify(ctx context.Context, o *Options, dsn string, out []outcome) (durabil
 	d.Hits = len(hits)
 	db, err := store.Open(ctx, dsn, store.Options{})
 	if err != nil {
-		return d, fmt.Errorf("opening the store to check the acknowledged writes: %w", err)
+		return d, c, fmt.Errorf("opening the store to check the acknowledged writes: %w", err)
 	}
 	defer db.Close()
 	as := ctis.WithPurpose(ctis.NewContext(ctx, ctis.Identity{Username: "load-bench", Agency: borderAgency,
@@ -65,7 +80,7 @@ func verify(ctx context.Context, o *Options, dsn string, out []outcome) (durabil
 	for {
 		page, err := db.Hits(as, f)
 		if err != nil {
-			return d, fmt.Errorf("listing the review queue: %w", err)
+			return d, c, fmt.Errorf("listing the review queue: %w", err)
 		}
 		for _, h := range page.Hits {
 			if seen, ok := hits[h.ID]; ok && !seen {
@@ -86,7 +101,7 @@ func verify(ctx context.Context, o *Options, dsn string, out []outcome) (durabil
 	for _, w := range writes {
 		e, err := db.Entity(as, w.entity)
 		if err != nil && ctis.ErrorCode(err) != ctis.ENOTFOUND {
-			return d, fmt.Errorf("reading a written entity: %w", err)
+			return d, c, fmt.Errorf("reading a written entity: %w", err)
 		}
 		for _, s := range w.statements {
 			if e != nil && slices.ContainsFunc(e.Statements, func(st ctis.Statement) bool { return st.ID == s }) {
@@ -97,5 +112,13 @@ func verify(ctx context.Context, o *Options, dsn string, out []outcome) (durabil
 		}
 	}
 	o.progressf("checked in %s", since(t0))
-	return d, nil
+
+	t0 = time.Now()
+	o.progressf("verifying the audit chain")
+	c.Writers = len(writers)
+	if c.AuditReport, err = db.Verify(ctis.NewContext(ctx, ctis.SystemIdentity("load-bench")), nil); err != nil {
+		return d, c, fmt.Errorf("verifying the audit chain: %w", err)
+	}
+	o.progressf("verified in %s", since(t0))
+	return d, c, nil
 }

@@ -1,9 +1,11 @@
 // Package throttle counts failed logins, per username and per client
 // address, and refuses further Attempts for a while when there are too
-// many: one Limiter serves every door a node has (API, web pages).
+// many: one Limiter serves every door a node has (API, web pages), and
+// its Ledger, the store, every process of the node.
 package throttle
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/netip"
@@ -23,28 +25,40 @@ const (
 	Window      = 15 * time.Minute
 )
 
-// Limiter counts failed logins in memory. A node restart forgets
-// them, which costs an attacker a restart of ours; several processes
-// behind a balancer each count their own.
-type Limiter struct {
-	mu  sync.Mutex
-	now func() time.Time
-	// failures holds the times of recent failures by key, oldest first.
-	failures map[string][]time.Time
-	// sweepAt is the map size at which expired keys are dropped, so that
-	// failures spread over many names or addresses cannot grow it forever.
-	sweepAt int
+// Ledger keeps the failed logins. The store is one (store.DB), so that
+// several processes behind a balancer count the same failures; Memory
+// is one for a single process.
+type Ledger interface {
+	// AdmitLogin records attempt as a failure at at under each of keys,
+	// unless one of them already holds limit failures after since; then
+	// it records nothing and returns the latest of those keys' limit-th
+	// newest failure. Check and record are one step: attempts made at
+	// once cannot slip past the limit together.
+	AdmitLogin(ctx context.Context, attempt string, keys []string, at, since time.Time, limit int) (time.Time, error)
+	// ForgetLogin takes back attempt's failures under keys and drops
+	// every failure under clear.
+	ForgetLogin(ctx context.Context, attempt string, keys, clear []string) error
 }
 
-// New returns a Limiter on the clock now.
-func New(now func() time.Time) *Limiter {
-	return &Limiter{now: now, failures: map[string][]time.Time{}, sweepAt: 1024}
+// Limiter applies the throttling policy to failures kept in a Ledger.
+type Limiter struct {
+	now    func() time.Time
+	ledger Ledger
+}
+
+// New returns a Limiter on the clock now, keeping failures in ledger;
+// nil means in this process's memory alone.
+func New(now func() time.Time, ledger Ledger) *Limiter {
+	if ledger == nil {
+		ledger = Memory()
+	}
+	return &Limiter{now: now, ledger: ledger}
 }
 
 // Attempt is a login admitted by the limiter and counted as a failure
 // until settled otherwise.
 type Attempt struct {
-	at            time.Time
+	id            string
 	user, address string // keys; user is "" for a name no account can have
 }
 
@@ -52,59 +66,37 @@ type Attempt struct {
 // returns how long to wait when either has failed too often. The attempt
 // counts as a failure from the start, so that parallel requests cannot
 // slip past the limit while their passwords are being checked.
-func (l *Limiter) Admit(username string, r *http.Request) (Attempt, time.Duration) {
-	a := Attempt{address: "address:" + clientAddress(r)}
+func (l *Limiter) Admit(username string, r *http.Request) (Attempt, time.Duration, error) {
+	a := Attempt{id: ctis.NewID(), address: "address:" + clientAddress(r)}
 	if u := strings.ToLower(strings.TrimSpace(username)); ctis.ValidUsername(u) {
 		// A name that no account can have is throttled by address alone,
-		// and cannot fill the map with keys of any length.
+		// and cannot fill the ledger with keys of any length.
 		a.user = "user:" + u
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	a.at = l.now()
-	var wait time.Duration
-	for _, k := range a.keys() {
-		if ts := l.recent(k, a.at); len(ts) >= MaxFailures {
-			wait = max(wait, ts[len(ts)-MaxFailures].Add(Window).Sub(a.at))
-		}
+	now := l.now()
+	held, err := l.ledger.AdmitLogin(r.Context(), a.id, a.keys(), now, now.Add(-Window), MaxFailures)
+	if err != nil {
+		return Attempt{}, 0, err
 	}
-	if wait > 0 {
-		return Attempt{}, wait
+	if !held.IsZero() {
+		return Attempt{}, held.Add(Window).Sub(now), nil
 	}
-	for _, k := range a.keys() {
-		l.failures[k] = append(l.failures[k], a.at)
-	}
-	if len(l.failures) >= l.sweepAt {
-		for k := range l.failures {
-			l.recent(k, a.at)
-		}
-		l.sweepAt = max(1024, 2*len(l.failures))
-	}
-	return a, 0
+	return a, 0, nil
 }
 
 // Settle records how an admitted attempt ended. A failed login stays
 // counted. A successful one clears the user's failures, for the person
 // who mistyped before getting it right, and is taken back from the
 // address; so is an attempt that ended in a fault of ours.
-func (l *Limiter) Settle(a Attempt, err error) {
+func (l *Limiter) Settle(ctx context.Context, a Attempt, err error) error {
 	if ctis.ErrorCode(err) == ctis.EUNAUTHORIZED {
-		return
+		return nil
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	var clear []string
 	if err == nil && a.user != "" {
-		delete(l.failures, a.user)
+		clear = []string{a.user}
 	}
-	for _, k := range a.keys() {
-		ts := l.failures[k]
-		for i, t := range ts {
-			if t.Equal(a.at) {
-				l.failures[k] = append(ts[:i:i], ts[i+1:]...)
-				break
-			}
-		}
-	}
+	return l.ledger.ForgetLogin(ctx, a.id, a.keys(), clear)
 }
 
 func (a Attempt) keys() []string {
@@ -114,20 +106,82 @@ func (a Attempt) keys() []string {
 	return []string{a.address, a.user}
 }
 
-// recent drops the failures of key that have left the window and returns
-// the rest.
-func (l *Limiter) recent(key string, now time.Time) []time.Time {
-	ts := l.failures[key]
+// memory is a Ledger in one process's memory: a restart forgets it, and
+// other processes do not see it.
+type memory struct {
+	mu sync.Mutex
+	// failures holds the recent failures by key, oldest first.
+	failures map[string][]failure
+	// sweepAt is the map size at which expired keys are dropped, so that
+	// failures spread over many names or addresses cannot grow it forever.
+	sweepAt int
+}
+
+type failure struct {
+	at      time.Time
+	attempt string
+}
+
+// Memory returns a Ledger in this process's memory, for a node of one
+// process and for tests.
+func Memory() Ledger { return &memory{failures: map[string][]failure{}, sweepAt: 1024} }
+
+func (m *memory) AdmitLogin(_ context.Context, attempt string, keys []string, at, since time.Time, limit int) (time.Time, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var held time.Time
+	for _, k := range keys {
+		if fs := m.recent(k, since); len(fs) >= limit && fs[len(fs)-limit].at.After(held) {
+			held = fs[len(fs)-limit].at
+		}
+	}
+	if !held.IsZero() {
+		return held, nil
+	}
+	for _, k := range keys {
+		m.failures[k] = append(m.failures[k], failure{at, attempt})
+	}
+	if len(m.failures) >= m.sweepAt {
+		for k := range m.failures {
+			m.recent(k, since)
+		}
+		m.sweepAt = max(1024, 2*len(m.failures))
+	}
+	return time.Time{}, nil
+}
+
+func (m *memory) ForgetLogin(_ context.Context, attempt string, keys, clear []string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, k := range clear {
+		delete(m.failures, k)
+	}
+	for _, k := range keys {
+		fs := m.failures[k]
+		for i, f := range fs {
+			if f.attempt == attempt {
+				m.failures[k] = append(fs[:i:i], fs[i+1:]...)
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// recent drops the failures of key from since or before and returns the
+// rest.
+func (m *memory) recent(key string, since time.Time) []failure {
+	fs := m.failures[key]
 	i := 0
-	for i < len(ts) && !now.Before(ts[i].Add(Window)) {
+	for i < len(fs) && !fs[i].at.After(since) {
 		i++
 	}
-	if i == len(ts) {
-		delete(l.failures, key)
+	if i == len(fs) {
+		delete(m.failures, key)
 		return nil
 	}
-	l.failures[key] = ts[i:]
-	return ts[i:]
+	m.failures[key] = fs[i:]
+	return fs[i:]
 }
 
 // clientAddress is the address a login comes from: the peer's IP, or for

@@ -66,7 +66,7 @@ func serveNode(t *testing.T) (*httptest.Server, *store.DB, *screen.Service, *has
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	limiter := throttle.New(time.Now)
+	limiter := throttle.New(time.Now, nil)
 	mux := http.NewServeMux()
 	services := node.Services(db, svc, hashes)
 	mux.Handle("/api/", (&api.Server{Services: services, Logger: log, Limiter: limiter}).Handler())

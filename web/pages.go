@@ -84,9 +84,6 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		h.render(p, status, "login", h.loginView(translate(p.lang, message)))
 		return
 	}
-	h.mu.Lock()
-	h.seen[tokenKey(token)] = h.Now()
-	h.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: token, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
 		SameSite: http.SameSiteStrictMode, MaxAge: int(httpkit.SessionTTL / time.Second)})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -97,7 +94,7 @@ func (h *handler) logout(p *page, r *http.Request) error {
 	if err := h.Auth.Logout(r.Context(), ctis.CredentialWeb, c.Value); err != nil {
 		return err
 	}
-	h.forget(p.w, tokenKey(c.Value))
+	h.forget(p.w)
 	http.Redirect(p.w, r, "/login", http.StatusSeeOther)
 	return nil
 }

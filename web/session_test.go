@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -24,7 +25,9 @@ import (
 // cookie is HttpOnly and SameSite; a session idle for half an hour ends;
 // logging out ends it at once.
 func TestSessionsAndHeaders(t *testing.T) {
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), store.Options{})
+	var ahead atomic.Int64
+	clock := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ctis.db"), store.Options{Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,8 +37,6 @@ func TestSessionsAndHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc, _ := screen.New(context.Background(), db)
-	var ahead atomic.Int64
-	clock := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
 	srv := httptest.NewServer((&web.Server{Services: node.Services(db, svc, nil), Logger: slog.New(slog.DiscardHandler), Now: clock}).Handler())
 	defer srv.Close()
 
@@ -71,6 +72,83 @@ func TestSessionsAndHeaders(t *testing.T) {
 	if _, err := db.Authenticate(context.Background(), ctis.CredentialWeb, cookieValue(cookie)); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
 		t.Errorf("an idle session's token still authenticates: %v", err)
 	}
+}
+
+// TestSessionsAcrossProcesses runs the pages twice over one store, as two
+// serve processes behind a balancer: a login posted to one from the
+// other's form works, the session stays alive while used through either,
+// and a form one shows is accepted by the other.
+func TestSessionsAcrossProcesses(t *testing.T) {
+	var ahead atomic.Int64
+	clock := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	path := filepath.Join(t.TempDir(), "ctis.db")
+	var bases [2]string
+	for i := range bases {
+		db, err := store.Open(context.Background(), path, store.Options{Now: clock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if i == 0 {
+			db.CreateAgency(system, ctis.Agency{Code: "FR-DGSI", Name: "DGSI", Country: "FR"})
+			if _, _, err := db.CreateUser(system, ctis.NewUser{Username: "fr.analyst", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAnalyst}, Password: password}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		key, err := db.FormKey(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc, _ := screen.New(context.Background(), db)
+		srv := httptest.NewServer((&web.Server{Services: node.Services(db, svc, nil), Logger: slog.New(slog.DiscardHandler), Now: clock, FormKey: key}).Handler())
+		defer srv.Close()
+		bases[i] = srv.URL
+	}
+	a, b := bases[0], bases[1]
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	// One cookie jar for both servers, as for one node behind a balancer.
+	share := func(from, to string) {
+		f, _ := url.Parse(from)
+		u, _ := url.Parse(to)
+		for _, path := range []string{"/", "/login"} {
+			f.Path, u.Path = path, path
+			jar.SetCookies(u, jar.Cookies(f))
+		}
+	}
+
+	res, err := c.Get(a + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	share(a, b)
+	res, err = c.PostForm(b+"/login", url.Values{"username": {"fr.analyst"}, "password": {password}, "csrf": {formToken(string(body))}})
+	if err != nil || res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+		t.Fatalf("a login posted to another process than the form's: %v %v", res.Status, err)
+	}
+	share(b, a)
+	var page string
+	for i, base := range []string{a, b, a} {
+		ahead.Store(int64(time.Duration(i+1) * 20 * time.Minute))
+		status, p := get(t, c, base+"/")
+		if status != http.StatusOK {
+			t.Fatalf("use %d, 20 minutes after the one before through the other process: %d", i+1, status)
+		}
+		page = p
+	}
+	// The form shown by a, posted to b.
+	res, err = c.PostForm(b+"/logout", url.Values{"csrf": {formToken(page)}})
+	if err != nil || res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+		t.Fatalf("a form shown by one process, posted to another: %v %v", res.Status, err)
+	}
+}
+
+func formToken(page string) string {
+	_, after, _ := strings.Cut(page, `name="csrf" value="`)
+	token, _, _ := strings.Cut(after, `"`)
+	return token
 }
 
 func cookieValue(setCookie string) string {

@@ -20,7 +20,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"ctis"
@@ -53,7 +52,8 @@ type Login struct {
 // Server holds the services the pages use.
 type Server struct {
 	ctis.Services
-	// Limiter throttles logins; share the API's.
+	// Limiter throttles logins; share the API's. Nil means one of its
+	// own, in memory.
 	Limiter *throttle.Limiter
 	Logger  *slog.Logger
 	// Demo, when set, lists the demo logins on the login page, with
@@ -62,6 +62,10 @@ type Server struct {
 	DemoPassword string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// FormKey signs the form tokens. Every process of a node needs the
+	// same (store.DB.FormKey), as a form one shows may be posted to
+	// another; nil means a random one of this process's own.
+	FormKey []byte
 }
 
 // handler is a Server with its routes and state.
@@ -71,16 +75,15 @@ type handler struct {
 	pages map[string]*template.Template
 	// csrfKey signs each session's form token.
 	csrfKey []byte
-	// seen holds the last request time of each session, by the hash of
-	// its token, for the idle timeout.
-	mu   sync.Mutex
-	seen map[string]time.Time
 }
 
 // Handler returns the pages as an http.Handler, to mount at "/".
 func (s *Server) Handler() http.Handler {
-	h := &handler{Server: *s, mux: http.NewServeMux(), seen: map[string]time.Time{}, csrfKey: make([]byte, 32)}
-	rand.Read(h.csrfKey)
+	h := &handler{Server: *s, mux: http.NewServeMux(), csrfKey: s.FormKey}
+	if h.csrfKey == nil {
+		h.csrfKey = make([]byte, 32)
+		rand.Read(h.csrfKey)
+	}
 	if h.Logger == nil {
 		h.Logger = slog.Default()
 	}
@@ -88,7 +91,7 @@ func (s *Server) Handler() http.Handler {
 		h.Now = time.Now
 	}
 	if h.Limiter == nil {
-		h.Limiter = throttle.New(h.Now)
+		h.Limiter = throttle.New(h.Now, nil)
 	}
 	h.pages = parsePages()
 	static, _ := fs.Sub(staticFS, "static")
@@ -142,12 +145,6 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mux.ServeHTTP(w, r)
 }
 
-// tokenKey is how a session token is known in memory: never the token.
-func tokenKey(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
 // csrf is the form token of a session: a keyed hash of its token, so it
 // needs no storage and dies with the session.
 func (h *handler) csrf(token string) string {
@@ -177,26 +174,12 @@ func (h *handler) authed(fn func(*page, *http.Request) error) http.Handler {
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
-		key := tokenKey(c.Value)
-		now := h.Now()
-		h.mu.Lock()
-		last, known := h.seen[key]
-		h.mu.Unlock()
-		if known && now.Sub(last) > idleTimeout {
-			h.Auth.Logout(r.Context(), ctis.CredentialWeb, c.Value)
-			h.forget(w, key)
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
-			return
-		}
-		id, err := h.Auth.Authenticate(r.Context(), ctis.CredentialWeb, c.Value)
+		id, err := h.Auth.Resume(r.Context(), c.Value, idleTimeout)
 		if err != nil {
-			h.forget(w, key)
+			h.forget(w)
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
-		h.mu.Lock()
-		h.seen[key] = now
-		h.mu.Unlock()
 		p := &page{w: w, r: r, id: id, lang: lang(r), csrf: h.csrf(c.Value)}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, 8<<20)
@@ -234,11 +217,8 @@ func crossOrigin(r *http.Request) bool {
 	return err != nil || u.Host == "" || !strings.EqualFold(u.Host, r.Host)
 }
 
-// forget ends a session in the browser and in memory.
-func (h *handler) forget(w http.ResponseWriter, key string) {
-	h.mu.Lock()
-	delete(h.seen, key)
-	h.mu.Unlock()
+// forget ends a session in the browser.
+func (h *handler) forget(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 }
 

@@ -329,10 +329,16 @@ func (n *runningNode) build(ctx context.Context, withDemo bool, log *slog.Logger
 	}
 	pdqs, others := hashes.Len()
 	log.Info("hash index built", "pdq", pdqs, "digests_and_urls", others, "seconds", time.Since(started).Seconds())
-	limiter := throttle.New(time.Now)
+	// Failed logins are kept in the store, so that every process behind
+	// a balancer counts the same ones.
+	limiter := throttle.New(time.Now, db)
 	services := node.Services(db, svc, hashes)
 	services.Screener = n.metrics.Screener(services.Screener)
-	pages := &web.Server{Services: services, Limiter: limiter, Logger: log}
+	formKey, err := db.FormKey(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the pages' form key: %w", err)
+	}
+	pages := &web.Server{Services: services, Limiter: limiter, Logger: log, FormKey: formKey}
 	for _, l := range n.logins {
 		pages.Demo = append(pages.Demo, web.Login{Username: l.Username, Agency: l.Agency, Roles: l.Roles})
 		pages.DemoPassword = demo.Password
