@@ -21,14 +21,14 @@ func benchRecords() int {
 }
 
 var (
-	benchOnce  sync.Once
-	benchIx    *Index
-	benchQs    []Query
+	benchOnce sync.Once
+	benchIx   *Index
+	benchQs   []Query
 	// benchTravellers are people not in the index as a border post
 	// screens them: name, date of birth, nationality and gender.
 	benchTravellers []Query
-	benchBuild time.Duration
-	benchMem   float64
+	benchBuild      time.Duration
+	benchMem        float64
 )
 
 // buildBenchIndex indexes the UN list's Latin names and generated people
