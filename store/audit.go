@@ -39,6 +39,9 @@ func affecting(e ctis.AuditEvent, agencies ...string) ctis.AuditEvent {
 // sealed. The chain head is read and advanced in the same transaction as
 // the change it records, so a change and its audit commit together.
 func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, events ...ctis.AuditEvent) ([]ctis.AuditEvent, error) {
+	if len(events) == 0 {
+		return events, nil
+	}
 	var prev ctis.AuditEvent
 	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&prev.Seq, &prev.Hash); err != nil {
 		return nil, err
