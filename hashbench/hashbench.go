@@ -22,6 +22,7 @@ package hashbench
 
 import (
 	"bytes"
+	"ctis/benchhost"
 	"embed"
 	"fmt"
 	"image"
@@ -74,6 +75,7 @@ func Run(o Options, w io.Writer, peer string) error {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
+	loadBefore := benchhost.Load()
 	if o.Repeat > 0 {
 		if err := hashing(o, w, peer); err != nil {
 			return err
@@ -87,7 +89,8 @@ func Run(o Options, w io.Writer, peer string) error {
 			return err
 		}
 	}
-	return nil
+	_, err := fmt.Fprintf(w, "machine: %s\n", benchhost.Line(loadBefore))
+	return err
 }
 
 // rate is operations per second.

@@ -17,6 +17,7 @@ package loadbench
 
 import (
 	"context"
+	"ctis/benchhost"
 	"ctis/store"
 	"errors"
 	"fmt"
@@ -147,7 +148,7 @@ func Run(ctx context.Context, o Options, w io.Writer) error {
 	if err := o.defaults(); err != nil {
 		return err
 	}
-	m := machine{CPU: cpuModel(), Cores: runtime.NumCPU(), LoadBefore: loadAverage(), Kernel: kernel(), Go: runtime.Version(),
+	m := machine{CPU: benchhost.CPU(), Cores: runtime.NumCPU(), LoadBefore: benchhost.Load(), Kernel: benchhost.Kernel(), Go: runtime.Version(),
 		HAProxy: haproxyVersion(o.HAProxy), ServeProcesses: o.Processes, GeneratedPersons: o.Persons}
 	dir, err := os.MkdirTemp(o.Dir, "ctis-load-")
 	if err != nil {
@@ -210,7 +211,7 @@ func Run(ctx context.Context, o Options, w io.Writer) error {
 		return fmt.Errorf("interrupted after %d of %d requests; every process the bench started is stopped, and nothing was measured: %w",
 			len(r.Out), int(o.Rate*o.Duration.Seconds()), ctx.Err())
 	}
-	m.LoadAfter = loadAverage()
+	m.LoadAfter = benchhost.Load()
 	if k := killDone.Load(); k != 0 {
 		killed := time.Unix(0, killSent.Load())
 		r.Killed, r.KilledAt, r.Gone = victim.name, killed.Sub(d.start), time.Unix(0, k).Sub(killed)

@@ -1,14 +1,10 @@
 package loadbench
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"maps"
-	"os"
-	"runtime"
 	"slices"
-	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -26,43 +22,6 @@ type machine struct {
 	Database         string
 	ServeProcesses   int
 	GeneratedPersons int
-}
-
-// cpuModel returns the first model name in /proc/cpuinfo.
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return "unknown"
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown"
-}
-
-// loadAverage returns the 1, 5 and 15-minute load averages.
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
-}
-
-func kernel() string {
-	b, err := os.ReadFile("/proc/sys/kernel/osrelease")
-	if err != nil {
-		return runtime.GOOS
-	}
-	return runtime.GOOS + " " + strings.TrimSpace(string(b))
 }
 
 // report is what a run measured.

@@ -2,6 +2,7 @@ package loadbench
 
 import (
 	"context"
+	"ctis/benchhost"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -316,7 +317,7 @@ func RunSequential(ctx context.Context, o SequentialOptions, w io.Writer) error 
 		return err
 	}
 	lo := o.load()
-	r := &sequentialReport{CPU: cpuModel(), Cores: runtime.NumCPU(), Kernel: kernel(), Go: runtime.Version(), LoadBefore: loadAverage(),
+	r := &sequentialReport{CPU: benchhost.CPU(), Cores: runtime.NumCPU(), Kernel: benchhost.Kernel(), Go: runtime.Version(), LoadBefore: benchhost.Load(),
 		Queries: o.Queries, Warmup: o.Warmup, Listed: o.Listed, PeerName: o.PeerName, PeerURL: o.PeerURL, PeerBuild: o.PeerBuild}
 	dir, err := os.MkdirTemp(o.Dir, "ctis-sequential-")
 	if err != nil {
@@ -423,7 +424,7 @@ func RunSequential(ctx context.Context, o SequentialOptions, w io.Writer) error 
 		}
 	}
 	for i := range o.Rounds {
-		rd := round{LoadBefore: loadAverage(), Ctis: make([]time.Duration, 0, len(qs))}
+		rd := round{LoadBefore: benchhost.Load(), Ctis: make([]time.Duration, 0, len(qs))}
 		if p == nil {
 			rd.PeerMatches = -1
 		}
@@ -457,7 +458,7 @@ func RunSequential(ctx context.Context, o SequentialOptions, w io.Writer) error 
 				}
 			}
 		}
-		rd.LoadAfter = loadAverage()
+		rd.LoadAfter = benchhost.Load()
 		c := figuresOf(slices.Clone(rd.Ctis))
 		msg := fmt.Sprintf("round %d of %d: ctis p50 %s p99 %s", i+1, o.Rounds, ms(c.P50), ms(c.P99))
 		if p != nil {
@@ -467,7 +468,7 @@ func RunSequential(ctx context.Context, o SequentialOptions, w io.Writer) error 
 		lo.progressf("%s", msg)
 		r.Rounds = append(r.Rounds, rd)
 	}
-	r.LoadAfter = loadAverage()
+	r.LoadAfter = benchhost.Load()
 	if serve.exited() {
 		return fmt.Errorf("ctis serve ended during the run (%v); its last lines:\n%s", serve.err, serve.tail())
 	}

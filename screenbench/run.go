@@ -1,6 +1,7 @@
 package screenbench
 
 import (
+	"ctis/benchhost"
 	"fmt"
 	"io"
 	"slices"
@@ -20,6 +21,7 @@ func Run(o *Options, w io.Writer, peer *Peer) error {
 		}
 		return "\t" + s
 	}
+	loadBefore := benchhost.Load()
 	header := "measure\tctis"
 	if peer != nil {
 		header += "\t" + peer.Name
@@ -81,7 +83,11 @@ func Run(o *Options, w io.Writer, peer *Peer) error {
 			slices.Min(sp.ManifestRuns).Round(time.Millisecond), slices.Max(sp.ManifestRuns).Round(time.Millisecond), len(sp.ManifestRuns), them("-"))
 		fmt.Fprintf(tw, "watchlist: listed people written otherwise, found (%d)\t%.3f%s\n", sp.Listed, ratio(sp.Found, sp.Listed), them("-"))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "machine: %s\n", benchhost.Line(loadBefore))
+	return err
 }
 
 func peerLatency(p *Peer) []time.Duration {
