@@ -37,7 +37,7 @@ type Index struct {
 	scratch sync.Pool
 
 	expMu    sync.Mutex
-	expCache map[string]*expEntry
+	expCache expansions
 }
 
 // entry is one name of one record.
@@ -65,7 +65,7 @@ func NewIndex() *Index {
 		byID:   map[string]uint32{},
 		byDoc:  map[string][]uint32{},
 
-		expCache: map[string]*expEntry{},
+		expCache: expansions{now: map[string]*expEntry{}},
 	}
 }
 
@@ -354,7 +354,7 @@ func (ix *Index) expand(t *term, joined bool, cache *simCache, sc *scratch) []ex
 		ckey = "\x00" + ckey
 	}
 	ix.expMu.Lock()
-	ce := ix.expCache[ckey]
+	ce := ix.expCache.get(ckey)
 	ix.expMu.Unlock()
 	gen := uint32(len(ix.terms))
 	if ce != nil && ce.gen == gen {
@@ -414,10 +414,7 @@ func (ix *Index) expand(t *term, joined bool, cache *simCache, sc *scratch) []ex
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].sim > out[j].sim })
 	ix.expMu.Lock()
-	if len(ix.expCache) >= maxExpCache {
-		clear(ix.expCache) // crude, but bounded
-	}
-	ix.expCache[ckey] = &expEntry{gen: gen, exp: out}
+	ix.expCache.put(ckey, &expEntry{gen: gen, exp: out})
 	ix.expMu.Unlock()
 	return out
 }
@@ -437,8 +434,36 @@ type expEntry struct {
 	exp []expansion
 }
 
-// maxExpCache bounds the expansion cache.
-const maxExpCache = 200000
+// maxExpCache bounds each of the expansion cache's two generations.
+const maxExpCache = 100000
+
+// expansions caches query words' expansions in two generations: new ones
+// go in now; when now is full it becomes old and a new now begins, and a
+// word found in old moves back to now. The words queries keep using (the
+// common given and family names) stay, and the rest age out, a
+// generation at a time — never all at once, which would make every query
+// expand its words afresh for a while.
+type expansions struct {
+	now, old map[string]*expEntry
+}
+
+func (c *expansions) get(k string) *expEntry {
+	if e := c.now[k]; e != nil {
+		return e
+	}
+	e := c.old[k]
+	if e != nil {
+		c.put(k, e)
+	}
+	return e
+}
+
+func (c *expansions) put(k string, e *expEntry) {
+	if len(c.now) >= maxExpCache {
+		c.old, c.now = c.now, make(map[string]*expEntry, maxExpCache/4)
+	}
+	c.now[k] = e
+}
 
 // candidates returns the record slots worth scoring for a query.
 func (ix *Index) candidates(pq *preparedQuery, cache *simCache, sc *scratch) []uint32 {

@@ -196,3 +196,23 @@ func TestQueryPartMinScore(t *testing.T) {
 		t.Fatalf("without PartMinScore the part needs MinScore too: got %+v", ms)
 	}
 }
+
+// The expansion cache keeps the words in use when it is full: a word
+// asked for all along survives any number of others passing through.
+func TestExpansionsKeepWordsInUse(t *testing.T) {
+	c := expansions{now: map[string]*expEntry{}}
+	hot := &expEntry{gen: 7}
+	c.put("muhammad", hot)
+	for i := range 5 * maxExpCache {
+		c.put(fmt.Sprint("w", i), &expEntry{})
+		if i%1000 == 0 && c.get("muhammad") != hot {
+			t.Fatalf("the word in use was dropped after %d others", i)
+		}
+	}
+	if n := len(c.now) + len(c.old); n > 2*maxExpCache {
+		t.Fatalf("%d entries: over the bound", n)
+	}
+	if c.get("w0") != nil {
+		t.Fatal("a word not used since was kept")
+	}
+}
