@@ -280,6 +280,12 @@ const (
 // rejectedMark marks an entry that the query's Keep refused.
 const rejectedMark = ^uint16(0)
 
+// ranked is a name touched in retrieval and its share of the query.
+type ranked struct {
+	e uint32
+	v float32
+}
+
 // scratch is one query's working memory, pooled.
 type scratch struct {
 	acc      []float32
@@ -291,6 +297,7 @@ type scratch struct {
 	stamp    []uint32  // by term id: the expansion that last saw it
 	stampN   uint32
 	cand     []uint32
+	ranked   []ranked // names touched, by what they matched
 	sims     simCache // word pairs compared
 }
 
@@ -598,13 +605,10 @@ func (ix *Index) candidates(pq *preparedQuery, cache *simCache, sc *scratch) []u
 	}
 	// Rank names by what they matched over what they hold, and score the
 	// best in full.
-	type cand struct {
-		e uint32
-		v float32
-	}
-	cs := make([]cand, 0, len(sc.touched))
+	cs := sc.ranked[:0]
+	defer func() { sc.ranked = cs[:0] }()
 	for _, e := range sc.touched {
-		cs = append(cs, cand{e, sc.acc[e] / (ix.entries[e].wsum + qw)})
+		cs = append(cs, ranked{e, sc.acc[e] / (ix.entries[e].wsum + qw)})
 	}
 	if len(cs) > maxCandidates {
 		// Keep the best maxCandidates: a partial selection, as the

@@ -291,13 +291,15 @@ func respelled(q, c *analyzed, chosen []pair, usedQ, usedC []bool, qi, ci []int)
 
 // alignWith aligns two names with one pair taken first, then the other
 // pairs greedily as align does (pairs is sorted already).
-func alignWith(first pair, pairs []pair, nq, nc int) (chosen []pair, usedQ, usedC []bool) {
-	usedQ, usedC = make([]bool, nq), make([]bool, nc)
+func (w *nameWork) alignWith(first pair, pairs []pair, nq, nc int) (chosen []pair, usedQ, usedC []bool) {
+	w.usedAlt = resetBools(w.usedAlt, nq+nc)
+	usedQ, usedC = w.usedAlt[:nq:nq], w.usedAlt[nq:]
 	for _, i := range first.q {
 		usedQ[i] = true
 	}
 	for _, j := range first.c {
 		usedC[j] = true
 	}
-	return takeFree([]pair{first}, pairs, usedQ, usedC), usedQ, usedC
+	w.chosenAlt = takeFree(append(w.chosenAlt[:0], first), pairs, usedQ, usedC)
+	return w.chosenAlt, usedQ, usedC
 }

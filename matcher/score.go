@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -256,7 +257,8 @@ func Compare(q Query, r Record) Match {
 	return m
 }
 
-// score compares a prepared query and record. ok is false when the
+// score compares a prepared query and record; only when explain does the
+// match hold its components. ok is false when the
 // record is of the other kind (person against organisation), or, unless
 // explain, when it cannot reach the query's threshold even with the same
 // name: the other components are cheap and scored first, and the names,
@@ -266,7 +268,7 @@ func score(q *preparedQuery, r *prepared, cache *simCache, explain bool) (Match,
 	if q.org != r.org && q.q.Schema != "" && r.rec.Schema != "" {
 		return m, false
 	}
-	comps := make([]Component, 1, 5) // the name first, filled in below
+	comps := cache.components() // the name first, filled in below
 	if q.hasDt && len(r.dates) > 0 {
 		bs, bd := -1.0, ""
 		for _, d := range r.dates {
@@ -341,6 +343,8 @@ func score(q *preparedQuery, r *prepared, cache *simCache, explain bool) (Match,
 	if sw > 0 {
 		m.Score = clamp01(ss / sw)
 	}
-	m.Components = comps
+	if explain {
+		m.Components = slices.Clone(comps)
+	}
 	return m, true
 }

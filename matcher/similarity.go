@@ -1,7 +1,9 @@
 package matcher
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -541,6 +543,20 @@ type NameScore struct {
 // *simCache remembers nothing.
 type simCache struct {
 	pairs pairTable
+	names nameWork
+	comps []Component
+}
+
+// components returns room for a match's components, the first in place.
+func (c *simCache) components() []Component {
+	if c == nil {
+		return make([]Component, 1, 5)
+	}
+	if cap(c.comps) < 5 {
+		c.comps = make([]Component, 0, 5)
+	}
+	c.comps = append(c.comps[:0], Component{})
+	return c.comps
 }
 
 // simEntry is how two words compare, and, once asked, whether they are a
@@ -670,7 +686,9 @@ const (
 
 // compareAnalyzed aligns two analysed names and scores them.
 func compareAnalyzed(q, c *analyzed, cache *simCache, explain bool) NameScore {
-	var qi, ci []int
+	w := cache.work()
+	qi, ci := w.qi[:0], w.ci[:0]
+	defer func() { w.qi, w.ci = qi, ci }()
 	for i, t := range q.tokens {
 		if t.weight > 0 {
 			qi = append(qi, i)
@@ -684,9 +702,9 @@ func compareAnalyzed(q, c *analyzed, cache *simCache, explain bool) NameScore {
 	if len(qi) == 0 || len(ci) == 0 {
 		return NameScore{}
 	}
-	var pairs []pair
 	// One backing array for the pairs' one-word sides.
-	sides := make([]int, 0, 2*len(qi)*len(ci))
+	pairs, sides := w.pairs[:0], w.sides[:0]
+	defer func() { w.pairs, w.sides = pairs, sides }()
 	for _, i := range qi {
 		qt := &q.tokens[i]
 		for _, j := range ci {
@@ -719,7 +737,7 @@ func compareAnalyzed(q, c *analyzed, cache *simCache, explain bool) NameScore {
 			}
 		}
 	}
-	chosen, usedQ, usedC := align(pairs, len(q.tokens), len(c.tokens))
+	chosen, usedQ, usedC := w.align(pairs, len(q.tokens), len(c.tokens))
 	// Words written joined in one name and apart in the other: only
 	// words left unmatched, or matched as near misses, are tried.
 	weakQ, weakC := weakTokens(chosen, usedQ, qi, true), weakTokens(chosen, usedC, ci, false)
@@ -736,7 +754,7 @@ func compareAnalyzed(q, c *analyzed, cache *simCache, explain bool) NameScore {
 			pairs = appendAcronyms(pairs, c, q, weakC, weakQ, true)
 		}
 		if len(pairs) > n {
-			chosen, usedQ, usedC = align(pairs, len(q.tokens), len(c.tokens))
+			chosen, usedQ, usedC = w.align(pairs, len(q.tokens), len(c.tokens))
 		}
 	}
 	ns := scoreAligned(q, c, qi, ci, chosen, usedQ, usedC, explain)
@@ -745,7 +763,7 @@ func compareAnalyzed(q, c *analyzed, cache *simCache, explain bool) NameScore {
 	// compound. Tried only when words are left over on both sides.
 	if ns.Score < 1 {
 		for _, rp := range respelled(q, c, chosen, usedQ, usedC, qi, ci) {
-			ch, uQ, uC := alignWith(rp, pairs, len(q.tokens), len(c.tokens))
+			ch, uQ, uC := w.alignWith(rp, pairs, len(q.tokens), len(c.tokens))
 			if rs := scoreAligned(q, c, qi, ci, ch, uQ, uC, explain); rs.Score > ns.Score {
 				ns = rs
 			}
@@ -833,17 +851,48 @@ func scoreAligned(q, c *analyzed, qi, ci []int, chosen []pair, usedQ, usedC []bo
 	return ns
 }
 
-// align picks pairs greedily, best first, each word used once.
-func align(pairs []pair, nq, nc int) (chosen []pair, usedQ, usedC []bool) {
-	sort.SliceStable(pairs, func(a, b int) bool {
-		pa, pb := pairs[a], pairs[b]
+// nameWork is the working memory of comparing two names, kept by a
+// query's simCache from one comparison to the next: a comparison's slices
+// are dead once it returns.
+type nameWork struct {
+	qi, ci, sides     []int
+	pairs             []pair
+	chosen, chosenAlt []pair
+	used, usedAlt     []bool
+}
+
+// work returns the query's name-comparison memory, or new memory for a
+// comparison without a cache.
+func (c *simCache) work() *nameWork {
+	if c == nil {
+		return &nameWork{}
+	}
+	return &c.names
+}
+
+// align picks pairs greedily, best first, each word used once. What it
+// returns lives until w aligns again.
+func (w *nameWork) align(pairs []pair, nq, nc int) (chosen []pair, usedQ, usedC []bool) {
+	slices.SortStableFunc(pairs, func(pa, pb pair) int {
 		if pa.sim != pb.sim {
-			return pa.sim > pb.sim
+			return cmp.Compare(pb.sim, pa.sim)
 		}
-		return pa.weight > pb.weight
+		return cmp.Compare(pb.weight, pa.weight)
 	})
-	usedQ, usedC = make([]bool, nq), make([]bool, nc)
-	return takeFree(nil, pairs, usedQ, usedC), usedQ, usedC
+	w.used = resetBools(w.used, nq+nc)
+	usedQ, usedC = w.used[:nq:nq], w.used[nq:]
+	w.chosen = takeFree(w.chosen[:0], pairs, usedQ, usedC)
+	return w.chosen, usedQ, usedC
+}
+
+// resetBools returns b with n false values, reusing its memory.
+func resetBools(b []bool, n int) []bool {
+	if cap(b) < n {
+		return make([]bool, n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
 }
 
 // takeFree appends to chosen each pair, in order, whose words are all
