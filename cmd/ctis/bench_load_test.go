@@ -22,14 +22,7 @@ func TestBenchLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes; not with -short")
 	}
-	saved := ctisCommand
-	ctisCommand = func(args ...string) *exec.Cmd {
-		a, _ := json.Marshal(args)
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "CTIS_TEST_ARGS="+string(a))
-		return cmd
-	}
-	t.Cleanup(func() { ctisCommand = saved })
+	reexecCtis(t)
 
 	out, errOut, err := run(t, "", "bench", "load", "--persons", "1000", "--processes", "2", "--rate", "40", "--duration", "5s",
 		"--kill-after", "2s", "--listed", "0.5", "--writes", "0.2", "--dir", t.TempDir())
@@ -62,4 +55,18 @@ func TestBenchLoad(t *testing.T) {
 			t.Errorf("second %s: nothing answered after the kill:\n%s", s, out)
 		}
 	}
+}
+
+// reexecCtis makes the benches start ctis (`ctis serve`) as this test
+// binary re-executed (TestMain runs CTIS_TEST_ARGS as a command line),
+// until the test ends.
+func reexecCtis(t *testing.T) {
+	saved := ctisCommand
+	ctisCommand = func(args ...string) *exec.Cmd {
+		a, _ := json.Marshal(args)
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "CTIS_TEST_ARGS="+string(a))
+		return cmd
+	}
+	t.Cleanup(func() { ctisCommand = saved })
 }

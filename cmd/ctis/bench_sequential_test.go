@@ -1,11 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -20,14 +17,7 @@ func TestBenchSequential(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a process; not with -short")
 	}
-	saved := ctisCommand
-	ctisCommand = func(args ...string) *exec.Cmd {
-		a, _ := json.Marshal(args)
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "CTIS_TEST_ARGS="+string(a))
-		return cmd
-	}
-	t.Cleanup(func() { ctisCommand = saved })
+	reexecCtis(t)
 	var searched atomic.Int64
 	peer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("name") != "" {
