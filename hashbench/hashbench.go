@@ -58,8 +58,9 @@ type Options struct {
 	Dir string
 	// Seed seeds the generated hashes.
 	Seed uint64
-	// Log receives progress.
-	Log io.Writer
+	// Progress receives a line as each stage starts, and Log the details
+	// (each hash that differs from the reference's). nil means none.
+	Progress, Log io.Writer
 }
 
 // Run measures and prints a report to w; peer may be "".
@@ -74,6 +75,9 @@ func Run(o Options, w io.Writer, peer string) error {
 	}
 	if o.Log == nil {
 		o.Log = io.Discard
+	}
+	if o.Progress == nil {
+		o.Progress = io.Discard
 	}
 	loadBefore := benchhost.Load()
 	if o.Repeat > 0 {

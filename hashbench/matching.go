@@ -52,12 +52,12 @@ type measured struct {
 }
 
 func matching(o Options, w io.Writer, peer string, n int) error {
-	fmt.Fprintf(o.Log, "generating %d clustered hashes round %d seeds…\n", n, o.Seeds)
+	fmt.Fprintf(o.Progress, "generating %d clustered hashes round %d seeds…\n", n, o.Seeds)
 	wl := generate(o, n)
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
-	fmt.Fprintf(o.Log, "indexing…\n")
+	fmt.Fprintf(o.Progress, "indexing…\n")
 	var c measured
 	t0 := time.Now()
 	x := hashindex.NewPDQ(n)
@@ -67,7 +67,7 @@ func matching(o Options, w io.Writer, peer string, n int) error {
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	c.bytes = int(after.HeapInuse) - int(before.HeapInuse) + n*8 // the engine's slot → entry map
-	fmt.Fprintf(o.Log, "matching…\n")
+	fmt.Fprintf(o.Progress, "matching…\n")
 	t0 = time.Now()
 	for _, b := range wl.batches {
 		x.Search(b[:1], o.Radius, nil)
@@ -114,7 +114,7 @@ func matching(o Options, w io.Writer, peer string, n int) error {
 	}
 	best := 0.0
 	for _, method := range o.PeerMethods {
-		fmt.Fprintf(o.Log, "reference %s…\n", method)
+		fmt.Fprintf(o.Progress, "reference %s…\n", method)
 		var one, eight peerMatch
 		pairs := filepath.Join(o.Dir, "pairs.txt")
 		if err := runPeer(&one, peer, "match", "--stored", stored, "--queries", single, "--radius", fmt.Sprint(o.Radius), "--method", method, "--batch", "1"); err != nil {

@@ -28,7 +28,7 @@ func Run(o *Options, w io.Writer, peer *Peer) error {
 	}
 	fmt.Fprintf(tw, "%s\n", header)
 
-	o.logf("name pairs…")
+	o.progressf("name pairs…")
 	ours, theirs, err := NameBench(o, peer)
 	if err != nil {
 		return err
@@ -37,7 +37,7 @@ func Run(o *Options, w io.Writer, peer *Peer) error {
 	fmt.Fprintf(tw, "name pairs: recall\t%.3f%s\n", ours.Recall(), them(fmt.Sprintf("%.3f", theirs.Recall())))
 	fmt.Fprintf(tw, "name pairs: F1\t%.3f%s\n", ours.F1(), them(fmt.Sprintf("%.3f", theirs.F1())))
 
-	o.logf("UN list across scripts…")
+	o.progressf("UN list across scripts…")
 	recalls, err := UNRecall(o, peer)
 	if err != nil {
 		return err
@@ -54,7 +54,7 @@ func Run(o *Options, w io.Writer, peer *Peer) error {
 	}
 
 	const people = 10000
-	o.logf("false hits…")
+	o.progressf("false hits…")
 	fh, theirFH, lat, err := FalseHits(o, peer, people)
 	if err != nil {
 		return err
@@ -69,7 +69,7 @@ func Run(o *Options, w io.Writer, peer *Peer) error {
 	fmt.Fprintf(tw, "default threshold\t%.2f%s\n", screen.DefaultThreshold, them(fmt.Sprintf("%.2f", peerThreshold(peer))))
 
 	if o.Records > 0 {
-		o.logf("generated watchlist of %d…", o.Records)
+		o.progressf("generated watchlist of %d…", o.Records)
 		sp, err := SpeedTest(o)
 		if err != nil {
 			return err

@@ -40,8 +40,15 @@ type Options struct {
 	Peer string
 	// Dir holds the temporary databases; "" means the system's.
 	Dir string
-	// Log receives progress lines; nil means none.
-	Log io.Writer
+	// Progress receives a line as each stage starts, and Log the details:
+	// each miss, false hit and UN name not found first. nil means none.
+	Progress, Log io.Writer
+}
+
+func (o *Options) progressf(format string, args ...any) {
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, format+"\n", args...)
+	}
 }
 
 func (o *Options) logf(format string, args ...any) {

@@ -78,7 +78,7 @@ func SpeedTest(o *Options) (*Speed, error) {
 			return nil, err
 		}
 		if done%100000 == 0 {
-			o.logf("stored %d of %d persons", done, o.Records)
+			o.progressf("stored %d of %d persons", done, o.Records)
 		}
 	}
 	sp.Import = time.Since(t0)
@@ -95,7 +95,7 @@ func SpeedTest(o *Options) (*Speed, error) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	sp.BytesPerRecord = float64(after.HeapAlloc-before.HeapAlloc) / float64(o.Records)
-	o.logf("index of %d records built in %s", svc.Records(), sp.Build.Round(time.Millisecond))
+	o.progressf("index of %d records built in %s", svc.Records(), sp.Build.Round(time.Millisecond))
 
 	// Half the queries are listed people written otherwise (reordered,
 	// year of birth only); half are people not on the list.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"os"
 	"os/exec"
 	"time"
@@ -32,7 +31,7 @@ func newBench(o *options) *cobra.Command {
 		Example: "  ctis bench screening --records 100000\n  ctis bench screening --peer ./wm-adapter --peer-name watchman --peer-threshold 0.85",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			so.Log = io.Discard
+			so.Progress = cmd.ErrOrStderr()
 			if verbose {
 				so.Log = cmd.ErrOrStderr()
 			}
@@ -53,7 +52,7 @@ func newBench(o *options) *cobra.Command {
 	screening.Flags().StringVar(&peer, "peer", "", "command line of another screener to compare with")
 	screening.Flags().StringVar(&peerName, "peer-name", "peer", "the other screener's name in the report")
 	screening.Flags().Float64Var(&peerThreshold, "peer-threshold", 0.85, "the other screener's match threshold")
-	screening.Flags().BoolVarP(&verbose, "verbose", "v", false, "log progress, misses and false hits on stderr")
+	screening.Flags().BoolVarP(&verbose, "verbose", "v", false, "log each miss, false hit and UN name not found first on stderr, besides the progress")
 	cmd.AddCommand(screening, newBenchHashes(), newBenchLoad(o), newBenchSequential(o))
 	return cmd
 }
@@ -76,6 +75,7 @@ func newBenchHashes() *cobra.Command {
 		Example: "  ctis bench hashes --hashes 1000000\n  ctis bench hashes --hashes 1000000,10000000 --peer /opt/pdq-ref/pdq-ref-bench --peer-methods brute,mih",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Progress = cmd.ErrOrStderr()
 			if verbose {
 				o.Log = cmd.ErrOrStderr()
 			}
@@ -92,7 +92,7 @@ func newBenchHashes() *cobra.Command {
 	f.StringVar(&o.Dir, "dir", "", "directory for the files handed to the peer")
 	f.StringVar(&peer, "peer", "", "the reference's benchmark driver")
 	f.StringSliceVar(&o.PeerMethods, "peer-methods", []string{"brute", "mih"}, "the reference's matching methods to run")
-	f.BoolVarP(&verbose, "verbose", "v", false, "log progress on stderr")
+	f.BoolVarP(&verbose, "verbose", "v", false, "log each image whose hash differs from the reference's on stderr, besides the progress")
 	return cmd
 }
 
