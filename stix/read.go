@@ -124,6 +124,9 @@ func Decode(data []byte) ([]ctis.Entity, error) {
 	out := make([]ctis.Entity, 0, len(rd.entities))
 	ids := map[string]bool{}
 	for _, e := range rd.entities {
+		if len(e.out.Statements) == 0 {
+			return nil, &ObjectError{Index: e.index, ID: e.obj.ID, Err: ctis.Invalid(extField("statements"), "entity %s has no statements", e.out.ID)}
+		}
 		for _, s := range e.out.Statements {
 			if ids[s.ID] {
 				return nil, &ObjectError{Index: e.index, ID: e.obj.ID, Err: ctis.Invalid("statements", "statement %s is given twice", s.ID)}
@@ -140,7 +143,13 @@ func Decode(data []byte) ([]ctis.Entity, error) {
 func (rd *reading) object(i int, raw json.RawMessage) (string, error) {
 	var o object
 	if err := json.Unmarshal(raw, &o); err != nil {
-		return "", jsonl.JSONError(err)
+		var named struct{ ID any }
+		json.Unmarshal(raw, &named)
+		id, _ := named.ID.(string)
+		if !identifier.MatchString(id) {
+			id = ""
+		}
+		return id, jsonl.JSONError(err)
 	}
 	m := identifier.FindStringSubmatch(o.ID)
 	if m == nil {
