@@ -492,5 +492,44 @@ func NewEntities(entities []ctis.Entity, agency string) ([]ctis.NewEntity, int, 
 			out = append(out, n)
 		}
 	}
-	return out, withdrawn, nil
+	return referencedFirst(out), withdrawn, nil
+}
+
+// referencedFirst orders a batch so that an entity comes after those of
+// the batch it names, as an import resolves a reference only to an entity
+// it already holds. Entities naming each other in a cycle stay in bundle
+// order.
+func referencedFirst(batch []ctis.NewEntity) []ctis.NewEntity {
+	index := make(map[string]int, len(batch))
+	for i, e := range batch {
+		index[e.ID] = i
+	}
+	const (
+		unvisited = iota
+		visiting
+		done
+	)
+	state := make([]int, len(batch))
+	out := make([]ctis.NewEntity, 0, len(batch))
+	var visit func(i int)
+	visit = func(i int) {
+		if state[i] != unvisited {
+			return
+		}
+		state[i] = visiting
+		schema := ctis.Schemas[batch[i].Schema]
+		for _, s := range batch[i].Statements {
+			if p, ok := schema.Property(s.Property); ok && p.Type == ctis.TypeEntity {
+				if j, ok := index[s.Value]; ok && j != i {
+					visit(j)
+				}
+			}
+		}
+		state[i] = done
+		out = append(out, batch[i])
+	}
+	for i := range batch {
+		visit(i)
+	}
+	return out
 }
