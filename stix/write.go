@@ -2,6 +2,7 @@ package stix
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -117,12 +118,15 @@ func Write(w io.Writer, entities []ctis.Entity) error {
 	return bw.Flush()
 }
 
+// marshal encodes v as compact JSON, leaving <, > and & as they are.
 func marshal(v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("stix: encoding an object: %w", err)
 	}
-	return b, nil
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // entityObjects maps one entity: its object, then a relationship for each
