@@ -172,6 +172,9 @@ func (rd *reading) object(i int, raw json.RawMessage) (string, error) {
 			}
 		}
 	}
+	if err := required(o); err != nil {
+		return o.ID, err
+	}
 	switch o.Type {
 	case "marking-definition":
 		return o.ID, rd.marking(o)
@@ -218,6 +221,35 @@ func (rd *reading) object(i int, raw json.RawMessage) (string, error) {
 	rd.entities = append(rd.entities, e)
 	rd.byObject[o.ID] = e
 	return o.ID, nil
+}
+
+// required refuses an object that lacks a property STIX requires of its
+// type (of the types ctis reads).
+func required(o object) error {
+	var need []string
+	switch o.Type {
+	case "marking-definition":
+		need = []string{"created"}
+	case "relationship":
+		need = []string{"created", "modified", "relationship_type", "source_ref", "target_ref"}
+	case "extension-definition":
+		need = []string{"created", "modified", "name"}
+	case "identity", "threat-actor", "intrusion-set", "attack-pattern":
+		need = []string{"created", "modified", "name"}
+	default:
+		if !mappedType(o.Type) {
+			return nil // refused later as a type ctis does not read
+		}
+		need = []string{"created", "modified"}
+	}
+	have := map[string]string{"created": o.Created, "modified": o.Modified, "name": o.Name,
+		"relationship_type": o.RelationshipType, "source_ref": o.SourceRef, "target_ref": o.TargetRef}
+	for _, p := range need {
+		if have[p] == "" {
+			return ctis.Invalid(p, "missing: a %s needs %s", o.Type, p)
+		}
+	}
+	return nil
 }
 
 func mappedType(t string) bool {

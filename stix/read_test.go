@@ -89,8 +89,7 @@ func TestReadRefusesBadInput(t *testing.T) {
 		{"unknown field of the bundle", `unknown field "extra"`, []byte(`{"type":"bundle","id":"bundle--e7b4b72a-b7c9-56b4-b35b-43a8679b73d1","objects":[],"extra":1}`)},
 		{"duplicate key", `duplicate key "type"`, []byte(`{"type":"bundle","type":"bundle","id":"bundle--e7b4b72a-b7c9-56b4-b35b-43a8679b73d1","objects":[]}`)},
 		{"unknown type", `unknown type "malware"`, mutate(t, func(_ objs, b map[string]any) {
-			addObject(b, map[string]any{"type": "malware", "spec_version": "2.1", "id": "malware--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061",
-				"created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z", "is_family": false})
+			addObject(b, map[string]any{"type": "malware", "spec_version": "2.1", "id": "malware--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061", "is_family": false})
 		})},
 		{"wrong property type", "name: expected string, got JSON number", mutate(t, func(o objs, _ map[string]any) { o["Person"]["name"] = 5 })},
 		{"wrong type in a statement", "statements.value: expected string, got JSON array", mutate(t, func(o objs, _ map[string]any) {
@@ -98,6 +97,9 @@ func TestReadRefusesBadInput(t *testing.T) {
 		})},
 		{"missing id", "is not a STIX identifier", mutate(t, func(o objs, _ map[string]any) { delete(o["Organization"], "id") })},
 		{"missing spec_version", `spec_version must be "2.1"`, mutate(t, func(o objs, _ map[string]any) { delete(o["relationship"], "spec_version") })},
+		{"missing name", "name: missing: a threat-actor needs name", mutate(t, func(o objs, _ map[string]any) { delete(o["Organization"], "name") })},
+		{"missing modified", "modified: missing: a relationship needs modified", mutate(t, func(o objs, _ map[string]any) { delete(o["relationship"], "modified") })},
+		{"missing target", "target_ref: missing", mutate(t, func(o objs, _ map[string]any) { delete(o["relationship"], "target_ref") })},
 		{"missing statements extension", "without the ctis statements extension", mutate(t, func(o objs, _ map[string]any) { delete(o["Organization"], "extensions") })},
 		{"unknown distribution", `distribution: unknown distribution "everyone"`, mutate(t, func(o objs, _ map[string]any) { handlingExt(o["handling all"])["distribution"] = "everyone" })},
 		{"agencies with distribution all", `distribution "all" takes neither agencies nor a group`, mutate(t, func(o objs, _ map[string]any) {
