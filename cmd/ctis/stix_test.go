@@ -57,6 +57,9 @@ func TestSTIXExportImport(t *testing.T) {
 	if _, errOut, err := run(t, "", "--db", other, "import", "--format", "stix", "--agency", "DE-BKA", fr); err == nil || !strings.Contains(err.Error(), "originated by FR-DGSI") {
 		t.Fatalf("importing FR-DGSI's statements as DE-BKA: %v %s", err, errOut)
 	}
+	if _, errOut, err := run(t, "", "--db", other, "import", "--format", "stix", "--agency", "FR-DGSI", "--check", fr); err != nil || !strings.Contains(errOut, "checked 2 entities, 4 statements") {
+		t.Fatalf("check: %v %s", err, errOut)
+	}
 	_, errOut, err := run(t, "", "--db", other, "import", "--format", "stix", "--agency", "FR-DGSI", fr)
 	if err != nil || !strings.Contains(errOut, "imported 2 entities (2 new), 4 statements") {
 		t.Fatalf("import: %v %s", err, errOut)
