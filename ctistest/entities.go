@@ -1,6 +1,7 @@
 package ctistest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"ctis"
+	"ctis/stix"
 )
 
 // entityMatrix checks every (viewer, statement) pair: a statement is
@@ -51,9 +53,14 @@ func entityMatrix(t *testing.T, s ctis.Services) {
 			ctx := As(agency, role)
 			viewer := ViewerOf(agency, role)
 			name := agency + "/" + string(role)
-			var exported map[string]bool
+			var exported, stixExported map[string]bool
+			var bundle string
 			if role == ctis.RoleAnalyst {
 				exported = exportIDs(t, ctx, s.Entities)
+				stixExported, bundle = stixExportIDs(t, ctx, s.Entities)
+				if got := strings.Contains(bundle, secret[0].ID); got != (agency == FR) {
+					t.Errorf("STIX export: %s shows the mixed entity's secret statement: %v", name, got)
+				}
 			}
 			listed := listAll(t, ctx, s.Entities)
 			for _, st := range all {
@@ -90,6 +97,9 @@ func entityMatrix(t *testing.T, s ctis.Services) {
 					}
 					if exported[st.id] != want {
 						t.Errorf("export: %s", label)
+					}
+					if stixExported[st.id] != want || strings.Contains(bundle, st.marker) != want {
+						t.Errorf("STIX export: %s", label)
 					}
 				}
 
@@ -181,6 +191,32 @@ func exportIDs(t *testing.T, ctx context.Context, s ctis.EntityService) map[stri
 		t.Fatal(err)
 	}
 	return ids
+}
+
+// stixExportIDs exports what ctx may see as a STIX bundle, as the export
+// command does, and returns the IDs of the statements it holds, read
+// back, and the bundle's text.
+func stixExportIDs(t *testing.T, ctx context.Context, s ctis.EntityService) (map[string]bool, string) {
+	t.Helper()
+	var entities []ctis.Entity
+	if err := s.Export(ctx, func(e *ctis.Entity) error { entities = append(entities, *e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := stix.Write(&b, entities); err != nil {
+		t.Fatal(err)
+	}
+	read, err := stix.Read(bytes.NewReader(b.Bytes()), 0)
+	if err != nil {
+		t.Fatalf("the STIX export does not read back: %v", err)
+	}
+	ids := map[string]bool{}
+	for _, e := range read {
+		for _, st := range e.Statements {
+			ids[st.ID] = true
+		}
+	}
+	return ids, b.String()
 }
 
 // AuditText returns everything agency's auditor can read of the trail,

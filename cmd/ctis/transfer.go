@@ -12,6 +12,7 @@ import (
 
 	"ctis"
 	"ctis/jsonl"
+	"ctis/stix"
 	"ctis/unlist"
 )
 
@@ -20,7 +21,7 @@ func newImport(o *options) *cobra.Command {
 	var batch, fromLine int
 	var check bool
 	cmd := &cobra.Command{
-		Use:   "import --format jsonl|un-xml [--agency CODE] FILE",
+		Use:   "import --format jsonl|stix|un-xml [--agency CODE] FILE",
 		Short: "Import entities and statements from a file, or the UN consolidated list",
 		Long: "Import entities, one per line, each with its statements, as originated by --agency. Each batch of\n" +
 			"--batch lines is written in one transaction: all of it or none. A bad line is reported with its number,\n" +
@@ -31,20 +32,29 @@ func newImport(o *options) *cobra.Command {
 			"With --format un-xml, FILE is the UN Security Council consolidated list. Its entries are stored as\n" +
 			"entities of agency UN, in that agency's own ID space, released to all members and frontline; entities\n" +
 			"others made under the same IDs never block it. Re-importing a newer list updates entries\n" +
-			"by DATAID and withdraws those de-listed. Nothing is written if the file is malformed.",
+			"by DATAID and withdraws those de-listed. Nothing is written if the file is malformed.\n\n" +
+			"With --format stix, FILE is a STIX 2.1 bundle as ctis exports it. It is imported whole, in one\n" +
+			"transaction: every statement keeps the handling, grading and review date its markings state, and every\n" +
+			"statement must be --agency's own (an import makes the importer the originator): a bundle holding another\n" +
+			"agency's statements is refused and nothing is written. Withdrawn statements are left out.",
 		Example: "  ctis import --format jsonl --agency FR-DGSI subjects.jsonl\n  ctis import --format jsonl --agency FR-DGSI --check subjects.jsonl\n" +
-			"  ctis import --format un-xml consolidated.xml",
+			"  ctis import --format stix --agency FR-DGSI fr-dgsi.stix.json\n  ctis import --format un-xml consolidated.xml",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch format {
 			case "un-xml":
 				return importUNList(cmd, o, args[0])
+			case "stix":
+				if agency == "" {
+					return fmt.Errorf("--agency is required with --format stix: which agency's statements does the bundle hold?")
+				}
+				return importSTIX(cmd, o, args[0], agency, check)
 			case "jsonl":
 				if agency == "" {
 					return fmt.Errorf("--agency is required with --format jsonl: which agency originates the statements?")
 				}
 			default:
-				return fmt.Errorf("unknown format %q: choose jsonl or un-xml", format)
+				return fmt.Errorf("unknown format %q: choose jsonl, stix or un-xml", format)
 			}
 			if batch < 1 || batch > 100000 {
 				return fmt.Errorf("--batch must be between 1 and 100000")
@@ -128,8 +138,8 @@ func newImport(o *options) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "jsonl", "input format: jsonl or un-xml")
-	cmd.Flags().StringVar(&agency, "agency", "", "the originating agency of every imported statement (jsonl)")
+	cmd.Flags().StringVar(&format, "format", "jsonl", "input format: jsonl, stix or un-xml")
+	cmd.Flags().StringVar(&agency, "agency", "", "the originating agency of every imported statement (jsonl, stix)")
 	cmd.Flags().IntVar(&batch, "batch", 1000, "lines per transaction")
 	cmd.Flags().IntVar(&fromLine, "from-line", 1, "skip the lines before this one (to resume an import)")
 	cmd.Flags().BoolVar(&check, "check", false, "validate every line without writing anything")
@@ -165,6 +175,49 @@ func importUNList(cmd *cobra.Command, o *options, path string) error {
 	return nil
 }
 
+// importSTIX imports a STIX bundle of agency's statements, all or nothing.
+func importSTIX(cmd *cobra.Command, o *options, path, agency string, check bool) error {
+	f, _, err := openInput(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	entities, err := stix.Read(f, 0)
+	if err != nil {
+		return fmt.Errorf("%s: %w\nnothing was imported", path, err)
+	}
+	batch, withdrawn, err := stix.NewEntities(entities, agency)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	stderr := cmd.ErrOrStderr()
+	statements := 0
+	for _, e := range batch {
+		statements += len(e.Statements)
+	}
+	if check {
+		for i := range batch {
+			if _, err := batch[i].Validate("0000-00-00"); err != nil {
+				return fmt.Errorf("%s: entity %s: %w\nnothing was imported", path, batch[i].ID, err)
+			}
+		}
+		fmt.Fprintf(stderr, "checked %d entities, %d statements; %d withdrawn statements would be left out\n", len(batch), statements, withdrawn)
+		return nil
+	}
+	db, err := o.open(cmd.Context())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rep, err := db.Import(asAgency(cmd.Context(), agency, "import"), batch)
+	if err != nil {
+		return fmt.Errorf("%s: %w\nnothing was imported", path, err)
+	}
+	fmt.Fprintf(stderr, "imported %d entities (%d new), %d statements; %d skipped as already present, %d withdrawn left out\n",
+		rep.Entities, rep.Created, rep.Statements, rep.Skipped, withdrawn)
+	return nil
+}
+
 // validate checks a batch as the store would, short of the database.
 func validate(entities []ctis.NewEntity, lines []int) error {
 	for i := range entities {
@@ -183,15 +236,19 @@ func batchFailed(err error, first, done int) error {
 func newExport(o *options) *cobra.Command {
 	var format, agency, purpose, out string
 	cmd := &cobra.Command{
-		Use:   "export --format jsonl --agency CODE --purpose TEXT",
+		Use:   "export --format jsonl|stix --agency CODE --purpose TEXT",
 		Short: "Export every entity an agency may see, with provenance and handling",
 		Long: "Write one entity per line with the statements that --agency may see under their handling, withdrawn\n" +
-			"statements included and marked. The export is audited with its purpose.",
-		Example: "  ctis export --format jsonl --agency DE-BKA --purpose 'annual review 2026' -o de-bka.jsonl",
-		Args:    cobra.NoArgs,
+			"statements included and marked. The export is audited with its purpose.\n\n" +
+			"With --format stix, write one STIX 2.1 bundle of the same statements: each entity an object, each\n" +
+			"statement naming another entity a relationship, every statement marked with its TLP 2.0 level and its\n" +
+			"exact ctis handling (see the README, STIX 2.1). The bundle is built in memory.",
+		Example: "  ctis export --format jsonl --agency DE-BKA --purpose 'annual review 2026' -o de-bka.jsonl\n" +
+			"  ctis export --format stix --agency DE-BKA --purpose 'exchange with SCO RATS' -o de-bka.stix.json",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "jsonl" {
-				return fmt.Errorf("unknown format %q: this version exports jsonl", format)
+			if format != "jsonl" && format != "stix" {
+				return fmt.Errorf("unknown format %q: choose jsonl or stix", format)
 			}
 			db, err := o.open(cmd.Context())
 			if err != nil {
@@ -207,9 +264,26 @@ func newExport(o *options) *cobra.Command {
 				defer f.Close()
 				dst = f
 			}
-			w := jsonl.NewWriter(dst)
+			ctx := asAgency(cmd.Context(), agency, purpose)
 			n := 0
-			err = db.Export(asAgency(cmd.Context(), agency, purpose), func(e *ctis.Entity) error {
+			if format == "stix" {
+				var entities []ctis.Entity
+				err = db.Export(ctx, func(e *ctis.Entity) error {
+					entities = append(entities, *e)
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+				n = len(entities)
+				if err := stix.Write(dst, entities); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "exported %d entities\n", n)
+				return nil
+			}
+			w := jsonl.NewWriter(dst)
+			err = db.Export(ctx, func(e *ctis.Entity) error {
 				n++
 				return w.Write(e)
 			})
@@ -223,7 +297,7 @@ func newExport(o *options) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "jsonl", "output format: jsonl")
+	cmd.Flags().StringVar(&format, "format", "jsonl", "output format: jsonl or stix")
 	cmd.Flags().StringVar(&agency, "agency", "", "export what this agency may see (required)")
 	cmd.Flags().StringVar(&purpose, "purpose", "", "why, such as a case number; recorded in the audit trail (required)")
 	cmd.Flags().StringVarP(&out, "output", "o", "-", "output file")

@@ -1,0 +1,321 @@
+package stix
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"ctis"
+)
+
+// Objects returns the STIX objects of entities, encoded, in bundle order:
+// ctis's identity and extension definitions, the TLP and handling
+// markings used, then each entity's object followed by the relationships
+// of its statements that name other entities. The entities are those a
+// viewer may see, as an export gives them; what is not in them is not in
+// the bundle.
+func Objects(entities []ctis.Entity) ([]json.RawMessage, error) {
+	// Statements in ID order, so that the same statements give the same
+	// bytes whatever order they came in.
+	entities = slices.Clone(entities)
+	for i := range entities {
+		entities[i].Statements = slices.Clone(entities[i].Statements)
+		slices.SortStableFunc(entities[i].Statements, func(a, b ctis.Statement) int { return strings.Compare(a.ID, b.ID) })
+	}
+	types := make(map[string]string, len(entities))
+	for i := range entities {
+		t, err := stixType(&entities[i])
+		if err != nil {
+			return nil, err
+		}
+		types[entities[i].ID] = t
+	}
+	markings := map[string]handlingExt{}
+	tlpUsed := map[string]bool{}
+	var body []any
+	for i := range entities {
+		objs, err := entityObjects(&entities[i], types, markings, tlpUsed)
+		if err != nil {
+			return nil, err
+		}
+		body = append(body, objs...)
+	}
+	var out []json.RawMessage
+	add := func(v any) error {
+		b, err := marshal(v)
+		if err != nil {
+			return err
+		}
+		out = append(out, b)
+		return nil
+	}
+	for _, o := range ctisDefinitions() {
+		if err := add(o); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range TLPs {
+		if tlpUsed[t.ID] {
+			if err := add(tlpObject(t)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	ids := make([]string, 0, len(markings))
+	for id := range markings {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		x := markings[id]
+		m := object{Type: "marking-definition", SpecVersion: "2.1", ID: id, CreatedByRef: Creator, Created: definedAt, Name: x.name()}
+		b, err := marshal(x)
+		if err != nil {
+			return nil, err
+		}
+		m.Extensions = map[string]json.RawMessage{ExtHandling: b}
+		if err := add(m); err != nil {
+			return nil, err
+		}
+	}
+	for _, o := range body {
+		if err := add(o); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Write writes entities to w as one STIX 2.1 bundle, one object a line.
+// Its identifier derives from its content, so the same entities give the
+// same bytes.
+func Write(w io.Writer, entities []ctis.Entity) error {
+	objs, err := Objects(entities)
+	if err != nil {
+		return err
+	}
+	h := sha256.New()
+	for _, o := range objs {
+		h.Write(o)
+		h.Write([]byte{'\n'})
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	fmt.Fprintf(bw, "{\"type\":\"bundle\",\"id\":\"bundle--%s\",\"objects\":[", uuid5(fmt.Sprintf("bundle:%x", h.Sum(nil))))
+	for i, o := range objs {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n")
+		bw.Write(o)
+	}
+	bw.WriteString("\n]}\n")
+	return bw.Flush()
+}
+
+// marshal encodes v as compact JSON, leaving <, > and & as they are.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("stix: encoding an object: %w", err)
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// entityObjects maps one entity: its object, then a relationship for each
+// statement that names another entity.
+func entityObjects(e *ctis.Entity, types map[string]string, markings map[string]handlingExt, tlpUsed map[string]bool) ([]any, error) {
+	schema, ok := ctis.Schemas[e.Schema]
+	if !ok {
+		return nil, ctis.Invalid("schema", "entity %s: unknown schema %q", e.ID, e.Schema)
+	}
+	m := mappings[e.Schema]
+	typ := types[e.ID]
+	o := object{Type: typ, SpecVersion: "2.1", ID: typ + "--" + EntityUUID(e.ID)}
+	ext := statementsExt{ExtensionType: "property-extension", EntityID: e.ID, Schema: e.Schema}
+	// marks[i] are the markings of the object's statement i.
+	var marks [][2]string
+	var refs []*ctis.Statement
+	var first, last time.Time
+	for i := range e.Statements {
+		s := &e.Statements[i]
+		if first.IsZero() || s.RecordedAt.Before(first) {
+			first = s.RecordedAt
+		}
+		last = latest(last, s)
+		p, ok := schema.Property(s.Property)
+		if !ok {
+			return nil, ctis.Invalid("statements", "entity %s: schema %s has no property %q", e.ID, e.Schema, s.Property)
+		}
+		if p.Type == ctis.TypeEntity {
+			refs = append(refs, s)
+			continue
+		}
+		ext.Statements = append(ext.Statements, recordOf(s))
+		marks = append(marks, markingsOf(s, markings, tlpUsed))
+	}
+	if first.IsZero() {
+		return nil, ctis.Invalid("statements", "entity %s has no statements", e.ID)
+	}
+	o.Created, o.Modified = stamp(first), stamp(last)
+
+	// The properties a STIX tool shows, each taken from a live statement,
+	// and marked as that statement is.
+	derived := map[string]int{}
+	name, description := -1, -1
+	for i, r := range ext.Statements {
+		if r.Withdrawn != nil {
+			continue
+		}
+		switch {
+		case r.Property == m.label && name < 0:
+			name = i
+		case (r.Property == "description" || r.Property == "notes") && description < 0:
+			description = i
+		case typ != "identity" && (r.Property == "name" || r.Property == "alias" || r.Property == "weakAlias" || r.Property == "previousName"):
+			derived[fmt.Sprintf("aliases.[%d]", len(o.Aliases))] = i
+			o.Aliases = append(o.Aliases, r.Value)
+		}
+	}
+	o.Name = e.ID
+	if name >= 0 {
+		o.Name = ext.Statements[name].Value
+		derived["name"] = name
+	}
+	if description >= 0 {
+		o.Description = ext.Statements[description].Value
+		derived["description"] = description
+	}
+	switch typ {
+	case "identity":
+		o.IdentityClass = "individual"
+	case "threat-actor":
+		o.ThreatActorTypes = []string{"terrorist"}
+		o.ResourceLevel = "individual"
+		if e.Schema == "Organization" {
+			o.ResourceLevel = "organization"
+		}
+	}
+
+	if len(marks) > 0 {
+		same := true
+		for _, mk := range marks[1:] {
+			same = same && mk == marks[0]
+		}
+		if same {
+			o.ObjectMarkingRefs = []string{marks[0][0], marks[0][1]}
+		} else {
+			o.GranularMarkings = granular(marks, derived)
+		}
+	}
+	b, err := marshal(ext)
+	if err != nil {
+		return nil, err
+	}
+	o.Extensions = map[string]json.RawMessage{ExtStatements: b}
+	out := []any{o}
+
+	for _, s := range refs {
+		rel, err := relationship(e, o.ID, s, types, markings, tlpUsed)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rel)
+	}
+	return out, nil
+}
+
+// granular marks each statement, and each property derived from one, with
+// the statement's markings: one granular marking per marking, selecting
+// everything it applies to, in a stable order.
+func granular(marks [][2]string, derived map[string]int) []granularMarking {
+	var order []string
+	selectors := map[string][]string{}
+	for i, mk := range marks {
+		for _, ref := range mk {
+			if _, ok := selectors[ref]; !ok {
+				order = append(order, ref)
+			}
+			selectors[ref] = append(selectors[ref], statementSelector(i))
+		}
+	}
+	paths := make([]string, 0, len(derived))
+	for p := range derived {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		for _, ref := range marks[derived[p]] {
+			selectors[ref] = append(selectors[ref], p)
+		}
+	}
+	out := make([]granularMarking, 0, len(order))
+	for _, ref := range order {
+		out = append(out, granularMarking{Selectors: selectors[ref], MarkingRef: ref})
+	}
+	return out
+}
+
+// relationship maps a statement naming another entity.
+func relationship(e *ctis.Entity, source string, s *ctis.Statement, types map[string]string, markings map[string]handlingExt, tlpUsed map[string]bool) (object, error) {
+	schema := ctis.Schemas[e.Schema]
+	p, _ := schema.Property(s.Property)
+	relType, ok := mappings[e.Schema].relations[s.Property]
+	if !ok {
+		return object{}, ctis.Invalid("statements", "entity %s: property %s has no STIX relationship type", e.ID, s.Property)
+	}
+	target, ok := types[s.Value]
+	if !ok {
+		target = mappings[p.Range].types[0]
+	}
+	mk := markingsOf(s, markings, tlpUsed)
+	ext := statementsExt{ExtensionType: "property-extension", Statements: []record{recordOf(s)}}
+	b, err := marshal(ext)
+	if err != nil {
+		return object{}, err
+	}
+	return object{
+		Type: "relationship", SpecVersion: "2.1", ID: relationshipID(s.ID),
+		Created: stamp(s.RecordedAt), Modified: stamp(latest(time.Time{}, s)),
+		RelationshipType: relType, SourceRef: source, TargetRef: target + "--" + EntityUUID(s.Value),
+		Revoked: s.Withdrawn != nil, ObjectMarkingRefs: []string{mk[0], mk[1]},
+		Extensions: map[string]json.RawMessage{ExtStatements: b},
+	}, nil
+}
+
+// latest returns the later of t and the last change of s.
+func latest(t time.Time, s *ctis.Statement) time.Time {
+	if s.RecordedAt.After(t) {
+		t = s.RecordedAt
+	}
+	if s.Withdrawn != nil && s.Withdrawn.At.After(t) {
+		t = s.Withdrawn.At
+	}
+	return t
+}
+
+func recordOf(s *ctis.Statement) record {
+	r := record{ID: s.ID, Property: s.Property, Value: s.Value, Originator: s.Originator, RecordedAt: exactTime(s.RecordedAt), PastReview: s.PastReview}
+	if s.Withdrawn != nil {
+		r.Withdrawn = &withdrawal{At: exactTime(s.Withdrawn.At), By: s.Withdrawn.By, Reason: s.Withdrawn.Reason}
+	}
+	return r
+}
+
+// markingsOf returns the TLP and the ctis handling marking of s, and
+// notes them as used.
+func markingsOf(s *ctis.Statement, markings map[string]handlingExt, tlpUsed map[string]bool) [2]string {
+	x := handlingOf(s)
+	id := x.markingID()
+	markings[id] = x
+	t := TLPFor(s.Handling)
+	tlpUsed[t.ID] = true
+	return [2]string{t.ID, id}
+}
