@@ -22,4 +22,5 @@ type Services struct {
 	Rules     RuleService
 	Documents DocumentService
 	Hashes    HashService
+	Requests  RequestKeys
 }

@@ -212,7 +212,7 @@ func (h *handler) endpoint(rt route) http.Handler {
 			}
 			r = r.WithContext(ctx)
 		}
-		if err := rt.handle(w, r); err != nil {
+		if err := h.withRequestKey(w, r, rt.handle); err != nil {
 			h.fail(w, r, err)
 		}
 	})

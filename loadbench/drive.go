@@ -206,6 +206,9 @@ func (d *driver) send(start time.Time, o *outcome, body []byte) {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
+	// Safe to send again: if the process that takes it dies, the balancer
+	// sends it to another, which does it once.
+	req.Header.Set("Idempotency-Key", ctis.NewID())
 	res, err := d.client.Do(req)
 	if err != nil {
 		o.latency, o.fail = time.Since(due), failure(err)

@@ -15,6 +15,6 @@ import (
 // compile and to stay within their cost bound before the store keeps
 // them. hashes may be nil for a command that does not match hashes.
 func Services(db *store.DB, sc *screen.Service, hashes ctis.HashService) ctis.Services {
-	return ctis.Services{Directory: db, Auth: db, Entities: sc, Audit: db, Screener: sc, Review: db, Travel: db,
+	return ctis.Services{Directory: db, Auth: db, Requests: db, Entities: sc, Audit: db, Screener: sc, Review: db, Travel: db,
 		Rules: rules.Service{Store: db}, Documents: db, Hashes: hashes}
 }

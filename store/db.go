@@ -251,13 +251,23 @@ type write struct {
 
 // run runs w's function in tx; a panic in it fails this write alone, as
 // it would have failed only its caller's request had it run there.
-func (w *write) run(tx *sql.Tx) (err error) {
+func (w *write) run(db *DB, tx *sql.Tx) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic in a write transaction: %v", p)
 		}
 	}()
-	return w.fn(tx)
+	claimed, err := db.claimRequestKey(w.ctx, tx)
+	if err != nil {
+		return err
+	}
+	if err := w.fn(tx); err != nil {
+		if claimed { // rolled back with the write
+			ctis.RequestKeyFrom(w.ctx).Claimed = false
+		}
+		return err
+	}
+	return nil
 }
 
 // answer tells the caller of w how its write ended, unless told already.
@@ -330,7 +340,7 @@ func (db *DB) commit(group []*write) {
 		}
 	}
 	if len(group) == 1 {
-		if err := group[0].run(tx); err != nil {
+		if err := group[0].run(db, tx); err != nil {
 			tx.Rollback()
 			finish(err)
 			return
@@ -348,7 +358,7 @@ func (db *DB) commit(group []*write) {
 			finish(err)
 			return
 		}
-		err := w.run(tx)
+		err := w.run(db, tx)
 		if err != nil {
 			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT w`); rerr != nil {
 				tx.Rollback()

@@ -1,0 +1,88 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+
+	"ctis"
+)
+
+// maxKeptAnswer bounds the answer kept for a request sent with a key; a
+// larger one is sent but not kept, and the request sent again gets a
+// conflict.
+const maxKeptAnswer = 1 << 20
+
+// withRequestKey runs a write request that carries an Idempotency-Key
+// (see ctis.RequestKey): the answer kept for the key is given again, and
+// a new key travels to the store, which claims it in the write's own
+// transaction. The answer is kept after it is sent.
+func (h *handler) withRequestKey(w http.ResponseWriter, r *http.Request, run func(http.ResponseWriter, *http.Request) error) error {
+	key := r.Header.Get("Idempotency-Key")
+	if _, signedIn := ctis.IdentityFrom(r.Context()); key == "" || r.Method != http.MethodPost || h.Requests == nil || !signedIn {
+		return run(w, r)
+	}
+	if !ctis.ValidRequestKey(key) {
+		return ctis.Invalid("Idempotency-Key", "give 1 to 255 printable ASCII characters, such as a UUID")
+	}
+	kept, done, err := h.Requests.Answer(r.Context(), key)
+	switch {
+	case err != nil:
+		return err
+	case done && kept == nil:
+		return ctis.Errorf(ctis.ECONFLICT, "the request sent with this Idempotency-Key was carried out, and its answer was not kept: "+
+			"look up what it did (the review queue, the entity) before sending it again under a new key")
+	case done:
+		for k, v := range kept.Header {
+			w.Header().Set(k, v)
+		}
+		w.Header().Set("Idempotent-Replayed", "true")
+		w.WriteHeader(kept.Status)
+		_, err := w.Write(kept.Body)
+		return err
+	}
+	rk := &ctis.RequestKey{Key: key}
+	ctx := ctis.WithRequestKey(r.Context(), rk)
+	rec := &keepingWriter{ResponseWriter: w}
+	if err := run(rec, r.WithContext(ctx)); err != nil {
+		return err
+	}
+	if rk.Claimed && rec.status/100 == 2 && rec.body.Len() <= maxKeptAnswer {
+		a := ctis.KeptAnswer{Status: rec.status, Header: map[string]string{}, Body: bytes.Clone(rec.body.Bytes())}
+		for _, k := range ctis.KeptHeaders {
+			if v := rec.Header().Get(k); v != "" {
+				a.Header[k] = v
+			}
+		}
+		go func() {
+			if err := h.Requests.Keep(context.WithoutCancel(ctx), key, a); err != nil {
+				h.Logger.Error("keeping the answer of a request sent with an Idempotency-Key", "err", err)
+			}
+		}()
+	}
+	return nil
+}
+
+// keepingWriter passes an answer on and keeps a copy of it.
+type keepingWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (k *keepingWriter) WriteHeader(status int) {
+	if k.status == 0 {
+		k.status = status
+	}
+	k.ResponseWriter.WriteHeader(status)
+}
+
+func (k *keepingWriter) Write(b []byte) (int, error) {
+	if k.status == 0 {
+		k.status = http.StatusOK
+	}
+	if k.body.Len() <= maxKeptAnswer {
+		k.body.Write(b)
+	}
+	return k.ResponseWriter.Write(b)
+}

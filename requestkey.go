@@ -1,0 +1,82 @@
+package ctis
+
+import (
+	"context"
+	"time"
+)
+
+// A write request may carry a key of its sender's choosing
+// (Idempotency-Key) so that it is safe to send again: when the process
+// that took it dies before answering, a load balancer or the client sends
+// the same request with the same key to another process, which answers
+// what the first one did instead of doing it twice.
+//
+// The key is claimed in the first write transaction of the request, in
+// the same commit as the write: either both are in the store or neither.
+// The answer is kept after it is sent. A request sent again whose key was
+// claimed gets the kept answer, or, if the first process died between its
+// commit and keeping the answer, a conflict saying it was carried out.
+
+// RequestKey is a write request's key, carried in its context to the
+// store, which claims it.
+type RequestKey struct {
+	Key string
+	// Claimed is set by the store once the key is in a write's
+	// transaction.
+	Claimed bool
+}
+
+type requestKeyKey struct{}
+
+// WithRequestKey returns ctx carrying the request's key.
+func WithRequestKey(ctx context.Context, k *RequestKey) context.Context {
+	return context.WithValue(ctx, requestKeyKey{}, k)
+}
+
+// RequestKeyFrom returns the request key in ctx, or nil.
+func RequestKeyFrom(ctx context.Context) *RequestKey {
+	k, _ := ctx.Value(requestKeyKey{}).(*RequestKey)
+	return k
+}
+
+// KeptAnswer is the answer given to a request sent with a key: its
+// status, the headers that describe its body (KeptHeaders) and the body.
+type KeptAnswer struct {
+	Status int
+	Header map[string]string
+	Body   []byte
+}
+
+// KeptHeaders are the headers of an answer kept with it.
+var KeptHeaders = []string{"Content-Type", "Location"}
+
+// RequestKeys keeps the answers of requests sent with a key, for their
+// sender alone, for RequestKeyLifetime.
+type RequestKeys interface {
+	// Answer looks up the caller's request sent with key. done is false
+	// when no request with it was carried out; a nil answer with done
+	// true means one was, and its answer was not kept.
+	Answer(ctx context.Context, key string) (a *KeptAnswer, done bool, err error)
+	// Keep keeps the answer of the caller's request whose key was
+	// claimed.
+	Keep(ctx context.Context, key string, a KeptAnswer) error
+}
+
+// RequestKeyLifetime is how long a request key and its answer are kept:
+// long enough for any retry, short enough that answers holding personal
+// data do not linger.
+const RequestKeyLifetime = 24 * time.Hour
+
+// ValidRequestKey reports whether k is a usable key: 1 to 255 printable
+// ASCII characters.
+func ValidRequestKey(k string) bool {
+	if len(k) == 0 || len(k) > 255 {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x21 || k[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
