@@ -64,8 +64,8 @@ func (db *DB) Answer(ctx context.Context, key string) (*ctis.KeptAnswer, bool, e
 	return a, true, nil
 }
 
-// Keep keeps the answer of the caller's request whose key was claimed,
-// and lets keys past their lifetime go.
+// Keep keeps the answer of the caller's request whose key was claimed.
+// Keys past their lifetime go with the hourly retention (ApplyRetention).
 func (db *DB) Keep(ctx context.Context, key string, a ctis.KeptAnswer) error {
 	id, ok := ctis.IdentityFrom(ctx)
 	if !ok {
@@ -78,11 +78,8 @@ func (db *DB) Keep(ctx context.Context, key string, a ctis.KeptAnswer) error {
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE request_keys SET status = ?, header = ?, body = ? WHERE user_id = ? AND key = ?`,
-			a.Status, string(header), a.Body, id.UserID, key); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM request_keys WHERE created_at <= ?`, stamp(db.now().Add(-ctis.RequestKeyLifetime)))
+		_, err := tx.ExecContext(ctx, `UPDATE request_keys SET status = ?, header = ?, body = ? WHERE user_id = ? AND key = ?`,
+			a.Status, string(header), a.Body, id.UserID, key)
 		return err
 	})
 }

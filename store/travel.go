@@ -403,6 +403,10 @@ func (db *DB) ApplyRetention(ctx context.Context) (*ctis.RetentionReport, error)
 		}
 		n, _ = res.RowsAffected()
 		rep.Masked = int(n)
+		// Keys of requests that may be sent again, and their answers.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM request_keys WHERE created_at <= ?`, stamp(now.Add(-ctis.RequestKeyLifetime))); err != nil {
+			return err
+		}
 		if rep.Masked+rep.Deleted == 0 {
 			return nil
 		}
