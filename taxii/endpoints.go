@@ -3,6 +3,7 @@ package taxii
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 
 	"ctis"
 )
@@ -69,7 +70,13 @@ func (h *handler) collection(w http.ResponseWriter, r *http.Request) error {
 // is the one object the endpoint is about; absent from the collection,
 // it is not found.
 func (h *handler) read(w http.ResponseWriter, r *http.Request, allowed params, only string) ([]record, bool, error) {
-	f, err := parseFilter(r.URL.Query(), allowed)
+	// A query Go cannot read whole (a semicolon, a bad escape) is
+	// refused rather than read in part, which would drop filters.
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, false, ctis.Invalid("query", "the query string is malformed: %v", err)
+	}
+	f, err := parseFilter(q, allowed)
 	if err != nil {
 		return nil, false, err
 	}
