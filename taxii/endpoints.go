@@ -8,11 +8,6 @@ import (
 	"ctis"
 )
 
-// maxContentLength is what the API root announces as the largest body it
-// takes: none, since its collections cannot be written to, but the
-// property is required.
-const maxContentLength = 0
-
 // discovery answers GET /taxii2/.
 func (h *handler) discovery(w http.ResponseWriter, r *http.Request) error {
 	root := baseURL(r) + APIRootPath
@@ -39,7 +34,7 @@ func (h *handler) apiRoot(w http.ResponseWriter, r *http.Request) error {
 		"title":              h.Title,
 		"description":        "One collection per sharing scope the requester may read.",
 		"versions":           []string{MediaType},
-		"max_content_length": maxContentLength,
+		"max_content_length": MaxContentLength,
 	})
 	return nil
 }

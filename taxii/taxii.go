@@ -61,6 +61,8 @@ type Server struct {
 type handler struct {
 	Server
 	mux *http.ServeMux
+	// statuses are the statuses of the latest posts.
+	statuses statuses
 }
 
 // Handler returns the TAXII server.
@@ -86,9 +88,9 @@ func (s *Server) Handler() http.Handler {
 		"GET " + c + "objects/{object}/versions/{$}": h.versions,
 		"GET " + c + "manifest/{$}":                  h.manifest,
 		DiscoveryPath:                                h.notFound,
-		"POST " + c + "objects/{$}":                  h.readOnly,
-		"DELETE " + c + "objects/{object}/{$}":       h.readOnly,
-		"GET " + APIRootPath + "status/{status}/{$}": h.noStatus,
+		"POST " + c + "objects/{$}":                  h.add,
+		"DELETE " + c + "objects/{object}/{$}":       h.deleteObject,
+		"GET " + APIRootPath + "status/{status}/{$}": h.status,
 	} {
 		h.mux.Handle(pattern, h.endpoint(fn))
 	}
@@ -202,12 +204,28 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status, internal = http.StatusMethodNotAllowed, false
 		msg.ErrorCode = "method_not_allowed"
 		msg.Description = r.Method + " is not a method of this endpoint"
+	case status == http.StatusRequestEntityTooLarge && internal == false && msg.ErrorCode == ctis.EINTERNAL:
+		msg.ErrorCode = ctis.ETOOLARGE
+		msg.Description = "the envelope is larger than max_content_length (" + strconv.Itoa(MaxContentLength) + " bytes)"
 	case internal:
 		msg.ErrorID = httpkit.Failed(h.Logger, r, err)
 		msg.Description = "internal error; quote the error_id to the node's operator"
 	}
 	if f := ctis.ErrorField(err); f != "" {
 		msg.Details = map[string]string{"field": f}
+	}
+	var u *unprocessable
+	if errors.As(err, &u) && !internal {
+		status = http.StatusUnprocessableEntity
+		if where, details := objectError(err); where != "" {
+			msg.Description = where
+			for k, v := range details {
+				if msg.Details == nil {
+					msg.Details = map[string]string{}
+				}
+				msg.Details[k] = v
+			}
+		}
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="ctis"`)
@@ -242,15 +260,12 @@ func (h *handler) notFound(w http.ResponseWriter, r *http.Request) error {
 	return ctis.ErrNotFound("TAXII endpoint")
 }
 
-// readOnly answers writes: every collection says can_write false.
-func (h *handler) readOnly(w http.ResponseWriter, r *http.Request) error {
+// deleteObject answers DELETE …/objects/{object}/: ctis never deletes a
+// statement through a collection; its originator withdraws it, and the
+// withdrawal travels as a new version.
+func (h *handler) deleteObject(w http.ResponseWriter, r *http.Request) error {
 	if _, err := findCollection(r.Context(), h.Directory, r.PathValue("collection")); err != nil {
 		return err
 	}
-	return ctis.Errorf(ctis.EFORBIDDEN, "this collection cannot be written to (can_write is false)")
-}
-
-// noStatus answers status requests: no write ever made one.
-func (h *handler) noStatus(w http.ResponseWriter, r *http.Request) error {
-	return ctis.ErrNotFound("status")
+	return ctis.Errorf(ctis.EFORBIDDEN, "objects are not deleted through TAXII: the originator withdraws a statement (POST /api/v1/statements/{id}/withdraw)")
 }

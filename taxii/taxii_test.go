@@ -294,7 +294,7 @@ func TestCollections(t *testing.T) {
 		f.get(user, taxii.APIRootPath+"collections/").decode(t, 200, &l)
 		out := map[string]coll{}
 		for _, c := range l.Collections {
-			if !c.CanRead || c.CanWrite || !slices.Equal(c.MediaTypes, []string{"application/stix+json;version=2.1"}) || c.Title == "" {
+			if !c.CanRead || c.CanWrite != (c.Alias == "own") || !slices.Equal(c.MediaTypes, []string{"application/stix+json;version=2.1"}) || c.Title == "" {
 				t.Errorf("%s: collection %+v", user, c)
 			}
 			out[c.Alias] = c
@@ -655,5 +655,141 @@ func TestReadsAudited(t *testing.T) {
 		if !read[p] {
 			t.Errorf("the audit trail does not record the read for %q: %v", p, read)
 		}
+	}
+}
+
+// post sends an envelope of objects to a collection as user.
+func (f *fixture) post(user, collection, contentType, body string) reply {
+	f.t.Helper()
+	req, err := http.NewRequest("POST", f.srv.URL+collectionsPath(collection)+"objects/", strings.NewReader(body))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+f.tokens[user])
+	req.Header.Set("Accept", taxii.MediaType)
+	req.Header.Set("Ctis-Purpose", "case zq-post")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	return f.do(req)
+}
+
+// envelopeOf is the envelope of the STIX objects of entities.
+func envelopeOf(t *testing.T, entities ...ctis.Entity) string {
+	t.Helper()
+	objs, err := stix.Objects(entities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(map[string]any{"objects": objs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestPost posts envelopes: the agency's own statements are imported all
+// or nothing, as a STIX file import is, and answered with a status.
+func TestPost(t *testing.T) {
+	f := newFixture(t)
+	f.seed()
+	own := taxii.ReleasedCollectionID(ctistest.FR)
+	var list struct {
+		Collections []struct {
+			ID    string `json:"id"`
+			Alias string `json:"alias"`
+		} `json:"collections"`
+	}
+	f.get("fr.analyst", taxii.APIRootPath+"collections/").decode(t, 200, &list)
+	for _, c := range list.Collections {
+		if c.Alias == "own" {
+			own = c.ID
+		}
+	}
+	posted := ctis.Entity{ID: ctis.NewID(), Schema: "Person", Statements: []ctis.Statement{{
+		ID: ctis.NewID(), Property: "name", Value: "Abu Posted", Originator: ctistest.FR, Grading: "B2",
+		Handling: ctis.Handling{Distribution: ctis.DistGroup, Group: ctistest.Western, Restriction: ctis.H0}, RecordedAt: time.Now().UTC(),
+	}}}
+	body := envelopeOf(t, posted)
+
+	// Content the reader refuses, or of another originator, stores
+	// nothing.
+	foreign := posted
+	foreign.Statements = slices.Clone(posted.Statements)
+	foreign.Statements[0].Originator = ctistest.DE
+	for _, c := range []struct {
+		user, collection, contentType, body string
+		status                              int
+		field                               string
+	}{
+		{"fr.analyst", own, "application/json", body, 415, ""},
+		{"fr.analyst", own, "", body, 415, ""},
+		{"fr.analyst", own, taxii.MediaType, `{"objects": [`, 400, ""},
+		{"fr.analyst", own, taxii.MediaType, `{"objects": [], "objects": []}`, 400, ""},
+		{"fr.analyst", own, taxii.MediaType, `{"objects": []}`, 400, "objects"},
+		{"fr.analyst", own, taxii.MediaType, `{"objects": [{"type": "malware", "spec_version": "2.1", "id": "malware--00000000-0000-4000-8000-000000000000"}]}`, 422, ""},
+		{"fr.analyst", own, taxii.MediaType, envelopeOf(t, foreign), 422, ""},
+		{"fr.analyst", taxii.ReleasedCollectionID(ctistest.FR), taxii.MediaType, body, 403, ""},
+		{"de.analyst", own, taxii.MediaType, body, 404, ""},
+		{"fr.border", own, taxii.MediaType, body, 403, ""},
+	} {
+		r := f.post(c.user, c.collection, c.contentType, c.body)
+		r.refused(t, c.status, c.field)
+	}
+	if res, _ := f.node.Entities.Search(ctistest.As(ctistest.FR, ctis.RoleAnalyst), ctis.SearchQuery{Name: "Abu Posted"}); len(res.Entities) != 0 {
+		t.Fatalf("a refused post stored %+v", res.Entities)
+	}
+	var e taxiiError
+	f.post("fr.analyst", own, taxii.MediaType, envelopeOf(t, foreign)).decode(t, 422, &e)
+	if !strings.Contains(e.Description, "originated by DE-BKA") {
+		t.Errorf("foreign statement: %+v", e)
+	}
+	f.post("fr.analyst", own, taxii.MediaType, `{"objects": [{"type": "malware", "spec_version": "2.1", "id": "malware--00000000-0000-4000-8000-000000000000"}]}`).decode(t, 422, &e)
+	if e.Details["object_index"] != "0" || e.Details["object_id"] != "malware--00000000-0000-4000-8000-000000000000" {
+		t.Errorf("unknown type: %+v", e)
+	}
+
+	// FR's own statement is imported, and posting it again adds nothing.
+	type statusResource struct {
+		ID           string `json:"id"`
+		Status       string `json:"status"`
+		TotalCount   int    `json:"total_count"`
+		SuccessCount int    `json:"success_count"`
+		FailureCount int    `json:"failure_count"`
+		PendingCount int    `json:"pending_count"`
+		Successes    []struct {
+			ID      string `json:"id"`
+			Version string `json:"version"`
+		} `json:"successes"`
+	}
+	for range 2 {
+		var st statusResource
+		f.post("fr.analyst", own, taxii.MediaType, body).decode(t, 202, &st)
+		objs, _ := stix.Objects([]ctis.Entity{posted})
+		if st.Status != "complete" || st.TotalCount != len(objs) || st.SuccessCount != len(objs) || st.FailureCount != 0 || st.PendingCount != 0 {
+			t.Errorf("status %+v", st)
+		}
+		var again statusResource
+		f.get("fr.analyst", taxii.APIRootPath+"status/"+st.ID+"/").decode(t, 200, &again)
+		if again.ID != st.ID || again.SuccessCount != st.SuccessCount {
+			t.Errorf("status read back: %+v", again)
+		}
+		f.get("de.analyst", taxii.APIRootPath+"status/"+st.ID+"/").refused(t, 404, "")
+	}
+	res, err := f.node.Entities.Search(ctistest.As(ctistest.DE, ctis.RoleAnalyst), ctis.SearchQuery{Name: "Abu Posted"})
+	if err != nil || len(res.Entities) != 1 || len(res.Entities[0].Statements) != 1 {
+		t.Fatalf("posted entity as DE sees it: %v %+v", err, res)
+	}
+	s := res.Entities[0].Statements[0]
+	if s.Originator != ctistest.FR || s.Handling.Distribution != ctis.DistGroup || s.Handling.Group != ctistest.Western || s.Grading != "B2" {
+		t.Errorf("posted statement %+v", s)
+	}
+	if res, _ := f.node.Entities.Search(ctistest.As(ctistest.JO, ctis.RoleAnalyst), ctis.SearchQuery{Name: "Abu Posted"}); len(res.Entities) != 0 {
+		t.Errorf("JO sees the posted western statement")
+	}
+	// The import is audited with the post's purpose.
+	page, err := f.node.Audit.Events(ctistest.As(ctistest.FR, ctis.RoleAuditor), ctis.AuditFilter{Action: ctis.ActImport, Limit: ctis.MaxLimit})
+	if err != nil || len(page.Events) != 2 || page.Events[0].Purpose != "case zq-post" || page.Events[0].Username != "fr.analyst" {
+		t.Errorf("import audit: %v %+v", err, page)
 	}
 }
