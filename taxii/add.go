@@ -17,9 +17,9 @@ import (
 	"ctis/stix"
 )
 
-// MaxContentLength is the largest envelope a client may post: the largest
-// bundle a STIX import takes.
-const MaxContentLength = stix.MaxBundle
+// DefaultMaxContentLength is the largest envelope a client may post when
+// the Server says nothing else: the largest bundle a STIX import takes.
+const DefaultMaxContentLength = stix.MaxBundle
 
 // unprocessable marks an error in the content of a posted envelope: the
 // request was well formed, but ctis cannot take what it holds. TAXII
@@ -136,7 +136,7 @@ func (h *handler) add(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || t != "application/taxii+json" || (p["version"] != "" && p["version"] != "2.1") {
 		return ctis.Errorf(ctis.EUNSUPPORTED, "post an envelope as %s", MediaType)
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxContentLength))
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.MaxContentLength))
 	if err != nil {
 		return err
 	}

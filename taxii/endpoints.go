@@ -34,7 +34,7 @@ func (h *handler) apiRoot(w http.ResponseWriter, r *http.Request) error {
 		"title":              h.Title,
 		"description":        "One collection per sharing scope the requester may read.",
 		"versions":           []string{MediaType},
-		"max_content_length": MaxContentLength,
+		"max_content_length": h.MaxContentLength,
 	})
 	return nil
 }

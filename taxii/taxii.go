@@ -50,6 +50,9 @@ type Server struct {
 	Logger *slog.Logger
 	// Title is the server's title in discovery; empty means "ctis".
 	Title string
+	// MaxContentLength bounds a posted envelope; zero means
+	// DefaultMaxContentLength.
+	MaxContentLength int64
 	// Authenticate resolves a request to the context of its identity and
 	// purpose; nil means the API's bearer tokens (Services.Auth) and the
 	// API's purpose (Ctis-Purpose header or purpose parameter). Tests
@@ -70,6 +73,9 @@ func (s *Server) Handler() http.Handler {
 	h := &handler{Server: *s, mux: http.NewServeMux()}
 	if h.Logger == nil {
 		h.Logger = slog.Default()
+	}
+	if h.MaxContentLength <= 0 {
+		h.MaxContentLength = DefaultMaxContentLength
 	}
 	if h.Title == "" {
 		h.Title = "ctis"
@@ -206,7 +212,7 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		msg.Description = r.Method + " is not a method of this endpoint"
 	case status == http.StatusRequestEntityTooLarge && internal == false && msg.ErrorCode == ctis.EINTERNAL:
 		msg.ErrorCode = ctis.ETOOLARGE
-		msg.Description = "the envelope is larger than max_content_length (" + strconv.Itoa(MaxContentLength) + " bytes)"
+		msg.Description = "the envelope is larger than max_content_length (" + strconv.FormatInt(h.MaxContentLength, 10) + " bytes)"
 	case internal:
 		msg.ErrorID = httpkit.Failed(h.Logger, r, err)
 		msg.Description = "internal error; quote the error_id to the node's operator"

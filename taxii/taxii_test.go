@@ -39,6 +39,9 @@ type fixture struct {
 	ahead  atomic.Int64
 }
 
+// maxContent bounds the fixture's posts.
+const maxContent = 64 << 10
+
 var users = []ctis.NewUser{
 	{Username: "fr.analyst", Agency: ctistest.FR, Roles: []ctis.Role{ctis.RoleAnalyst}},
 	{Username: "de.analyst", Agency: ctistest.DE, Roles: []ctis.Role{ctis.RoleAnalyst}},
@@ -59,7 +62,7 @@ func newFixture(t *testing.T) *fixture {
 		}
 		f.tokens[u.Username] = token
 	}
-	f.srv = httptest.NewServer((&taxii.Server{Services: f.node.Services, Logger: slog.New(slog.DiscardHandler)}).Handler())
+	f.srv = httptest.NewServer((&taxii.Server{Services: f.node.Services, Logger: slog.New(slog.DiscardHandler), MaxContentLength: maxContent}).Handler())
 	t.Cleanup(f.srv.Close)
 	return f
 }
@@ -224,7 +227,7 @@ func TestDiscoveryAndAPIRoot(t *testing.T) {
 		MaxContentLength *int     `json:"max_content_length"`
 	}
 	f.get("de.analyst", taxii.APIRootPath).decode(t, 200, &root)
-	if root.Title == "" || !slices.Equal(root.Versions, []string{taxii.MediaType}) || root.MaxContentLength == nil {
+	if root.Title == "" || !slices.Equal(root.Versions, []string{taxii.MediaType}) || root.MaxContentLength == nil || *root.MaxContentLength != maxContent {
 		t.Errorf("API root %+v", root)
 	}
 	f.get("de.analyst", "/taxii2/nowhere/").refused(t, 404, "")
@@ -732,6 +735,7 @@ func TestPost(t *testing.T) {
 		{"fr.analyst", taxii.ReleasedCollectionID(ctistest.FR), taxii.MediaType, body, 403, ""},
 		{"de.analyst", own, taxii.MediaType, body, 404, ""},
 		{"fr.border", own, taxii.MediaType, body, 403, ""},
+		{"fr.analyst", own, taxii.MediaType, `{"objects": [` + strings.Repeat(`{},`, maxContent/3) + `{}]}`, 413, ""},
 	} {
 		r := f.post(c.user, c.collection, c.contentType, c.body)
 		r.refused(t, c.status, c.field)
