@@ -119,7 +119,7 @@ type record struct {
 // millisecond, as the STIX writer stamps objects.
 func stixTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
-// objects returns the collection's objects in (date_added, id) order, as
+// objects returns the collection's objects in their order (order), as
 // the export service gives them to the requester of ctx: the read needs a
 // purpose and the analyst role, and is audited.
 //
@@ -210,13 +210,34 @@ func objects(ctx context.Context, entities ctis.EntityService, c *collection) ([
 			r.added = first
 		}
 	}
-	slices.SortFunc(out, func(a, b record) int {
-		if c := a.added.Compare(b.added); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	slices.SortFunc(out, func(a, b record) int { return order(a.added, a.ID, b.added, b.ID) })
 	return out, nil
+}
+
+// order is the order of a collection's objects: by date_added; at the
+// same date_added ctis's identity, then its extension definitions, then
+// markings, then what they mark, so that a client reading page by page
+// meets each definition before its use; then by ID.
+func order(aAdded time.Time, aID string, bAdded time.Time, bID string) int {
+	if c := aAdded.Compare(bAdded); c != 0 {
+		return c
+	}
+	if c := rank(aID) - rank(bID); c != 0 {
+		return c
+	}
+	return strings.Compare(aID, bID)
+}
+
+func rank(id string) int {
+	switch {
+	case id == stix.Creator:
+		return 0
+	case strings.HasPrefix(id, "extension-definition--"):
+		return 1
+	case strings.HasPrefix(id, "marking-definition--"):
+		return 2
+	}
+	return 3
 }
 
 // ReleasedCollectionID is the ID of the collection of everything released

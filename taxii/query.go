@@ -27,8 +27,8 @@ type filter struct {
 }
 
 // cursor is where a page ended: the date_added and ID of its last object.
-// Objects are listed in (date_added, id) order, so a cursor names a fixed
-// point in it that later additions never move.
+// Objects are listed by date_added, then ID (order), so a cursor names a
+// fixed point in that order that later additions never move.
 type cursor struct {
 	added time.Time
 	id    string
@@ -215,7 +215,7 @@ func (f *filter) keeps(o *record) bool {
 	return true
 }
 
-// page applies f to objects, which are in (date_added, id) order, and
+// page applies f to objects, which are in the order of a collection, and
 // returns one page of what it keeps and whether more follow.
 func (f *filter) page(objects []record) (out []record, more bool) {
 	for i := range objects {
@@ -234,10 +234,5 @@ func (f *filter) page(objects []record) (out []record, more bool) {
 	return out, false
 }
 
-// after reports whether o comes after c in (date_added, id) order.
-func after(o *record, c *cursor) bool {
-	if !o.added.Equal(c.added) {
-		return o.added.After(c.added)
-	}
-	return o.ID > c.id
-}
+// after reports whether o comes after c in the order of a collection.
+func after(o *record, c *cursor) bool { return order(o.added, o.ID, c.added, c.id) > 0 }

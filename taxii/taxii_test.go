@@ -168,9 +168,14 @@ type manifest struct {
 }
 
 type head struct {
-	ID          string `json:"id"`
-	Type        string `json:"type"`
-	SpecVersion string `json:"spec_version"`
+	ID                string   `json:"id"`
+	Type              string   `json:"type"`
+	SpecVersion       string   `json:"spec_version"`
+	CreatedByRef      string   `json:"created_by_ref"`
+	ObjectMarkingRefs []string `json:"object_marking_refs"`
+	GranularMarkings  []struct {
+		MarkingRef string `json:"marking_ref"`
+	} `json:"granular_markings"`
 }
 
 func heads(t *testing.T, raws []json.RawMessage) []head {
@@ -410,6 +415,7 @@ func TestPaging(t *testing.T) {
 
 	for _, limit := range []string{"1", "2", "3", "500", "100000"} {
 		var ids []string
+		var paged []head
 		next := ""
 		for pages := 0; ; pages++ {
 			q := url.Values{"limit": {limit}}
@@ -438,6 +444,7 @@ func TestPaging(t *testing.T) {
 			for _, h := range hs {
 				ids = append(ids, h.ID)
 			}
+			paged = append(paged, hs...)
 			if env.More != (env.Next != "") {
 				t.Fatalf("more %v with next %q", env.More, env.Next)
 			}
@@ -455,6 +462,23 @@ func TestPaging(t *testing.T) {
 		}
 		if !slices.Equal(ids, want) {
 			t.Errorf("limit %s: paged %v, manifest %v", limit, ids, want)
+		}
+		// What an object refers to came before it.
+		seen := map[string]bool{}
+		for _, h := range paged {
+			refs := slices.Clone(h.ObjectMarkingRefs)
+			for _, g := range h.GranularMarkings {
+				refs = append(refs, g.MarkingRef)
+			}
+			if h.CreatedByRef != "" {
+				refs = append(refs, h.CreatedByRef)
+			}
+			for _, ref := range refs {
+				if !seen[ref] {
+					t.Errorf("limit %s: %s comes before %s, which it refers to", limit, h.ID, ref)
+				}
+			}
+			seen[h.ID] = true
 		}
 	}
 
