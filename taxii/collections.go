@@ -60,17 +60,20 @@ func collections(ctx context.Context, dir ctis.DirectoryService) ([]collection, 
 		return collection{ID: collectionID(scope), Alias: alias, Title: title, Description: description, CanRead: true,
 			MediaTypes: []string{stixMediaType}, holds: holds}
 	}
-	own := 1 // the index of the collection of the agency's own statements
+	// The agency's own collection is the one written to: an import
+	// stores the importer's own statements.
+	own := c("own:"+agency, "own", "Originated by "+agency,
+		"The statements "+agency+" contributed. Envelopes posted here are imported as "+agency+"'s own statements.",
+		func(s *ctis.Statement) bool { return s.Originator == agency })
+	own.CanWrite = true
 	out := []collection{
 		c("released:"+agency, "released", "Released to "+agency,
 			"Every statement "+agency+" may see: its own and those released to it, to its sharing groups or to all members.",
 			func(*ctis.Statement) bool { return true }),
-		c("own:"+agency, "own", "Originated by "+agency, "The statements "+agency+" contributed. Envelopes posted here are imported as "+agency+"'s own statements.",
-			func(s *ctis.Statement) bool { return s.Originator == agency }),
+		own,
 		c("all", "all-members", "Released to all members", "The statements released to every member agency.",
 			func(s *ctis.Statement) bool { return s.Handling.Distribution == ctis.DistAll }),
 	}
-	out[own].CanWrite = true
 	groups, err := dir.Groups(ctx)
 	if err != nil {
 		return nil, err

@@ -157,7 +157,7 @@ func negotiate(accept string) (string, bool) {
 	if strings.TrimSpace(accept) == "" {
 		return MediaType, true
 	}
-	json := false
+	plain := false
 	for _, r := range strings.Split(accept, ",") {
 		t, p, err := mime.ParseMediaType(strings.TrimSpace(r))
 		if err != nil {
@@ -176,10 +176,10 @@ func negotiate(accept string) (string, bool) {
 				return MediaType, true
 			}
 		case "application/json":
-			json = true
+			plain = true
 		}
 	}
-	if json {
+	if plain {
 		return "application/json", true
 	}
 	return "", false
@@ -210,7 +210,7 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status, internal = http.StatusMethodNotAllowed, false
 		msg.ErrorCode = "method_not_allowed"
 		msg.Description = r.Method + " is not a method of this endpoint"
-	case status == http.StatusRequestEntityTooLarge && internal == false && msg.ErrorCode == ctis.EINTERNAL:
+	case status == http.StatusRequestEntityTooLarge && !internal && msg.ErrorCode == ctis.EINTERNAL:
 		msg.ErrorCode = ctis.ETOOLARGE
 		msg.Description = "the envelope is larger than max_content_length (" + strconv.FormatInt(h.MaxContentLength, 10) + " bytes)"
 	case internal:
