@@ -49,6 +49,9 @@ func entityMatrix(t *testing.T, s ctis.Services) {
 		t.Fatalf("absent entity: %v", absentErr)
 	}
 
+	// The TAXII collections of the viewers so far: another viewer's
+	// collection reads as an absent one.
+	taxiiCollections := map[string]bool{}
 	for _, agency := range Codes {
 		for _, role := range Readers {
 			ctx := As(agency, role)
@@ -75,6 +78,20 @@ func entityMatrix(t *testing.T, s ctis.Services) {
 				t.Errorf("TAXII: %s reads the mixed entity's secret statement: %v", name, viaTAXII.statements[secret[0].ID])
 			}
 			absentCode, absentBody := viaTAXII.get(taxiiObjectPath(agency, "identity", absentID))
+			absentCollCode, absentColl := viaTAXII.get("collections/" + absentID + "/manifest/")
+			for id := range taxiiCollections {
+				if slices.Contains(viaTAXII.collections, id) {
+					continue
+				}
+				for _, path := range []string{"/", "/objects/", "/manifest/"} {
+					if code, body := viaTAXII.get("collections/" + id + path); code != absentCollCode || body != absentColl {
+						t.Errorf("TAXII: %s reads another's collection %s%s: %d %s; absent reads %d %s", name, id, path, code, body, absentCollCode, absentColl)
+					}
+				}
+			}
+			for _, id := range viaTAXII.collections {
+				taxiiCollections[id] = true
+			}
 			for _, st := range all {
 				want := ctis.CanSee(viewer, FR, st.h)
 				label := fmt.Sprintf("%s sees %s: want %v", name, st.marker, want)

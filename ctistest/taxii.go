@@ -23,6 +23,8 @@ type taxiiRead struct {
 	// objects; text is every response body, errors included.
 	statements map[string]bool
 	text       string
+	// collections are the IDs of the requester's collections.
+	collections []string
 	// get fetches a path of the API root as the requester.
 	get func(path string) (int, string)
 }
@@ -59,6 +61,7 @@ func readTAXII(t *testing.T, ctx context.Context, s ctis.Services) taxiiRead {
 		t.Fatal(err)
 	}
 	for _, c := range list.Collections {
+		out.collections = append(out.collections, c.ID)
 		objects := map[string]bool{}
 		next := ""
 		for {
