@@ -210,7 +210,8 @@ type EntityService interface {
 	// audited.
 	Export(ctx context.Context, fn func(*Entity) error) error
 	// Import stores a batch of entities in one transaction, originated by
-	// the caller's agency: all or nothing. Needs RoleAnalyst. Errors are
+	// the caller's agency: all or nothing. Needs RoleAnalyst; audited, with
+	// the purpose in ctx if there is one. Errors are
 	// prefixed with the entity's index in the batch as "[i]".
 	//
 	// Each entity's ID is the importer's key, resolved in the caller's

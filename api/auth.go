@@ -58,7 +58,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 
 // logout ends the session whose token the request carries.
 func (h *handler) logout(w http.ResponseWriter, r *http.Request) error {
-	secret, _ := bearer(r) // present: the route is authenticated
+	secret, _ := httpkit.Bearer(r) // present: the route is authenticated
 	if err := h.Auth.Logout(r.Context(), ctis.CredentialAPI, secret); err != nil {
 		return err
 	}

@@ -12,10 +12,10 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"ctis"
+	"ctis/httpkit"
 	"ctis/manifest"
 	"ctis/throttle"
 )
@@ -221,7 +221,7 @@ func (h *handler) endpoint(rt route) http.Handler {
 // authenticate resolves the bearer token to an identity and returns the
 // request's context carrying it and the purpose of the request's reads.
 func (h *handler) authenticate(r *http.Request) (context.Context, error) {
-	secret, ok := bearer(r)
+	secret, ok := httpkit.Bearer(r)
 	if !ok {
 		return nil, ctis.Errorf(ctis.EUNAUTHORIZED, "send an API token or the token of an API login as Authorization: Bearer <token>")
 	}
@@ -229,35 +229,11 @@ func (h *handler) authenticate(r *http.Request) (context.Context, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := purpose(r)
+	p, err := httpkit.Purpose(r)
 	if err != nil {
 		return nil, err
 	}
 	return ctis.WithPurpose(ctis.NewContext(r.Context(), id), p), nil
-}
-
-// bearer returns the token of an "Authorization: Bearer" header. The
-// scheme is case-insensitive, as RFC 9110 has it.
-func bearer(r *http.Request) (string, bool) {
-	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-	token = strings.TrimSpace(token)
-	return token, ok && strings.EqualFold(scheme, "Bearer") && token != ""
-}
-
-// purpose returns the purpose of a request's reads, from the Ctis-Purpose
-// header or the purpose query parameter (which, unlike a header, can carry
-// any script). The services demand it where personal data is read; here it
-// is only carried, and refused when the two places disagree, because the
-// audit trail must record the one purpose the reader gave.
-func purpose(r *http.Request) (string, error) {
-	header, query := r.Header.Get("Ctis-Purpose"), r.URL.Query().Get("purpose")
-	if header != "" && query != "" && header != query {
-		return "", ctis.Invalid("purpose", "the purpose is given twice, differently, in the Ctis-Purpose header and the purpose parameter")
-	}
-	if header != "" {
-		return header, nil
-	}
-	return query, nil
 }
 
 // today is the date that bounds review dates.

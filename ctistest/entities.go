@@ -13,7 +13,8 @@ import (
 )
 
 // entityMatrix checks every (viewer, statement) pair: a statement is
-// visible through get, list, search, export and the audit view exactly
+// visible through get, list, search, export (JSON lines, a STIX bundle,
+// the TAXII server's collections) and the audit view exactly
 // when ctis.CanSee allows, and a hidden one never shows through counts,
 // pagination, errors or notices beyond "hit — contact agency X".
 func entityMatrix(t *testing.T, s ctis.Services) {
@@ -48,6 +49,9 @@ func entityMatrix(t *testing.T, s ctis.Services) {
 		t.Fatalf("absent entity: %v", absentErr)
 	}
 
+	// The TAXII collections of the viewers so far: another viewer's
+	// collection reads as an absent one.
+	taxiiCollections := map[string]bool{}
 	for _, agency := range Codes {
 		for _, role := range Readers {
 			ctx := As(agency, role)
@@ -63,6 +67,31 @@ func entityMatrix(t *testing.T, s ctis.Services) {
 				}
 			}
 			listed := listAll(t, ctx, s.Entities)
+			// TAXII reads go through the export, closed to frontline
+			// officers: for them every TAXII read is refused, and
+			// refused alike whatever it names.
+			viaTAXII := readTAXII(t, ctx, s)
+			if wantStatus := map[bool]int{true: 200, false: 403}[role == ctis.RoleAnalyst]; viaTAXII.status != wantStatus {
+				t.Errorf("TAXII collections: %s gets %d, want %d", name, viaTAXII.status, wantStatus)
+			}
+			if viaTAXII.statements[secret[0].ID] != (agency == FR && role == ctis.RoleAnalyst) || strings.Contains(viaTAXII.text, secret[0].ID) != (agency == FR && role == ctis.RoleAnalyst) {
+				t.Errorf("TAXII: %s reads the mixed entity's secret statement: %v", name, viaTAXII.statements[secret[0].ID])
+			}
+			absentCode, absentBody := viaTAXII.get(taxiiObjectPath(agency, "identity", absentID))
+			absentCollCode, absentColl := viaTAXII.get("collections/" + absentID + "/manifest/")
+			for id := range taxiiCollections {
+				if slices.Contains(viaTAXII.collections, id) {
+					continue
+				}
+				for _, path := range []string{"/", "/objects/", "/manifest/"} {
+					if code, body := viaTAXII.get("collections/" + id + path); code != absentCollCode || body != absentColl {
+						t.Errorf("TAXII: %s reads another's collection %s%s: %d %s; absent reads %d %s", name, id, path, code, body, absentCollCode, absentColl)
+					}
+				}
+			}
+			for _, id := range viaTAXII.collections {
+				taxiiCollections[id] = true
+			}
 			for _, st := range all {
 				want := ctis.CanSee(viewer, FR, st.h)
 				label := fmt.Sprintf("%s sees %s: want %v", name, st.marker, want)
@@ -101,6 +130,15 @@ func entityMatrix(t *testing.T, s ctis.Services) {
 					if stixExported[st.id] != want || strings.Contains(bundle, st.marker) != want {
 						t.Errorf("STIX export: %s", label)
 					}
+				}
+
+				wantTAXII := want && role == ctis.RoleAnalyst
+				if viaTAXII.statements[st.id] != wantTAXII || strings.Contains(viaTAXII.text, st.marker) != wantTAXII {
+					t.Errorf("TAXII: %s, reads it: %v", label, viaTAXII.statements[st.id])
+				}
+				code, body := viaTAXII.get(taxiiObjectPath(agency, "identity", st.entity))
+				if (code == 200) != wantTAXII || (!wantTAXII && (code != absentCode || body != absentBody)) {
+					t.Errorf("TAXII object: %s: %d %s; absent reads %d %s", label, code, body, absentCode, absentBody)
 				}
 
 				if agency != FR {

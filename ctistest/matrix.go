@@ -17,7 +17,7 @@ type Backend struct {
 }
 
 // RunHandlingMatrix runs the handling matrix against b: every read path
-// of entities (get, list, search, export), screening, the review queue,
+// of entities (get, list, search, export, STIX and TAXII), screening, the review queue,
 // the audit view, hash banks and travel records, read by the analysts and
 // frontline officers of agencies in and out of a sharing group, against
 // data under every handling (ctis.EveryHandling). Each path must show

@@ -1,8 +1,8 @@
 // Package httpkit is the HTTP policy that the API and the pages share, so
 // that the two faces of a node cannot disagree: how an error becomes a
 // status, how long a login lasts and how it is throttled, what a log line
-// of a failed request may hold, and how the review queue's score filter
-// is read.
+// of a failed request may hold, how a request carries its token and the
+// purpose of its reads, and how the review queue's score filter is read.
 package httpkit
 
 import (
@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"ctis"
@@ -99,4 +100,28 @@ func MinScore(s string) (float64, error) {
 		return 0, ctis.Invalid("min_score", "min_score must be a number from 0 to 1")
 	}
 	return v, nil
+}
+
+// Bearer returns the token of an "Authorization: Bearer" header. The
+// scheme is case-insensitive, as RFC 9110 has it.
+func Bearer(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	token = strings.TrimSpace(token)
+	return token, ok && strings.EqualFold(scheme, "Bearer") && token != ""
+}
+
+// Purpose returns the purpose of a request's reads, from the Ctis-Purpose
+// header or the purpose query parameter (which, unlike a header, can carry
+// any script). The services demand it where personal data is read; here it
+// is only carried, and refused when the two places disagree, because the
+// audit trail must record the one purpose the reader gave.
+func Purpose(r *http.Request) (string, error) {
+	header, query := r.Header.Get("Ctis-Purpose"), r.URL.Query().Get("purpose")
+	if header != "" && query != "" && header != query {
+		return "", ctis.Invalid("purpose", "the purpose is given twice, differently, in the Ctis-Purpose header and the purpose parameter")
+	}
+	if header != "" {
+		return header, nil
+	}
+	return query, nil
 }

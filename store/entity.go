@@ -252,6 +252,12 @@ func (db *DB) Import(ctx context.Context, batch []ctis.NewEntity) (*ctis.ImportR
 	if err != nil {
 		return nil, err
 	}
+	// An import needs no purpose, but one given (as a TAXII post gives
+	// the request's) is recorded with it.
+	purpose := ctis.PurposeFrom(ctx)
+	if len(purpose) > ctis.MaxPurpose {
+		return nil, ctis.Invalid("purpose", "purpose is longer than %d bytes", ctis.MaxPurpose)
+	}
 	today := db.today()
 	schemas := make([]*ctis.Schema, len(batch))
 	for i := range batch {
@@ -271,7 +277,7 @@ func (db *DB) Import(ctx context.Context, batch []ctis.NewEntity) (*ctis.ImportR
 				return ctis.Prefix("["+strconv.Itoa(i)+"]", err)
 			}
 		}
-		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActImport, "", "", map[string]any{"entities": rep.IDs, "statements": rep.Statements, "skipped": rep.Skipped}))
+		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActImport, "", purpose, map[string]any{"entities": rep.IDs, "statements": rep.Statements, "skipped": rep.Skipped}))
 		return err
 	})
 	if err != nil {

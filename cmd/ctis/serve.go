@@ -24,6 +24,7 @@ import (
 	"ctis/node"
 	"ctis/screen"
 	"ctis/store"
+	"ctis/taxii"
 	"ctis/throttle"
 	"ctis/web"
 )
@@ -33,8 +34,9 @@ func newServe(o *options) *cobra.Command {
 	var withDemo bool
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the node: the web pages and the REST API",
-		Long: "Serve the web pages at / and the REST API under /api/v1 (OpenAPI document at /api/v1/openapi.json).\n" +
+		Short: "Serve the node: the web pages, the REST API and the TAXII 2.1 server",
+		Long: "Serve the web pages at /, the REST API under /api/v1 (OpenAPI document at /api/v1/openapi.json) and the\n" +
+			"TAXII 2.1 server under /taxii2/ (API root /taxii2/api/; the API's tokens and purpose).\n" +
 			"/healthz answers 200 while the process is up, /readyz 200 when the store answers and the match indexes\n" +
 			"are built (503 and the reason otherwise), and /metrics the node's figures in the Prometheus text format:\n" +
 			"on --addr, or with --metrics-addr on that address alone.\n" +
@@ -159,7 +161,8 @@ type runningNode struct {
 	metrics   *metrics.Metrics
 	readiness *health.Readiness
 	// api and pages are made once: each holds sessions and a throttle.
-	api, pages http.Handler
+	// taxii is the TAXII 2.1 server, over the same services as the API.
+	api, pages, taxii http.Handler
 	// screenBuilt and hashesBuilt say whether the match indexes are
 	// built, for readiness.
 	screenBuilt, hashesBuilt atomic.Bool
@@ -171,7 +174,7 @@ func (n *runningNode) Close() error { return n.db.Close() }
 // routes is the node's handler, with /metrics or without it, each request
 // timed by the one metrics middleware.
 func (n *runningNode) routes(withMetrics bool) http.Handler {
-	return n.around(withMetrics, n.api, n.pages)
+	return n.around(withMetrics, n.api, n.pages, n.taxii)
 }
 
 // starting is the node's handler while it builds its indexes: alive, not
@@ -181,14 +184,15 @@ func (n *runningNode) starting(withMetrics bool) http.Handler {
 		w.Header().Set("Retry-After", "10")
 		http.Error(w, "starting: building the match indexes", http.StatusServiceUnavailable)
 	})
-	return n.around(withMetrics, busy, busy)
+	return n.around(withMetrics, busy, busy, busy)
 }
 
-// around mounts the API and the pages beside health, readiness and,
-// if asked, metrics.
-func (n *runningNode) around(withMetrics bool, api, pages http.Handler) http.Handler {
+// around mounts the API, the TAXII server and the pages beside health,
+// readiness and, if asked, metrics.
+func (n *runningNode) around(withMetrics bool, api, pages, taxiiServer http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)
+	mux.Handle(taxii.DiscoveryPath, taxiiServer)
 	mux.Handle("/", pages)
 	mux.Handle("GET /healthz", health.Alive())
 	mux.Handle("GET /readyz", n.readiness)
@@ -345,6 +349,7 @@ func (n *runningNode) build(ctx context.Context, withDemo bool, log *slog.Logger
 	}
 	n.api = (&api.Server{Services: services, Logger: log, Limiter: limiter}).Handler()
 	n.pages = pages.Handler()
+	n.taxii = (&taxii.Server{Services: services, Logger: log}).Handler()
 	n.handler = n.routes(true)
 	return nil
 }

@@ -1,0 +1,186 @@
+package taxii
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+
+	"ctis"
+)
+
+// discovery answers GET /taxii2/.
+func (h *handler) discovery(w http.ResponseWriter, r *http.Request) error {
+	root := baseURL(r) + APIRootPath
+	write(w, r, http.StatusOK, map[string]any{
+		"title":       h.Title,
+		"description": "The TAXII 2.1 server of a ctis node: the statements a member agency may see, in STIX 2.1, with their handling.",
+		"default":     root,
+		"api_roots":   []string{root},
+	})
+	return nil
+}
+
+// baseURL is the scheme and host a client reached the node by.
+func baseURL(r *http.Request) string {
+	if r.TLS != nil {
+		return "https://" + r.Host
+	}
+	return "http://" + r.Host
+}
+
+// apiRoot answers GET /taxii2/api/.
+func (h *handler) apiRoot(w http.ResponseWriter, r *http.Request) error {
+	write(w, r, http.StatusOK, map[string]any{
+		"title":              h.Title,
+		"description":        "One collection per sharing scope the requester may read.",
+		"versions":           []string{MediaType},
+		"max_content_length": h.MaxContentLength,
+	})
+	return nil
+}
+
+// collections answers GET /taxii2/api/collections/.
+func (h *handler) collections(w http.ResponseWriter, r *http.Request) error {
+	cs, err := collections(r.Context(), h.Directory)
+	if err != nil {
+		return err
+	}
+	write(w, r, http.StatusOK, map[string]any{"collections": cs})
+	return nil
+}
+
+// collection answers GET …/collections/{collection}/.
+func (h *handler) collection(w http.ResponseWriter, r *http.Request) error {
+	c, err := findCollection(r.Context(), h.Directory, r.PathValue("collection"))
+	if err != nil {
+		return err
+	}
+	write(w, r, http.StatusOK, c)
+	return nil
+}
+
+// read is the common part of the reads of a collection's objects: the
+// collection, the filter of the request, and one page of the objects it
+// keeps, with the headers TAXII puts on such a page. only, if not empty,
+// is the one object the endpoint is about; absent from the collection,
+// it is not found.
+func (h *handler) read(w http.ResponseWriter, r *http.Request, allowed params, only string) ([]record, bool, error) {
+	// A query Go cannot read whole (a semicolon, a bad escape) is
+	// refused rather than read in part, which would drop filters.
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, false, ctis.Invalid("query", "the query string is malformed: %v", err)
+	}
+	f, err := parseFilter(q, allowed)
+	if err != nil {
+		return nil, false, err
+	}
+	c, err := findCollection(r.Context(), h.Directory, r.PathValue("collection"))
+	if err != nil {
+		return nil, false, err
+	}
+	all, err := objects(r.Context(), h.Entities, c)
+	if err != nil {
+		return nil, false, err
+	}
+	if only != "" {
+		var one []record
+		for _, o := range all {
+			if o.ID == only {
+				one = append(one, o)
+			}
+		}
+		if len(one) == 0 {
+			return nil, false, ctis.ErrNotFound("object")
+		}
+		all = one
+	}
+	page, more := f.page(all)
+	if len(page) > 0 {
+		w.Header().Set("X-TAXII-Date-Added-First", stixTime(page[0].added))
+		w.Header().Set("X-TAXII-Date-Added-Last", stixTime(page[len(page)-1].added))
+	}
+	return page, more, nil
+}
+
+// envelope is the TAXII envelope of objects.
+type envelope struct {
+	More    bool              `json:"more"`
+	Next    string            `json:"next,omitempty"`
+	Objects []json.RawMessage `json:"objects,omitempty"`
+}
+
+func nextOf(page []record, more bool) string {
+	if !more {
+		return ""
+	}
+	last := page[len(page)-1]
+	return cursor{added: last.added, id: last.ID}.encode()
+}
+
+// objects answers GET …/objects/.
+func (h *handler) objects(w http.ResponseWriter, r *http.Request) error {
+	return h.envelope(w, r, objectsParams, "")
+}
+
+// object answers GET …/objects/{object}/.
+func (h *handler) object(w http.ResponseWriter, r *http.Request) error {
+	return h.envelope(w, r, objectParams, r.PathValue("object"))
+}
+
+func (h *handler) envelope(w http.ResponseWriter, r *http.Request, allowed params, only string) error {
+	page, more, err := h.read(w, r, allowed, only)
+	if err != nil {
+		return err
+	}
+	env := envelope{More: more, Next: nextOf(page, more)}
+	for _, o := range page {
+		env.Objects = append(env.Objects, o.raw)
+	}
+	write(w, r, http.StatusOK, env)
+	return nil
+}
+
+// versions answers GET …/objects/{object}/versions/.
+func (h *handler) versions(w http.ResponseWriter, r *http.Request) error {
+	page, more, err := h.read(w, r, versionsParams, r.PathValue("object"))
+	if err != nil {
+		return err
+	}
+	out := struct {
+		More     bool     `json:"more"`
+		Next     string   `json:"next,omitempty"`
+		Versions []string `json:"versions,omitempty"`
+	}{More: more, Next: nextOf(page, more)}
+	for _, o := range page {
+		out.Versions = append(out.Versions, stixTime(o.version))
+	}
+	write(w, r, http.StatusOK, out)
+	return nil
+}
+
+// manifestRecord is one line of a manifest.
+type manifestRecord struct {
+	ID        string `json:"id"`
+	DateAdded string `json:"date_added"`
+	Version   string `json:"version"`
+	MediaType string `json:"media_type"`
+}
+
+// manifest answers GET …/manifest/.
+func (h *handler) manifest(w http.ResponseWriter, r *http.Request) error {
+	page, more, err := h.read(w, r, objectsParams, "")
+	if err != nil {
+		return err
+	}
+	out := struct {
+		More    bool             `json:"more"`
+		Next    string           `json:"next,omitempty"`
+		Objects []manifestRecord `json:"objects,omitempty"`
+	}{More: more, Next: nextOf(page, more)}
+	for _, o := range page {
+		out.Objects = append(out.Objects, manifestRecord{ID: o.ID, DateAdded: stixTime(o.added), Version: stixTime(o.version), MediaType: stixMediaType})
+	}
+	write(w, r, http.StatusOK, out)
+	return nil
+}
