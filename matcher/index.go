@@ -315,6 +315,7 @@ func (ix *Index) Query(q Query, limit int) []Match {
 	defer ix.scratch.Put(sc)
 	cache := &sc.sims
 	cache.pairs.reset()
+	clear(cache.joins)
 	cands := ix.candidates(pq, cache, sc)
 	var out []Match
 	seen := make(map[uint32]bool, len(cands))
@@ -556,7 +557,7 @@ func (ix *Index) candidates(pq *preparedQuery, cache *simCache, sc *scratch) []u
 		if a.class != className || b.class != className || len(a.term.keys[0]) > 6 || len(b.term.keys[0]) > 6 {
 			continue
 		}
-		exp := ix.expand(joinedTerm(a.term, b.term), true, cache, sc)
+		exp := ix.expand(cache.joined(a.term, b.term), true, cache, sc)
 		total := 0
 		for _, e := range exp {
 			total += len(ix.postings[e.id])

@@ -545,6 +545,26 @@ type simCache struct {
 	pairs pairTable
 	names nameWork
 	comps []Component
+	// joins holds the words made of two written apart, so that a record
+	// word pair met again is analysed once, and compared once.
+	joins map[[2]*term]*term
+}
+
+// joined is joinedTerm, remembered for the query.
+func (c *simCache) joined(a, b *term) *term {
+	if c == nil {
+		return joinedTerm(a, b)
+	}
+	k := [2]*term{a, b}
+	if t := c.joins[k]; t != nil {
+		return t
+	}
+	if c.joins == nil || len(c.joins) > 4096 {
+		c.joins = make(map[[2]*term]*term, 64)
+	}
+	t := joinedTerm(a, b)
+	c.joins[k] = t
+	return t
 }
 
 // components returns room for a match's components, the first in place.
@@ -747,8 +767,8 @@ func compareAnalyzed(q, c *analyzed, cache *simCache, explain bool) NameScore {
 	}
 	if len(weakQ) > 0 && len(weakC) > 0 && (len(weakQ) > 1 || len(weakC) > 1) && (strong || len(qi) == 1 || len(ci) == 1) {
 		n := len(pairs)
-		pairs = appendJoined(pairs, q, c, weakQ, weakC, false)
-		pairs = appendJoined(pairs, c, q, weakC, weakQ, true)
+		pairs = appendJoined(pairs, q, c, weakQ, weakC, false, cache)
+		pairs = appendJoined(pairs, c, q, weakC, weakQ, true, cache)
 		if q.org && c.org {
 			pairs = appendAcronyms(pairs, q, c, weakQ, weakC, false)
 			pairs = appendAcronyms(pairs, c, q, weakC, weakQ, true)
@@ -997,7 +1017,7 @@ func conflictWeight(t nameToken) float64 {
 // appendJoined adds pairs of one word of a against two or three adjacent
 // words of b written apart (Abdulrahman, Abdul Rahman; Vanderbilt, Van der
 // Bilt). Only the words in ai and bi take part.
-func appendJoined(pairs []pair, a, b *analyzed, ai, bi []int, swap bool) []pair {
+func appendJoined(pairs []pair, a, b *analyzed, ai, bi []int, swap bool, cache *simCache) []pair {
 	for x := 0; x+1 < len(b.tokens); x++ {
 		if !containsInt(bi, x) {
 			continue
@@ -1027,10 +1047,10 @@ func appendJoined(pairs []pair, a, b *analyzed, ai, bi []int, swap bool) []pair 
 			if jt == nil {
 				jt = b.tokens[x].term
 				for z := x + 1; z <= y; z++ {
-					jt = joinedTerm(jt, b.tokens[z].term)
+					jt = cache.joined(jt, b.tokens[z].term)
 				}
 			} else {
-				jt = joinedTerm(jt, t.term)
+				jt = cache.joined(jt, t.term)
 			}
 			if t.weight > 0 {
 				if !containsInt(bi, y) {
@@ -1047,7 +1067,7 @@ func appendJoined(pairs []pair, a, b *analyzed, ai, bi []int, swap bool) []pair 
 				if at.class != className || len(at.term.keys[0]) < 5 {
 					continue
 				}
-				s, _ := termSim(at.term, jt, false, false)
+				s, _ := cache.sim(at.term, jt, false, false)
 				if s < 0.88 {
 					continue
 				}
