@@ -113,6 +113,7 @@ type driver struct {
 	url                     string
 	client                  *http.Client
 	screenToken, writeToken string
+	keys                    bool // send an Idempotency-Key with each request
 	// answered and failed count the outcomes so far, for progress lines.
 	answered, failed atomic.Int64
 	// start is when the schedule began, once run has begun it.
@@ -131,7 +132,7 @@ func newDriver(o *Options, url string, f *fixture) *driver {
 		IdleConnTimeout:    90 * time.Second,
 		DisableCompression: true,
 	}
-	return &driver{url: url, client: &http.Client{Transport: tr, Timeout: o.Timeout}, screenToken: f.screenToken, writeToken: f.writeToken}
+	return &driver{url: url, client: &http.Client{Transport: tr, Timeout: o.Timeout}, screenToken: f.screenToken, writeToken: f.writeToken, keys: !o.NoKeys}
 }
 
 // run sends o.Rate requests a second for o.Duration on a fixed schedule,
@@ -206,9 +207,11 @@ func (d *driver) send(start time.Time, o *outcome, body []byte) {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
-	// Safe to send again: if the process that takes it dies, the balancer
-	// sends it to another, which does it once.
-	req.Header.Set("Idempotency-Key", ctis.NewID())
+	if d.keys {
+		// Safe to send again: if the process that takes it dies, the
+		// balancer sends it to another, which does it once.
+		req.Header.Set("Idempotency-Key", ctis.NewID())
+	}
 	res, err := d.client.Do(req)
 	if err != nil {
 		o.latency, o.fail = time.Since(due), failure(err)

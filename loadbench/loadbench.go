@@ -54,6 +54,9 @@ type Options struct {
 	// Listed is the share of screenings that are of listed people, and
 	// Writes the share of requests that create a statement.
 	Listed, Writes float64
+	// NoKeys sends the requests without an Idempotency-Key: cheaper, but
+	// the balancer cannot resend those a killed process took.
+	NoKeys bool
 	// Timeout bounds each request; Connections caps the client's
 	// connections to the balancer (requests beyond wait, and the wait
 	// counts in their latency).

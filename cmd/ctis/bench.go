@@ -144,6 +144,7 @@ func newBenchLoad(o *options) *cobra.Command {
 	f.DurationVar(&lo.KillAfter, "kill-after", 0, "kill one serve process this long into the load; 0 kills none (default: half the duration with 2 processes or more)")
 	f.Float64Var(&lo.Listed, "listed", 0.1, "share of screenings that are of listed people")
 	f.Float64Var(&lo.Writes, "writes", 0.02, "share of requests that create a statement")
+	f.BoolVar(&lo.NoKeys, "no-keys", false, "send requests without an Idempotency-Key (cheaper; the balancer then cannot resend those a killed process took)")
 	f.DurationVar(&lo.Timeout, "timeout", 10*time.Second, "longest wait for one answer")
 	f.IntVar(&lo.Connections, "connections", 2048, "most connections open to the balancer; requests beyond wait, and the wait counts in their latency")
 	f.DurationVar(&lo.StartTimeout, "start-timeout", 10*time.Minute, "longest start of one serve process, its index build included")
