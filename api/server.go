@@ -9,7 +9,6 @@
 package api
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -205,7 +204,7 @@ func (v *verdict) WriteHeader(code int)        { v.code = code }
 func (h *handler) endpoint(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !rt.public {
-			ctx, err := h.authenticate(r)
+			ctx, err := httpkit.Authenticate(r, h.Auth)
 			if err != nil {
 				h.fail(w, r, err)
 				return
@@ -216,24 +215,6 @@ func (h *handler) endpoint(rt route) http.Handler {
 			h.fail(w, r, err)
 		}
 	})
-}
-
-// authenticate resolves the bearer token to an identity and returns the
-// request's context carrying it and the purpose of the request's reads.
-func (h *handler) authenticate(r *http.Request) (context.Context, error) {
-	secret, ok := httpkit.Bearer(r)
-	if !ok {
-		return nil, ctis.Errorf(ctis.EUNAUTHORIZED, "send an API token or the token of an API login as Authorization: Bearer <token>")
-	}
-	id, err := h.Auth.Authenticate(r.Context(), ctis.CredentialAPI, secret)
-	if err != nil {
-		return nil, err
-	}
-	p, err := httpkit.Purpose(r)
-	if err != nil {
-		return nil, err
-	}
-	return ctis.WithPurpose(ctis.NewContext(r.Context(), id), p), nil
 }
 
 // today is the date that bounds review dates.

@@ -125,3 +125,23 @@ func Purpose(r *http.Request) (string, error) {
 	}
 	return query, nil
 }
+
+// Authenticate resolves a request's bearer token (an API token or the token
+// of an API login) to an identity, and returns the request's context
+// carrying it and the purpose of the request's reads: one rule for the API
+// and TAXII.
+func Authenticate(r *http.Request, auth ctis.AuthService) (context.Context, error) {
+	secret, ok := Bearer(r)
+	if !ok {
+		return nil, ctis.Errorf(ctis.EUNAUTHORIZED, "send an API token or the token of an API login as Authorization: Bearer <token>")
+	}
+	id, err := auth.Authenticate(r.Context(), ctis.CredentialAPI, secret)
+	if err != nil {
+		return nil, err
+	}
+	p, err := Purpose(r)
+	if err != nil {
+		return nil, err
+	}
+	return ctis.WithPurpose(ctis.NewContext(r.Context(), id), p), nil
+}

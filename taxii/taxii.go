@@ -81,7 +81,8 @@ func (s *Server) Handler() http.Handler {
 		h.Title = "ctis"
 	}
 	if h.Authenticate == nil {
-		h.Authenticate = h.bearer
+		auth := h.Auth
+		h.Authenticate = func(r *http.Request) (context.Context, error) { return httpkit.Authenticate(r, auth) }
 	}
 	const c = APIRootPath + "collections/{collection}/"
 	for pattern, fn := range map[string]func(http.ResponseWriter, *http.Request) error{
@@ -120,23 +121,6 @@ func (h *handler) endpoint(fn func(http.ResponseWriter, *http.Request) error) ht
 			h.fail(w, r, err)
 		}
 	})
-}
-
-// bearer authenticates as the API does.
-func (h *handler) bearer(r *http.Request) (context.Context, error) {
-	secret, ok := httpkit.Bearer(r)
-	if !ok {
-		return nil, ctis.Errorf(ctis.EUNAUTHORIZED, "send an API token as Authorization: Bearer <token>")
-	}
-	id, err := h.Auth.Authenticate(r.Context(), ctis.CredentialAPI, secret)
-	if err != nil {
-		return nil, err
-	}
-	p, err := httpkit.Purpose(r)
-	if err != nil {
-		return nil, err
-	}
-	return ctis.WithPurpose(ctis.NewContext(r.Context(), id), p), nil
 }
 
 // Errors of the protocol that no ctis error code names.
