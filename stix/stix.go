@@ -54,9 +54,13 @@ var namespace = [16]byte{0xae, 0x6d, 0xed, 0x00, 0xf7, 0xb6, 0x4e, 0x80, 0x9c, 0
 const definedAt = "2026-01-01T00:00:00.000Z"
 
 // uuid5 returns the name-based (SHA-1) UUID of name in ctis's namespace.
-func uuid5(name string) string {
+func uuid5(name string) string { return UUID5(namespace, name) }
+
+// UUID5 is the name-based UUID (RFC 9562, version 5) of name in the
+// namespace ns.
+func UUID5(ns [16]byte, name string) string {
 	h := sha1.New()
-	h.Write(namespace[:])
+	h.Write(ns[:])
 	h.Write([]byte(name))
 	u := h.Sum(nil)[:16]
 	u[6] = u[6]&0x0f | 0x50

@@ -2,7 +2,6 @@ package taxii
 
 import (
 	"context"
-	"crypto/sha1"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -35,15 +34,7 @@ var namespace = [16]byte{0x1f, 0x0c, 0x5e, 0x9a, 0x73, 0x2d, 0x4b, 0x61, 0x8e, 0
 
 // collectionID derives a collection's ID from the scope it names, so that
 // it stays the same across restarts and nodes.
-func collectionID(scope string) string {
-	h := sha1.New()
-	h.Write(namespace[:])
-	h.Write([]byte(scope))
-	u := h.Sum(nil)[:16]
-	u[6] = u[6]&0x0f | 0x50
-	u[8] = u[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
-}
+func collectionID(scope string) string { return stix.UUID5(namespace, scope) }
 
 // collections returns the collections the requester of ctx may read:
 // everything released to its agency, its agency's own statements, what is
