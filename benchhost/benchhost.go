@@ -48,9 +48,24 @@ func Kernel() string {
 	return runtime.GOOS + " " + strings.TrimSpace(string(b))
 }
 
-// Line is the machine in one line: CPU, cores, the load averages before
-// (loadBefore, from Load) and now, kernel and Go version.
-func Line(loadBefore string) string {
-	return fmt.Sprintf("%s, %d cores; load average %s before, %s after; %s; %s",
-		CPU(), runtime.NumCPU(), loadBefore, Load(), Kernel(), runtime.Version())
+// Host is the machine a run measured on, and its load before and after.
+type Host struct {
+	CPU                   string
+	Cores                 int
+	Kernel, Go            string
+	LoadBefore, LoadAfter string
+}
+
+// Start describes the machine as a run begins.
+func Start() Host {
+	return Host{CPU: CPU(), Cores: runtime.NumCPU(), Kernel: Kernel(), Go: runtime.Version(), LoadBefore: Load()}
+}
+
+// End notes the load as the run ends.
+func (h *Host) End() { h.LoadAfter = Load() }
+
+// String is the machine in one line: CPU, cores, the load averages before
+// and after, kernel and Go version.
+func (h Host) String() string {
+	return fmt.Sprintf("%s, %d cores; load average %s before, %s after; %s; %s", h.CPU, h.Cores, h.LoadBefore, h.LoadAfter, h.Kernel, h.Go)
 }

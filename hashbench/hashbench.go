@@ -79,7 +79,7 @@ func Run(o Options, w io.Writer, peer string) error {
 	if o.Progress == nil {
 		o.Progress = io.Discard
 	}
-	loadBefore := benchhost.Load()
+	host := benchhost.Start()
 	if o.Repeat > 0 {
 		if err := hashing(o, w, peer); err != nil {
 			return err
@@ -93,7 +93,8 @@ func Run(o Options, w io.Writer, peer string) error {
 			return err
 		}
 	}
-	_, err := fmt.Fprintf(w, "machine: %s\n", benchhost.Line(loadBefore))
+	host.End()
+	_, err := fmt.Fprintf(w, "machine: %s\n", host)
 	return err
 }
 

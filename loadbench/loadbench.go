@@ -25,7 +25,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -151,8 +150,7 @@ func Run(ctx context.Context, o Options, w io.Writer) error {
 	if err := o.defaults(); err != nil {
 		return err
 	}
-	m := machine{CPU: benchhost.CPU(), Cores: runtime.NumCPU(), LoadBefore: benchhost.Load(), Kernel: benchhost.Kernel(), Go: runtime.Version(),
-		HAProxy: haproxyVersion(o.HAProxy), ServeProcesses: o.Processes, GeneratedPersons: o.Persons}
+	m := machine{Host: benchhost.Start(), HAProxy: haproxyVersion(o.HAProxy), ServeProcesses: o.Processes, GeneratedPersons: o.Persons}
 	dir, err := os.MkdirTemp(o.Dir, "ctis-load-")
 	if err != nil {
 		return err
@@ -214,7 +212,7 @@ func Run(ctx context.Context, o Options, w io.Writer) error {
 		return fmt.Errorf("interrupted after %d of %d requests; every process the bench started is stopped, and nothing was measured: %w",
 			len(r.Out), int(o.Rate*o.Duration.Seconds()), ctx.Err())
 	}
-	m.LoadAfter = benchhost.Load()
+	m.End()
 	if k := killDone.Load(); k != 0 {
 		killed := time.Unix(0, killSent.Load())
 		r.Killed, r.KilledAt, r.Gone = victim.name, killed.Sub(d.start), time.Unix(0, k).Sub(killed)

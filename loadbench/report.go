@@ -1,6 +1,7 @@
 package loadbench
 
 import (
+	"ctis/benchhost"
 	"fmt"
 	"io"
 	"maps"
@@ -12,12 +13,7 @@ import (
 // machine describes where the bench ran: a shared or busy machine's
 // figures are not a quiet one's.
 type machine struct {
-	CPU              string
-	Cores            int
-	LoadBefore       string
-	LoadAfter        string
-	Kernel           string
-	Go               string
+	benchhost.Host
 	HAProxy          string
 	Database         string
 	ServeProcesses   int
@@ -56,7 +52,7 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float
 // print writes the report.
 func (r *report) print(w io.Writer) {
 	m := r.Machine
-	fmt.Fprintf(w, "machine:   %s, %d cores; load average %s before, %s after; %s; %s\n", m.CPU, m.Cores, m.LoadBefore, m.LoadAfter, m.Kernel, m.Go)
+	fmt.Fprintf(w, "machine:   %s\n", m.Host)
 	fmt.Fprintf(w, "balancer:  %s\n", m.HAProxy)
 	fmt.Fprintf(w, "node:      %d serve processes on %s, UN list and %d generated persons\n", m.ServeProcesses, m.Database, m.GeneratedPersons)
 	fmt.Fprintf(w, "load:      open loop, %.0f requests/s for %s, latency from each request's scheduled time\n", r.Rate, r.Duration)

@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -289,10 +288,7 @@ type round struct {
 
 // sequentialReport is what a sequential run measured.
 type sequentialReport struct {
-	CPU, Kernel, Go    string
-	Cores              int
-	LoadBefore         string
-	LoadAfter          string
+	benchhost.Host
 	Store              string
 	Individuals        int
 	Queries, Warmup    int
@@ -317,7 +313,7 @@ func RunSequential(ctx context.Context, o SequentialOptions, w io.Writer) error 
 		return err
 	}
 	lo := o.load()
-	r := &sequentialReport{CPU: benchhost.CPU(), Cores: runtime.NumCPU(), Kernel: benchhost.Kernel(), Go: runtime.Version(), LoadBefore: benchhost.Load(),
+	r := &sequentialReport{Host: benchhost.Start(),
 		Queries: o.Queries, Warmup: o.Warmup, Listed: o.Listed, PeerName: o.PeerName, PeerURL: o.PeerURL, PeerBuild: o.PeerBuild}
 	dir, err := os.MkdirTemp(o.Dir, "ctis-sequential-")
 	if err != nil {
@@ -468,7 +464,7 @@ func RunSequential(ctx context.Context, o SequentialOptions, w io.Writer) error 
 		lo.progressf("%s", msg)
 		r.Rounds = append(r.Rounds, rd)
 	}
-	r.LoadAfter = benchhost.Load()
+	r.End()
 	if serve.exited() {
 		return fmt.Errorf("ctis serve ended during the run (%v); its last lines:\n%s", serve.err, serve.tail())
 	}
@@ -479,7 +475,7 @@ func RunSequential(ctx context.Context, o SequentialOptions, w io.Writer) error 
 // print writes the report.
 func (r *sequentialReport) print(w io.Writer) {
 	peer := r.PeerURL != ""
-	fmt.Fprintf(w, "machine:   %s, %d cores; load average %s before, %s after; %s; %s\n", r.CPU, r.Cores, r.LoadBefore, r.LoadAfter, r.Kernel, r.Go)
+	fmt.Fprintf(w, "machine:   %s\n", r.Host)
 	fmt.Fprintf(w, "ctis:      one serve process on %s, the UN list only (%d individuals); POST /api/v1/screen with a frontline token, audited, hits queued for review\n", r.Store, r.Individuals)
 	if peer {
 		fmt.Fprintf(w, "%-10s version %s; built %s; GET %s\n", r.PeerName+":", r.PeerVersion, orUnknown(r.PeerBuild), r.PeerURL)

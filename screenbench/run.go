@@ -21,7 +21,7 @@ func Run(o *Options, w io.Writer, peer *Peer) error {
 		}
 		return "\t" + s
 	}
-	loadBefore := benchhost.Load()
+	host := benchhost.Start()
 	header := "measure\tctis"
 	if peer != nil {
 		header += "\t" + peer.Name
@@ -86,7 +86,8 @@ func Run(o *Options, w io.Writer, peer *Peer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "machine: %s\n", benchhost.Line(loadBefore))
+	host.End()
+	_, err = fmt.Fprintf(w, "machine: %s\n", host)
 	return err
 }
 
