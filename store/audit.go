@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,38 +38,68 @@ func affecting(e ctis.AuditEvent, agencies ...string) ctis.AuditEvent {
 
 // appendAudit seals events onto the chain inside tx and returns them
 // sealed. The chain head is read and advanced in the same transaction as
-// the change it records, so a change and its audit commit together.
+// the change it records, so a change and its audit commit together. In
+// the writer's group, the events are inserted with the group's others
+// just before it commits (sealGroup).
 func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, events ...ctis.AuditEvent) ([]ctis.AuditEvent, error) {
 	if len(events) == 0 {
 		return events, nil
 	}
-	var prev ctis.AuditEvent
-	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&prev.Seq, &prev.Hash); err != nil {
-		return nil, err
+	g := db.group
+	if g == nil || g.tx != tx {
+		return nil, errors.New("audit events appended outside the writer's transaction")
 	}
-	if prev.Seq == 0 {
-		prev.Hash = ctis.GenesisHash
+	if !g.headSet {
+		if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&g.head.Seq, &g.head.Hash); err != nil {
+			return nil, err
+		}
+		if g.head.Seq == 0 {
+			g.head.Hash = ctis.GenesisHash
+		}
+		g.headSet = true
 	}
 	now := db.now()
 	for i := range events {
 		e := &events[i]
 		e.Time = now
-		e.Seq, e.PrevHash = prev.Seq+1, prev.Hash
+		e.Seq, e.PrevHash = g.head.Seq+1, g.head.Hash
 		e.Hash = e.ComputeHash()
-		_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (`+auditColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.Seq, e.Time.UnixNano(), e.UserID, e.Username, e.Agency, e.Scope, e.Action, e.Object, e.Purpose, e.Detail, e.PrevHash, e.Hash, strings.Join(e.Affected, ","))
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range e.Affected {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO audit_affected VALUES (?, ?)`, a, e.Seq); err != nil {
-				return nil, err
+		g.head = *e
+	}
+	g.events = append(g.events, events...)
+	return events, nil
+}
+
+// sealGroup inserts the events g's writes appended and advances the
+// chain's head past them.
+func (db *DB) sealGroup(ctx context.Context, g *group) error {
+	if len(g.events) == 0 {
+		return nil
+	}
+	const cols = 13
+	for events := g.events; len(events) > 0; {
+		n := min(len(events), maxBatchRows)
+		args := make([]any, 0, n*cols)
+		var affected []any
+		for _, e := range events[:n] {
+			args = append(args, e.Seq, e.Time.UnixNano(), e.UserID, e.Username, e.Agency, e.Scope, e.Action, e.Object, e.Purpose, e.Detail,
+				e.PrevHash, e.Hash, strings.Join(e.Affected, ","))
+			for _, a := range e.Affected {
+				affected = append(affected, a, e.Seq)
 			}
 		}
-		prev = *e
+		if _, err := g.tx.ExecContext(ctx, `INSERT INTO audit_events (`+auditColumns+`) VALUES `+valueRows(n, cols), args...); err != nil {
+			return err
+		}
+		if len(affected) > 0 {
+			if _, err := g.tx.ExecContext(ctx, `INSERT INTO audit_affected VALUES `+valueRows(len(affected)/2, 2), affected...); err != nil {
+				return err
+			}
+		}
+		events = events[n:]
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, prev.Seq, prev.Hash)
-	return events, err
+	_, err := g.tx.ExecContext(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, g.head.Seq, g.head.Hash)
+	return err
 }
 
 // audit records events in a transaction of their own, for reads.

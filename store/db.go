@@ -74,6 +74,9 @@ type DB struct {
 	// commits and grouped count the writer's commits and the writes they
 	// acknowledged.
 	commits, grouped atomic.Int64
+	// group is the transaction the writer is running, for the writes'
+	// functions, which run on the writer's goroutine, to add to.
+	group *group
 }
 
 // Every store interface a node's services need (ctis.Services, less the
@@ -224,12 +227,17 @@ func (db *DB) migrate(ctx context.Context) error {
 // commit is under way run together in the next transaction, each within
 // a savepoint of its own, so that one failing rolls back only its own
 // writes, and all are acknowledged by one commit and one sync to disk.
-// fn must not start a transaction of its own.
+// What every write of a group does alike — claiming its request key,
+// sealing its audit events onto the chain — is sent to the database once
+// for the group (see group). fn must not start a transaction of its own.
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	op := opName()
+	return db.submit(ctx, opName(), &write{ctx: ctx, fn: fn})
+}
+
+// submit hands w to the writer and waits for its answer.
+func (db *DB) submit(ctx context.Context, op string, w *write) error {
 	db.writerOnce.Do(db.startWriter)
-	done := make(chan error, 1)
-	w := &write{ctx: ctx, fn: fn, done: done}
+	w.done = make(chan error, 1)
 	select {
 	case db.writes <- w:
 	case <-ctx.Done():
@@ -237,37 +245,34 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	case <-db.closed:
 		return db.opError(op, errClosed)
 	}
-	return db.opError(op, <-done)
+	return db.opError(op, <-w.done)
 }
 
 // write is one caller's transaction, waiting for the writer, which
-// answers on done once: the writer alone reads and sets answered.
+// answers on done once: the writer alone reads and sets answered. A write
+// is either fn, run in the group's transaction, or an answer to keep.
 type write struct {
 	ctx      context.Context
 	fn       func(*sql.Tx) error
+	keep     *keptAnswer
 	done     chan error
 	answered bool
+	// claim is the request key this write claims for its request, if
+	// any; refused says it was claimed before.
+	claim   *ctis.RequestKey
+	user    string
+	refused bool
 }
 
 // run runs w's function in tx; a panic in it fails this write alone, as
 // it would have failed only its caller's request had it run there.
-func (w *write) run(db *DB, tx *sql.Tx) (err error) {
+func (w *write) run(tx *sql.Tx) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic in a write transaction: %v", p)
 		}
 	}()
-	claimed, err := db.claimRequestKey(w.ctx, tx)
-	if err != nil {
-		return err
-	}
-	if err := w.fn(tx); err != nil {
-		if claimed { // rolled back with the write
-			ctis.RequestKeyFrom(w.ctx).Claimed = false
-		}
-		return err
-	}
-	return nil
+	return w.fn(tx)
 }
 
 // answer tells the caller of w how its write ended, unless told already.
@@ -281,6 +286,10 @@ func (w *write) answer(err error) {
 // maxGroup bounds the writes one commit takes.
 const maxGroup = 128
 
+// maxBatchRows bounds the rows of one insert of a group's rows: well
+// under either engine's limit on a statement's parameters.
+const maxBatchRows = 500
+
 var errClosed = errors.New("the store is closed")
 
 // startWriter starts the writer, which commits waiting writes in groups
@@ -290,39 +299,64 @@ func (db *DB) startWriter() {
 	go func() {
 		defer close(db.writerDone)
 		for {
-			var group []*write
+			var writes []*write
 			select {
 			case w := <-db.writes:
-				group = append(group, w)
+				writes = append(writes, w)
 			case <-db.closed:
 				return
 			}
 		more:
-			for len(group) < maxGroup {
+			for len(writes) < maxGroup {
 				select {
 				case w := <-db.writes:
-					group = append(group, w)
+					writes = append(writes, w)
 				default:
 					break more
 				}
 			}
-			db.commit(group)
+			db.commit(writes)
 		}
 	}()
 }
 
+// group is the transaction of one group of writes, as the writer runs it.
+// Its writes' audit events are sealed in memory as the writes run and
+// inserted together before the commit, and their request keys claimed
+// together before the first runs, so that a write costs the database
+// its own statements alone.
+type group struct {
+	tx *sql.Tx
+	// head is the chain's head, read when the group first appends.
+	head    ctis.AuditEvent
+	headSet bool
+	// events are sealed and not inserted yet.
+	events []ctis.AuditEvent
+}
+
+// mark is what a savepoint must restore of a group when its write fails.
+type mark struct {
+	head    ctis.AuditEvent
+	headSet bool
+	events  int
+}
+
+func (g *group) mark() mark { return mark{g.head, g.headSet, len(g.events)} }
+
+func (g *group) rollback(m mark) { g.head, g.headSet, g.events = m.head, m.headSet, g.events[:m.events] }
+
 // commit runs a group of writes in one transaction. A write alone runs as
 // it is; in a group, each runs within a savepoint.
-func (db *DB) commit(group []*write) {
+func (db *DB) commit(writes []*write) {
 	db.commits.Add(1)
-	db.grouped.Add(int64(len(group)))
+	db.grouped.Add(int64(len(writes)))
 	finish := func(err error) {
-		for _, w := range group {
+		for _, w := range writes {
 			w.answer(err)
 		}
 	}
-	ctx := group[0].ctx
-	if len(group) > 1 {
+	ctx := writes[0].ctx
+	if len(writes) > 1 {
 		// The transaction outlives any one caller's context; each
 		// caller's statements still run under its own.
 		ctx = context.Background()
@@ -332,51 +366,99 @@ func (db *DB) commit(group []*write) {
 		finish(err)
 		return
 	}
+	fail := func(err error) {
+		tx.Rollback()
+		finish(err)
+	}
 	if db.dialect.lock != "" {
 		if _, err := tx.ExecContext(ctx, db.dialect.lock); err != nil {
-			tx.Rollback()
-			finish(err)
+			fail(err)
 			return
 		}
 	}
-	if len(group) == 1 {
-		if err := group[0].run(db, tx); err != nil {
-			tx.Rollback()
-			finish(err)
-			return
+	g := &group{tx: tx}
+	db.group = g
+	defer func() { db.group = nil }()
+	var runs, keeps []*write
+	for _, w := range writes {
+		if w.keep != nil {
+			keeps = append(keeps, w)
+		} else if err := w.ctx.Err(); err != nil {
+			w.answer(err)
+		} else {
+			runs = append(runs, w)
 		}
-		finish(tx.Commit())
+	}
+	if err := db.claimRequestKeys(ctx, tx, runs); err != nil {
+		fail(err)
 		return
 	}
-	for _, w := range group {
-		if err := w.ctx.Err(); err != nil {
-			w.answer(err)
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
-			tx.Rollback()
-			finish(err)
+	if len(writes) == 1 && len(runs) == 1 {
+		w := runs[0]
+		if w.refused {
+			fail(errRequestDone)
 			return
 		}
-		err := w.run(db, tx)
-		if err != nil {
-			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT w`); rerr != nil {
-				tx.Rollback()
-				w.answer(err)
-				finish(rerr)
+		if err := w.run(tx); err != nil {
+			fail(unclaim(w, err))
+			return
+		}
+	} else {
+		saved := false
+		for _, w := range runs {
+			if w.refused {
+				w.answer(errRequestDone)
+				continue
+			}
+			sp := `SAVEPOINT w`
+			if saved {
+				sp = `RELEASE SAVEPOINT w; SAVEPOINT w`
+			}
+			if _, err := tx.ExecContext(ctx, sp); err != nil {
+				fail(err)
 				return
 			}
-		}
-		if _, rerr := tx.ExecContext(ctx, `RELEASE SAVEPOINT w`); rerr != nil {
-			tx.Rollback()
-			finish(rerr)
-			return
-		}
-		if err != nil {
-			w.answer(err)
+			saved = true
+			m := g.mark()
+			err := w.run(tx)
+			if err == nil {
+				continue
+			}
+			g.rollback(m)
+			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT w`); rerr != nil {
+				w.answer(err)
+				fail(rerr)
+				return
+			}
+			if w.claim != nil {
+				if _, rerr := tx.ExecContext(ctx, `DELETE FROM request_keys WHERE user_id = ? AND key = ?`, w.user, w.claim.Key); rerr != nil {
+					w.answer(err)
+					fail(rerr)
+					return
+				}
+			}
+			w.answer(unclaim(w, err))
 		}
 	}
+	if err := db.keepAnswers(ctx, tx, keeps); err != nil {
+		fail(err)
+		return
+	}
+	if err := db.sealGroup(ctx, g); err != nil {
+		fail(err)
+		return
+	}
 	finish(tx.Commit())
+}
+
+// unclaim marks w's request key as not claimed, its claim rolled back
+// with the write that failed, and returns err.
+func unclaim(w *write, err error) error {
+	if w.claim != nil {
+		w.claim.Claimed = false
+		w.claim = nil
+	}
+	return err
 }
 
 // Commits returns how many write transactions the store has committed or

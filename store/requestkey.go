@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"ctis"
 )
@@ -16,28 +18,71 @@ var _ ctis.RequestKeys = (*DB)(nil)
 // carried out before, and is not carried out again.
 var errRequestDone = ctis.Errorf(ctis.ECONFLICT, "a request with this Idempotency-Key was carried out already")
 
-// claimRequestKey claims ctx's request key, if it has one not claimed yet,
-// in the transaction of the request's first write, and says whether it
-// did.
-func (db *DB) claimRequestKey(ctx context.Context, tx *sql.Tx) (bool, error) {
-	k := ctis.RequestKeyFrom(ctx)
-	if k == nil || k.Claimed {
-		return false, nil
+// claimRequestKeys claims, in one statement, the request keys of the
+// writes that are their requests' first, in the transaction that carries
+// them out: a write whose key was claimed before is marked refused.
+func (db *DB) claimRequestKeys(ctx context.Context, tx *sql.Tx, writes []*write) error {
+	var args []any
+	var claiming []*write
+	for _, w := range writes {
+		k := ctis.RequestKeyFrom(w.ctx)
+		if k == nil || k.Claimed {
+			continue
+		}
+		id, ok := ctis.IdentityFrom(w.ctx)
+		if !ok {
+			continue
+		}
+		w.claim, w.user = k, id.UserID
+		claiming = append(claiming, w)
+		args = append(args, id.UserID, k.Key, stamp(db.now()))
 	}
-	id, ok := ctis.IdentityFrom(ctx)
-	if !ok {
-		return false, nil
+	if len(claiming) == 0 {
+		return nil
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO request_keys (user_id, key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
-		id.UserID, k.Key, stamp(db.now()))
+	rows, err := tx.QueryContext(ctx, `INSERT INTO request_keys (user_id, key, created_at) VALUES `+valueRows(len(claiming), 3)+
+		` ON CONFLICT DO NOTHING RETURNING user_id, key`, args...)
 	if err != nil {
-		return false, err
+		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return false, errRequestDone
+	defer rows.Close()
+	type userKey struct{ user, key string }
+	claimed := map[userKey]bool{}
+	for rows.Next() {
+		var k userKey
+		if err := rows.Scan(&k.user, &k.key); err != nil {
+			return err
+		}
+		claimed[k] = true
 	}
-	k.Claimed = true
-	return true, nil
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, w := range claiming {
+		k := userKey{w.user, w.claim.Key}
+		if !claimed[k] {
+			// Claimed before, or by an earlier write of this group.
+			w.refused, w.claim = true, nil
+			continue
+		}
+		delete(claimed, k)
+		w.claim.Claimed = true
+	}
+	return nil
+}
+
+// valueRows is the VALUES list of n rows of cols placeholders each.
+func valueRows(n, cols int) string {
+	row := "(" + strings.Repeat("?, ", cols-1) + "?)"
+	var b strings.Builder
+	b.Grow(n * (len(row) + 2))
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
 }
 
 // Answer looks up the caller's request sent with key.
@@ -64,8 +109,17 @@ func (db *DB) Answer(ctx context.Context, key string) (*ctis.KeptAnswer, bool, e
 	return a, true, nil
 }
 
+// keptAnswer is an answer to keep, for a user's request key.
+type keptAnswer struct {
+	user, key string
+	ctis.KeptAnswer
+	header string
+}
+
 // Keep keeps the answer of the caller's request whose key was claimed.
-// Keys past their lifetime go with the hourly retention (ApplyRetention).
+// Answers kept at once are written together, by one statement of the
+// writer's next group. Keys past their lifetime go with the hourly
+// retention (ApplyRetention).
 func (db *DB) Keep(ctx context.Context, key string, a ctis.KeptAnswer) error {
 	id, ok := ctis.IdentityFrom(ctx)
 	if !ok {
@@ -77,9 +131,33 @@ func (db *DB) Keep(ctx context.Context, key string, a ctis.KeptAnswer) error {
 	if err != nil {
 		return err
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE request_keys SET status = ?, header = ?, body = ? WHERE user_id = ? AND key = ?`,
-			a.Status, string(header), a.Body, id.UserID, key)
-		return err
-	})
+	return db.submit(ctx, "Keep", &write{ctx: ctx, keep: &keptAnswer{user: id.UserID, key: key, KeptAnswer: a, header: string(header)}})
+}
+
+// keepAnswers writes the answers of keeps, in one statement per
+// maxBatchRows.
+func (db *DB) keepAnswers(ctx context.Context, tx *sql.Tx, keeps []*write) error {
+	// One key has one answer; should two come, the later stands.
+	seen := map[[2]string]bool{}
+	for i := len(keeps) - 1; i >= 0; i-- {
+		k := [2]string{keeps[i].keep.user, keeps[i].keep.key}
+		if seen[k] {
+			keeps = slices.Delete(keeps, i, i+1)
+		}
+		seen[k] = true
+	}
+	for len(keeps) > 0 {
+		n := min(len(keeps), maxBatchRows)
+		args := make([]any, 0, n*6)
+		for _, w := range keeps[:n] {
+			k := w.keep
+			args = append(args, k.user, k.key, stamp(db.now()), k.Status, k.header, k.Body)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO request_keys (user_id, key, created_at, status, header, body) VALUES `+valueRows(n, 6)+
+			` ON CONFLICT (user_id, key) DO UPDATE SET status = excluded.status, header = excluded.header, body = excluded.body`, args...); err != nil {
+			return err
+		}
+		keeps = keeps[n:]
+	}
+	return nil
 }
