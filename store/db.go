@@ -343,7 +343,9 @@ type mark struct {
 
 func (g *group) mark() mark { return mark{g.head, g.headSet, len(g.events)} }
 
-func (g *group) rollback(m mark) { g.head, g.headSet, g.events = m.head, m.headSet, g.events[:m.events] }
+func (g *group) rollback(m mark) {
+	g.head, g.headSet, g.events = m.head, m.headSet, g.events[:m.events]
+}
 
 // commit runs a group of writes in one transaction. A write alone runs as
 // it is; in a group, each runs within a savepoint.
