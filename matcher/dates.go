@@ -13,8 +13,9 @@ type dateSpan struct {
 	lo, hi int32 // days since 1970-01-01, inclusive
 	// prec is the precision written: 'y' year, 'm' month, 'd' day, 'r' a
 	// range or approximate date.
-	prec    byte
-	y, m, d int
+	prec byte
+	m, d int8
+	y    int16
 }
 
 // ApproxYears is how far either way an approximate birth date ("1970~",
@@ -64,7 +65,7 @@ func parseDate(s string) (dateSpan, bool) {
 	if y < 1000 || y > 2999 || m < 0 || m > 12 || d < 0 || d > 31 || m == 0 && d != 0 {
 		return dateSpan{}, false
 	}
-	ds := dateSpan{y: y, m: m, d: d}
+	ds := dateSpan{y: int16(y), m: int8(m), d: int8(d)}
 	switch {
 	case d != 0:
 		if time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Day() != d {
@@ -115,18 +116,28 @@ func (d dateSpan) widen(years int) dateSpan {
 // same day, less as precision drops or the dates drift apart, 0 when they
 // are years apart.
 func compareDates(q, r dateSpan) (float64, string) {
+	s, why, years := dateSim(q, r)
+	if why == "" {
+		why = fmt.Sprintf("%.0f years apart", years)
+	}
+	return s, why
+}
+
+// dateSim is compareDates without the words for dates years apart, whose
+// why is "" and years how many: for pruning, which needs the score alone.
+func dateSim(q, r dateSpan) (s float64, why string, years float64) {
 	if q.prec == 'd' && r.prec == 'd' {
 		switch {
 		case q.lo == r.lo:
-			return 1, "same date of birth"
+			return 1, "same date of birth", 0
 		case q.y == r.y && q.m == r.d && q.d == r.m:
-			return 0.8, "day and month swapped"
+			return 0.8, "day and month swapped", 0
 		case q.y == r.y && q.m == r.m:
-			return 0.7, "same year and month, another day"
+			return 0.7, "same year and month, another day", 0
 		case q.y == r.y:
-			return 0.6, "same year, another day"
-		case q.m == r.m && q.d == r.d && abs(q.y-r.y) <= 1:
-			return 0.5, "same day and month, a year apart"
+			return 0.6, "same year, another day", 0
+		case q.m == r.m && q.d == r.d && abs(int(q.y)-int(r.y)) <= 1:
+			return 0.5, "same day and month, a year apart", 0
 		}
 	}
 	if q.lo <= r.hi && r.lo <= q.hi {
@@ -134,36 +145,45 @@ func compareDates(q, r dateSpan) (float64, string) {
 		coarse := coarser(q.prec, r.prec)
 		switch {
 		case coarse == 'm' && within:
-			return 0.95, "same month of birth (day not known on both)"
+			return 0.95, "same month of birth (day not known on both)", 0
 		case coarse == 'y' && within:
-			return 0.9, "same year of birth (day not known on both)"
+			return 0.9, "same year of birth (day not known on both)", 0
 		case within:
-			return 0.85, "within the given range"
+			return 0.85, "within the given range", 0
 		default:
-			return 0.75, "ranges overlap"
+			return 0.75, "ranges overlap", 0
 		}
 	}
 	gap := r.lo - q.hi
 	if q.lo > r.hi {
 		gap = q.lo - r.hi
 	}
-	years := float64(gap) / 365.25
-	s := 0.5 - 0.15*(years-0.5)
+	years = float64(gap) / 365.25
+	s = 0.5 - 0.15*(years-0.5)
 	if years <= 1 {
-		return max(0.5, s), "about a year apart"
+		return max(0.5, s), "about a year apart", years
 	}
-	if s <= 0 {
-		return 0, fmt.Sprintf("%.0f years apart", years)
-	}
-	return s, fmt.Sprintf("%.0f years apart", years)
+	return max(0, s), "", years
 }
 
 func coarser(a, b byte) byte {
-	rank := map[byte]int{'d': 0, 'm': 1, 'y': 2, 'r': 3}
-	if rank[a] > rank[b] {
+	if precRank(a) > precRank(b) {
 		return a
 	}
 	return b
+}
+
+// precRank orders precisions from the day ('d') to a range ('r').
+func precRank(p byte) int {
+	switch p {
+	case 'd':
+		return 0
+	case 'm':
+		return 1
+	case 'y':
+		return 2
+	}
+	return 3
 }
 
 func abs(x int) int {

@@ -30,9 +30,11 @@ type Index struct {
 	entries     []entry
 	freeEntries []uint32
 	slots       []*slot
+	facts       []facts // by slot
 	freeSlots   []uint32
 	byID        map[string]uint32
 	byDoc       map[string][]uint32
+	natID       map[string]uint16 // nationalities, for facts
 
 	scratch sync.Pool
 
@@ -64,6 +66,7 @@ func NewIndex() *Index {
 		byDel:  map[string][]uint32{},
 		byID:   map[string]uint32{},
 		byDoc:  map[string][]uint32{},
+		natID:  map[string]uint16{},
 
 		expCache: expansions{now: map[string]*expEntry{}},
 	}
@@ -98,9 +101,11 @@ func (ix *Index) Add(r Record) error {
 	} else {
 		sl = uint32(len(ix.slots))
 		ix.slots = append(ix.slots, nil)
+		ix.facts = append(ix.facts, facts{})
 	}
 	s := &slot{p: p}
 	ix.slots[sl] = s
+	ix.facts[sl] = factsOf(p, ix.nationality)
 	ix.byID[r.ID] = sl
 	for ni := range p.names {
 		var e uint32
@@ -166,6 +171,17 @@ func (ix *Index) removeSlot(sl uint32) {
 	delete(ix.byID, s.p.rec.ID)
 	ix.slots[sl] = nil
 	ix.freeSlots = append(ix.freeSlots, sl)
+}
+
+// nationality returns the id of a nationality, given one if new; 0 once
+// the ids run out, and the record's facts then say tooMany.
+func (ix *Index) nationality(c string) uint16 {
+	id, ok := ix.natID[c]
+	if !ok && len(ix.natID) < int(^uint16(0)) {
+		id = uint16(len(ix.natID) + 1)
+		ix.natID[c] = id
+	}
+	return id
 }
 
 func removeU32(l []uint32, v uint32) []uint32 {
@@ -308,6 +324,7 @@ func (ix *Index) Query(q Query, limit int) []Match {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	pq := prepareQuery(q, ix.lookup)
+	pq.natID = ix.natID[pq.nat]
 	sc, _ := ix.scratch.Get().(*scratch)
 	if sc == nil {
 		sc = &scratch{}
@@ -324,6 +341,9 @@ func (ix *Index) Query(q Query, limit int) []Match {
 			continue
 		}
 		seen[sl] = true
+		if ok, sure := pq.reach(&ix.facts[sl]); sure && !ok {
+			continue
+		}
 		p := ix.slots[sl].p
 		m, ok := score(pq, p, cache, false)
 		if ok && m.Score >= pq.least(p) {

@@ -170,6 +170,7 @@ type preparedQuery struct {
 	hasDt bool
 	doc   string
 	nat   string
+	natID uint16 // nat's id in the index, 0 if no record has it
 	sex   byte
 	// min is the least score of a match, partMin of a Part record.
 	min, partMin float64
@@ -272,7 +273,11 @@ func score(q *preparedQuery, r *prepared, cache *simCache, explain bool) (Match,
 	if q.hasDt && len(r.dates) > 0 {
 		bs, bd := -1.0, ""
 		for _, d := range r.dates {
-			if s, why := compareDates(q.date, d); s > bs {
+			if !explain {
+				if s, _, _ := dateSim(q.date, d); s > bs {
+					bs = s
+				}
+			} else if s, why := compareDates(q.date, d); s > bs {
 				bs, bd = s, why
 			}
 		}

@@ -149,14 +149,27 @@ func TestCompare(t *testing.T) {
 
 // Skipping the names of a record that cannot reach the threshold on its
 // other components changes no result: every record skipped scores below
-// the threshold in full, and every other one scores as in full.
+// the threshold in full, and every other one scores as in full. The
+// index's facts skip the same records as score does, whenever they can
+// tell.
 func TestScoreSkipsOnlyWhatCannotMatch(t *testing.T) {
 	g, qg := newGenerator(7), newGenerator(8)
 	var recs []*prepared
 	for i := range 400 {
 		recs = append(recs, prepare(g.person(fmt.Sprint("r", i)), freshTerm))
 	}
-	skipped, kept := 0, 0
+	natID := map[string]uint16{}
+	nat := func(c string) uint16 {
+		if natID[c] == 0 {
+			natID[c] = uint16(len(natID) + 1)
+		}
+		return natID[c]
+	}
+	var fs []facts
+	for _, pr := range recs {
+		fs = append(fs, factsOf(pr, nat))
+	}
+	skipped, kept, told := 0, 0, 0
 	for i := range 300 {
 		r := recs[i%len(recs)].rec
 		q := Query{Name: qg.perturb(r.Names[0])}
@@ -174,9 +187,16 @@ func TestScoreSkipsOnlyWhatCannotMatch(t *testing.T) {
 			q.Nationality = "ZZ"
 		}
 		pq := prepareQuery(q, freshTerm)
-		for _, pr := range recs {
+		pq.natID = natID[pq.nat]
+		for ri, pr := range recs {
 			full, okFull := score(pq, pr, nil, true)
 			fast, ok := score(pq, pr, nil, false)
+			if reach, sure := pq.reach(&fs[ri]); sure {
+				told++
+				if reach != ok {
+					t.Fatalf("%q against %q: the facts say reach %v, score %v", q.Name, pr.rec.Names[0], reach, ok)
+				}
+			}
 			if !ok {
 				if okFull && full.Score >= pq.min {
 					t.Fatalf("%q against %q: skipped, but scores %.3f in full", q.Name, pr.rec.Names[0], full.Score)
@@ -190,8 +210,8 @@ func TestScoreSkipsOnlyWhatCannotMatch(t *testing.T) {
 			}
 		}
 	}
-	if skipped == 0 || kept == 0 {
-		t.Fatalf("skipped %d, kept %d: the test does not reach both ways", skipped, kept)
+	if skipped == 0 || kept == 0 || told < (skipped+kept)/2 {
+		t.Fatalf("skipped %d, kept %d, the facts told %d: the test does not reach every way", skipped, kept, told)
 	}
 	t.Logf("skipped %d of %d comparisons", skipped, skipped+kept)
 }
