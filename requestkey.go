@@ -13,17 +13,19 @@ import (
 //
 // The key is claimed in the first write transaction of the request, in
 // the same commit as the write: either both are in the store or neither.
-// The answer is kept after it is sent. A request sent again whose key was
-// claimed gets the kept answer, or, if the first process died between its
-// commit and keeping the answer, a conflict saying it was carried out.
+// The answer is kept after it is sent. A request sent again finds its
+// key claimed at its first write, which is refused, and gets the kept
+// answer instead, or, if the first process died between its commit and
+// keeping the answer, a conflict saying it was carried out.
 
 // RequestKey is a write request's key, carried in its context to the
 // store, which claims it.
 type RequestKey struct {
 	Key string
 	// Claimed is set by the store once the key is in a write's
-	// transaction.
-	Claimed bool
+	// transaction; Refused when the key was claimed before, and the
+	// write refused.
+	Claimed, Refused bool
 }
 
 type requestKeyKey struct{}

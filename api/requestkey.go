@@ -14,9 +14,10 @@ import (
 const maxKeptAnswer = 1 << 20
 
 // withRequestKey runs a write request that carries an Idempotency-Key
-// (see ctis.RequestKey): the answer kept for the key is given again, and
-// a new key travels to the store, which claims it in the write's own
-// transaction. The answer is kept after it is sent.
+// (see ctis.RequestKey). The key travels to the store, which claims it in
+// the request's first write transaction; the answer is kept after it is
+// sent. A request sent again is refused at its first write, or fails
+// before it: then the answer kept for the key is given again.
 func (h *handler) withRequestKey(w http.ResponseWriter, r *http.Request, run func(http.ResponseWriter, *http.Request) error) error {
 	key := r.Header.Get("Idempotency-Key")
 	if _, signedIn := ctis.IdentityFrom(r.Context()); key == "" || r.Method != http.MethodPost || h.Requests == nil || !signedIn {
@@ -25,27 +26,21 @@ func (h *handler) withRequestKey(w http.ResponseWriter, r *http.Request, run fun
 	if !ctis.ValidRequestKey(key) {
 		return ctis.Invalid("Idempotency-Key", "give 1 to 255 printable ASCII characters, such as a UUID")
 	}
-	kept, done, err := h.Requests.Answer(r.Context(), key)
-	switch {
-	case err != nil:
-		return err
-	case done && kept == nil:
-		return ctis.Errorf(ctis.ECONFLICT, "the request sent with this Idempotency-Key was carried out, and its answer was not kept: "+
-			"look up what it did (the review queue, the entity) before sending it again under a new key")
-	case done:
-		for k, v := range kept.Header {
-			w.Header().Set(k, v)
-		}
-		w.Header().Set("Idempotent-Replayed", "true")
-		w.WriteHeader(kept.Status)
-		_, err := w.Write(kept.Body)
-		return err
-	}
 	rk := &ctis.RequestKey{Key: key}
 	ctx := ctis.WithRequestKey(r.Context(), rk)
 	rec := &keepingWriter{ResponseWriter: w}
 	if err := run(rec, r.WithContext(ctx)); err != nil {
-		return err
+		if rk.Claimed || rec.status != 0 {
+			return err
+		}
+		// Carried out before? Then its answer, not this one's error.
+		switch replayed, rerr := h.replay(w, r, key); {
+		case rerr != nil:
+			return rerr
+		case !replayed:
+			return err
+		}
+		return nil
 	}
 	if rk.Claimed && rec.status/100 == 2 && rec.body.Len() <= maxKeptAnswer {
 		a := ctis.KeptAnswer{Status: rec.status, Header: map[string]string{}, Body: bytes.Clone(rec.body.Bytes())}
@@ -61,6 +56,27 @@ func (h *handler) withRequestKey(w http.ResponseWriter, r *http.Request, run fun
 		}()
 	}
 	return nil
+}
+
+// replay gives the answer kept for the caller's request sent with key,
+// and says whether there was one to give: a request carried out whose
+// answer was not kept is a conflict.
+func (h *handler) replay(w http.ResponseWriter, r *http.Request, key string) (bool, error) {
+	kept, done, err := h.Requests.Answer(r.Context(), key)
+	switch {
+	case err != nil || !done:
+		return false, err
+	case kept == nil:
+		return false, ctis.Errorf(ctis.ECONFLICT, "the request sent with this Idempotency-Key was carried out, and its answer was not kept: "+
+			"look up what it did (the review queue, the entity) before sending it again under a new key")
+	}
+	for k, v := range kept.Header {
+		w.Header().Set(k, v)
+	}
+	w.Header().Set("Idempotent-Replayed", "true")
+	w.WriteHeader(kept.Status)
+	_, err = w.Write(kept.Body)
+	return true, err
 }
 
 // keepingWriter passes an answer on and keeps a copy of it.

@@ -62,7 +62,7 @@ func (db *DB) claimRequestKeys(ctx context.Context, tx *sql.Tx, writes []*write)
 		k := userKey{w.user, w.claim.Key}
 		if !claimed[k] {
 			// Claimed before, or by an earlier write of this group.
-			w.refused, w.claim = true, nil
+			w.refused, w.claim.Refused, w.claim = true, true, nil
 			continue
 		}
 		delete(claimed, k)
