@@ -811,3 +811,31 @@ func (ix *Index) boost(sc *scratch, exp []expansion, wi int, w float64) {
 	}
 	sc.termSeen = sc.termSeen[:0]
 }
+
+// Warm expands the dictionary's words ahead of queries, up to what the
+// expansion cache holds, so that the first queries after a build find
+// their words' expansions cached as later ones do, and a node does not
+// answer slowly for its first seconds. Queries and writes go on
+// meanwhile: the index is read-locked a batch of words at a time.
+func (ix *Index) Warm() {
+	const batch = 512
+	sc := &scratch{}
+	for from := 0; from < maxExpCache; from += batch {
+		ix.mu.RLock()
+		n := len(ix.terms)
+		if len(sc.stamp) < n {
+			sc.stamp = make([]uint32, n+n/8+16)
+		}
+		for id := from; id < min(n, from+batch); id++ {
+			if len(ix.postings[id]) == 0 {
+				continue
+			}
+			sc.sims.pairs.reset()
+			ix.expand(ix.terms[id], false, &sc.sims, sc)
+		}
+		ix.mu.RUnlock()
+		if from+batch >= n {
+			return
+		}
+	}
+}

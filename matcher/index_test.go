@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"sync"
 	"testing"
@@ -214,5 +215,35 @@ func TestExpansionsKeepWordsInUse(t *testing.T) {
 	}
 	if c.get("w0") != nil {
 		t.Fatal("a word not used since was kept")
+	}
+}
+
+// Warm caches the expansion of every dictionary word, and changes no
+// query's answer.
+func TestWarm(t *testing.T) {
+	g, qg := newGenerator(11), newGenerator(12)
+	cold, warm := NewIndex(), NewIndex()
+	var recs []Record
+	for i := range 300 {
+		r := g.person(fmt.Sprint("r", i))
+		recs = append(recs, r)
+		for _, ix := range []*Index{cold, warm} {
+			if err := ix.Add(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	warm.Warm()
+	for id, t2 := range warm.terms {
+		if len(warm.postings[id]) > 0 && warm.expCache.get(t2.text) == nil {
+			t.Fatalf("word %q not expanded by Warm", t2.text)
+		}
+	}
+	for i := range 200 {
+		q := Query{Name: qg.perturb(recs[i%len(recs)].Names[0])}
+		a, b := cold.Query(q, 10), warm.Query(q, 10)
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("%q: cold %v, warm %v", q.Name, a, b)
+		}
 	}
 }
