@@ -104,7 +104,7 @@ func New(ctx context.Context, s Store) (*Service, error) {
 	if err := svc.reindex(ctx, nil); err != nil {
 		return nil, err
 	}
-	svc.index.m.Warm()
+	svc.warm()
 	svc.seen.Store(seen)
 	return svc, nil
 }

@@ -77,5 +77,19 @@ func (s *Service) SetReview(ctx context.Context, statementID, reviewBy string) (
 }
 
 // Refresh rebuilds the index from the store, for statements that pass
-// their review date while the node runs.
-func (s *Service) Refresh(ctx context.Context) error { return s.reindex(ctx, nil) }
+// their review date while the node runs, and warms the new index.
+func (s *Service) Refresh(ctx context.Context) error {
+	if err := s.reindex(ctx, nil); err != nil {
+		return err
+	}
+	s.warm()
+	return nil
+}
+
+// warm expands the index's dictionary ahead of queries (matcher.Index.Warm).
+func (s *Service) warm() {
+	s.mu.RLock()
+	ix := s.index
+	s.mu.RUnlock()
+	ix.m.Warm()
+}
