@@ -24,6 +24,7 @@ var errRequestDone = ctis.Errorf(ctis.ECONFLICT, "a request with this Idempotenc
 func (db *DB) claimRequestKeys(ctx context.Context, tx *sql.Tx, writes []*write) error {
 	var args []any
 	var claiming []*write
+	now := stamp(db.now())
 	for _, w := range writes {
 		k := ctis.RequestKeyFrom(w.ctx)
 		if k == nil || k.Claimed {
@@ -35,7 +36,7 @@ func (db *DB) claimRequestKeys(ctx context.Context, tx *sql.Tx, writes []*write)
 		}
 		w.claim, w.user = k, id.UserID
 		claiming = append(claiming, w)
-		args = append(args, id.UserID, k.Key, stamp(db.now()))
+		args = append(args, id.UserID, k.Key, now)
 	}
 	if len(claiming) == 0 {
 		return nil
@@ -137,6 +138,9 @@ func (db *DB) Keep(ctx context.Context, key string, a ctis.KeptAnswer) error {
 // keepAnswers writes the answers of keeps, in one statement per
 // maxBatchRows.
 func (db *DB) keepAnswers(ctx context.Context, tx *sql.Tx, keeps []*write) error {
+	if len(keeps) == 0 {
+		return nil
+	}
 	// One key has one answer; should two come, the later stands.
 	seen := map[[2]string]bool{}
 	for i := len(keeps) - 1; i >= 0; i-- {
@@ -146,12 +150,13 @@ func (db *DB) keepAnswers(ctx context.Context, tx *sql.Tx, keeps []*write) error
 		}
 		seen[k] = true
 	}
+	now := stamp(db.now())
 	for len(keeps) > 0 {
 		n := min(len(keeps), maxBatchRows)
 		args := make([]any, 0, n*6)
 		for _, w := range keeps[:n] {
 			k := w.keep
-			args = append(args, k.user, k.key, stamp(db.now()), k.Status, k.header, k.Body)
+			args = append(args, k.user, k.key, now, k.Status, k.header, k.Body)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO request_keys (user_id, key, created_at, status, header, body) VALUES `+valueRows(n, 6)+
 			` ON CONFLICT (user_id, key) DO UPDATE SET status = excluded.status, header = excluded.header, body = excluded.body`, args...); err != nil {
