@@ -354,6 +354,9 @@ func (db *DB) commit(writes []*write) {
 	db.grouped.Add(int64(len(writes)))
 	finish := func(err error) {
 		for _, w := range writes {
+			if err != nil && !w.answered {
+				unclaim(w, nil) // rolled back with the rest
+			}
 			w.answer(err)
 		}
 	}
@@ -402,7 +405,7 @@ func (db *DB) commit(writes []*write) {
 			return
 		}
 		if err := w.run(tx); err != nil {
-			fail(unclaim(w, err))
+			fail(err)
 			return
 		}
 	} else {
