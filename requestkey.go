@@ -13,10 +13,12 @@ import (
 //
 // The key is claimed in the first write transaction of the request, in
 // the same commit as the write: either both are in the store or neither.
-// The answer is kept after it is sent. A request sent again finds its
-// key claimed at its first write, which is refused, and gets the kept
-// answer instead, or, if the first process died between its commit and
-// keeping the answer, a conflict saying it was carried out.
+// Where the request's answer can be rendered from the result of that
+// write (Answer), it is kept in the same commit too; otherwise it is kept
+// after it is sent. A request sent again finds its key claimed at its
+// first write, which is refused, and gets the kept answer instead, or, if
+// the first process died between its commit and keeping the answer, a
+// conflict saying it was carried out.
 
 // RequestKey is a write request's key, carried in its context to the
 // store, which claims it.
@@ -26,6 +28,40 @@ type RequestKey struct {
 	// transaction; Refused when the key was claimed before, and the
 	// write refused.
 	Claimed, Refused bool
+	// Answer, when set by whoever answers the request, renders its
+	// answer from the result of the write that claims the key, which
+	// that write gives (SetResult); the store then keeps the answer in
+	// the write's own commit, and sets Kept. It is for requests whose
+	// claiming write is their last step, and the answer sent must then
+	// be Kept, byte for byte.
+	Answer func(result any) (KeptAnswer, error)
+	// Kept is the answer kept in the commit of the write that claimed
+	// the key.
+	Kept *KeptAnswer
+	// result is what the claiming write gave for Answer.
+	result any
+}
+
+// SetResult gives the result of a write to the request key in ctx, if
+// any, for its answer to be rendered and kept with the write.
+func SetResult(ctx context.Context, v any) {
+	if k := RequestKeyFrom(ctx); k != nil && k.Answer != nil {
+		k.result = v
+	}
+}
+
+// Render renders the answer of the write that claims k from the result
+// it gave, or returns nil when there is none to render: the answer is
+// then kept after it is sent.
+func (k *RequestKey) Render() *KeptAnswer {
+	if k.Answer == nil || k.result == nil {
+		return nil
+	}
+	a, err := k.Answer(k.result)
+	if err != nil {
+		return nil
+	}
+	return &a
 }
 
 type requestKeyKey struct{}

@@ -49,12 +49,29 @@ func writeProblem(w http.ResponseWriter, status int, p problem) {
 // an error; a failed write means the client is gone, and nobody is left
 // to tell.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
-	b, err := json.Marshal(v)
+	a, err := jsonAnswer(status, v)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write(append(b, '\n'))
+	writeAnswer(w, a)
 	return nil
+}
+
+// jsonAnswer is the answer writeJSON gives.
+func jsonAnswer(status int, v any) (ctis.KeptAnswer, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ctis.KeptAnswer{}, err
+	}
+	return ctis.KeptAnswer{Status: status, Header: map[string]string{"Content-Type": "application/json"}, Body: append(b, '\n')}, nil
+}
+
+// writeAnswer writes a. A client gone before it is read is no error of
+// the request's.
+func writeAnswer(w http.ResponseWriter, a ctis.KeptAnswer) {
+	for k, v := range a.Header {
+		w.Header().Set(k, v)
+	}
+	w.WriteHeader(a.Status)
+	w.Write(a.Body)
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 
 	"ctis"
@@ -15,8 +16,9 @@ const maxKeptAnswer = 1 << 20
 
 // withRequestKey runs a write request that carries an Idempotency-Key
 // (see ctis.RequestKey). The key travels to the store, which claims it in
-// the request's first write transaction; the answer is kept after it is
-// sent. A request sent again is refused at its first write, or fails
+// the request's first write transaction; the answer is kept in that
+// transaction where the handler has it rendered there
+// (answerFromResult), or else after it is sent. A request sent again is refused at its first write, or fails
 // before it: then the answer kept for the key is given again.
 func (h *handler) withRequestKey(w http.ResponseWriter, r *http.Request, run func(http.ResponseWriter, *http.Request) error) error {
 	key := r.Header.Get("Idempotency-Key")
@@ -42,7 +44,7 @@ func (h *handler) withRequestKey(w http.ResponseWriter, r *http.Request, run fun
 		}
 		return nil
 	}
-	if rk.Claimed && rec.status/100 == 2 && rec.body.Len() <= maxKeptAnswer {
+	if rk.Claimed && rk.Kept == nil && rec.status/100 == 2 && rec.body.Len() <= maxKeptAnswer {
 		a := ctis.KeptAnswer{Status: rec.status, Header: map[string]string{}, Body: bytes.Clone(rec.body.Bytes())}
 		for _, k := range ctis.KeptHeaders {
 			if v := rec.Header().Get(k); v != "" {
@@ -70,13 +72,37 @@ func (h *handler) replay(w http.ResponseWriter, r *http.Request, key string) (bo
 		return false, ctis.Errorf(ctis.ECONFLICT, "the request sent with this Idempotency-Key was carried out, and its answer was not kept: "+
 			"look up what it did (the review queue, the entity) before sending it again under a new key")
 	}
-	for k, v := range kept.Header {
-		w.Header().Set(k, v)
-	}
 	w.Header().Set("Idempotent-Replayed", "true")
-	w.WriteHeader(kept.Status)
-	_, err = w.Write(kept.Body)
-	return true, err
+	writeAnswer(w, *kept)
+	return true, nil
+}
+
+// answerFromResult has the answer of a request sent with a key rendered
+// as writeJSON(status, shape(result)) from the result of the write that
+// claims its key, and kept in that write's commit. The handler must then
+// answer with respond.
+func answerFromResult[T any](ctx context.Context, status int, shape func(T) any) {
+	rk := ctis.RequestKeyFrom(ctx)
+	if rk == nil {
+		return
+	}
+	rk.Answer = func(v any) (ctis.KeptAnswer, error) {
+		result, ok := v.(T)
+		if !ok {
+			return ctis.KeptAnswer{}, fmt.Errorf("the answer's result: %T, not %T", v, result)
+		}
+		return jsonAnswer(status, shape(result))
+	}
+}
+
+// respond answers with v as JSON, or, when the answer was kept with the
+// write that claimed the request's key, with what was kept.
+func respond(w http.ResponseWriter, ctx context.Context, status int, v any) error {
+	if rk := ctis.RequestKeyFrom(ctx); rk != nil && rk.Kept != nil {
+		writeAnswer(w, *rk.Kept)
+		return nil
+	}
+	return writeJSON(w, status, v)
 }
 
 // keepingWriter passes an answer on and keeps a copy of it.

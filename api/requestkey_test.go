@@ -69,3 +69,43 @@ func TestIdempotencyKeyClaimedWithoutAnswer(t *testing.T) {
 		t.Fatalf("code %q", p.Code)
 	}
 }
+
+// noKeep is a store's RequestKeys that fails the test when an answer is
+// kept after it was sent.
+type noKeep struct {
+	ctis.RequestKeys
+	t *testing.T
+}
+
+func (k noKeep) Keep(context.Context, string, ctis.KeptAnswer) error {
+	k.t.Error("an answer kept after it was sent; a screening's is kept in the commit of its hits")
+	return nil
+}
+
+// A screening's answer is kept in the commit that queues its hits: no
+// death of the process after that commit can leave the screening carried
+// out and its answer lost. Sent again, at once, it is given the same
+// answer, one or many subjects.
+func TestIdempotencyKeyScreeningAnswerInCommit(t *testing.T) {
+	f := newFixture(t, func(s *Server) { s.Requests = noKeep{s.Requests, t} })
+	f.post("fr.analyst", "/api/v1/entities", map[string]any{"schema": "Person", "statements": []map[string]any{
+		{"property": "name", "value": "Karim Haddad", "handling": map[string]any{"distribution": "all", "frontline": true}, "grading": "B2"}}}).
+		want(t, http.StatusCreated)
+	for _, c := range []struct{ path, body string }{
+		{"/api/v1/screen", `{"name":"Karim Haddad","birth_date":"1980-02-30"}`},
+		{"/api/v1/screen/batch", `{"subjects":[{"name":"Karim Haddad"},{"birth_date":"1971"},{"name":"Anna Eriksson"}]}`},
+	} {
+		send := func() reply {
+			return f.do(call{method: "POST", path: c.path, as: "fr.border", contentType: "application/json", body: c.body,
+				header: map[string]string{"Idempotency-Key": "k-" + c.path}}).want(t, http.StatusOK)
+		}
+		first := send()
+		if !bytes.Contains(first.body, []byte(`"entity_id"`)) {
+			t.Fatalf("%s: no hit: %s", c.path, first.body)
+		}
+		again := send()
+		if !bytes.Equal(first.body, again.body) || again.header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("%s sent again: %s (replayed %q), first: %s", c.path, again.body, again.header.Get("Idempotent-Replayed"), first.body)
+		}
+	}
+}

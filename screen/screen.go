@@ -15,6 +15,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"runtime"
 	"slices"
 	"sort"
@@ -377,15 +378,32 @@ func (s *Service) ScreenBatch(ctx context.Context, subjects []ctis.Subject) ([]c
 	close(next)
 	wg.Wait()
 	s.mu.RUnlock()
+	// The results of those recorded, in place among the others.
+	merge := func(recorded []ctis.ScreenResult) []ctis.ScreenResult {
+		out := slices.Clone(results)
+		for k, r := range recorded {
+			r.Warnings = results[at[k]].Warnings
+			out[at[k]] = r
+		}
+		return out
+	}
+	if rk := ctis.RequestKeyFrom(ctx); rk != nil && rk.Answer != nil {
+		// The answer is rendered from the results, not from what the
+		// store recorded alone.
+		answer := rk.Answer
+		rk.Answer = func(v any) (ctis.KeptAnswer, error) {
+			recorded, ok := v.([]ctis.ScreenResult)
+			if !ok {
+				return ctis.KeptAnswer{}, fmt.Errorf("screening results expected, got %T", v)
+			}
+			return answer(merge(recorded))
+		}
+	}
 	recorded, err := s.Store.RecordScreenings(ctx, screenings)
 	if err != nil {
 		return nil, err
 	}
-	for k, r := range recorded {
-		r.Warnings = results[at[k]].Warnings
-		results[at[k]] = r
-	}
-	return results, nil
+	return merge(recorded), nil
 }
 
 // screen finds the hits of one subject that score at least least, and its

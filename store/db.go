@@ -408,6 +408,7 @@ func (db *DB) commit(writes []*write) {
 			fail(err)
 			return
 		}
+		keeps = keepRendered(keeps, w)
 	} else {
 		saved := false
 		for _, w := range runs {
@@ -427,6 +428,7 @@ func (db *DB) commit(writes []*write) {
 			m := g.mark()
 			err := w.run(tx)
 			if err == nil {
+				keeps = keepRendered(keeps, w)
 				continue
 			}
 			g.rollback(m)
@@ -456,14 +458,34 @@ func (db *DB) commit(writes []*write) {
 	finish(tx.Commit())
 }
 
-// unclaim marks w's request key as not claimed, its claim rolled back
-// with the write that failed, and returns err.
+// unclaim marks w's request key as not claimed, its claim and any answer
+// kept with it rolled back with the write that failed, and returns err.
 func unclaim(w *write, err error) error {
 	if w.claim != nil {
-		w.claim.Claimed = false
+		w.claim.Claimed, w.claim.Kept = false, nil
 		w.claim = nil
 	}
 	return err
+}
+
+// keepRendered adds to keeps the answer of w's request, when w claimed
+// its key and the answer can be rendered from w's result: it is kept in
+// w's commit, so that no death of the process between the commit and
+// the answer leaves the request carried out and its answer lost.
+func keepRendered(keeps []*write, w *write) []*write {
+	if w.claim == nil {
+		return keeps
+	}
+	a := w.claim.Render()
+	if a == nil {
+		return keeps
+	}
+	k, err := newKeptAnswer(w.user, w.claim.Key, *a)
+	if err != nil {
+		return keeps
+	}
+	w.claim.Kept = a
+	return append(keeps, &write{ctx: w.ctx, keep: k})
 }
 
 // Commits returns how many write transactions the store has committed or

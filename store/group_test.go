@@ -16,7 +16,8 @@ import (
 // TestGroupCommit holds the writer in one transaction while twenty writes
 // queue, then lets it go: they are committed together, and the writes
 // that fail roll back only what they wrote themselves — their rows, their
-// audit events and the claims of their request keys. Of two writes sent
+// audit events, the claims of their request keys and the answers kept
+// with them; the others keep their answers in their commit. Of two writes sent
 // with one key, one is carried out.
 func TestGroupCommit(t *testing.T) {
 	ctx := context.Background()
@@ -44,7 +45,10 @@ func TestGroupCommit(t *testing.T) {
 	for i := range errs {
 		wg.Add(1)
 		// Writes 20 and 21 carry one key: one of them is refused.
-		keys[i] = &ctis.RequestKey{Key: fmt.Sprintf("key-%02d", min(i, 20))}
+		// Each renders its answer from its result, to be kept with it.
+		keys[i] = &ctis.RequestKey{Key: fmt.Sprintf("key-%02d", min(i, 20)), Answer: func(v any) (ctis.KeptAnswer, error) {
+			return ctis.KeptAnswer{Status: 200, Header: map[string]string{}, Body: fmt.Appendf(nil, "write %d", v)}, nil
+		}}
 		ctx := ctis.WithRequestKey(ctis.NewContext(ctx, id), keys[i])
 		go func() {
 			defer wg.Done()
@@ -55,6 +59,7 @@ func TestGroupCommit(t *testing.T) {
 				if err := db.AppendAudit(ctx, tx, id, ctis.ActAgencyCreate, fmt.Sprintf("A%02d", i)); err != nil {
 					return err
 				}
+				ctis.SetResult(ctx, i)
 				if i%5 == 3 {
 					return refused // after writing
 				}
@@ -78,11 +83,17 @@ func TestGroupCommit(t *testing.T) {
 			(SELECT count(*) FROM request_keys WHERE key = ?)`, fmt.Sprintf("A%02d", i), fmt.Sprintf("A%02d", i), keys[i].Key).Scan(&n, &events, &claims); err != nil {
 			t.Fatal(err)
 		}
-		switch {
-		case i%5 == 3 && (!errors.Is(err, refused) || n != 0 || events != 0 || claims != 0 || keys[i].Claimed):
-			t.Errorf("write %d: %v, %d rows, %d events, %d claims (claimed %v); want refused, nothing kept", i, err, n, events, claims, keys[i].Claimed)
+		answer, _, aerr := db.Answer(ctis.NewContext(ctx, id), keys[i].Key)
+		if aerr != nil {
+			t.Fatal(aerr)
+		}
+		switch want := fmt.Sprintf("write %d", i); {
+		case i%5 == 3 && (!errors.Is(err, refused) || n != 0 || events != 0 || claims != 0 || keys[i].Claimed || keys[i].Kept != nil):
+			t.Errorf("write %d: %v, %d rows, %d events, %d claims (claimed %v, kept %v); want refused, nothing kept", i, err, n, events, claims, keys[i].Claimed, keys[i].Kept)
 		case i%5 != 3 && (err != nil || n != 1 || events != 1 || claims != 1 || !keys[i].Claimed):
 			t.Errorf("write %d: %v, %d rows, %d events, %d claims (claimed %v); want it kept", i, err, n, events, claims, keys[i].Claimed)
+		case i%5 != 3 && (answer == nil || string(answer.Body) != want || keys[i].Kept == nil || string(keys[i].Kept.Body) != want):
+			t.Errorf("write %d: answer kept in its commit %+v (told %+v), want %q", i, answer, keys[i].Kept, want)
 		}
 	}
 	if done := []bool{errs[20] == nil, errs[21] == nil}; done[0] == done[1] {

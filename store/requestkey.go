@@ -128,11 +128,19 @@ func (db *DB) Keep(ctx context.Context, key string, a ctis.KeptAnswer) error {
 	}
 	// The answer is kept after it was sent, when the request may be over.
 	ctx = context.WithoutCancel(ctx)
-	header, err := json.Marshal(a.Header)
+	k, err := newKeptAnswer(id.UserID, key, a)
 	if err != nil {
 		return err
 	}
-	return db.submit(ctx, "Keep", &write{ctx: ctx, keep: &keptAnswer{user: id.UserID, key: key, KeptAnswer: a, header: string(header)}})
+	return db.submit(ctx, "Keep", &write{ctx: ctx, keep: k})
+}
+
+func newKeptAnswer(user, key string, a ctis.KeptAnswer) (*keptAnswer, error) {
+	header, err := json.Marshal(a.Header)
+	if err != nil {
+		return nil, err
+	}
+	return &keptAnswer{user: user, key: key, KeptAnswer: a, header: string(header)}, nil
 }
 
 // keepAnswers writes the answers of keeps, in one statement per

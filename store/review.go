@@ -134,6 +134,7 @@ func (db *DB) RecordScreenings(ctx context.Context, screenings []ctis.Screening)
 			}
 			out[i] = res
 		}
+		ctis.SetResult(ctx, out)
 		return nil
 	})
 	if err != nil {
