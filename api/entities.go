@@ -43,12 +43,21 @@ func (h *handler) createEntity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	answerFromResult(r.Context(), createdAnswer)
 	created, err := h.Entities.CreateEntity(r.Context(), e)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/api/v1/entities/"+created.ID)
-	return writeJSON(w, http.StatusCreated, created)
+	return respond(w, r.Context(), createdAnswer, created)
+}
+
+// createdAnswer is the answer to an entity created.
+func createdAnswer(e *ctis.Entity) (ctis.KeptAnswer, error) {
+	a, err := jsonAnswer(http.StatusCreated, e)
+	if err == nil {
+		a.Header["Location"] = "/api/v1/entities/" + e.ID
+	}
+	return a, err
 }
 
 func (h *handler) listEntities(w http.ResponseWriter, r *http.Request) error {

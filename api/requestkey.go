@@ -78,10 +78,10 @@ func (h *handler) replay(w http.ResponseWriter, r *http.Request, key string) (bo
 }
 
 // answerFromResult has the answer of a request sent with a key rendered
-// as writeJSON(status, shape(result)) from the result of the write that
-// claims its key, and kept in that write's commit. The handler must then
-// answer with respond.
-func answerFromResult[T any](ctx context.Context, status int, shape func(T) any) {
+// from the result of the write that claims its key, and kept in that
+// write's commit. The handler must then answer with respond, rendering
+// its result with the same render.
+func answerFromResult[T any](ctx context.Context, render func(T) (ctis.KeptAnswer, error)) {
 	rk := ctis.RequestKeyFrom(ctx)
 	if rk == nil {
 		return
@@ -91,18 +91,23 @@ func answerFromResult[T any](ctx context.Context, status int, shape func(T) any)
 		if !ok {
 			return ctis.KeptAnswer{}, fmt.Errorf("the answer's result: %T, not %T", v, result)
 		}
-		return jsonAnswer(status, shape(result))
+		return render(result)
 	}
 }
 
-// respond answers with v as JSON, or, when the answer was kept with the
-// write that claimed the request's key, with what was kept.
-func respond(w http.ResponseWriter, ctx context.Context, status int, v any) error {
+// respond answers with render(result), or, when the answer was kept with
+// the write that claimed the request's key, with what was kept.
+func respond[T any](w http.ResponseWriter, ctx context.Context, render func(T) (ctis.KeptAnswer, error), result T) error {
 	if rk := ctis.RequestKeyFrom(ctx); rk != nil && rk.Kept != nil {
 		writeAnswer(w, *rk.Kept)
 		return nil
 	}
-	return writeJSON(w, status, v)
+	a, err := render(result)
+	if err != nil {
+		return err
+	}
+	writeAnswer(w, a)
+	return nil
 }
 
 // keepingWriter passes an answer on and keeps a copy of it.

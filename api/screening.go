@@ -69,19 +69,19 @@ func (h *handler) screen(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	answerFromResult(ctx, http.StatusOK, func(rs []ctis.ScreenResult) any { return &rs[0] })
+	answerFromResult(ctx, func(rs []ctis.ScreenResult) (ctis.KeptAnswer, error) { return jsonAnswer(http.StatusOK, &rs[0]) })
 	res, err := h.Screener.Screen(ctx, req.Subject)
 	if err != nil {
 		return err
 	}
-	return respond(w, ctx, http.StatusOK, res)
+	return respond(w, ctx, func(r *ctis.ScreenResult) (ctis.KeptAnswer, error) { return jsonAnswer(http.StatusOK, r) }, res)
 }
 
 // batchAnswer is the answer to a batch screened.
-func batchAnswer(res []ctis.ScreenResult) any {
-	return struct {
+func batchAnswer(res []ctis.ScreenResult) (ctis.KeptAnswer, error) {
+	return jsonAnswer(http.StatusOK, struct {
 		Results []ctis.ScreenResult `json:"results"`
-	}{res}
+	}{res})
 }
 
 func (h *handler) screenBatch(w http.ResponseWriter, r *http.Request) error {
@@ -96,12 +96,12 @@ func (h *handler) screenBatch(w http.ResponseWriter, r *http.Request) error {
 	if ctx, err = withMinScore(ctx, req.MinScore); err != nil {
 		return err
 	}
-	answerFromResult(ctx, http.StatusOK, batchAnswer)
+	answerFromResult(ctx, batchAnswer)
 	res, err := h.Screener.ScreenBatch(ctx, req.Subjects)
 	if err != nil {
 		return err
 	}
-	return respond(w, ctx, http.StatusOK, batchAnswer(res))
+	return respond(w, ctx, batchAnswer, res)
 }
 
 func (h *handler) hits(w http.ResponseWriter, r *http.Request) error {

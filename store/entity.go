@@ -195,8 +195,11 @@ func (db *DB) CreateEntity(ctx context.Context, e ctis.NewEntity) (*ctis.Entity,
 		if out, err = db.createIn(ctx, tx, id, schema, e); err != nil {
 			return err
 		}
-		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActEntityCreate, out.ID, "", map[string]any{"statements": statementIDs(out.Statements)}))
-		return err
+		if _, err = db.appendAudit(ctx, tx, event(id, ctis.ActEntityCreate, out.ID, "", map[string]any{"statements": statementIDs(out.Statements)})); err != nil {
+			return err
+		}
+		ctis.SetResult(ctx, out)
+		return nil
 	})
 	return out, err
 }
