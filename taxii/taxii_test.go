@@ -248,6 +248,12 @@ func TestAuthentication(t *testing.T) {
 			t.Errorf("%s: WWW-Authenticate %q", path, r.header.Get("WWW-Authenticate"))
 		}
 		f.get("", path, "Authorization", "Bearer ctis_not-a-token").refused(t, 401, "")
+		// taxii2-client's TokenAuth sends the token under the scheme Token.
+		var v map[string]any
+		f.get("", path, "Authorization", "Token "+f.tokens["de.analyst"]).decode(t, 200, &v)
+		f.get("", path, "Authorization", "token "+f.tokens["de.analyst"]).decode(t, 200, &v)
+		f.get("", path, "Authorization", "Token ctis_not-a-token").refused(t, 401, "")
+		f.get("", path, "Authorization", "Token").refused(t, 401, "")
 	}
 	// The TAXII reads are the export's: a frontline officer may not.
 	f.get("fr.border", taxii.APIRootPath+"collections/").refused(t, 403, "")
