@@ -14,7 +14,7 @@ import (
 func PostedEntity(agency string) ctis.Entity {
 	at := time.Date(2026, 2, 2, 10, 0, 0, 0, time.UTC)
 	id := ctis.DerivedID("interop", "taxii2-client post")
-	h := ctis.Handling{Distribution: ctis.DistGroup, Group: "euro-ct"}
+	h := ctis.Handling{Distribution: ctis.DistGroup, Group: "euro-ct", Restriction: ctis.H0}
 	st := func(key, property, value string) ctis.Statement {
 		return ctis.Statement{ID: ctis.DerivedID("interop", key), EntityID: id, Property: property, Value: value,
 			Originator: agency, Handling: h, Grading: "B2", RecordedAt: at}

@@ -20,7 +20,10 @@ var MedallionCollection = stix.UUID5([16]byte{0x6c, 0x74, 0x69, 0x73, 0x2d, 0x69
 //
 // The demo export holds the whole UN list (a thousand threat actors);
 // keepUN of them are kept, with everything else, so that the recording
-// stays small.
+// stays small. Extension definitions are left out: medallion takes an
+// object's "version" property, where it has one, for the timestamp of
+// its version, and an extension-definition's "version" is the
+// extension's own (such as "1.0.0"), so medallion refuses to load it.
 func MedallionData(bundle []byte, root string, keepUN int) ([]byte, int, error) {
 	var b struct {
 		Objects []json.RawMessage `json:"objects"`
@@ -30,6 +33,7 @@ func MedallionData(bundle []byte, root string, keepUN int) ([]byte, int, error) 
 	}
 	type head struct {
 		ID         string `json:"id"`
+		Type       string `json:"type"`
 		Created    string `json:"created"`
 		Modified   string `json:"modified"`
 		Extensions map[string]struct {
@@ -45,6 +49,9 @@ func MedallionData(bundle []byte, root string, keepUN int) ([]byte, int, error) 
 		var h head
 		if err := json.Unmarshal(raw, &h); err != nil {
 			return nil, 0, err
+		}
+		if h.Type == "extension-definition" {
+			continue
 		}
 		st := h.Extensions[stix.ExtStatements].Statements
 		if len(st) > 0 && !slices.ContainsFunc(st, func(s struct {

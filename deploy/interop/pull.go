@@ -119,6 +119,15 @@ type objectHead struct {
 	Modified string `json:"modified"`
 }
 
+// version is the object's version: its modified, or its created for an
+// object that is never modified (a marking definition).
+func (h objectHead) version() string {
+	if h.Modified != "" {
+		return h.Modified
+	}
+	return h.Created
+}
+
 // Pull runs every step, in order, and returns the collection's objects as
 // they came, page after page. A failed step is recorded in p.Steps; Pull
 // stops at the first step that the later ones need.
@@ -248,7 +257,7 @@ func (p *Puller) Pull(ctx context.Context) ([]json.RawMessage, error) {
 			p.check("objects, every page", err)
 			return objects, err
 		}
-		key := heads[i].ID + " " + heads[i].Modified
+		key := heads[i].ID + " " + heads[i].version()
 		if seen[key] {
 			err = fmt.Errorf("object %s came twice", key)
 			p.check("objects, every page", err)
@@ -309,10 +318,7 @@ func (p *Puller) Pull(ctx context.Context) ([]json.RawMessage, error) {
 			Versions []string `json:"versions"`
 		}
 		_, err = p.get(ctx, coll+"objects/"+h.ID+"/versions/", &v)
-		want := h.Modified
-		if want == "" {
-			want = h.Created
-		}
+		want := h.version()
 		if err == nil && !slices.Contains(v.Versions, want) {
 			err = fmt.Errorf("versions of %s are %v, without %s", h.ID, v.Versions, want)
 		}
