@@ -17,8 +17,8 @@ import (
 	"ctis/ctistest"
 	"ctis/demo"
 	"ctis/deploy/interop"
-	"ctis/store"
 	"ctis/stix"
+	"ctis/store"
 	"ctis/taxii"
 )
 
