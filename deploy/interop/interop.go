@@ -182,20 +182,6 @@ func orderedQuery(raw string) ([][2]string, error) {
 	return out, nil
 }
 
-// encodeQuery is the raw query of params, in their order.
-func encodeQuery(params [][2]string) string {
-	var b strings.Builder
-	for i, p := range params {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(url.QueryEscape(p[0]))
-		b.WriteByte('=')
-		b.WriteString(url.QueryEscape(p[1]))
-	}
-	return b.String()
-}
-
 // ReadLines reads exchanges written by a Recorder, one JSON object a line.
 func ReadLines(r io.Reader) ([]Exchange, error) {
 	var out []Exchange
