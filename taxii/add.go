@@ -153,27 +153,51 @@ func (h *handler) add(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return &unprocessable{err}
 	}
+	// stored maps each entity's ID in the envelope (the agency's own key)
+	// to the ID the node keeps it under.
+	stored := map[string]string{}
 	if len(batch) > 0 {
-		if _, err := h.Entities.Import(ctx, batch); err != nil {
+		report, err := h.Entities.Import(ctx, batch)
+		if err != nil {
 			if ctis.ErrorCode(err) == ctis.EINVALID {
 				return &unprocessable{err}
 			}
 			return err
 		}
+		for i, id := range report.IDs {
+			if i < len(batch) {
+				stored[batch[i].ID] = id
+			}
+		}
 	}
 	st := &status{ID: randomUUID(), Status: "complete", RequestTimestamp: stixTime(time.Now()), TotalCount: len(objects), agency: id.Agency}
 	for _, raw := range objects {
 		var o struct {
-			ID       string `json:"id"`
-			Created  string `json:"created"`
-			Modified string `json:"modified"`
+			ID         string `json:"id"`
+			Type       string `json:"type"`
+			Created    string `json:"created"`
+			Modified   string `json:"modified"`
+			Extensions map[string]struct {
+				EntityID string `json:"entity_id"`
+			} `json:"extensions"`
 		}
 		json.Unmarshal(raw, &o) // read already by the STIX reader
 		v := o.Modified
 		if v == "" {
 			v = o.Created
 		}
-		st.Successes = append(st.Successes, statusDetail{ID: o.ID, Version: v})
+		d := statusDetail{ID: o.ID, Version: v}
+		// An imported ID is the agency's own key, not the node's (the
+		// README's "Imported IDs are the importing agency's own keys"):
+		// a new entity is kept under an ID derived from the agency and the
+		// key, and is served under that ID's object. The status says so,
+		// for a client that reads back what it added by its ID.
+		if key := o.Extensions[stix.ExtStatements].EntityID; key != "" {
+			if id, ok := stored[key]; ok && id != key {
+				d.Message = "stored as " + o.Type + "--" + stix.EntityUUID(id) + ": an ID in an envelope is the agency's own key, and the node serves the entity under the ID it keeps for that key"
+			}
+		}
+		st.Successes = append(st.Successes, d)
 	}
 	st.SuccessCount = len(st.Successes)
 	h.statuses.put(st)

@@ -82,7 +82,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	if h.Authenticate == nil {
 		auth := h.Auth
-		h.Authenticate = func(r *http.Request) (context.Context, error) { return httpkit.Authenticate(r, auth) }
+		h.Authenticate = func(r *http.Request) (context.Context, error) { return httpkit.Authenticate(asBearer(r), auth) }
 	}
 	const c = APIRootPath + "collections/{collection}/"
 	for pattern, fn := range map[string]func(http.ResponseWriter, *http.Request) error{
@@ -102,6 +102,19 @@ func (s *Server) Handler() http.Handler {
 		h.mux.Handle(pattern, h.endpoint(fn))
 	}
 	return h.mux
+}
+
+// asBearer is r with an "Authorization: Token <token>" header read as
+// "Bearer <token>": the OASIS taxii2-client sends an API key so (its
+// TokenAuth), and the token is the same API token either way.
+func asBearer(r *http.Request) *http.Request {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Token") {
+		return r
+	}
+	r2 := r.Clone(r.Context())
+	r2.Header.Set("Authorization", "Bearer "+strings.TrimSpace(token))
+	return r2
 }
 
 // endpoint wraps a route: it negotiates the media type, authenticates,

@@ -248,6 +248,12 @@ func TestAuthentication(t *testing.T) {
 			t.Errorf("%s: WWW-Authenticate %q", path, r.header.Get("WWW-Authenticate"))
 		}
 		f.get("", path, "Authorization", "Bearer ctis_not-a-token").refused(t, 401, "")
+		// taxii2-client's TokenAuth sends the token under the scheme Token.
+		var v map[string]any
+		f.get("", path, "Authorization", "Token "+f.tokens["de.analyst"]).decode(t, 200, &v)
+		f.get("", path, "Authorization", "token "+f.tokens["de.analyst"]).decode(t, 200, &v)
+		f.get("", path, "Authorization", "Token ctis_not-a-token").refused(t, 401, "")
+		f.get("", path, "Authorization", "Token").refused(t, 401, "")
 	}
 	// The TAXII reads are the export's: a frontline officer may not.
 	f.get("fr.border", taxii.APIRootPath+"collections/").refused(t, 403, "")
@@ -788,6 +794,7 @@ func TestPost(t *testing.T) {
 		Successes    []struct {
 			ID      string `json:"id"`
 			Version string `json:"version"`
+			Message string `json:"message"`
 		} `json:"successes"`
 	}
 	for range 2 {
@@ -803,6 +810,23 @@ func TestPost(t *testing.T) {
 			t.Errorf("status read back: %+v", again)
 		}
 		f.get("de.analyst", taxii.APIRootPath+"status/"+st.ID+"/").refused(t, 404, "")
+		// The entity's ID in the envelope is FR's own key; the status
+		// names the object it is served as, and that object reads back.
+		storedAs := "identity--" + stix.EntityUUID(ctis.ScopedID(ctistest.FR, posted.ID))
+		found := false
+		for _, d := range st.Successes {
+			if d.ID == "identity--"+stix.EntityUUID(posted.ID) {
+				found = strings.HasPrefix(d.Message, "stored as "+storedAs+":")
+			}
+		}
+		if !found {
+			t.Errorf("no success names %s: %+v", storedAs, st.Successes)
+		}
+		var env envelope
+		f.get("fr.analyst", collectionsPath(own)+"objects/"+storedAs+"/").decode(t, 200, &env)
+		if len(env.Objects) != 1 {
+			t.Errorf("the object stored as %s: %d objects", storedAs, len(env.Objects))
+		}
 	}
 	res, err := f.node.Entities.Search(ctistest.As(ctistest.DE, ctis.RoleAnalyst), ctis.SearchQuery{Name: "Abu Posted"})
 	if err != nil || len(res.Entities) != 1 || len(res.Entities[0].Statements) != 1 {
