@@ -86,6 +86,9 @@ const MaxStatementsPerEntity = 1000
 // originator can look up.
 type HitNotice struct {
 	Agency string `json:"agency"`
+	// Node is the peer node of an agency whose statement came from a
+	// peer: "contact agency X at node Y". Empty for this node's own.
+	Node string `json:"node,omitempty"`
 	// Reference is the notice's opaque reference: the agency contacted
 	// finds the notice in its audit trail by it.
 	Reference string `json:"reference,omitempty"`
