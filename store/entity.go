@@ -420,6 +420,13 @@ func (db *DB) ownStatement(ctx context.Context, tx *sql.Tx, id ctis.Identity, st
 	if st[0].Originator != id.Agency {
 		return nil, ctis.Errorf(ctis.EFORBIDDEN, "only the originating agency %s may change this statement", st[0].Originator)
 	}
+	var node string
+	if err := tx.QueryRowContext(ctx, `SELECT node FROM agencies WHERE code = ?`, id.Agency).Scan(&node); err != nil {
+		return nil, err
+	}
+	if node != "" {
+		return nil, ctis.Errorf(ctis.EFORBIDDEN, "this statement came from node %s: %s changes it there", node, id.Agency)
+	}
 	return &st[0], nil
 }
 

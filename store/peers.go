@@ -213,7 +213,14 @@ func (db *DB) ApplyPeerPage(ctx context.Context, page ctis.PeerPage) (*ctis.Peer
 			}
 			changed = append(changed, ids...)
 		}
-		if !page.AddedLast.IsZero() {
+		// A pull reads again a little before its cursor: the cursor only
+		// moves on.
+		var last string
+		err = tx.QueryRowContext(ctx, `SELECT added_last FROM peer_cursors WHERE peer = ? AND collection = ?`, page.Peer, page.Collection).Scan(&last)
+		if err != nil && err != sql.ErrNoRows {
+			return err
+		}
+		if page.AddedLast.After(parseStamp(last)) {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO peer_cursors (peer, collection, added_last, updated_at) VALUES (?, ?, ?, ?)
 				ON CONFLICT (peer, collection) DO UPDATE SET added_last = excluded.added_last, updated_at = excluded.updated_at`,
 				page.Peer, page.Collection, stamp(page.AddedLast), stamp(w.now)); err != nil {
