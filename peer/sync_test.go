@@ -2,9 +2,9 @@ package peer_test
 
 import (
 	"maps"
-	"time"
 	"strings"
 	"testing"
+	"time"
 
 	"ctis"
 	"ctis/ctistest"
