@@ -94,6 +94,15 @@ type HitNotice struct {
 	Reference string `json:"reference,omitempty"`
 }
 
+// Contact is whom the notice says to contact: the agency, and its node
+// when it is a peer's.
+func (n HitNotice) Contact() string {
+	if n.Node != "" {
+		return n.Agency + " at node " + n.Node
+	}
+	return n.Agency
+}
+
 // EntitySummary is one row of an entity listing.
 type EntitySummary struct {
 	ID      string `json:"id"`

@@ -22,6 +22,7 @@ import (
 	"ctis/health"
 	"ctis/metrics"
 	"ctis/node"
+	"ctis/peer"
 	"ctis/screen"
 	"ctis/store"
 	"ctis/taxii"
@@ -32,6 +33,7 @@ import (
 func newServe(o *options) *cobra.Command {
 	var addr, metricsAddr string
 	var withDemo bool
+	var peerPoll time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the node: the web pages, the REST API and the TAXII 2.1 server",
@@ -91,6 +93,11 @@ func newServe(o *options) *cobra.Command {
 				return err
 			}
 			front.set(n.routes(metricsHere))
+			if peerPoll > 0 {
+				// Pulled statements reach the indexes through the store's
+				// change log, as other processes' writes do.
+				go (&peer.Scheduler{Peers: n.db, Every: peerPoll, Log: log}).Run(serving)
+			}
 			url := "http://" + ln.Addr().String()
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "ctis is serving %s (the API under %s/api/v1, OpenAPI: %s/api/v1/openapi.json), database %s\n", url, url, url, store.Describe(o.db))
@@ -104,6 +111,7 @@ func newServe(o *options) *cobra.Command {
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "", "serve /metrics on this address (such as 127.0.0.1:9464) instead of on --addr")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "serve a temporary database with sample data")
+	cmd.Flags().DurationVar(&peerPoll, "peer-poll", 5*time.Minute, "pull from the peer nodes (ctis peer add) this often; 0 pulls from none")
 	return cmd
 }
 
