@@ -207,7 +207,7 @@ func (db *DB) ApplyPeerPage(ctx context.Context, page ctis.PeerPage) (*ctis.Peer
 		defer w.close()
 		var changed []string
 		for i, e := range page.Entities {
-			ids, err := db.applyPeerEntity(ctx, w, agreement, e, rep)
+			ids, err := db.applyPeerEntity(ctx, w, page.Peer, agreement, e, rep)
 			if err != nil {
 				return ctis.Prefix("entities["+strconv.Itoa(i)+"]", err)
 			}
@@ -240,9 +240,9 @@ func (db *DB) ApplyPeerPage(ctx context.Context, page ctis.PeerPage) (*ctis.Peer
 	return rep, nil
 }
 
-// applyPeerEntity stores the statements of one entity pulled from a peer
-// and returns the IDs of those it added or withdrew.
-func (db *DB) applyPeerEntity(ctx context.Context, w *writer, agreement ctis.Agreement, e ctis.Entity, rep *ctis.PeerReport) ([]string, error) {
+// applyPeerEntity stores the statements of one entity pulled from the
+// peer named peer and returns the IDs of those it added or withdrew.
+func (db *DB) applyPeerEntity(ctx context.Context, w *writer, peer string, agreement ctis.Agreement, e ctis.Entity, rep *ctis.PeerReport) ([]string, error) {
 	schema, ok := ctis.Schemas[e.Schema]
 	if !ok {
 		return nil, ctis.Invalid("schema", "unknown schema %q", e.Schema)
@@ -259,7 +259,9 @@ func (db *DB) applyPeerEntity(ctx context.Context, w *writer, agreement ctis.Agr
 		return nil, ctis.Invalid("schema", "entity %s is a %s here, not a %s", e.ID, stored, e.Schema)
 	}
 	var changed []string
+	given := map[string]bool{}
 	for i, s := range e.Statements {
+		given[s.ID] = true
 		field := "statements[" + strconv.Itoa(i) + "]"
 		var entity, originator string
 		var withdrawn sql.NullString
@@ -303,6 +305,43 @@ func (db *DB) applyPeerEntity(ctx context.Context, w *writer, agreement ctis.Agr
 		default:
 			rep.Unchanged++
 		}
+	}
+	// An entity's object holds every statement on it the peer releases to
+	// this node, but those naming another entity, which travel as
+	// relationships of their own. One of the peer's statements held here
+	// and no longer given was taken back (the peer's group no longer
+	// holds this node's account, or the statement was purged there): it
+	// is withdrawn here, so that this node never shows it wider than its
+	// originator now allows.
+	rows, err := w.tx.QueryContext(ctx, `SELECT s.id, s.property, s.originator FROM statements s JOIN agencies a ON a.code = s.originator
+		WHERE s.entity_id = ? AND s.withdrawn_at IS NULL AND a.node = ?`, e.ID, peer)
+	if err != nil {
+		return nil, err
+	}
+	type held struct{ id, originator string }
+	var gone []held
+	for rows.Next() {
+		var h held
+		var property string
+		if err := rows.Scan(&h.id, &property, &h.originator); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if p, _ := schema.Property(property); p.Type != ctis.TypeEntity && !given[h.id] {
+			gone = append(gone, h)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, h := range gone {
+		if _, err := w.tx.ExecContext(ctx, `UPDATE statements SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ? WHERE id = ?`,
+			stamp(w.now), h.originator, "no longer released to this node by node "+peer, h.id); err != nil {
+			return nil, err
+		}
+		rep.Withdrawn++
+		changed = append(changed, h.id)
 	}
 	return changed, nil
 }

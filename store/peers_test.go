@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -181,6 +182,22 @@ func TestApplyPeerPage(t *testing.T) {
 	res, err = db.Search(as("DE-BKA", ctis.RoleAnalyst), ctis.SearchQuery{Name: "abu zqde"})
 	if err != nil || len(res.Entities) != 0 {
 		t.Fatalf("a withdrawn statement matches: %+v %v", res, err)
+	}
+	// The entity comes again without its group statement: node A no
+	// longer releases it here, and it is withdrawn here too.
+	narrowed := entity
+	narrowed.Statements = slices.Delete(slices.Clone(entity.Statements), 1, 2)
+	if rep, err := db.ApplyPeerPage(system, ctis.PeerPage{Peer: "node-a", Collection: "c1", Entities: []ctis.Entity{narrowed}}); err != nil || rep.Withdrawn != 1 {
+		t.Fatalf("a statement no longer released: %+v %v", rep, err)
+	}
+	e, err := db.Entity(as("DE-BKA", ctis.RoleAnalyst), entity.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range e.Statements {
+		if s.ID == ids[1] && (s.Withdrawn == nil || s.Withdrawn.Reason != "no longer released to this node by node node-a") {
+			t.Errorf("the statement no longer released: %+v", s)
+		}
 	}
 
 	// A statement of an agency node-a does not speak for: nothing of the
