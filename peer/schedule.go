@@ -71,7 +71,7 @@ func (s *Scheduler) Run(ctx context.Context) {
 				st.failures++
 				wait := Backoff(s.Every, st.failures)
 				st.due = time.Now().Add(wait)
-				log.Warn("pulling from a peer failed", "peer", p.Name, "failures", st.failures, "retry_in", wait.Round(time.Second).String(), "err", Loggable(err))
+				log.Warn("pulling from a peer failed", "peer", p.Name, "failures", st.failures, "retry_in", wait.Round(time.Millisecond).String(), "err", Loggable(err))
 				continue
 			}
 			if st.failures > 0 {
