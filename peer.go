@@ -179,13 +179,18 @@ type PeerReport struct {
 	Added     int `json:"added"`     // statements new to this node
 	Withdrawn int `json:"withdrawn"` // statements withdrawn here as at the peer
 	Unchanged int `json:"unchanged"` // statements held already as they are
+	// Remapped counts statements held already whose handling here
+	// changed with the agreement.
+	Remapped int `json:"remapped"`
 }
 
 // PeerService keeps the peers and agreements of a node and applies what
 // is pulled from them. The peer methods need RoleAdmin and are audited.
 type PeerService interface {
 	// PutPeer adds a peer or replaces its settings and agreement, and
-	// keeps the agencies it speaks for as agencies of its node.
+	// keeps the agencies it speaks for as agencies of its node. A
+	// replaced peer is read from the start at its next pull, which maps
+	// what was pulled before under the new agreement.
 	// EINVALID for an agency that is this node's own or another peer's,
 	// or a local recipient that does not exist.
 	PutPeer(ctx context.Context, p Peer) (*Peer, error)

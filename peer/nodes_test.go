@@ -29,6 +29,12 @@ import (
 	"ctis/taxii"
 )
 
+// engine is the store engine of the nodes: the tests run on each of
+// ctistest.Engines in turn.
+var engine ctistest.Engine
+
+func TestMain(m *testing.M) { os.Exit(ctistest.RunEngines(m, &engine)) }
+
 // identity is a node's TLS certificate, as files and as loaded.
 type identity struct {
 	cert        tls.Certificate
@@ -99,7 +105,7 @@ func (n *node) tick(d time.Duration) { n.ahead.Add(int64(d)) }
 func newNode(t testing.TB, name string) *node {
 	t.Helper()
 	n := &node{t: t, name: name, id: newIdentity(t, name)}
-	n.Node = ctistest.OpenStore(t, ctistest.SQLite, store.Options{Now: func() time.Time { return time.Now().Add(time.Duration(n.ahead.Load())) }})
+	n.Node = ctistest.OpenStore(t, engine, store.Options{Now: func() time.Time { return time.Now().Add(time.Duration(n.ahead.Load())) }})
 	return n
 }
 

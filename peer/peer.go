@@ -201,6 +201,7 @@ func Pull(ctx context.Context, peers ctis.PeerService, p ctis.Peer, c *taxii.Cli
 		rep.Added += got.Added
 		rep.Withdrawn += got.Withdrawn
 		rep.Unchanged += got.Unchanged
+		rep.Remapped += got.Remapped
 		if !page.More {
 			return rep, nil
 		}

@@ -78,8 +78,8 @@ func (s *Scheduler) Run(ctx context.Context) {
 				log.Info("pulling from a peer works again", "peer", p.Name, "after_failures", st.failures)
 			}
 			st.failures, st.due = 0, time.Time{}
-			if rep.Added+rep.Withdrawn > 0 {
-				log.Info("pulled from a peer", "peer", p.Name, "pages", rep.Pages, "added", rep.Added, "withdrawn", rep.Withdrawn)
+			if rep.Added+rep.Withdrawn+rep.Remapped > 0 {
+				log.Info("pulled from a peer", "peer", p.Name, "pages", rep.Pages, "added", rep.Added, "withdrawn", rep.Withdrawn, "remapped", rep.Remapped)
 			}
 		}
 		select {

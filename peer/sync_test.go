@@ -203,6 +203,33 @@ func TestTwoNodes(t *testing.T) {
 	if res := screen(t, b, de, ctis.RoleFrontline, "Abu Zqtearline al-Test"); len(res.Hits) != 0 {
 		t.Errorf("withdrawn during the partition, still a hit at B: %+v", res)
 	}
+
+	// B narrows its agreement: what A releases to DE-BKA no longer maps
+	// to DE-BKA here. The next pull reads A from the start and narrows
+	// what B holds; the group's statement stays as it was.
+	p.Agreement.Recipients = map[string][]string{"group:western": {"group:western"}}
+	p = *must(b.DB.PutPeer(ctistest.System, p))
+	if rep := b.mustPull(p, 0); rep.Remapped == 0 || rep.Added != 0 {
+		t.Fatalf("pull after narrowing the agreement: %+v", rep)
+	}
+	if _, err := b.Entities.Entity(deAnalyst, analysts.ID); ctis.ErrorCode(err) != ctis.ENOTFOUND {
+		t.Errorf("released to DE-BKA at A, no longer mapped, still read at B: %v", err)
+	}
+	if _, err := b.Entities.Entity(deAnalyst, group.ID); err != nil {
+		t.Errorf("the group's statement: %v", err)
+	}
+	// Released to all of A's members: now what A's one mapped recipient,
+	// its group, maps to.
+	if e, err := b.Entities.Entity(deBorder, later[0].ID); err != nil || e.Statements[0].Handling.Distribution != ctis.DistGroup || e.Statements[0].Handling.Group != "western" {
+		t.Errorf("released to all of A's members, now: %+v %v", e, err)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 // TestNoHopWidens: B cannot pass A's statements to a node C beyond A's

@@ -81,6 +81,11 @@ func (db *DB) PutPeer(ctx context.Context, p ctis.Peer) (*ctis.Peer, error) {
 			return err
 		default:
 			p.CreatedAt = parseStamp(created)
+			// The next pull reads from the start, so that what was pulled
+			// under the agreement before is mapped under this one.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM peer_cursors WHERE peer = ?`, p.Name); err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `UPDATE peers SET url = ?, fingerprint = ?, client_cert = ?, client_key = ?, token_file = ?, collection = ?, agreement = ?
 				WHERE name = ?`, p.URL, p.Fingerprint, p.ClientCert, p.ClientKey, p.TokenFile, p.Collection, string(agreement), p.Name); err != nil {
 				return err
@@ -295,15 +300,29 @@ func (db *DB) applyPeerEntity(ctx context.Context, w *writer, peer string, agree
 			return nil, err
 		case entity != e.ID || originator != s.Originator:
 			return nil, ctis.Invalid(field, "statement %s is held here on another entity or of another originator", s.ID)
-		case s.Withdrawn != nil && !withdrawn.Valid:
-			if _, err := w.tx.ExecContext(ctx, `UPDATE statements SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ? WHERE id = ?`,
-				stamp(s.Withdrawn.At), s.Originator, s.Withdrawn.Reason, s.ID); err != nil {
+		default:
+			done := false
+			if s.Withdrawn != nil && !withdrawn.Valid {
+				if _, err := w.tx.ExecContext(ctx, `UPDATE statements SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ? WHERE id = ?`,
+					stamp(s.Withdrawn.At), s.Originator, s.Withdrawn.Reason, s.ID); err != nil {
+					return nil, err
+				}
+				rep.Withdrawn++
+				done = true
+			}
+			remapped, err := db.remap(ctx, w, agreement, s)
+			if err != nil {
 				return nil, err
 			}
-			rep.Withdrawn++
-			changed = append(changed, s.ID)
-		default:
-			rep.Unchanged++
+			if remapped {
+				rep.Remapped++
+				done = true
+			}
+			if done {
+				changed = append(changed, s.ID)
+			} else {
+				rep.Unchanged++
+			}
 		}
 	}
 	// An entity's object holds every statement on it the peer releases to
@@ -344,6 +363,43 @@ func (db *DB) applyPeerEntity(ctx context.Context, w *writer, peer string, agree
 		changed = append(changed, h.id)
 	}
 	return changed, nil
+}
+
+// remap gives a statement held from a peer the handling the agreement
+// maps its handling to now, if that is not the one it has: an agreement
+// replaced applies to what was pulled under the one before, once it is
+// pulled again (PutPeer has the next pull read from the start).
+func (db *DB) remap(ctx context.Context, w *writer, agreement ctis.Agreement, s ctis.Statement) (bool, error) {
+	h, err := db.localHandling(ctx, w.tx, agreement, s.Handling)
+	if err != nil {
+		return false, err
+	}
+	held, err := db.rawStatements(ctx, w.tx, `s.id = ?`, []any{s.ID})
+	if err != nil || len(held) != 1 {
+		return false, err
+	}
+	was := held[0].Handling
+	if was.Distribution == h.Distribution && was.Group == h.Group && slices.Equal(was.Agencies, h.Agencies) && was.Frontline == h.Frontline &&
+		was.HitNotice == h.HitNotice && was.Restriction == h.Restriction && was.RestrictionText == h.RestrictionText {
+		return false, nil
+	}
+	var seq int64
+	if err := w.tx.QueryRowContext(ctx, `SELECT seq FROM statements WHERE id = ?`, s.ID).Scan(&seq); err != nil {
+		return false, err
+	}
+	if _, err := w.tx.ExecContext(ctx, `UPDATE statements SET distribution = ?, grp = ?, frontline = ?, hit_notice = ?, restriction = ?, restriction_text = ?
+		WHERE seq = ?`, string(h.Distribution), nullable(h.Group), h.Frontline, h.HitNotice, string(h.Restriction), h.RestrictionText, seq); err != nil {
+		return false, err
+	}
+	if _, err := w.tx.ExecContext(ctx, `DELETE FROM statement_agencies WHERE statement_seq = ?`, seq); err != nil {
+		return false, err
+	}
+	for _, a := range h.Agencies {
+		if _, err := w.recipient.ExecContext(ctx, seq, a); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // localHandling is the handling on this node of a peer's statement under

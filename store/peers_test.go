@@ -215,6 +215,22 @@ func TestApplyPeerPage(t *testing.T) {
 	if c, _ := db.PeerCursor(system, "node-a", "c1"); !c.Equal(at.Add(time.Hour)) {
 		t.Errorf("the cursor moved with a refused page: %v", c)
 	}
+	// The agreement narrowed: DE-BKA's statements are DE-BKA's no more
+	// once pulled again, and the cursor starts over.
+	narrower := peerA()
+	delete(narrower.Agreement.Recipients, "DE-BKA")
+	if _, err := db.PutPeer(system, narrower); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := db.PeerCursor(system, "node-a", "c1"); !c.IsZero() {
+		t.Errorf("the cursor stays at %v under a new agreement", c)
+	}
+	if rep, err := db.ApplyPeerPage(system, ctis.PeerPage{Peer: "node-a", Collection: "c1", Entities: []ctis.Entity{narrowed}}); err != nil || rep.Remapped != 2 {
+		t.Fatalf("remapped: %+v %v", rep, err)
+	}
+	if e, err := db.Entity(as("DE-BKA", ctis.RoleAnalyst), entity.ID); err != nil || slices.ContainsFunc(e.Statements, func(s ctis.Statement) bool { return s.ID == ids[0] }) {
+		t.Errorf("DE-BKA reads %+v (%v)", e, err)
+	}
 	// A statement held here already under another entity is refused.
 	moved := ctis.Entity{ID: ctis.NewID(), Schema: "Person", Statements: []ctis.Statement{entity.Statements[1]}}
 	if _, err := db.ApplyPeerPage(system, ctis.PeerPage{Peer: "node-a", Collection: "c1", Entities: []ctis.Entity{moved}}); ctis.ErrorCode(err) != ctis.EINVALID {

@@ -112,7 +112,8 @@ func newPeer(o *options) *cobra.Command {
 					return err
 				}
 				rep, err := peer.Pull(ctx, db, p, c, 0)
-				fmt.Fprintf(cmd.OutOrStdout(), "pulled %d pages from %s: %d statements added, %d withdrawn, %d held already\n", rep.Pages, p.Name, rep.Added, rep.Withdrawn, rep.Unchanged)
+				fmt.Fprintf(cmd.OutOrStdout(), "pulled %d pages from %s: %d statements added, %d withdrawn, %d remapped under the agreement, %d held already\n",
+					rep.Pages, p.Name, rep.Added, rep.Withdrawn, rep.Remapped, rep.Unchanged)
 				return err
 			}
 			return ctis.ErrNotFound("peer")

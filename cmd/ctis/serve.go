@@ -43,7 +43,8 @@ func newServe(o *options) *cobra.Command {
 			"are built (503 and the reason otherwise), and /metrics the node's figures in the Prometheus text format:\n" +
 			"on --addr, or with --metrics-addr on that address alone.\n" +
 			"With --demo, start on a new temporary database filled with sample agencies, users of every role and\n" +
-			"entities under every kind of handling, and print the demo logins and tokens.",
+			"entities under every kind of handling, and print the demo logins and tokens.\n" +
+			"Every --peer-poll, pull from the peer nodes ('ctis peer add'), backing off from one that fails.",
 		Example: "  ctis serve --demo\n  ctis serve --db /var/lib/ctis/ctis.db --addr 127.0.0.1:8080 --metrics-addr 127.0.0.1:9464",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -95,8 +96,14 @@ func newServe(o *options) *cobra.Command {
 			front.set(n.routes(metricsHere))
 			if peerPoll > 0 {
 				// Pulled statements reach the indexes through the store's
-				// change log, as other processes' writes do.
-				go (&peer.Scheduler{Peers: n.db, Every: peerPoll, Log: log}).Run(serving)
+				// change log, as other processes' writes do. A pull in
+				// flight at shutdown ends before the store closes.
+				pulling := make(chan struct{})
+				go func() {
+					defer close(pulling)
+					(&peer.Scheduler{Peers: n.db, Every: peerPoll, Log: log}).Run(serving)
+				}()
+				defer func() { stop(); <-pulling }()
 			}
 			url := "http://" + ln.Addr().String()
 			out := cmd.OutOrStdout()
