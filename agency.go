@@ -27,9 +27,13 @@ type Agency struct {
 	Name string `json:"name"`
 	// Country is an ISO 3166-1 alpha-2 code, or an organisation code from
 	// Organisations.
-	Country   string     `json:"country"`
-	Kind      AgencyKind `json:"kind"`
-	CreatedAt time.Time  `json:"created_at"`
+	Country string     `json:"country"`
+	Kind    AgencyKind `json:"kind"`
+	// Node is the peer node the agency is a member of, for an agency
+	// whose statements come from a peer (Agreement.SpeaksFor); empty for
+	// this node's own. An agency of a peer has no users here.
+	Node      string    `json:"node,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // ValidAgencyCode reports whether s is a well-formed agency code:

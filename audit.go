@@ -33,6 +33,9 @@ const (
 	ActTokenRevoke       = "token.revoke"
 	ActGroupPut          = "group.put"
 	ActAuditRead         = "audit.read"
+	ActPeerPut           = "peer.put"
+	ActPeerRemove        = "peer.remove"
+	ActPeerPull          = "peer.pull" // statements pulled from a peer stored
 )
 
 // GenesisHash is the previous hash of the first event.

@@ -86,9 +86,21 @@ const MaxStatementsPerEntity = 1000
 // originator can look up.
 type HitNotice struct {
 	Agency string `json:"agency"`
+	// Node is the peer node of an agency whose statement came from a
+	// peer: "contact agency X at node Y". Empty for this node's own.
+	Node string `json:"node,omitempty"`
 	// Reference is the notice's opaque reference: the agency contacted
 	// finds the notice in its audit trail by it.
 	Reference string `json:"reference,omitempty"`
+}
+
+// Contact is whom the notice says to contact: the agency, and its node
+// when it is a peer's.
+func (n HitNotice) Contact() string {
+	if n.Node != "" {
+		return n.Agency + " at node " + n.Node
+	}
+	return n.Agency
 }
 
 // EntitySummary is one row of an entity listing.

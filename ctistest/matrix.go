@@ -22,7 +22,10 @@ type Backend struct {
 // frontline officers of agencies in and out of a sharing group, against
 // data under every handling (ctis.EveryHandling). Each path must show
 // exactly what ctis.CanSee allows, and a hidden thing must read as an
-// absent one.
+// absent one. The store runs it on each engine; package peer runs it on a
+// node whose statements were all written at a peer node and pulled from
+// it, so that a statement that crossed a node is held to the same rule at
+// every read path there, its TAXII server and exports included.
 func RunHandlingMatrix(t *testing.T, b Backend) {
 	open := func(t *testing.T) ctis.Services {
 		t.Helper()

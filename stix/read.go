@@ -104,8 +104,61 @@ func Decode(data []byte) ([]ctis.Entity, error) {
 	if m := identifier.FindStringSubmatch(b.ID); m == nil || m[1] != "bundle" {
 		return nil, ctis.Invalid("id", "%q is not a bundle identifier", b.ID)
 	}
+	return decode(b.Objects, true)
+}
+
+// DecodeObjects reads the objects of one page of a TAXII collection, as
+// Decode reads a bundle's, but for what a page may lack: an entity object
+// whose only statements travel as relationships on another page is left
+// out. The markings and the relationships' sources a page names must be
+// among objects (see Missing).
+func DecodeObjects(objects []json.RawMessage) ([]ctis.Entity, error) {
+	return decode(objects, false)
+}
+
+// Missing returns the identifiers that objects name and do not hold: the
+// markings of its objects and the sources of its relationships, which a
+// reader of a page fetches before DecodeObjects. TLP markings, which
+// ctis knows, are not missing.
+func Missing(objects []json.RawMessage) []string {
+	held := map[string]bool{}
+	var named []string
+	for _, raw := range objects {
+		var o struct {
+			ID                string            `json:"id"`
+			Type              string            `json:"type"`
+			SourceRef         string            `json:"source_ref"`
+			ObjectMarkingRefs []string          `json:"object_marking_refs"`
+			GranularMarkings  []granularMarking `json:"granular_markings"`
+		}
+		if json.Unmarshal(raw, &o) != nil {
+			continue
+		}
+		held[o.ID] = true
+		named = append(named, o.ObjectMarkingRefs...)
+		for _, g := range o.GranularMarkings {
+			named = append(named, g.MarkingRef)
+		}
+		if o.Type == "relationship" {
+			named = append(named, o.SourceRef)
+		}
+	}
+	var out []string
+	for _, id := range named {
+		if _, tlp := tlpByID(id); !tlp && !held[id] && identifier.MatchString(id) {
+			held[id] = true
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// decode reads objects; whole says they are a bundle, in which every
+// entity has a statement.
+func decode(objects []json.RawMessage, whole bool) ([]ctis.Entity, error) {
 	rd := &reading{markings: map[string]*handlingExt{}, foreign: map[string]bool{}, byObject: map[string]*readEntity{}, seen: map[string]bool{}}
-	for i, raw := range b.Objects {
+	for i, raw := range objects {
 		id, err := rd.object(i, raw)
 		if err != nil {
 			return nil, &ObjectError{Index: i, ID: id, Err: err}
@@ -124,6 +177,9 @@ func Decode(data []byte) ([]ctis.Entity, error) {
 	out := make([]ctis.Entity, 0, len(rd.entities))
 	ids := map[string]bool{}
 	for _, e := range rd.entities {
+		if len(e.out.Statements) == 0 && !whole {
+			continue
+		}
 		if len(e.out.Statements) == 0 {
 			return nil, &ObjectError{Index: e.index, ID: e.obj.ID, Err: ctis.Invalid(extField("statements"), "entity %s has no statements", e.out.ID)}
 		}

@@ -304,7 +304,9 @@ func latest(t time.Time, s *ctis.Statement) time.Time {
 func recordOf(s *ctis.Statement) record {
 	r := record{ID: s.ID, Property: s.Property, Value: s.Value, Originator: s.Originator, RecordedAt: exactTime(s.RecordedAt), PastReview: s.PastReview}
 	if s.Withdrawn != nil {
-		r.Withdrawn = &withdrawal{At: exactTime(s.Withdrawn.At), By: s.Withdrawn.By, Reason: s.Withdrawn.Reason}
+		// Only the originator withdraws a statement, and the name of
+		// whoever did it for the originator stays at the node.
+		r.Withdrawn = &withdrawal{At: exactTime(s.Withdrawn.At), By: s.Originator, Reason: s.Withdrawn.Reason}
 	}
 	return r
 }

@@ -22,12 +22,15 @@ func (db *DB) CreateAgency(ctx context.Context, a ctis.Agency) (*ctis.Agency, er
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
+	if a.Node != "" {
+		return nil, ctis.Invalid("node", "the agencies of a peer's node come with its agreement (ctis peer add)")
+	}
 	a.CreatedAt = db.now()
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		if exists(ctx, tx, `SELECT 1 FROM agencies WHERE code = ?`, a.Code) {
 			return &ctis.Error{Code: ctis.ECONFLICT, Field: "code", Message: "agency " + a.Code + " exists already"}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO agencies VALUES (?, ?, ?, ?, ?)`, a.Code, a.Name, a.Country, string(a.Kind), stamp(a.CreatedAt)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO agencies (code, name, country, kind, created_at) VALUES (?, ?, ?, ?, ?)`, a.Code, a.Name, a.Country, string(a.Kind), stamp(a.CreatedAt)); err != nil {
 			return err
 		}
 		_, err := db.appendAudit(ctx, tx, affecting(event(id, ctis.ActAgencyCreate, a.Code, "", map[string]string{"name": a.Name, "country": a.Country, "kind": string(a.Kind)}), a.Code))
@@ -44,7 +47,7 @@ func (db *DB) Agencies(ctx context.Context) ([]ctis.Agency, error) {
 	if _, err := ctis.Require(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT code, name, country, kind, created_at FROM agencies ORDER BY code`)
+	rows, err := db.r.QueryContext(ctx, `SELECT code, name, country, kind, node, created_at FROM agencies ORDER BY code`)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +56,7 @@ func (db *DB) Agencies(ctx context.Context) ([]ctis.Agency, error) {
 	for rows.Next() {
 		var a ctis.Agency
 		var created string
-		if err := rows.Scan(&a.Code, &a.Name, &a.Country, &a.Kind, &created); err != nil {
+		if err := rows.Scan(&a.Code, &a.Name, &a.Country, &a.Kind, &a.Node, &created); err != nil {
 			return nil, err
 		}
 		a.CreatedAt = parseStamp(created)
@@ -80,6 +83,11 @@ func (db *DB) CreateUser(ctx context.Context, nu ctis.NewUser) (*ctis.User, stri
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		if !exists(ctx, tx, `SELECT 1 FROM agencies WHERE code = ?`, u.Agency) {
 			return ctis.Invalid("agency", "no agency %s: add it first with 'ctis agency add'", u.Agency)
+		}
+		// A user of a peer's agency would read here, as its originator,
+		// every statement that agency sent, whatever their handling.
+		if exists(ctx, tx, `SELECT 1 FROM agencies WHERE code = ? AND node <> ''`, u.Agency) {
+			return ctis.Invalid("agency", "%s is an agency of a peer node: its people work at their own node", u.Agency)
 		}
 		if exists(ctx, tx, `SELECT 1 FROM users WHERE username = ?`, u.Username) {
 			return &ctis.Error{Code: ctis.ECONFLICT, Field: "username", Message: "username " + u.Username + " is taken"}

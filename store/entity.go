@@ -122,29 +122,42 @@ func (w *writer) add(ctx context.Context, schema *ctis.Schema, entityID string, 
 		if s.ReviewBy == "" {
 			s.ReviewBy = w.review
 		}
-		h := s.Handling
-		key := ctis.Key(p.Type, s.Value)
-		seq, err := w.db.insertSeq(ctx, w.insert, s.ID, entityID, s.Property, s.Value, key, s.Originator,
-			string(h.Distribution), nullable(h.Group), h.Frontline, h.HitNotice, string(h.Restriction), h.RestrictionText,
-			string(s.Grading), stamp(s.RecordedAt), s.ReviewBy)
-		if err != nil {
+		if err := w.insert1(ctx, p, &s); err != nil {
 			return nil, err
-		}
-		for _, a := range h.Agencies {
-			if _, err := w.recipient.ExecContext(ctx, seq, a); err != nil {
-				return nil, err
-			}
-		}
-		if p.Type == ctis.TypeName {
-			for _, t := range strings.Fields(key) {
-				if _, err := w.token.ExecContext(ctx, t, seq); err != nil {
-					return nil, err
-				}
-			}
 		}
 		out[i] = s
 	}
 	return out, nil
+}
+
+// insert1 inserts one statement as it is, with its recipients and name
+// tokens, and marks it withdrawn if it is.
+func (w *writer) insert1(ctx context.Context, p ctis.Property, s *ctis.Statement) error {
+	h := s.Handling
+	key := ctis.Key(p.Type, s.Value)
+	seq, err := w.db.insertSeq(ctx, w.insert, s.ID, s.EntityID, s.Property, s.Value, key, s.Originator,
+		string(h.Distribution), nullable(h.Group), h.Frontline, h.HitNotice, string(h.Restriction), h.RestrictionText,
+		string(s.Grading), stamp(s.RecordedAt), s.ReviewBy)
+	if err != nil {
+		return err
+	}
+	for _, a := range h.Agencies {
+		if _, err := w.recipient.ExecContext(ctx, seq, a); err != nil {
+			return err
+		}
+	}
+	if p.Type == ctis.TypeName {
+		for _, t := range strings.Fields(key) {
+			if _, err := w.token.ExecContext(ctx, t, seq); err != nil {
+				return err
+			}
+		}
+	}
+	if wd := s.Withdrawn; wd != nil {
+		_, err = w.tx.ExecContext(ctx, `UPDATE statements SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ? WHERE seq = ?`,
+			stamp(wd.At), wd.By, wd.Reason, seq)
+	}
+	return err
 }
 
 func nullable(s string) any {
@@ -409,6 +422,13 @@ func (db *DB) ownStatement(ctx context.Context, tx *sql.Tx, id ctis.Identity, st
 	}
 	if st[0].Originator != id.Agency {
 		return nil, ctis.Errorf(ctis.EFORBIDDEN, "only the originating agency %s may change this statement", st[0].Originator)
+	}
+	var node string
+	if err := tx.QueryRowContext(ctx, `SELECT node FROM agencies WHERE code = ?`, id.Agency).Scan(&node); err != nil {
+		return nil, err
+	}
+	if node != "" {
+		return nil, ctis.Errorf(ctis.EFORBIDDEN, "this statement came from node %s: %s changes it there", node, id.Agency)
 	}
 	return &st[0], nil
 }
@@ -706,7 +726,11 @@ func (db *DB) issueNotices(ctx context.Context, tx *sql.Tx, events []ctis.AuditE
 		if _, err := tx.ExecContext(ctx, `INSERT INTO notice_references VALUES (?, ?)`, d.Reference, n.Seq); err != nil {
 			return nil, err
 		}
-		out = append(out, ctis.HitNotice{Agency: n.Scope, Reference: d.Reference})
+		notice := ctis.HitNotice{Agency: n.Scope, Reference: d.Reference}
+		if err := tx.QueryRowContext(ctx, `SELECT node FROM agencies WHERE code = ?`, n.Scope).Scan(&notice.Node); err != nil {
+			return nil, err
+		}
+		out = append(out, notice)
 	}
 	return out, nil
 }

@@ -317,7 +317,7 @@ func writeResultsCSV(w http.ResponseWriter, res []ctis.ScreenResult) error {
 			line("hit", strconv.FormatFloat(h.Score, 'f', 3, 64), h.Matched, strings.Join(h.Agencies, " "), h.Reference, h.ID)
 		}
 		for _, n := range r.Notices {
-			line("hit notice: contact "+n.Agency, "", "", n.Agency, n.Reference, "")
+			line("hit notice: contact "+n.Contact(), "", "", n.Agency, n.Reference, "")
 		}
 		switch {
 		case r.Error != nil:

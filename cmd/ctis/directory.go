@@ -46,9 +46,13 @@ func newAgency(o *options) *cobra.Command {
 				return err
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "CODE\tCOUNTRY\tKIND\tNAME")
+			fmt.Fprintln(tw, "CODE\tCOUNTRY\tKIND\tNODE\tNAME")
 			for _, a := range as {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Code, a.Country, a.Kind, a.Name)
+				node := a.Node
+				if node == "" {
+					node = "-"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.Code, a.Country, a.Kind, node, a.Name)
 			}
 			return tw.Flush()
 		}),

@@ -243,7 +243,7 @@ func screenManifest(ctx context.Context, cmd *cobra.Command, db *store.DB, svc *
 				fmt.Fprintf(w, "DOCUMENT HIT: %s is recorded as %s\n", t.Result.Subject.DocumentNumber, t.Document.Status)
 			}
 			for _, n := range t.Document.Notices {
-				fmt.Fprintf(w, "DOCUMENT HIT — contact agency %s (reference %s)\n", n.Agency, n.Reference)
+				fmt.Fprintf(w, "DOCUMENT HIT — contact agency %s (reference %s)\n", n.Contact(), n.Reference)
 			}
 		}
 	}
@@ -277,7 +277,7 @@ func printResult(w io.Writer, r *ctis.ScreenResult) {
 		fmt.Fprintf(tw, "  review\t%s\thit %s\n", h.Status, h.ID)
 	}
 	for _, n := range r.Notices {
-		fmt.Fprintf(tw, "HIT — contact agency %s\treference %s\n", n.Agency, n.Reference)
+		fmt.Fprintf(tw, "HIT — contact agency %s\treference %s\n", n.Contact(), n.Reference)
 	}
 	tw.Flush()
 }
@@ -311,7 +311,7 @@ func newCheckDocument(o *options) *cobra.Command {
 				fmt.Fprintf(out, "HIT: the document is recorded as %s\n", res.Status)
 			case res.Hit:
 				for _, n := range res.Notices {
-					fmt.Fprintf(out, "HIT — contact agency %s (reference %s)\n", n.Agency, n.Reference)
+					fmt.Fprintf(out, "HIT — contact agency %s (reference %s)\n", n.Contact(), n.Reference)
 				}
 			default:
 				fmt.Fprintln(out, "no hit")

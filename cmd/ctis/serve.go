@@ -22,6 +22,7 @@ import (
 	"ctis/health"
 	"ctis/metrics"
 	"ctis/node"
+	"ctis/peer"
 	"ctis/screen"
 	"ctis/store"
 	"ctis/taxii"
@@ -32,6 +33,7 @@ import (
 func newServe(o *options) *cobra.Command {
 	var addr, metricsAddr string
 	var withDemo bool
+	var peerPoll time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the node: the web pages, the REST API and the TAXII 2.1 server",
@@ -41,7 +43,8 @@ func newServe(o *options) *cobra.Command {
 			"are built (503 and the reason otherwise), and /metrics the node's figures in the Prometheus text format:\n" +
 			"on --addr, or with --metrics-addr on that address alone.\n" +
 			"With --demo, start on a new temporary database filled with sample agencies, users of every role and\n" +
-			"entities under every kind of handling, and print the demo logins and tokens.",
+			"entities under every kind of handling, and print the demo logins and tokens.\n" +
+			"Every --peer-poll, pull from the peer nodes ('ctis peer add'), backing off from one that fails.",
 		Example: "  ctis serve --demo\n  ctis serve --db /var/lib/ctis/ctis.db --addr 127.0.0.1:8080 --metrics-addr 127.0.0.1:9464",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -91,6 +94,17 @@ func newServe(o *options) *cobra.Command {
 				return err
 			}
 			front.set(n.routes(metricsHere))
+			if peerPoll > 0 {
+				// Pulled statements reach the indexes through the store's
+				// change log, as other processes' writes do. A pull in
+				// flight at shutdown ends before the store closes.
+				pulling := make(chan struct{})
+				go func() {
+					defer close(pulling)
+					(&peer.Scheduler{Peers: n.db, Every: peerPoll, Log: log}).Run(serving)
+				}()
+				defer func() { stop(); <-pulling }()
+			}
 			url := "http://" + ln.Addr().String()
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "ctis is serving %s (the API under %s/api/v1, OpenAPI: %s/api/v1/openapi.json), database %s\n", url, url, url, store.Describe(o.db))
@@ -104,6 +118,7 @@ func newServe(o *options) *cobra.Command {
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "", "serve /metrics on this address (such as 127.0.0.1:9464) instead of on --addr")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "serve a temporary database with sample data")
+	cmd.Flags().DurationVar(&peerPoll, "peer-poll", 5*time.Minute, "pull from the peer nodes (ctis peer add) this often; 0 pulls from none")
 	return cmd
 }
 

@@ -1,0 +1,130 @@
+package peer
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"ctis"
+	"ctis/stix"
+	"ctis/taxii"
+)
+
+// MaxBackoff is the longest a Scheduler waits before trying a failing
+// peer again.
+const MaxBackoff = time.Hour
+
+// Scheduler pulls every peer of a node in turn, every Every, and backs
+// off from a peer that fails: twice as long after each failure, up to
+// MaxBackoff, each wait shifted at random by up to a fifth so that nodes
+// that failed together do not come back together. Peers are read from
+// the store at each turn, so a peer added or removed takes effect without
+// a restart.
+type Scheduler struct {
+	Peers ctis.PeerService
+	Every time.Duration
+	// Log receives a line per pull that changed something and per
+	// failure: counts, the peer's name and the error's kind and place,
+	// never what a statement says.
+	Log *slog.Logger
+	// Client makes the client of a pull; nil means NewClient.
+	Client func(ctis.Peer) (*taxii.Client, error)
+}
+
+// Run pulls until ctx ends; a pull in flight is cancelled with it.
+func (s *Scheduler) Run(ctx context.Context) {
+	newClient := s.Client
+	if newClient == nil {
+		newClient = NewClient
+	}
+	log := s.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	ctx = ctis.NewContext(ctx, ctis.SystemIdentity("peer-sync"))
+	type state struct {
+		failures int
+		due      time.Time
+	}
+	states := map[string]*state{}
+	for {
+		peers, err := s.Peers.Peers(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Error("listing the peers", "err", err)
+		}
+		for _, p := range peers {
+			st := states[p.Name]
+			if st == nil {
+				st = &state{}
+				states[p.Name] = st
+			}
+			if time.Now().Before(st.due) {
+				continue
+			}
+			rep, err := pullOnce(ctx, s.Peers, p, newClient)
+			if ctx.Err() != nil {
+				return
+			}
+			if err != nil {
+				st.failures++
+				wait := Backoff(s.Every, st.failures)
+				st.due = time.Now().Add(wait)
+				log.Warn("pulling from a peer failed", "peer", p.Name, "failures", st.failures, "retry_in", wait.Round(time.Millisecond).String(), "err", Loggable(err))
+				continue
+			}
+			if st.failures > 0 {
+				log.Info("pulling from a peer works again", "peer", p.Name, "after_failures", st.failures)
+			}
+			st.failures, st.due = 0, time.Time{}
+			if rep.Added+rep.Withdrawn+rep.Remapped > 0 {
+				log.Info("pulled from a peer", "peer", p.Name, "pages", rep.Pages, "added", rep.Added, "withdrawn", rep.Withdrawn, "remapped", rep.Remapped)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(s.Every):
+		}
+	}
+}
+
+func pullOnce(ctx context.Context, peers ctis.PeerService, p ctis.Peer, newClient func(ctis.Peer) (*taxii.Client, error)) (Report, error) {
+	c, err := newClient(p)
+	if err != nil {
+		return Report{}, err
+	}
+	return Pull(ctx, peers, p, c, 0)
+}
+
+// Backoff is how long to wait after failures failures in a row of a peer
+// pulled every every: doubling from every, up to MaxBackoff, shifted at
+// random by up to a fifth either way.
+func Backoff(every time.Duration, failures int) time.Duration {
+	wait := every
+	for i := 1; i < failures && wait < MaxBackoff; i++ {
+		wait *= 2
+	}
+	wait = min(wait, MaxBackoff)
+	jitter := time.Duration(rand.Int64N(int64(wait)/5*2+1)) - wait/5
+	return wait + jitter
+}
+
+// Loggable is what a log line may say of a pull's error. A STIX reading
+// error's message may quote a value read from a statement, so of it only
+// the object and the field are told; the other errors of a pull (the
+// peer's HTTP answers, transport and TLS failures, the envelope's shape,
+// the store's refusals) name objects, fields and agencies, never what a
+// statement says.
+func Loggable(err error) string {
+	var oe *stix.ObjectError
+	if errors.As(err, &oe) {
+		s := "reading STIX: object " + oe.ID
+		if f := ctis.ErrorField(oe.Err); f != "" {
+			s += ", field " + f
+		}
+		return s + ": " + ctis.ErrorCode(oe.Err)
+	}
+	return err.Error()
+}
