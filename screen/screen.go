@@ -61,6 +61,8 @@ type Service struct {
 	// classes, so that retrieval decides visibility by a slice index.
 	kinds    map[string]uint32
 	kindList []kind
+	// shortValues interns the short values of the records (see share).
+	shortValues map[string]string
 
 	// following serialises catching up; seen is the last change of the
 	// store's log that the index holds.
@@ -82,9 +84,11 @@ type class struct {
 	schema     string
 	originator string
 	handling   ctis.Handling
-	// ids are the class's statement IDs; rec what they say, shared with
-	// the matcher's index; reference and program the entry's list data.
-	ids                []string
+	// ids are the class's statement IDs, joined by commas: one string,
+	// not one each, as the collector marks the index's every object
+	// again and again; rec is what they say, shared with the matcher's
+	// index; reference and program the entry's list data.
+	ids                string
 	rec                matcher.Record
 	reference, program string
 }
@@ -175,7 +179,7 @@ func (s *Service) reindex(ctx context.Context, ids []string) error {
 	defer s.mu.Unlock()
 	if ids == nil {
 		s.index, s.classes, s.records, s.noticed = newIndex(), map[string]class{}, map[string][]string{}, 0
-		s.kinds, s.kindList = nil, nil
+		s.kinds, s.kindList, s.shortValues = nil, nil, nil
 	}
 	for _, id := range ids {
 		for _, rid := range s.records[id] {
@@ -190,6 +194,7 @@ func (s *Service) reindex(ctx context.Context, ids []string) error {
 	for id, cs := range fresh {
 		for _, c := range cs {
 			c.rec.Class = s.kindOf(c)
+			s.share(&c)
 			c.rec.Part = len(cs) > 1
 			rid := c.rec.ID
 			s.classes[rid] = c
@@ -218,6 +223,45 @@ func (s *Service) kindOf(c class) uint32 {
 	return n
 }
 
+// share makes c hold the strings its kind holds, and the interned short
+// values of its record, instead of copies of its own: a hundred thousand
+// classes then hold a few hundred distinct strings where they would hold
+// a million, and the collector has that many fewer objects to mark.
+// Callers hold mu for writing.
+func (s *Service) share(c *class) {
+	k := s.kindList[c.rec.Class]
+	c.schema, c.originator = k.schema, k.originator
+	c.handling.Distribution, c.handling.Agencies, c.handling.Group = k.handling.Distribution, k.handling.Agencies, k.handling.Group
+	if s.shortValues == nil {
+		s.shortValues = map[string]string{}
+	}
+	intern := func(v string) string {
+		if len(v) > maxInterned {
+			return v
+		}
+		if w, ok := s.shortValues[v]; ok {
+			return w
+		}
+		s.shortValues[v] = v
+		return v
+	}
+	for i, v := range c.rec.BirthDates {
+		c.rec.BirthDates[i] = intern(v)
+	}
+	for i, v := range c.rec.Nationalities {
+		c.rec.Nationalities[i] = intern(v)
+	}
+	c.rec.Gender = intern(c.rec.Gender)
+}
+
+// maxInterned bounds the values share interns: dates, country codes and
+// genders, of which there are few, and not names or document numbers,
+// of which there are as many as records.
+const maxInterned = 10
+
+// statementIDs are the IDs of c's statements.
+func (c class) statementIDs() []string { return strings.Split(c.ids, ",") }
+
 // classesOf splits an entity's statements into handling classes.
 func classesOf(e *ctis.Entity) []class {
 	byKey := map[string]*class{}
@@ -230,7 +274,10 @@ func classesOf(e *ctis.Entity) []class {
 			byKey[k] = c
 			keys = append(keys, k)
 		}
-		c.ids = append(c.ids, st.ID)
+		if c.ids != "" {
+			c.ids += ","
+		}
+		c.ids += st.ID
 		switch st.Property {
 		case "listReference":
 			c.reference = st.Value
@@ -271,7 +318,7 @@ func recordID(c class) string {
 func fingerprint(cs []class) string {
 	var ids []string
 	for _, c := range cs {
-		ids = append(ids, c.ids...)
+		ids = append(ids, c.statementIDs()...)
 	}
 	slices.Sort(ids)
 	h := sha256.Sum256([]byte(strings.Join(ids, ",")))
@@ -470,7 +517,7 @@ func (s *Service) screen(v ctis.Viewer, subj ctis.Subject, least float64) ctis.S
 		if score, _, _ := s.index.score(subj, cs); score < s.threshold() || !s.index.contributes(subj, c) {
 			continue
 		}
-		out.Hidden = append(out.Hidden, ctis.HiddenMatch{EntityID: c.entity, Originator: c.originator, Statements: c.ids})
+		out.Hidden = append(out.Hidden, ctis.HiddenMatch{EntityID: c.entity, Originator: c.originator, Statements: c.statementIDs()})
 	}
 	return out
 }
