@@ -221,6 +221,8 @@ type EntityService interface {
 	// statements included and marked. Needs a purpose and RoleAnalyst;
 	// audited.
 	Export(ctx context.Context, fn func(*Entity) error) error
+	// Lister lists the same by last change, a page at a time.
+	Lister
 	// Import stores a batch of entities in one transaction, originated by
 	// the caller's agency: all or nothing. Needs RoleAnalyst; audited, with
 	// the purpose in ctx if there is one. Errors are

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"ctis"
 	"ctis/stix"
@@ -57,16 +58,25 @@ func entityMatrix(t *testing.T, s ctis.Services) {
 			ctx := As(agency, role)
 			viewer := ViewerOf(agency, role)
 			name := agency + "/" + string(role)
-			var exported, stixExported map[string]bool
+			var exported, stixExported, listing map[string]bool
 			var bundle string
 			if role == ctis.RoleAnalyst {
 				exported = exportIDs(t, ctx, s.Entities)
+				listing = listingIDs(t, ctx, s.Entities)
 				stixExported, bundle = stixExportIDs(t, ctx, s.Entities)
 				if got := strings.Contains(bundle, secret[0].ID); got != (agency == FR) {
 					t.Errorf("STIX export: %s shows the mixed entity's secret statement: %v", name, got)
 				}
 			}
 			listed := listAll(t, ctx, s.Entities)
+			if role != ctis.RoleAnalyst {
+				if _, err := s.Entities.Listing(ctx, ctis.ListingQuery{Limit: 1}); ctis.ErrorCode(err) != ctis.EFORBIDDEN {
+					t.Errorf("listing: %s may read it: %v", name, err)
+				}
+				if _, err := s.Entities.ListedBefore(ctx, ctis.Scope{}, ctis.ListingKey{At: time.Now()}, ctis.HandlingMatch{}); ctis.ErrorCode(err) != ctis.EFORBIDDEN {
+					t.Errorf("listing: %s may ask where something is listed: %v", name, err)
+				}
+			}
 			// TAXII reads go through the export, closed to frontline
 			// officers: for them every TAXII read is refused, and
 			// refused alike whatever it names.
@@ -126,6 +136,9 @@ func entityMatrix(t *testing.T, s ctis.Services) {
 					}
 					if exported[st.id] != want {
 						t.Errorf("export: %s", label)
+					}
+					if listing[st.id] != want {
+						t.Errorf("listing: %s", label)
 					}
 					if stixExported[st.id] != want || strings.Contains(bundle, st.marker) != want {
 						t.Errorf("STIX export: %s", label)
@@ -229,6 +242,34 @@ func exportIDs(t *testing.T, ctx context.Context, s ctis.EntityService) map[stri
 		t.Fatal(err)
 	}
 	return ids
+}
+
+// listingIDs returns the IDs of the statements the listing of everything
+// ctx may see holds, read two items a page; a frontline officer, who may
+// not export, may not read it, nor ask where anything is listed.
+func listingIDs(t *testing.T, ctx context.Context, s ctis.EntityService) map[string]bool {
+	t.Helper()
+	ids := map[string]bool{}
+	q := ctis.ListingQuery{Limit: 2}
+	for {
+		page, err := s.Listing(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range page.Items {
+			e := page.Entities[it.Entity]
+			if e == nil {
+				t.Fatalf("listing: item %+v without its entity", it)
+			}
+			for _, st := range e.Statements {
+				ids[st.ID] = true
+			}
+			q.After = it.Key
+		}
+		if !page.More {
+			return ids
+		}
+	}
 }
 
 // stixExportIDs exports what ctx may see as a STIX bundle, as the export

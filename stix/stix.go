@@ -327,3 +327,13 @@ func stixType(e *ctis.Entity) (string, error) {
 	}
 	return m.types[0], nil
 }
+
+// EntityTypes are the STIX types an entity's object may take.
+func EntityTypes() []string {
+	var out []string
+	for _, m := range mappings {
+		out = append(out, m.types...)
+	}
+	slices.Sort(out)
+	return out
+}

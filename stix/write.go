@@ -73,13 +73,10 @@ func Objects(entities []ctis.Entity) ([]json.RawMessage, error) {
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		x := markings[id]
-		m := object{Type: "marking-definition", SpecVersion: "2.1", ID: id, CreatedByRef: Creator, Created: definedAt, Name: x.name()}
-		b, err := marshal(x)
+		m, err := markingObject(id, markings[id])
 		if err != nil {
 			return nil, err
 		}
-		m.Extensions = map[string]json.RawMessage{ExtHandling: b}
 		if err := add(m); err != nil {
 			return nil, err
 		}
@@ -88,6 +85,121 @@ func Objects(entities []ctis.Entity) ([]json.RawMessage, error) {
 		if err := add(o); err != nil {
 			return nil, err
 		}
+	}
+	return out, nil
+}
+
+// markingObject is the ctis handling marking of ID id.
+func markingObject(id string, x handlingExt) (object, error) {
+	m := object{Type: "marking-definition", SpecVersion: "2.1", ID: id, CreatedByRef: Creator, Created: definedAt, Name: x.name()}
+	b, err := marshal(x)
+	if err != nil {
+		return m, err
+	}
+	m.Extensions = map[string]json.RawMessage{ExtHandling: b}
+	return m, nil
+}
+
+// A Mapped is one STIX object of an entity, encoded as Objects encodes
+// it, with what a listing of objects needs to know of it.
+type Mapped struct {
+	ID, Type string
+	// Statement is the statement a relationship carries; empty for the
+	// entity's own object.
+	Statement string
+	// Version is the object's modified time, to the millisecond.
+	Version time.Time
+	// Markings are the IDs of the marking definitions it refers to.
+	Markings []string
+	Raw      json.RawMessage
+}
+
+// MapEntity maps one entity as Objects maps it among others: its object,
+// then the relationships of its statements that name other entities.
+// related holds the entities those statements name that go with it (as
+// Objects would have them in its bundle), by ID, for their STIX types; a
+// target not in it takes its schema's first type, as one outside a bundle
+// does. It returns too the marking definitions the objects refer to,
+// encoded, by ID.
+func MapEntity(e ctis.Entity, related map[string]*ctis.Entity) ([]Mapped, map[string]json.RawMessage, error) {
+	e.Statements = slices.Clone(e.Statements)
+	slices.SortStableFunc(e.Statements, func(a, b ctis.Statement) int { return strings.Compare(a.ID, b.ID) })
+	types := map[string]string{}
+	for id, r := range related {
+		t, err := stixType(r)
+		if err != nil {
+			return nil, nil, err
+		}
+		types[id] = t
+	}
+	t, err := stixType(&e)
+	if err != nil {
+		return nil, nil, err
+	}
+	types[e.ID] = t
+	markings := map[string]handlingExt{}
+	tlpUsed := map[string]bool{}
+	objs, err := entityObjects(&e, types, markings, tlpUsed)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]Mapped, 0, len(objs))
+	for i, v := range objs {
+		o := v.(object)
+		b, err := marshal(o)
+		if err != nil {
+			return nil, nil, err
+		}
+		version, err := time.Parse(time.RFC3339Nano, o.Modified)
+		if err != nil {
+			return nil, nil, fmt.Errorf("stix: object %s: %w", o.ID, err)
+		}
+		m := Mapped{ID: o.ID, Type: o.Type, Version: version, Raw: b, Markings: slices.Clone(o.ObjectMarkingRefs)}
+		for _, g := range o.GranularMarkings {
+			if !slices.Contains(m.Markings, g.MarkingRef) {
+				m.Markings = append(m.Markings, g.MarkingRef)
+			}
+		}
+		if i > 0 {
+			var x statementsExt
+			if err := json.Unmarshal(o.Extensions[ExtStatements], &x); err == nil && len(x.Statements) == 1 {
+				m.Statement = x.Statements[0].ID
+			}
+		}
+		out = append(out, m)
+	}
+	defs := map[string]json.RawMessage{}
+	for _, t := range TLPs {
+		if tlpUsed[t.ID] {
+			b, err := marshal(tlpObject(t))
+			if err != nil {
+				return nil, nil, err
+			}
+			defs[t.ID] = b
+		}
+	}
+	for id, x := range markings {
+		m, err := markingObject(id, x)
+		if err != nil {
+			return nil, nil, err
+		}
+		if defs[id], err = marshal(m); err != nil {
+			return nil, nil, err
+		}
+	}
+	return out, defs, nil
+}
+
+// Definitions returns what ctis defines once for all, encoded: its
+// identity and its extension definitions, as a bundle begins with them.
+func Definitions() ([]json.RawMessage, error) {
+	var out []json.RawMessage
+	for _, o := range ctisDefinitions() {
+		b, err := marshal(o)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
 	}
 	return out, nil
 }
@@ -320,4 +432,10 @@ func markingsOf(s *ctis.Statement, markings map[string]handlingExt, tlpUsed map[
 	t := TLPFor(s.Handling)
 	tlpUsed[t.ID] = true
 	return [2]string{t.ID, id}
+}
+
+// StatementMarkings returns the IDs of the two markings of s: its TLP
+// level's and its ctis handling marking's.
+func StatementMarkings(s *ctis.Statement) (tlp, handling string) {
+	return TLPFor(s.Handling).ID, handlingOf(s).markingID()
 }

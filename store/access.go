@@ -6,17 +6,21 @@ import "ctis"
 // must be "s") may be seen by viewer, with its arguments. It is the SQL
 // form of ctis.CanSee plus the node's review policy, and the only place
 // that decides visibility: every read of statements goes through it.
-func (db *DB) visible(v ctis.Viewer) (string, []any) {
-	cond := `(s.originator = ? OR s.distribution = 'all'
-		OR (s.distribution = 'agencies' AND EXISTS (SELECT 1 FROM statement_agencies sa WHERE sa.statement_seq = s.seq AND sa.agency = ?))
-		OR (s.distribution = 'group' AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.grp = s.grp AND gm.agency = ?)))`
+func (db *DB) visible(v ctis.Viewer) (string, []any) { return db.visibleAs("s", v) }
+
+// visibleAs is visible for a statement of another alias, such as a
+// subquery's.
+func (db *DB) visibleAs(s string, v ctis.Viewer) (string, []any) {
+	cond := `(` + s + `.originator = ? OR ` + s + `.distribution = 'all'
+		OR (` + s + `.distribution = 'agencies' AND EXISTS (SELECT 1 FROM statement_agencies sa WHERE sa.statement_seq = ` + s + `.seq AND sa.agency = ?))
+		OR (` + s + `.distribution = 'group' AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.grp = ` + s + `.grp AND gm.agency = ?)))`
 	args := []any{v.Agency, v.Agency, v.Agency}
 	if v.FrontlineOnly {
-		cond += ` AND s.frontline = 1`
+		cond += ` AND ` + s + `.frontline = 1`
 	}
 	if db.opts.ReviewPolicy != ctis.ReviewFlag {
 		// Past review, a statement is the originator's alone until reviewed.
-		cond += ` AND (s.review_by >= ? OR s.originator = ?)`
+		cond += ` AND (` + s + `.review_by >= ? OR ` + s + `.originator = ?)`
 		args = append(args, db.today(), v.Agency)
 	}
 	return "(" + cond + ")", args

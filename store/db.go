@@ -160,6 +160,10 @@ func start(ctx context.Context, db *DB, dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: folding names again: %w", Describe(dsn), err)
 	}
+	if err := db.fillSTIXUUIDs(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: keeping the entities' STIX UUIDs: %w", Describe(dsn), err)
+	}
 	return db, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/stix"
 )
 
 // querier is what reads need: the read pool or a transaction.
@@ -42,8 +43,8 @@ func (db *DB) newWriter(ctx context.Context, tx *sql.Tx, id ctis.Identity) (*wri
 		review: now.Add(db.opts.ReviewPeriod).Format("2006-01-02"), agencies: map[string]bool{}, groups: map[string]bool{}}
 	var err error
 	if w.insert, err = tx.PrepareContext(ctx, `INSERT INTO statements (id, entity_id, property, value, key, originator,
-		distribution, grp, frontline, hit_notice, restriction, restriction_text, grading, recorded_at, review_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+db.dialect.returning); err != nil {
+		distribution, grp, frontline, hit_notice, restriction, restriction_text, grading, recorded_at, review_by, changed_ns)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+db.dialect.returning); err != nil {
 		return nil, err
 	}
 	if w.token, err = tx.PrepareContext(ctx, `INSERT INTO name_tokens VALUES (?, ?) ON CONFLICT DO NOTHING`); err != nil {
@@ -137,7 +138,7 @@ func (w *writer) insert1(ctx context.Context, p ctis.Property, s *ctis.Statement
 	key := ctis.Key(p.Type, s.Value)
 	seq, err := w.db.insertSeq(ctx, w.insert, s.ID, s.EntityID, s.Property, s.Value, key, s.Originator,
 		string(h.Distribution), nullable(h.Group), h.Frontline, h.HitNotice, string(h.Restriction), h.RestrictionText,
-		string(s.Grading), stamp(s.RecordedAt), s.ReviewBy)
+		string(s.Grading), stamp(s.RecordedAt), s.ReviewBy, s.RecordedAt.UnixNano())
 	if err != nil {
 		return err
 	}
@@ -154,8 +155,7 @@ func (w *writer) insert1(ctx context.Context, p ctis.Property, s *ctis.Statement
 		}
 	}
 	if wd := s.Withdrawn; wd != nil {
-		_, err = w.tx.ExecContext(ctx, `UPDATE statements SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ? WHERE seq = ?`,
-			stamp(wd.At), wd.By, wd.Reason, seq)
+		_, err = w.tx.ExecContext(ctx, withdrawSQL+`seq = ?`, withdrawArgs(wd.At, wd.By, wd.Reason, seq)...)
 	}
 	return err
 }
@@ -173,7 +173,7 @@ func (w *writer) create(ctx context.Context, schema *ctis.Schema, e ctis.NewEnti
 	if id == "" {
 		id = ctis.NewID()
 	}
-	if _, err := w.tx.ExecContext(ctx, `INSERT INTO entities VALUES (?, ?, ?)`, id, schema.Name, stamp(w.now)); err != nil {
+	if err := w.insertEntity(ctx, id, schema.Name); err != nil {
 		return nil, err
 	}
 	st, err := w.add(ctx, schema, id, e.Statements)
@@ -318,7 +318,7 @@ func (db *DB) importOne(ctx context.Context, w *writer, schema *ctis.Schema, e c
 	live := map[string]string{}
 	if entityID == "" {
 		entityID = ctis.ScopedID(w.id.Agency, e.ID)
-		if _, err := w.tx.ExecContext(ctx, `INSERT INTO entities VALUES (?, ?, ?)`, entityID, schema.Name, stamp(w.now)); err != nil {
+		if err := w.insertEntity(ctx, entityID, schema.Name); err != nil {
 			return "", err
 		}
 		rep.Created++
@@ -452,8 +452,7 @@ func (db *DB) WithdrawStatement(ctx context.Context, statementID, reason string)
 			return ctis.Errorf(ctis.ECONFLICT, "the statement was withdrawn already")
 		}
 		s.Withdrawn = &ctis.Withdrawal{At: db.now(), By: id.Username, Reason: reason}
-		if _, err := tx.ExecContext(ctx, `UPDATE statements SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ? WHERE id = ?`,
-			stamp(s.Withdrawn.At), id.Username, reason, statementID); err != nil {
+		if _, err := tx.ExecContext(ctx, withdrawSQL+`id = ?`, withdrawArgs(s.Withdrawn.At, id.Username, reason, statementID)...); err != nil {
 			return err
 		}
 		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActStatementWithdraw, s.EntityID, "", map[string]any{"statement": s.ID, "reason": reason}))
@@ -580,15 +579,19 @@ func (db *DB) entities(ctx context.Context, q querier, v ctis.Viewer, ids []stri
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
+	if withWithdrawn {
+		return db.entitiesWhere(ctx, q, v, ids, `TRUE`, nil)
+	}
+	return db.entitiesWhere(ctx, q, v, ids, `s.withdrawn_at IS NULL`, nil)
+}
+
+// entitiesWhere is entities with the statements that cond (on s) keeps.
+func (db *DB) entitiesWhere(ctx context.Context, q querier, v ctis.Viewer, ids []string, cond string, cargs []any) ([]*ctis.Entity, error) {
+	args := make([]any, len(ids), len(ids)+len(cargs))
 	for i, id := range ids {
 		args[i] = id
 	}
-	where := `s.entity_id IN (` + placeholders(len(ids)) + `)`
-	if !withWithdrawn {
-		where += ` AND s.withdrawn_at IS NULL`
-	}
-	st, err := db.statements(ctx, q, v, where, args)
+	st, err := db.statements(ctx, q, v, `s.entity_id IN (`+placeholders(len(ids))+`) AND `+cond, append(args, cargs...))
 	if err != nil {
 		return nil, err
 	}
@@ -763,4 +766,23 @@ func (db *DB) Entity(ctx context.Context, entityID string) (*ctis.Entity, error)
 		return nil, err
 	}
 	return e, nil
+}
+
+// withdrawSQL marks a statement withdrawn, its condition (such as
+// `id = ?`) to follow, with withdrawArgs: its last change becomes the
+// withdrawal, unless it was recorded later still.
+const withdrawSQL = `UPDATE statements SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ?,
+	changed_ns = CASE WHEN changed_ns > ? THEN changed_ns ELSE ? END WHERE `
+
+// withdrawArgs are the arguments of withdrawSQL, the key of the
+// statement last.
+func withdrawArgs(at time.Time, by, reason string, key any) []any {
+	ns := at.UnixNano()
+	return []any{stamp(at), by, reason, ns, ns, key}
+}
+
+// insertEntity inserts an entity, with the UUID of its STIX identifier.
+func (w *writer) insertEntity(ctx context.Context, id, schema string) error {
+	_, err := w.tx.ExecContext(ctx, `INSERT INTO entities (id, schema, created_at, stix_uuid) VALUES (?, ?, ?, ?)`, id, schema, stamp(w.now), stix.EntityUUID(id))
+	return err
 }

@@ -255,7 +255,7 @@ func (db *DB) applyPeerEntity(ctx context.Context, w *writer, peer string, agree
 	var stored string
 	switch err := w.tx.QueryRowContext(ctx, `SELECT schema FROM entities WHERE id = ?`, e.ID).Scan(&stored); {
 	case err == sql.ErrNoRows:
-		if _, err := w.tx.ExecContext(ctx, `INSERT INTO entities VALUES (?, ?, ?)`, e.ID, schema.Name, stamp(w.now)); err != nil {
+		if err := w.insertEntity(ctx, e.ID, schema.Name); err != nil {
 			return nil, err
 		}
 	case err != nil:
@@ -303,8 +303,7 @@ func (db *DB) applyPeerEntity(ctx context.Context, w *writer, peer string, agree
 		default:
 			done := false
 			if s.Withdrawn != nil && !withdrawn.Valid {
-				if _, err := w.tx.ExecContext(ctx, `UPDATE statements SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ? WHERE id = ?`,
-					stamp(s.Withdrawn.At), s.Originator, s.Withdrawn.Reason, s.ID); err != nil {
+				if _, err := w.tx.ExecContext(ctx, withdrawSQL+`id = ?`, withdrawArgs(s.Withdrawn.At, s.Originator, s.Withdrawn.Reason, s.ID)...); err != nil {
 					return nil, err
 				}
 				rep.Withdrawn++
@@ -355,8 +354,7 @@ func (db *DB) applyPeerEntity(ctx context.Context, w *writer, peer string, agree
 		return nil, err
 	}
 	for _, h := range gone {
-		if _, err := w.tx.ExecContext(ctx, `UPDATE statements SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ? WHERE id = ?`,
-			stamp(w.now), h.originator, "no longer released to this node by node "+peer, h.id); err != nil {
+		if _, err := w.tx.ExecContext(ctx, withdrawSQL+`id = ?`, withdrawArgs(w.now, h.originator, "no longer released to this node by node "+peer, h.id)...); err != nil {
 			return nil, err
 		}
 		rep.Withdrawn++

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 
 	"ctis"
 )
@@ -48,7 +49,7 @@ func (db *DB) Sync(ctx context.Context, batch []ctis.NewEntity, complete bool, r
 			return err
 		}
 		defer w.close()
-		withdraw, err := tx.PrepareContext(ctx, `UPDATE statements SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ? WHERE id = ?`)
+		withdraw, err := tx.PrepareContext(ctx, withdrawSQL+`id = ?`)
 		if err != nil {
 			return err
 		}
@@ -101,7 +102,7 @@ func (db *DB) Sync(ctx context.Context, batch []ctis.NewEntity, complete bool, r
 				return ctis.Prefix("["+strconv.Itoa(i)+"]", err)
 			}
 			for _, sid := range live {
-				if _, err := withdraw.ExecContext(ctx, stamp(w.now), id.Username, reason, sid); err != nil {
+				if _, err := withdraw.ExecContext(ctx, withdrawArgs(w.now, id.Username, reason, sid)...); err != nil {
 					return err
 				}
 			}
@@ -111,7 +112,7 @@ func (db *DB) Sync(ctx context.Context, batch []ctis.NewEntity, complete bool, r
 			changed = append(changed, entityID)
 		}
 		if complete {
-			gone, err := db.withdrawUnnamed(ctx, tx, withdraw, id, synced, stamp(w.now), reason)
+			gone, err := db.withdrawUnnamed(ctx, tx, withdraw, id, synced, w.now, reason)
 			if err != nil {
 				return err
 			}
@@ -148,7 +149,7 @@ func (db *DB) liveStatements(ctx context.Context, tx *sql.Tx, agency, entityID s
 
 // withdrawUnnamed withdraws every live statement of the caller's agency on
 // entities the feed no longer names, and returns how many per entity.
-func (db *DB) withdrawUnnamed(ctx context.Context, tx *sql.Tx, withdraw *sql.Stmt, id ctis.Identity, named map[string]bool, at, reason string) (map[string]int, error) {
+func (db *DB) withdrawUnnamed(ctx context.Context, tx *sql.Tx, withdraw *sql.Stmt, id ctis.Identity, named map[string]bool, at time.Time, reason string) (map[string]int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT entity_id, id FROM statements WHERE originator = ? AND withdrawn_at IS NULL`, id.Agency)
 	if err != nil {
 		return nil, err
@@ -170,7 +171,7 @@ func (db *DB) withdrawUnnamed(ctx context.Context, tx *sql.Tx, withdraw *sql.Stm
 	}
 	gone := map[string]int{}
 	for i, s := range ids {
-		if _, err := withdraw.ExecContext(ctx, at, id.Username, reason, s); err != nil {
+		if _, err := withdraw.ExecContext(ctx, withdrawArgs(at, id.Username, reason, s)...); err != nil {
 			return nil, err
 		}
 		gone[entities[i]]++

@@ -24,9 +24,9 @@ type collection struct {
 	CanRead     bool     `json:"can_read"`
 	CanWrite    bool     `json:"can_write"`
 	MediaTypes  []string `json:"media_types"`
-	// holds reports whether a statement the requester may see belongs
-	// to the scope.
-	holds func(*ctis.Statement) bool
+	// scope is the sharing scope whose statements it holds, of those
+	// the requester may see.
+	scope ctis.Scope
 }
 
 // namespace is the UUIDv5 namespace of collection IDs.
@@ -47,23 +47,23 @@ func collections(ctx context.Context, dir ctis.DirectoryService) ([]collection, 
 		return nil, err
 	}
 	agency := id.Agency
-	c := func(scope, alias, title, description string, holds func(*ctis.Statement) bool) collection {
-		return collection{ID: collectionID(scope), Alias: alias, Title: title, Description: description, CanRead: true,
-			MediaTypes: []string{stixMediaType}, holds: holds}
+	c := func(id, alias, title, description string, scope ctis.Scope) collection {
+		return collection{ID: collectionID(id), Alias: alias, Title: title, Description: description, CanRead: true,
+			MediaTypes: []string{stixMediaType}, scope: scope}
 	}
 	// The agency's own collection is the one written to: an import
 	// stores the importer's own statements.
 	own := c("own:"+agency, "own", "Originated by "+agency,
 		"The statements "+agency+" contributed. Envelopes posted here are imported as "+agency+"'s own statements.",
-		func(s *ctis.Statement) bool { return s.Originator == agency })
+		ctis.Scope{Originator: agency})
 	own.CanWrite = true
 	out := []collection{
 		c("released:"+agency, "released", "Released to "+agency,
 			"Every statement "+agency+" may see: its own and those released to it, to its sharing groups or to all members.",
-			func(*ctis.Statement) bool { return true }),
+			ctis.Scope{}),
 		own,
 		c("all", "all-members", "Released to all members", "The statements released to every member agency.",
-			func(s *ctis.Statement) bool { return s.Handling.Distribution == ctis.DistAll }),
+			ctis.Scope{Distribution: ctis.DistAll}),
 	}
 	groups, err := dir.Groups(ctx)
 	if err != nil {
@@ -76,9 +76,7 @@ func collections(ctx context.Context, dir ctis.DirectoryService) ([]collection, 
 		name := g.Name
 		out = append(out, c("group:"+name, "group-"+name, "Released to the sharing group "+name,
 			"The statements released to the sharing group "+name+", of which "+agency+" is a member.",
-			func(s *ctis.Statement) bool {
-				return s.Handling.Distribution == ctis.DistGroup && s.Handling.Group == name
-			}))
+			ctis.Scope{Distribution: ctis.DistGroup, Group: name}))
 	}
 	return out, nil
 }
@@ -106,120 +104,33 @@ type record struct {
 	// version is the object's modified time (created, for an object
 	// without one); added is when it entered the collection.
 	version, added time.Time
-	raw            json.RawMessage
+	// at is where the object is listed.
+	at  position
+	raw json.RawMessage
 }
 
-// stixTime is how STIX and TAXII write a timestamp here: UTC, to the
-// millisecond, as the STIX writer stamps objects.
-func stixTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
-
-// objects returns the collection's objects in their order (order), as
-// the export service gives them to the requester of ctx: the read needs a
-// purpose and the analyst role, and is audited.
-//
-// An object's date_added is its version: the last time a statement on it
-// was recorded or withdrawn. So an object changed since a client's last
-// pull comes again after its added_after, in its new version, and a page
-// boundary never moves. The ctis identity and extension definitions are
-// added with the collection's first object, and each marking with the
-// first object it marks, so a client paging forward has every definition
-// before, or with, what it defines.
-func objects(ctx context.Context, entities ctis.EntityService, c *collection) ([]record, error) {
-	var scoped []ctis.Entity
-	err := entities.Export(ctx, func(e *ctis.Entity) error {
-		var kept []ctis.Statement
-		for i := range e.Statements {
-			if c.holds(&e.Statements[i]) {
-				kept = append(kept, e.Statements[i])
-			}
-		}
-		if len(kept) > 0 {
-			scoped = append(scoped, ctis.Entity{ID: e.ID, Schema: e.Schema, Statements: kept})
-		}
-		return nil
-	})
-	if err != nil || len(scoped) == 0 {
-		return nil, err
-	}
-	raws, err := stix.Objects(scoped)
-	if err != nil {
-		return nil, err
-	}
-	type head struct {
-		Type              string   `json:"type"`
-		ID                string   `json:"id"`
-		SpecVersion       string   `json:"spec_version"`
-		Created           string   `json:"created"`
-		Modified          string   `json:"modified"`
-		ObjectMarkingRefs []string `json:"object_marking_refs"`
-		GranularMarkings  []struct {
-			MarkingRef string `json:"marking_ref"`
-		} `json:"granular_markings"`
-	}
-	out := make([]record, 0, len(raws))
-	definitions := map[string]bool{}
-	markedFirst := map[string]time.Time{} // marking ID → the first object it marks
-	var first time.Time
-	for _, raw := range raws {
-		var h head
-		if err := json.Unmarshal(raw, &h); err != nil {
-			return nil, fmt.Errorf("taxii: reading back a STIX object: %w", err)
-		}
-		stamp := h.Modified
-		if stamp == "" {
-			stamp = h.Created
-		}
-		v, err := time.Parse(time.RFC3339Nano, stamp)
-		if err != nil {
-			return nil, fmt.Errorf("taxii: object %s has no timestamp: %w", h.ID, err)
-		}
-		r := record{ID: h.ID, Type: h.Type, SpecVersion: h.SpecVersion, version: v, added: v, raw: raw}
-		switch {
-		case h.ID == stix.Creator || h.Type == "extension-definition":
-			definitions[h.ID] = true
-		case h.Type == "marking-definition":
-		default:
-			refs := h.ObjectMarkingRefs
-			for _, g := range h.GranularMarkings {
-				refs = append(refs, g.MarkingRef)
-			}
-			for _, m := range refs {
-				if t, ok := markedFirst[m]; !ok || v.Before(t) {
-					markedFirst[m] = v
-				}
-			}
-			if first.IsZero() || v.Before(first) {
-				first = v
-			}
-		}
-		out = append(out, r)
-	}
-	for i := range out {
-		r := &out[i]
-		if definitions[r.ID] {
-			r.added = first
-		} else if t, ok := markedFirst[r.ID]; ok {
-			r.added = t
-		} else if r.Type == "marking-definition" {
-			r.added = first
-		}
-	}
-	slices.SortFunc(out, func(a, b record) int { return order(a.added, a.ID, b.added, b.ID) })
-	return out, nil
+// A position is a place in the order of a collection's objects: the
+// store's listing key of the change that lists an object (its own last
+// change, or for a definition or marking that of the first object that
+// uses it), then its rank — ctis's identity, its extension definitions,
+// markings, then what they mark — then its ID. So a client reading page by
+// page meets each definition before its use, and a position names a
+// fixed point in the order that later changes never move.
+type position struct {
+	key  ctis.ListingKey
+	rank int
+	id   string
 }
 
-// order is the order of a collection's objects: by date_added; at the
-// same date_added ctis's identity, then its extension definitions, then
-// markings, then what they mark, so that a client reading page by page
-// meets each definition before its use; then by ID.
-func order(aAdded time.Time, aID string, bAdded time.Time, bID string) int {
-	if c := aAdded.Compare(bAdded); c != 0 {
+// order compares positions.
+func order(a, b position) int {
+	if c := a.key.Compare(b.key); c != 0 {
 		return c
 	}
-	if c := rank(aID) - rank(bID); c != 0 {
+	if c := a.rank - b.rank; c != 0 {
 		return c
 	}
-	return strings.Compare(aID, bID)
+	return strings.Compare(a.id, b.id)
 }
 
 func rank(id string) int {
@@ -232,6 +143,181 @@ func rank(id string) int {
 		return 2
 	}
 	return 3
+}
+
+// stixTime is how STIX and TAXII write a timestamp here: UTC, to the
+// millisecond, as the STIX writer stamps objects.
+func stixTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// batch is how many items of the store's listing a read asks for at once
+// beyond a page's own.
+const batch = 100
+
+// reader reads one collection's objects for one request, from the store's
+// listing of the collection's scope, a batch of changes at a time: what a
+// page costs is in proportion to the page, whatever the collection holds.
+// Each batch is a read of the export service, audited with the request's
+// purpose.
+//
+// An object's date_added is its version: the last time a statement on it
+// was recorded or withdrawn. So an object changed since a client's last
+// pull comes again after its added_after, in its new version. The ctis
+// identity and extension definitions are listed with the collection's
+// first object, and each marking with the first object that uses it.
+type reader struct {
+	entities ctis.EntityService
+	c        *collection
+	// uuids, if not empty, keeps the entities of these STIX UUIDs alone.
+	uuids []string
+	after ctis.ListingKey
+	done  bool
+	// markings are those known to be listed before what is read now;
+	// started says whether an object was read, after which the
+	// definitions are listed already.
+	markings map[string]bool
+	started  bool
+}
+
+// next returns the records of the next batch of the listing, in order,
+// and whether the listing has more; none and false at its end.
+func (rd *reader) next(ctx context.Context, want int) ([]record, error) {
+	if rd.done {
+		return nil, nil
+	}
+	page, err := rd.entities.Listing(ctx, ctis.ListingQuery{Scope: rd.c.scope, After: rd.after, EntityUUIDs: rd.uuids, Limit: min(want, ctis.MaxLimit)})
+	if err != nil {
+		return nil, err
+	}
+	rd.done = !page.More
+	if rd.markings == nil {
+		rd.markings = map[string]bool{}
+	}
+	var out []record
+	for _, it := range page.Items {
+		rd.after = it.Key
+		e := page.Entities[it.Entity]
+		if e == nil {
+			// Changed since the listing was read: its next change lists it.
+			continue
+		}
+		mapped, defs, err := stix.MapEntity(*e, page.Entities)
+		if err != nil {
+			return nil, err
+		}
+		var objs []stix.Mapped
+		for _, m := range mapped {
+			if (m.Statement == "" && it.Latest) || (m.Statement != "" && m.Statement == it.Reference) {
+				objs = append(objs, m)
+			}
+		}
+		if len(objs) == 0 {
+			continue
+		}
+		slices.SortFunc(objs, func(a, b stix.Mapped) int { return strings.Compare(a.ID, b.ID) })
+		// The item's objects share its version, and the definitions and
+		// markings listed with them come before them all.
+		version := objs[0].Version
+		if !rd.started {
+			rd.started = true
+			before, err := rd.entities.ListedBefore(ctx, rd.c.scope, it.Key, ctis.HandlingMatch{})
+			if err != nil {
+				return nil, err
+			}
+			if !before {
+				ds, err := stix.Definitions()
+				if err != nil {
+					return nil, err
+				}
+				for _, raw := range ds {
+					r, err := newRecord(raw, position{key: it.Key})
+					if err != nil {
+						return nil, err
+					}
+					r.added, r.at.rank = version, rank(r.ID)
+					out = append(out, r)
+				}
+			}
+		}
+		var refs []string
+		for _, m := range objs {
+			for _, id := range m.Markings {
+				if !rd.markings[id] && !slices.Contains(refs, id) {
+					refs = append(refs, id)
+				}
+			}
+		}
+		slices.Sort(refs)
+		for _, id := range refs {
+			rd.markings[id] = true
+			before, err := rd.entities.ListedBefore(ctx, rd.c.scope, it.Key, matchOf(id, e))
+			if err != nil {
+				return nil, err
+			}
+			if before {
+				continue
+			}
+			r, err := newRecord(defs[id], position{key: it.Key, rank: 2})
+			if err != nil {
+				return nil, err
+			}
+			r.added = version
+			out = append(out, r)
+		}
+		for _, m := range objs {
+			out = append(out, record{ID: m.ID, Type: m.Type, SpecVersion: "2.1", version: m.Version, added: m.Version,
+				at: position{key: it.Key, rank: 3, id: m.ID}, raw: m.Raw})
+		}
+	}
+	return out, nil
+}
+
+// newRecord reads back the head of an encoded definition or marking.
+func newRecord(raw json.RawMessage, at position) (record, error) {
+	var h struct {
+		Type        string `json:"type"`
+		ID          string `json:"id"`
+		SpecVersion string `json:"spec_version"`
+		Created     string `json:"created"`
+		Modified    string `json:"modified"`
+	}
+	if err := json.Unmarshal(raw, &h); err != nil {
+		return record{}, fmt.Errorf("taxii: reading back a STIX object: %w", err)
+	}
+	stamp := h.Modified
+	if stamp == "" {
+		stamp = h.Created
+	}
+	v, err := time.Parse(time.RFC3339Nano, stamp)
+	if err != nil {
+		return record{}, fmt.Errorf("taxii: object %s has no timestamp: %w", h.ID, err)
+	}
+	at.id = h.ID
+	return record{ID: h.ID, Type: h.Type, SpecVersion: h.SpecVersion, version: v, at: at, raw: raw}, nil
+}
+
+// matchOf is what selects the statements that a marking of e's objects,
+// of ID id, marks: those of its TLP level, or of its handling.
+func matchOf(id string, e *ctis.Entity) ctis.HandlingMatch {
+	for i := range e.Statements {
+		s := &e.Statements[i]
+		tlp, handling := stix.StatementMarkings(s)
+		switch id {
+		case handling:
+			h := s.Handling
+			return ctis.HandlingMatch{Handling: &h, Grading: s.Grading, ReviewBy: s.ReviewBy}
+		case tlp:
+			var m ctis.HandlingMatch
+			for _, d := range []ctis.Distribution{ctis.DistOriginator, ctis.DistAgencies, ctis.DistGroup, ctis.DistAll} {
+				if stix.TLPFor(ctis.Handling{Distribution: d}).ID == tlp {
+					m.Distributions = append(m.Distributions, d)
+				}
+			}
+			return m
+		}
+	}
+	// Not a marking of e's: nothing is listed before with it, so it is
+	// listed here.
+	return ctis.HandlingMatch{Distributions: []ctis.Distribution{"none"}}
 }
 
 // ReleasedCollectionID is the ID of the collection of everything released

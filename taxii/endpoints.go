@@ -79,23 +79,26 @@ func (h *handler) read(w http.ResponseWriter, r *http.Request, allowed params, o
 	if err != nil {
 		return nil, false, err
 	}
-	all, err := objects(r.Context(), h.Entities, c)
+	if only != "" {
+		f.ids = []string{only}
+	}
+	rd := &reader{entities: h.Entities, c: c}
+	rd.uuids, _ = entityUUIDs(f.ids)
+	page, more, err := f.page(r.Context(), rd)
 	if err != nil {
 		return nil, false, err
 	}
-	if only != "" {
-		var one []record
-		for _, o := range all {
-			if o.ID == only {
-				one = append(one, o)
-			}
-		}
-		if len(one) == 0 {
+	if only != "" && len(page) == 0 {
+		// Absent from the collection, the object is not found; present,
+		// the other filters left nothing of it.
+		all := filter{limit: 1, ids: f.ids}
+		rd := &reader{entities: h.Entities, c: c, uuids: rd.uuids}
+		if found, _, err := all.page(r.Context(), rd); err != nil {
+			return nil, false, err
+		} else if len(found) == 0 {
 			return nil, false, ctis.ErrNotFound("object")
 		}
-		all = one
 	}
-	page, more := f.page(all)
 	if len(page) > 0 {
 		w.Header().Set("X-TAXII-Date-Added-First", stixTime(page[0].added))
 		w.Header().Set("X-TAXII-Date-Added-Last", stixTime(page[len(page)-1].added))
@@ -114,8 +117,7 @@ func nextOf(page []record, more bool) string {
 	if !more {
 		return ""
 	}
-	last := page[len(page)-1]
-	return cursor{added: last.added, id: last.ID}.encode()
+	return page[len(page)-1].at.encode()
 }
 
 // objects answers GET …/objects/.

@@ -1,7 +1,10 @@
 package taxii
 
 import (
+	"context"
 	"encoding/base64"
+	"fmt"
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -9,6 +12,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/stix"
 )
 
 // filter is what a request asks of a collection's objects: the TAXII 2.1
@@ -26,17 +30,22 @@ type filter struct {
 	specVersions []string
 }
 
-// cursor is where a page ended: the date_added and ID of its last object.
-// Objects are listed by date_added, then ID (order), so a cursor names a
-// fixed point in that order that later additions never move.
-type cursor struct {
-	added time.Time
-	id    string
-}
+// cursor is where a page ended: the position of its last object. A
+// position names a fixed point in the order of a collection that later
+// changes never move.
+type cursor = position
 
 // encode makes the opaque next token of c.
 func (c cursor) encode() string {
-	return base64.RawURLEncoding.EncodeToString([]byte(c.added.UTC().Format(time.RFC3339Nano) + " " + c.id))
+	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%d %d %d %s", nanos(c.key.At), c.key.Seq, c.rank, c.id))
+}
+
+// nanos is t in nanoseconds since 1970, 0 for the zero time.
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
 }
 
 // decodeCursor reads a next token this server gave.
@@ -49,15 +58,21 @@ func decodeCursor(s string) (*cursor, error) {
 	if err != nil {
 		return nil, bad
 	}
-	at, id, ok := strings.Cut(string(b), " ")
-	if !ok || !validObjectID(id) {
+	f := strings.Split(string(b), " ")
+	if len(f) != 4 || !validObjectID(f[3]) {
 		return nil, bad
 	}
-	t, err := time.Parse(time.RFC3339Nano, at)
-	if err != nil {
+	ns, err1 := strconv.ParseInt(f[0], 10, 64)
+	seq, err2 := strconv.ParseInt(f[1], 10, 64)
+	r, err3 := strconv.Atoi(f[2])
+	if err1 != nil || err2 != nil || err3 != nil || ns < 0 || seq < 0 || r < 0 || r > 3 || strconv.Itoa(r) != f[2] {
 		return nil, bad
 	}
-	return &cursor{added: t, id: id}, nil
+	c := &cursor{key: ctis.ListingKey{Seq: seq}, rank: r, id: f[3]}
+	if ns > 0 {
+		c.key.At = time.Unix(0, ns).UTC()
+	}
+	return c, nil
 }
 
 // validObjectID reports whether s has the shape of a STIX identifier,
@@ -180,6 +195,22 @@ func parseTimestamp(name, s string) (time.Time, error) {
 	return t, nil
 }
 
+// entityUUIDs returns the UUIDs of the entities whose objects ids name,
+// for the store to read those alone; false if one of ids names something
+// else (a relationship, a marking, a definition), which only a read of the
+// whole collection finds.
+func entityUUIDs(ids []string) ([]string, bool) {
+	var out []string
+	for _, id := range ids {
+		typ, u, _ := strings.Cut(id, "--")
+		if id == stix.Creator || !slices.Contains(stix.EntityTypes(), typ) {
+			return nil, false
+		}
+		out = append(out, u)
+	}
+	return out, len(out) > 0
+}
+
 // keeps reports whether the filter keeps o, leaving paging aside.
 func (f *filter) keeps(o *record) bool {
 	if !f.addedAfter.IsZero() && !o.added.After(f.addedAfter) {
@@ -215,24 +246,47 @@ func (f *filter) keeps(o *record) bool {
 	return true
 }
 
-// page applies f to objects, which are in the order of a collection, and
-// returns one page of what it keeps and whether more follow.
-func (f *filter) page(objects []record) (out []record, more bool) {
-	for i := range objects {
-		o := &objects[i]
-		if f.next != nil && !after(o, f.next) {
-			continue
-		}
-		if !f.keeps(o) {
-			continue
-		}
-		if len(out) == f.limit {
-			return out, true
-		}
-		out = append(out, *o)
+// start is where in the store's listing a read for f begins: at the
+// change of its next token (whose own objects come again, to be cut at
+// the position), or at the first change whose date_added, to the
+// millisecond, is after added_after.
+func (f *filter) start() ctis.ListingKey {
+	if f.next != nil {
+		return ctis.ListingKey{At: f.next.key.At, Seq: f.next.key.Seq - 1}
 	}
-	return out, false
+	if f.addedAfter.IsZero() {
+		return ctis.ListingKey{}
+	}
+	// An object's date_added is its version cut to the millisecond: it is
+	// after added_after when the version is at or after the next whole
+	// millisecond.
+	from := f.addedAfter.Truncate(time.Millisecond).Add(time.Millisecond)
+	return ctis.ListingKey{At: from.Add(-time.Nanosecond), Seq: math.MaxInt64}
 }
 
-// after reports whether o comes after c in the order of a collection.
-func after(o *record, c *cursor) bool { return order(o.added, o.ID, c.added, c.id) > 0 }
+// page reads from rd one page of what f keeps, and whether more follow.
+func (f *filter) page(ctx context.Context, rd *reader) (out []record, more bool, err error) {
+	rd.after = f.start()
+	for {
+		recs, err := rd.next(ctx, f.limit+1)
+		if err != nil {
+			return nil, false, err
+		}
+		for i := range recs {
+			o := &recs[i]
+			if f.next != nil && order(o.at, *f.next) <= 0 {
+				continue
+			}
+			if !f.keeps(o) {
+				continue
+			}
+			if len(out) == f.limit {
+				return out, true, nil
+			}
+			out = append(out, *o)
+		}
+		if rd.done {
+			return out, false, nil
+		}
+	}
+}
