@@ -24,7 +24,9 @@ func TestCursorRoundTrip(t *testing.T) {
 }
 
 func TestOrder(t *testing.T) {
-	at := func(ns int) ctis.ListingKey { return ctis.ListingKey{At: time.Date(2026, 3, 1, 9, 0, 0, ns, time.UTC), Seq: 7} }
+	at := func(ns int) ctis.ListingKey {
+		return ctis.ListingKey{At: time.Date(2026, 3, 1, 9, 0, 0, ns, time.UTC), Seq: 7}
+	}
 	in := []position{
 		{key: at(2), rank: 3, id: "identity--00000000-0000-5000-8000-000000000001"},
 		{key: at(1), rank: 3, id: "threat-actor--00000000-0000-5000-8000-000000000003"},
