@@ -118,3 +118,18 @@ func ValidRequestKey(k string) bool {
 	}
 	return true
 }
+
+// PostStatuses keeps the statuses of posts to a node's TAXII server, so
+// that a client may read one from any serve process, and after a restart,
+// for as long as a request key is kept (RequestKeyLifetime).
+type PostStatuses interface {
+	// KeepStatus keeps status, the status resource of ID id as the client
+	// was answered, for the caller's agency alone. EINVALID for an ID that
+	// is not a UUID or a status over 1 MiB; ECONFLICT for an ID kept
+	// already.
+	KeepStatus(ctx context.Context, id string, status []byte) error
+	// Status returns a status kept for the caller's agency. A status of
+	// another agency's post, or one past its lifetime, is ENOTFOUND, as
+	// an absent one is.
+	Status(ctx context.Context, id string) ([]byte, error)
+}

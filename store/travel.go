@@ -403,8 +403,12 @@ func (db *DB) ApplyRetention(ctx context.Context) (*ctis.RetentionReport, error)
 		}
 		n, _ = res.RowsAffected()
 		rep.Masked = int(n)
-		// Keys of requests that may be sent again, and their answers.
+		// Keys of requests that may be sent again, and their answers;
+		// the statuses of TAXII posts.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM request_keys WHERE created_at <= ?`, stamp(now.Add(-ctis.RequestKeyLifetime))); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM post_statuses WHERE created_at <= ?`, fixedStamp(now.Add(-ctis.RequestKeyLifetime))); err != nil {
 			return err
 		}
 		if rep.Masked+rep.Deleted == 0 {

@@ -9,7 +9,6 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"ctis"
@@ -65,7 +64,9 @@ func randomUUID() string {
 
 // status is the TAXII status resource of a posted envelope. ctis imports
 // an envelope whole or not at all, before it answers, so a status is
-// complete when it is made and every object in it succeeded.
+// complete when it is made and every object in it succeeded. It is kept in
+// the store (ctis.PostStatuses) for the agency that posted, so that any
+// serve process answers for it, after a restart too.
 type status struct {
 	ID               string         `json:"id"`
 	Status           string         `json:"status"`
@@ -75,47 +76,12 @@ type status struct {
 	Successes        []statusDetail `json:"successes,omitempty"`
 	FailureCount     int            `json:"failure_count"`
 	PendingCount     int            `json:"pending_count"`
-	// agency is whose post it is: only that agency's people may read it.
-	agency string
 }
 
 type statusDetail struct {
 	ID      string `json:"id"`
 	Version string `json:"version"`
 	Message string `json:"message,omitempty"`
-}
-
-// statuses keeps the latest statuses of posts, in memory: a client reads
-// a status right after its post, and a status says only what the post's
-// 202 already said.
-type statuses struct {
-	mu    sync.Mutex
-	byID  map[string]*status
-	order []string
-}
-
-// keptStatuses bounds the statuses kept.
-const keptStatuses = 1000
-
-func (s *statuses) put(st *status) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.byID == nil {
-		s.byID = map[string]*status{}
-	}
-	if len(s.order) == keptStatuses {
-		delete(s.byID, s.order[0])
-		s.order = s.order[1:]
-	}
-	s.byID[st.ID] = st
-	s.order = append(s.order, st.ID)
-}
-
-func (s *statuses) get(id, agency string) (*status, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, ok := s.byID[id]
-	return st, ok && st.agency == agency
 }
 
 // add answers POST …/objects/: the envelope's objects are imported as
@@ -170,7 +136,7 @@ func (h *handler) add(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	st := &status{ID: randomUUID(), Status: "complete", RequestTimestamp: stixTime(time.Now()), TotalCount: len(objects), agency: id.Agency}
+	st := &status{ID: randomUUID(), Status: "complete", RequestTimestamp: stixTime(time.Now()), TotalCount: len(objects)}
 	for _, raw := range objects {
 		var o struct {
 			ID         string `json:"id"`
@@ -200,7 +166,13 @@ func (h *handler) add(w http.ResponseWriter, r *http.Request) error {
 		st.Successes = append(st.Successes, d)
 	}
 	st.SuccessCount = len(st.Successes)
-	h.statuses.put(st)
+	// The envelope is imported: a status that cannot be kept is logged,
+	// and the client still has it in this answer.
+	if b, err := json.Marshal(st); err != nil {
+		return err
+	} else if err := h.Statuses.KeepStatus(ctx, st.ID, b); err != nil {
+		h.Logger.Error("keeping the status of a TAXII post", "err", err)
+	}
 	write(w, r, http.StatusAccepted, st)
 	return nil
 }
@@ -208,12 +180,11 @@ func (h *handler) add(w http.ResponseWriter, r *http.Request) error {
 // status answers GET /taxii2/api/status/{status}/. A status of another
 // agency's post reads as an absent one.
 func (h *handler) status(w http.ResponseWriter, r *http.Request) error {
-	id, _ := ctis.IdentityFrom(r.Context())
-	st, ok := h.statuses.get(r.PathValue("status"), id.Agency)
-	if !ok || id.Agency == "" {
-		return ctis.ErrNotFound("status")
+	st, err := h.Statuses.Status(r.Context(), r.PathValue("status"))
+	if err != nil {
+		return err
 	}
-	write(w, r, http.StatusOK, st)
+	write(w, r, http.StatusOK, json.RawMessage(st))
 	return nil
 }
 

@@ -64,8 +64,6 @@ type Server struct {
 type handler struct {
 	Server
 	mux *http.ServeMux
-	// statuses are the statuses of the latest posts.
-	statuses statuses
 }
 
 // Handler returns the TAXII server.

@@ -845,3 +845,55 @@ func TestPost(t *testing.T) {
 		t.Errorf("import audit: %v %+v", err, page)
 	}
 }
+
+// TestStatusKept: a post's status is in the store, so another server over
+// the same store (a restart, another process behind the balancer) answers
+// it, to the posting agency alone, until it expires with the request keys.
+func TestStatusKept(t *testing.T) {
+	f := newFixture(t)
+	f.seed()
+	own := ""
+	var list struct {
+		Collections []struct{ ID, Alias string } `json:"collections"`
+	}
+	f.get("fr.analyst", taxii.APIRootPath+"collections/").decode(t, 200, &list)
+	for _, c := range list.Collections {
+		if c.Alias == "own" {
+			own = c.ID
+		}
+	}
+	posted := ctis.Entity{ID: ctis.NewID(), Schema: "Person", Statements: []ctis.Statement{{
+		ID: ctis.NewID(), Property: "name", Value: "Abu Kept", Originator: ctistest.FR,
+		Handling: ctis.Handling{Distribution: ctis.DistAll, Restriction: ctis.H0}, RecordedAt: time.Now().UTC(),
+	}}}
+	var st struct {
+		ID           string `json:"id"`
+		SuccessCount int    `json:"success_count"`
+	}
+	f.post("fr.analyst", own, taxii.MediaType, envelopeOf(t, posted)).decode(t, 202, &st)
+
+	other := httptest.NewServer((&taxii.Server{Services: f.node.Services, Logger: slog.New(slog.DiscardHandler)}).Handler())
+	defer other.Close()
+	f.srv.Close()
+	f.srv = other
+	var again struct {
+		ID           string `json:"id"`
+		SuccessCount int    `json:"success_count"`
+	}
+	f.get("fr.analyst", taxii.APIRootPath+"status/"+st.ID+"/").decode(t, 200, &again)
+	if again != st {
+		t.Errorf("read from another server: %+v, posted %+v", again, st)
+	}
+	f.get("de.analyst", taxii.APIRootPath+"status/"+st.ID+"/").refused(t, 404, "")
+	f.get("fr.analyst", taxii.APIRootPath+"status/00000000-0000-4000-8000-000000000000/").refused(t, 404, "")
+	f.get("fr.analyst", taxii.APIRootPath+"status/x/").refused(t, 404, "")
+
+	f.ahead.Add(int64(ctis.RequestKeyLifetime + time.Minute))
+	f.get("fr.analyst", taxii.APIRootPath+"status/"+st.ID+"/").refused(t, 404, "")
+	if _, err := f.node.DB.ApplyRetention(ctistest.System); err != nil {
+		t.Fatal(err)
+	}
+	// Gone from the store: with the clock set back, it is still absent.
+	f.ahead.Add(-int64(ctis.RequestKeyLifetime + time.Minute))
+	f.get("fr.analyst", taxii.APIRootPath+"status/"+st.ID+"/").refused(t, 404, "")
+}
