@@ -35,7 +35,8 @@ const (
 	ActAuditRead         = "audit.read"
 	ActPeerPut           = "peer.put"
 	ActPeerRemove        = "peer.remove"
-	ActPeerPull          = "peer.pull" // statements pulled from a peer stored
+	ActPeerPull          = "peer.pull"  // statements pulled from a peer stored
+	ActPeerAlarm         = "peer.alarm" // a peer's audit chain found inconsistent with a head witnessed before
 )
 
 // GenesisHash is the previous hash of the first event.
@@ -220,4 +221,8 @@ type AuditLog interface {
 	// Needs RoleAuditor. progress, if not nil, is called with the number of
 	// events checked so far.
 	Verify(ctx context.Context, progress func(n int64)) (*AuditReport, error)
+	// Head returns the chain's head, or with seq > 0 the number and hash
+	// of event seq, as peers witness them. Needs RoleAuditor or the local
+	// operator. ENOTFOUND for an event past the head.
+	Head(ctx context.Context, seq int64) (AuditHead, error)
 }

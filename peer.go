@@ -35,6 +35,25 @@ type Peer struct {
 	Collection string    `json:"collection,omitempty"`
 	Agreement  Agreement `json:"agreement"`
 	CreatedAt  time.Time `json:"created_at"`
+	// Witnessed is the peer's audit head this node last recorded, and
+	// Alarm the last inconsistency it found in the peer's audit chain;
+	// the store sets them, PutPeer ignores them.
+	Witnessed *PeerHead `json:"witnessed,omitempty"`
+	Alarm     string    `json:"alarm,omitempty"`
+}
+
+// PeerHead is a peer's audit head as this node witnessed it: the peer
+// serves its head over the pinned link, and this node keeps what it was
+// served, as a Certificate Transparency witness keeps a log's heads, so
+// that a peer that rewrites its chain is caught at the next pull.
+type PeerHead struct {
+	Peer string `json:"peer"`
+	AuditHead
+	// Previous is the hash the peer served, with this head, for the
+	// event of the head recorded before; empty when none was recorded,
+	// or the head went back.
+	Previous string    `json:"previous,omitempty"`
+	SeenAt   time.Time `json:"seen_at"`
 }
 
 // Agreement is what two nodes agreed on sharing, as this node applies it
@@ -208,4 +227,18 @@ type PeerService interface {
 	// A statement of an agency the peer does not speak for refuses the
 	// whole page (EFORBIDDEN). Needs RoleAdmin; audited.
 	ApplyPeerPage(ctx context.Context, p PeerPage) (*PeerReport, error)
+	// PeerHead returns the head of the peer's audit chain recorded last
+	// without an alarm, and whether there is one. Needs RoleAdmin.
+	PeerHead(ctx context.Context, peer string) (PeerHead, bool, error)
+	// WitnessPeerHead records a head the peer served and checks it against
+	// the one recorded before: a head that goes back, the same event with
+	// another hash, or a later head whose Previous is not the hash
+	// recorded, is an alarm — recorded, audited, and returned as its
+	// reason. Needs RoleAdmin. EINVALID for a malformed head.
+	WitnessPeerHead(ctx context.Context, h PeerHead) (alarm string, err error)
+	// ReleasedChangedAfter reports whether a statement of this node's own
+	// agencies released beyond its originator was recorded or withdrawn
+	// after t, and the time of the latest such change: what peers are
+	// told to pull for. Needs RoleAdmin.
+	ReleasedChangedAfter(ctx context.Context, t time.Time) (bool, time.Time, error)
 }

@@ -97,6 +97,12 @@ type node struct {
 	failAfter atomic.Int64
 	// ahead moves the node's clock on.
 	ahead atomic.Int64
+	// wake, if set, is told of the peers that ask through the peer link
+	// to be pulled.
+	wake func(peer string)
+	// linkAudit, if set, is the audit log the peer link serves heads
+	// from, in place of the node's.
+	linkAudit ctis.AuditLog
 }
 
 // tick moves the node's clock on by d.
@@ -117,7 +123,21 @@ func (n *node) serve(peers ...*node) {
 	for _, p := range peers {
 		pins = append(pins, p.id.fingerprint)
 	}
-	h := (&taxii.Server{Services: n.Services, Logger: slog.New(slog.DiscardHandler)}).Handler()
+	mux := http.NewServeMux()
+	mux.Handle(taxii.DiscoveryPath, (&taxii.Server{Services: n.Services, Logger: slog.New(slog.DiscardHandler)}).Handler())
+	link := &peer.Link{Peers: n.DB, Auth: n.Auth, Logger: slog.New(slog.DiscardHandler), Wake: func(p string) {
+		if n.wake != nil {
+			n.wake(p)
+		}
+	}}
+	mux.Handle("/peer/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		link.Audit = n.Audit
+		if n.linkAudit != nil {
+			link.Audit = n.linkAudit
+		}
+		link.Handler().ServeHTTP(w, r)
+	}))
+	var h http.Handler = mux
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if left := n.failAfter.Load(); left > 0 && n.failAfter.Add(-1) == 0 {
 			n.down.Store(true)
@@ -188,7 +208,7 @@ func (n *node) pull(p ctis.Peer, limit int) (peer.Report, error) {
 	if err != nil {
 		n.t.Fatal(err)
 	}
-	rep, err := peer.Pull(ctistest.System, n.DB, p, c, limit)
+	rep, err := peer.Pull(ctistest.System, n.DB, p, c, limit, nil)
 	if _, cerr := n.Screen.CatchUp(context.Background()); cerr != nil {
 		n.t.Fatal(cerr)
 	}

@@ -126,19 +126,42 @@ func NewClient(p ctis.Peer) (*taxii.Client, error) {
 type Report struct {
 	ctis.PeerReport
 	Pages int
+	// Head is the peer's audit head witnessed at the start of the pull,
+	// and Witness what went wrong witnessing it, if anything: an error
+	// wrapping ErrAlarm when the peer's chain is inconsistent with a head
+	// witnessed before. Either way the pull goes on.
+	Head    ctis.AuditHead
+	Witness error
 }
+
+// Markings keeps the marking definitions met in a peer's collection, by
+// ID, for the next pulls of the same peer: a collection lists a marking
+// once, with the first object that uses it, and a pull that starts later
+// would otherwise ask the peer for each by ID. A marking's ID derives
+// from its content, so what is kept never goes stale. One pull at a time
+// uses it.
+type Markings map[string]json.RawMessage
+
+// maxMarkings bounds what Markings keeps: past it, it starts again.
+const maxMarkings = 10000
 
 // Pull reads p's collection from where the last pull stopped to its end,
 // through c, limit objects a page (PageSize if 0), and stores each page with the cursor after it, so that a
 // pull cut short resumes after the last page stored. ctx acts as the
 // node's operator. A page that cannot be read or stored whole stops the
 // pull with an error naming the page and the problem, and nothing of that
-// page is stored.
-func Pull(ctx context.Context, peers ctis.PeerService, p ctis.Peer, c *taxii.Client, limit int) (Report, error) {
+// page is stored. markings, if not nil, are those met by earlier pulls of
+// p, and receive those met by this one. First the pull witnesses p's
+// audit head (Witness).
+func Pull(ctx context.Context, peers ctis.PeerService, p ctis.Peer, c *taxii.Client, limit int, markings Markings) (Report, error) {
 	if limit <= 0 {
 		limit = PageSize
 	}
+	if markings == nil || len(markings) > maxMarkings {
+		markings = Markings{}
+	}
 	var rep Report
+	rep.Head, rep.Witness = Witness(ctx, peers, p, c)
 	d, err := c.Discover(ctx)
 	if err != nil {
 		return rep, err
@@ -176,7 +199,6 @@ func Pull(ctx context.Context, peers ctis.PeerService, p ctis.Peer, c *taxii.Cli
 	if !cursor.IsZero() {
 		q.AddedAfter = cursor.Add(-Overlap)
 	}
-	markings := map[string]json.RawMessage{}
 	for {
 		page, err := c.Objects(ctx, root, collection, q)
 		if err != nil {

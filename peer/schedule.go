@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"ctis"
@@ -21,7 +22,8 @@ const MaxBackoff = time.Hour
 // MaxBackoff, each wait shifted at random by up to a fifth so that nodes
 // that failed together do not come back together. Peers are read from
 // the store at each turn, so a peer added or removed takes effect without
-// a restart.
+// a restart. A peer that says it has something new (Wake, from the peer
+// link) is pulled at once, between turns: the turns are the safety net.
 type Scheduler struct {
 	Peers ctis.PeerService
 	Every time.Duration
@@ -31,6 +33,39 @@ type Scheduler struct {
 	Log *slog.Logger
 	// Client makes the client of a pull; nil means NewClient.
 	Client func(ctis.Peer) (*taxii.Client, error)
+
+	mu    sync.Mutex
+	woken map[string]bool
+	wake  chan struct{}
+}
+
+// Wake asks for the peer to be pulled now. Wakes that come while the
+// scheduler is busy make one pull after it, however many they are.
+func (s *Scheduler) Wake(peer string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.init()
+	s.woken[peer] = true
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// init makes the wake-up state; s.mu is held.
+func (s *Scheduler) init() {
+	if s.wake == nil {
+		s.wake, s.woken = make(chan struct{}, 1), map[string]bool{}
+	}
+}
+
+// takeWoken returns the peers woken since the last call.
+func (s *Scheduler) takeWoken() map[string]bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := s.woken
+	s.woken = map[string]bool{}
+	return w
 }
 
 // Run pulls until ctx ends; a pull in flight is cancelled with it.
@@ -43,59 +78,87 @@ func (s *Scheduler) Run(ctx context.Context) {
 	if log == nil {
 		log = slog.Default()
 	}
+	s.mu.Lock()
+	s.init()
+	wake := s.wake
+	s.mu.Unlock()
 	ctx = ctis.NewContext(ctx, ctis.SystemIdentity("peer-sync"))
 	type state struct {
 		failures int
 		due      time.Time
+		markings Markings
 	}
 	states := map[string]*state{}
-	for {
-		peers, err := s.Peers.Peers(ctx)
+	pull := func(p ctis.Peer, woken bool) {
+		st := states[p.Name]
+		if st == nil {
+			st = &state{markings: Markings{}}
+			states[p.Name] = st
+		}
+		if !woken && time.Now().Before(st.due) {
+			return
+		}
+		c, err := newClient(p)
+		var rep Report
+		if err == nil {
+			rep, err = Pull(ctx, s.Peers, p, c, 0, st.markings)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		switch {
+		case errors.Is(rep.Witness, ErrAlarm):
+			log.Error("a peer's audit chain is inconsistent with what this node witnessed", "peer", p.Name, "err", rep.Witness)
+		case rep.Witness != nil:
+			log.Warn("witnessing a peer's audit head failed", "peer", p.Name, "err", rep.Witness)
+		}
+		if err != nil {
+			st.failures++
+			wait := Backoff(s.Every, st.failures)
+			st.due = time.Now().Add(wait)
+			log.Warn("pulling from a peer failed", "peer", p.Name, "failures", st.failures, "retry_in", wait.Round(time.Millisecond).String(), "err", Loggable(err))
+			return
+		}
+		if st.failures > 0 {
+			log.Info("pulling from a peer works again", "peer", p.Name, "after_failures", st.failures)
+		}
+		st.failures, st.due = 0, time.Time{}
+		if rep.Added+rep.Withdrawn+rep.Remapped > 0 {
+			log.Info("pulled from a peer", "peer", p.Name, "pages", rep.Pages, "added", rep.Added, "withdrawn", rep.Withdrawn, "remapped", rep.Remapped, "woken", woken)
+		}
+	}
+	peers := func() []ctis.Peer {
+		ps, err := s.Peers.Peers(ctx)
 		if err != nil && ctx.Err() == nil {
 			log.Error("listing the peers", "err", err)
 		}
-		for _, p := range peers {
-			st := states[p.Name]
-			if st == nil {
-				st = &state{}
-				states[p.Name] = st
-			}
-			if time.Now().Before(st.due) {
-				continue
-			}
-			rep, err := pullOnce(ctx, s.Peers, p, newClient)
+		return ps
+	}
+	for {
+		for _, p := range peers() {
+			pull(p, false)
 			if ctx.Err() != nil {
 				return
 			}
-			if err != nil {
-				st.failures++
-				wait := Backoff(s.Every, st.failures)
-				st.due = time.Now().Add(wait)
-				log.Warn("pulling from a peer failed", "peer", p.Name, "failures", st.failures, "retry_in", wait.Round(time.Millisecond).String(), "err", Loggable(err))
-				continue
-			}
-			if st.failures > 0 {
-				log.Info("pulling from a peer works again", "peer", p.Name, "after_failures", st.failures)
-			}
-			st.failures, st.due = 0, time.Time{}
-			if rep.Added+rep.Withdrawn+rep.Remapped > 0 {
-				log.Info("pulled from a peer", "peer", p.Name, "pages", rep.Pages, "added", rep.Added, "withdrawn", rep.Withdrawn, "remapped", rep.Remapped)
+		}
+		turn := time.After(s.Every)
+	waiting:
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-turn:
+				break waiting
+			case <-wake:
+				woken := s.takeWoken()
+				for _, p := range peers() {
+					if woken[p.Name] {
+						pull(p, true)
+					}
+				}
 			}
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(s.Every):
-		}
 	}
-}
-
-func pullOnce(ctx context.Context, peers ctis.PeerService, p ctis.Peer, newClient func(ctis.Peer) (*taxii.Client, error)) (Report, error) {
-	c, err := newClient(p)
-	if err != nil {
-		return Report{}, err
-	}
-	return Pull(ctx, peers, p, c, 0)
 }
 
 // Backoff is how long to wait after failures failures in a row of a peer

@@ -178,7 +178,7 @@ func TestTwoNodes(t *testing.T) {
 	// It comes back, and goes again in the middle of the next pull: the
 	// pages stored stay stored.
 	a.down.Store(false)
-	a.failAfter.Store(8) // discovery, API root, collections, then a few pages
+	a.failAfter.Store(10) // the audit head witnessed (2), discovery, API root, collections, then a few pages
 	part, err := b.pull(p, 2)
 	if err == nil {
 		t.Fatalf("the pull cut in the middle succeeded: %+v", part)

@@ -329,3 +329,20 @@ func pageLimit(n int) (int, error) {
 	}
 	return n, nil
 }
+
+// Head returns the chain's head, or the number and hash of event seq.
+func (db *DB) Head(ctx context.Context, seq int64) (ctis.AuditHead, error) {
+	var h ctis.AuditHead
+	if _, err := ctis.Require(ctx, ctis.RoleAuditor); err != nil {
+		return h, err
+	}
+	q, args := `SELECT seq, hash FROM audit_head WHERE id = 1`, []any(nil)
+	if seq > 0 {
+		q, args = `SELECT seq, hash FROM audit_events WHERE seq = ?`, []any{seq}
+	}
+	err := db.r.QueryRowContext(ctx, q, args...).Scan(&h.Seq, &h.Hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, ctis.ErrNotFound("audit event")
+	}
+	return h, err
+}

@@ -137,7 +137,22 @@ func (db *DB) peers(ctx context.Context, q querier, name string) ([]ctis.Peer, e
 		p.CreatedAt = parseStamp(created)
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i := range out {
+		p := &out[i]
+		if h, ok, err := db.peerHead(ctx, q, p.Name); err != nil {
+			return nil, err
+		} else if ok {
+			p.Witnessed = &h
+		}
+		if p.Alarm, err = db.peerAlarm(ctx, q, p.Name); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // RemovePeer removes a peer and its cursors.

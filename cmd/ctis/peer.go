@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -70,7 +71,7 @@ func newPeer(o *options) *cobra.Command {
 				return err
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tURL\tFINGERPRINT\tSPEAKS FOR\tRECIPIENTS")
+			fmt.Fprintln(tw, "NAME\tURL\tFINGERPRINT\tSPEAKS FOR\tRECIPIENTS\tAUDIT HEAD WITNESSED\tALARM")
 			for _, p := range peers {
 				var speaks []string
 				for _, a := range p.Agreement.SpeaksFor {
@@ -80,7 +81,14 @@ func newPeer(o *options) *cobra.Command {
 				for _, from := range slices.Sorted(maps.Keys(p.Agreement.Recipients)) {
 					recipients = append(recipients, from+"→"+strings.Join(p.Agreement.Recipients[from], ","))
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Name, p.URL, p.Fingerprint, strings.Join(speaks, ","), strings.Join(recipients, " "))
+				witnessed, alarm := "-", "-"
+				if h := p.Witnessed; h != nil {
+					witnessed = fmt.Sprintf("%d:%s at %s", h.Seq, h.Hash[:16], h.SeenAt.UTC().Format(time.RFC3339))
+				}
+				if p.Alarm != "" {
+					alarm = "ALARM " + p.Alarm
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, p.URL, p.Fingerprint, strings.Join(speaks, ","), strings.Join(recipients, " "), witnessed, alarm)
 			}
 			return tw.Flush()
 		}),
@@ -111,8 +119,14 @@ func newPeer(o *options) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				rep, err := peer.Pull(ctx, db, p, c, 0)
-				fmt.Fprintf(cmd.OutOrStdout(), "pulled %d pages from %s: %d statements added, %d withdrawn, %d remapped under the agreement, %d held already\n",
+				rep, err := peer.Pull(ctx, db, p, c, 0, nil)
+				out := cmd.OutOrStdout()
+				if rep.Witness != nil {
+					fmt.Fprintf(out, "witnessing %s's audit head: %v\n", p.Name, rep.Witness)
+				} else {
+					fmt.Fprintf(out, "witnessed %s's audit head %d:%s\n", p.Name, rep.Head.Seq, rep.Head.Hash)
+				}
+				fmt.Fprintf(out, "pulled %d pages from %s: %d statements added, %d withdrawn, %d remapped under the agreement, %d held already\n",
 					rep.Pages, p.Name, rep.Added, rep.Withdrawn, rep.Remapped, rep.Unchanged)
 				return err
 			}

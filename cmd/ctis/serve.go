@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,8 +32,8 @@ import (
 )
 
 func newServe(o *options) *cobra.Command {
-	var addr, metricsAddr string
-	var withDemo bool
+	var addr, metricsAddr, peerAddr, peerCert, peerKey string
+	var withDemo, peerPush bool
 	var peerPoll time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -44,7 +45,12 @@ func newServe(o *options) *cobra.Command {
 			"on --addr, or with --metrics-addr on that address alone.\n" +
 			"With --demo, start on a new temporary database filled with sample agencies, users of every role and\n" +
 			"entities under every kind of handling, and print the demo logins and tokens.\n" +
-			"Every --peer-poll, pull from the peer nodes ('ctis peer add'), backing off from one that fails.",
+			"Every --peer-poll, pull from the peer nodes ('ctis peer add'), backing off from one that fails.\n" +
+			"With --peer-addr, serve the peers on that address over mutual TLS (this node's --peer-cert and --peer-key;\n" +
+			"a client only with a certificate pinned for one of the peers): TAXII under /taxii2/, and the peer link,\n" +
+			"where a peer asks to be pulled now (POST /peer/v1/pull) and reads this node's audit head\n" +
+			"(GET /peer/v1/audit/head). With --peer-push, tell every peer to pull when a statement of this node's\n" +
+			"own, released beyond its originator, is recorded or withdrawn.",
 		Example: "  ctis serve --demo\n  ctis serve --db /var/lib/ctis/ctis.db --addr 127.0.0.1:8080 --metrics-addr 127.0.0.1:9464",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -84,6 +90,27 @@ func newServe(o *options) *cobra.Command {
 				servers = append(servers, served{mln, n.metricsOnly()})
 				metricsURL = "http://" + mln.Addr().String() + "/metrics"
 			}
+			// The peers' listener answers 503 until the node is built, as
+			// the main one does.
+			var peerFront *switchable
+			if peerAddr != "" {
+				cert, err := tls.LoadX509KeyPair(peerCert, peerKey)
+				if err != nil {
+					closeAll(servers)
+					return fmt.Errorf("--peer-cert and --peer-key: %w", err)
+				}
+				pln, err := net.Listen("tcp", peerAddr)
+				if err != nil {
+					closeAll(servers)
+					return fmt.Errorf("%w\n(is another server on %s? choose another with --peer-addr)", err, peerAddr)
+				}
+				peerFront = &switchable{}
+				peerFront.set(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Retry-After", "10")
+					http.Error(w, "starting: building the match indexes", http.StatusServiceUnavailable)
+				}))
+				servers = append(servers, served{tls.NewListener(pln, peer.PeersTLS(cert, n.db)), peerFront})
+			}
 			serving, stop := context.WithCancel(ctx)
 			defer stop()
 			done := make(chan error, 1)
@@ -94,16 +121,30 @@ func newServe(o *options) *cobra.Command {
 				return err
 			}
 			front.set(n.routes(metricsHere))
+			link := &peer.Link{Peers: n.db, Auth: n.db, Audit: n.db, Logger: log}
 			if peerPoll > 0 {
 				// Pulled statements reach the indexes through the store's
 				// change log, as other processes' writes do. A pull in
 				// flight at shutdown ends before the store closes.
+				sched := &peer.Scheduler{Peers: n.db, Every: peerPoll, Log: log}
+				link.Wake = sched.Wake
 				pulling := make(chan struct{})
 				go func() {
 					defer close(pulling)
-					(&peer.Scheduler{Peers: n.db, Every: peerPoll, Log: log}).Run(serving)
+					sched.Run(serving)
 				}()
 				defer func() { stop(); <-pulling }()
+			}
+			if peerFront != nil {
+				peerFront.set(n.peerRoutes(link))
+			}
+			if peerPush {
+				telling := make(chan struct{})
+				go func() {
+					defer close(telling)
+					(&peer.Notifier{Peers: n.db, Wake: n.db.Wake(serving), Log: log}).Run(serving)
+				}()
+				defer func() { stop(); <-telling }()
 			}
 			url := "http://" + ln.Addr().String()
 			out := cmd.OutOrStdout()
@@ -119,7 +160,27 @@ func newServe(o *options) *cobra.Command {
 	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "", "serve /metrics on this address (such as 127.0.0.1:9464) instead of on --addr")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "serve a temporary database with sample data")
 	cmd.Flags().DurationVar(&peerPoll, "peer-poll", 5*time.Minute, "pull from the peer nodes (ctis peer add) this often; 0 pulls from none")
+	cmd.Flags().StringVar(&peerAddr, "peer-addr", "", "serve TAXII and the peer link to the peers on this address, over mutual TLS")
+	cmd.Flags().StringVar(&peerCert, "peer-cert", "", "this node's certificate for --peer-addr, PEM (the one its peers pin)")
+	cmd.Flags().StringVar(&peerKey, "peer-key", "", "this node's key for --peer-addr, PEM")
+	cmd.Flags().BoolVar(&peerPush, "peer-push", true, "tell the peers to pull when a statement they may receive is recorded or withdrawn")
 	return cmd
+}
+
+// closeAll closes the listeners of servers not yet served.
+func closeAll(servers []served) {
+	for _, s := range servers {
+		s.ln.Close()
+	}
+}
+
+// peerRoutes is the handler of the peers' listener: the TAXII server and
+// the peer link.
+func (n *runningNode) peerRoutes(link *peer.Link) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle(taxii.DiscoveryPath, n.taxii)
+	mux.Handle("/peer/", link.Handler())
+	return n.metrics.Middleware(mux)
 }
 
 // served is a handler and the listener it is served on.
