@@ -62,7 +62,9 @@ func TestPushTrigger(t *testing.T) {
 	}
 	committed := time.Now()
 	e := person(t, a, fr, "Abu Zqpushed", ctis.Handling{Distribution: ctis.DistAgencies, Agencies: []string{de}})
-	waitFor(t, 5*time.Second, func() bool { return b.statements(deCtx)[e.Statements[0].ID] == false && len(b.statements(deCtx)) > 0 && has(b.statements(deCtx), e.Statements[0].ID) })
+	waitFor(t, 5*time.Second, func() bool {
+		return b.statements(deCtx)[e.Statements[0].ID] == false && len(b.statements(deCtx)) > 0 && has(b.statements(deCtx), e.Statements[0].ID)
+	})
 	t.Logf("A's commit reached B in %s", time.Since(committed).Round(time.Millisecond))
 	if woken.Load() == before {
 		t.Error("B was not woken")
@@ -225,4 +227,3 @@ func FuzzReadHead(f *testing.F) {
 		}
 	})
 }
-
