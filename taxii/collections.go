@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"ctis"
@@ -176,6 +177,8 @@ type reader struct {
 	// definitions are listed already.
 	markings map[string]bool
 	started  bool
+	// placed, if not nil, learns where each marking read is listed.
+	placed *placements
 }
 
 // next returns the records of the next batch of the listing, in order,
@@ -262,6 +265,9 @@ func (rd *reader) next(ctx context.Context, want int) ([]record, error) {
 			}
 			r.added = version
 			out = append(out, r)
+			if rd.placed != nil {
+				rd.placed.put(ctx, rd.c, r, matchOf(id, e))
+			}
 		}
 		for _, m := range objs {
 			out = append(out, record{ID: m.ID, Type: m.Type, SpecVersion: "2.1", version: m.Version, added: m.Version,
@@ -269,6 +275,60 @@ func (rd *reader) next(ctx context.Context, want int) ([]record, error) {
 		}
 	}
 	return out, nil
+}
+
+// placements are where the markings a server listed are listed, for a
+// client that asks for one by ID — as a peer resuming a pull does for
+// the markings its first page uses — which otherwise only a read of the
+// whole collection would find. A marking's content derives from its ID
+// and never changes; where it is listed, with the first object that uses
+// it, depends on who reads and may move when that object changes, so a
+// placement is checked against the store before it is used.
+type placements struct {
+	mu sync.Mutex
+	m  map[string]placement
+}
+
+// placement is where a marking is listed for one reader in one scope.
+type placement struct {
+	rec   record
+	match ctis.HandlingMatch
+}
+
+// maxPlacements bounds what placements keep: past it, they start again.
+const maxPlacements = 10000
+
+// placementKey is a marking's key for the reader of ctx in c's scope.
+func placementKey(ctx context.Context, c *collection, id string) string {
+	who, _ := ctis.IdentityFrom(ctx)
+	return fmt.Sprintf("%s\x00%v\x00%s\x00%s\x00%s\x00%s", who.Agency, who.Viewer().FrontlineOnly, c.scope.Originator, c.scope.Distribution, c.scope.Group, id)
+}
+
+func (p *placements) put(ctx context.Context, c *collection, r record, m ctis.HandlingMatch) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil || len(p.m) >= maxPlacements {
+		p.m = map[string]placement{}
+	}
+	p.m[placementKey(ctx, c, r.ID)] = placement{rec: r, match: m}
+}
+
+// get returns where the marking id is listed for the reader of ctx in c,
+// if it was placed and is listed there still: nothing before its place
+// uses it, and something at its place does.
+func (p *placements) get(ctx context.Context, entities ctis.EntityService, c *collection, id string) (record, bool, error) {
+	p.mu.Lock()
+	pl, ok := p.m[placementKey(ctx, c, id)]
+	p.mu.Unlock()
+	if !ok {
+		return record{}, false, nil
+	}
+	key := pl.rec.at.key
+	if before, err := entities.ListedBefore(ctx, c.scope, key, pl.match); err != nil || before {
+		return record{}, false, err
+	}
+	at, err := entities.ListedBefore(ctx, c.scope, ctis.ListingKey{At: key.At, Seq: key.Seq + 1}, pl.match)
+	return pl.rec, at, err
 }
 
 // newRecord reads back the head of an encoded definition or marking.

@@ -1,9 +1,12 @@
 package taxii
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
 	"ctis"
 )
@@ -82,28 +85,82 @@ func (h *handler) read(w http.ResponseWriter, r *http.Request, allowed params, o
 	if only != "" {
 		f.ids = []string{only}
 	}
-	rd := &reader{entities: h.Entities, c: c}
-	rd.uuids, _ = entityUUIDs(f.ids)
-	page, more, err := f.page(r.Context(), rd)
-	if err != nil {
-		return nil, false, err
-	}
-	if only != "" && len(page) == 0 {
-		// Absent from the collection, the object is not found; present,
-		// the other filters left nothing of it.
-		all := filter{limit: 1, ids: f.ids}
-		rd := &reader{entities: h.Entities, c: c, uuids: rd.uuids}
-		if found, _, err := all.page(r.Context(), rd); err != nil {
+	var page []record
+	var more bool
+	if len(f.ids) == 0 {
+		page, more, err = f.page(r.Context(), &reader{entities: h.Entities, c: c, placed: &h.placed})
+	} else {
+		var all []record
+		if all, err = h.byID(r.Context(), c, f.ids); err != nil {
 			return nil, false, err
-		} else if len(found) == 0 {
+		}
+		if only != "" && len(all) == 0 {
+			// Absent from the collection, the object is not found;
+			// present, the other filters may leave nothing of it.
 			return nil, false, ctis.ErrNotFound("object")
 		}
+		page, more = f.pageOf(all)
+	}
+	if err != nil {
+		return nil, false, err
 	}
 	if len(page) > 0 {
 		w.Header().Set("X-TAXII-Date-Added-First", stixTime(page[0].added))
 		w.Header().Set("X-TAXII-Date-Added-Last", stixTime(page[len(page)-1].added))
 	}
 	return page, more, nil
+}
+
+// byID returns the objects of c of the given IDs, in order: markings
+// where they were placed, entities' objects by their UUIDs, and anything
+// else (a relationship, a definition, a marking not placed) from a read
+// of the whole collection.
+func (h *handler) byID(ctx context.Context, c *collection, ids []string) ([]record, error) {
+	var out, uuids []string
+	var recs []record
+	for _, id := range ids {
+		if strings.HasPrefix(id, "marking-definition--") {
+			rec, ok, err := h.placed.get(ctx, h.Entities, c, id)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				recs = append(recs, rec)
+				continue
+			}
+		}
+		if u, ok := entityUUIDs([]string{id}); ok {
+			uuids = append(uuids, u...)
+		} else {
+			out = append(out, id)
+		}
+	}
+	read := func(rd *reader, wanted []string) error {
+		for !rd.done {
+			got, err := rd.next(ctx, ctis.MaxLimit)
+			if err != nil {
+				return err
+			}
+			for _, r := range got {
+				if slices.Contains(wanted, r.ID) {
+					recs = append(recs, r)
+				}
+			}
+		}
+		return nil
+	}
+	if len(uuids) > 0 {
+		if err := read(&reader{entities: h.Entities, c: c, uuids: uuids, placed: &h.placed}, ids); err != nil {
+			return nil, err
+		}
+	}
+	if len(out) > 0 {
+		if err := read(&reader{entities: h.Entities, c: c, placed: &h.placed}, out); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortFunc(recs, func(a, b record) int { return order(a.at, b.at) })
+	return slices.CompactFunc(recs, func(a, b record) bool { return a.ID == b.ID }), nil
 }
 
 // envelope is the TAXII envelope of objects.

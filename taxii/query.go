@@ -273,20 +273,35 @@ func (f *filter) page(ctx context.Context, rd *reader) (out []record, more bool,
 			return nil, false, err
 		}
 		for i := range recs {
-			o := &recs[i]
-			if f.next != nil && order(o.at, *f.next) <= 0 {
-				continue
-			}
-			if !f.keeps(o) {
-				continue
-			}
-			if len(out) == f.limit {
+			if f.take(&out, &recs[i]) {
 				return out, true, nil
 			}
-			out = append(out, *o)
 		}
 		if rd.done {
 			return out, false, nil
 		}
 	}
+}
+
+// pageOf is page over records read already, in order.
+func (f *filter) pageOf(records []record) (out []record, more bool) {
+	for i := range records {
+		if f.take(&out, &records[i]) {
+			return out, true
+		}
+	}
+	return out, false
+}
+
+// take adds o to a page, if it comes after the page's start and f keeps
+// it, and reports whether it is one more than the page holds: more follow.
+func (f *filter) take(page *[]record, o *record) bool {
+	if f.next != nil && order(o.at, *f.next) <= 0 || !f.keeps(o) {
+		return false
+	}
+	if len(*page) == f.limit {
+		return true
+	}
+	*page = append(*page, *o)
+	return false
 }

@@ -64,6 +64,8 @@ type Server struct {
 type handler struct {
 	Server
 	mux *http.ServeMux
+	// placed are where the markings this server listed are listed.
+	placed placements
 }
 
 // Handler returns the TAXII server.

@@ -897,3 +897,53 @@ func TestStatusKept(t *testing.T) {
 	f.ahead.Add(-int64(ctis.RequestKeyLifetime + time.Minute))
 	f.get("fr.analyst", taxii.APIRootPath+"status/"+st.ID+"/").refused(t, 404, "")
 }
+
+// TestObjectsByID: objects asked for by ID — markings, entities'
+// objects, relationships, definitions — are the same whether the server
+// listed them before (a marking's place is then known) or not (it reads
+// the whole collection), and one the requester's collection does not hold
+// is not found.
+func TestObjectsByID(t *testing.T) {
+	f := newFixture(t)
+	f.seed()
+	base := collectionsPath(taxii.ReleasedCollectionID(ctistest.DE))
+	var full manifest
+	f.get("de.analyst", base+"manifest/").decode(t, 200, &full)
+	fresh := httptest.NewServer((&taxii.Server{Services: f.node.Services, Logger: slog.New(slog.DiscardHandler)}).Handler())
+	defer fresh.Close()
+	listed := f.srv
+	for _, m := range full.Objects {
+		var bodies []string
+		for _, srv := range []*httptest.Server{listed, fresh, fresh} {
+			f.srv = srv
+			r := f.get("de.analyst", base+"objects/?match[id]="+m.ID)
+			var env envelope
+			r.decode(t, 200, &env)
+			if len(env.Objects) != 1 || r.header.Get("X-TAXII-Date-Added-First") != m.DateAdded {
+				t.Errorf("%s: %d objects, added %q, want %q", m.ID, len(env.Objects), r.header.Get("X-TAXII-Date-Added-First"), m.DateAdded)
+			}
+			bodies = append(bodies, r.body)
+		}
+		if bodies[0] != bodies[1] || bodies[1] != bodies[2] {
+			t.Errorf("%s: read by ID differs between servers: %v", m.ID, bodies)
+		}
+	}
+	f.srv = listed
+	// JO's collection holds none of DE's own markings.
+	var jo manifest
+	f.get("jo.analyst", collectionsPath(taxii.ReleasedCollectionID(ctistest.JO))+"manifest/").decode(t, 200, &jo)
+	held := map[string]bool{}
+	for _, m := range jo.Objects {
+		held[m.ID] = true
+	}
+	for _, m := range full.Objects {
+		if held[m.ID] {
+			continue
+		}
+		var env envelope
+		f.get("jo.analyst", collectionsPath(taxii.ReleasedCollectionID(ctistest.JO))+"objects/?match[id]="+m.ID).decode(t, 200, &env)
+		if len(env.Objects) != 0 {
+			t.Errorf("JO reads %s by ID", m.ID)
+		}
+	}
+}
