@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"ctis"
@@ -89,7 +90,14 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 	if aDSN == "" {
 		aDSN = filepath.Join(dir, "a.db")
 	}
-	a, err := store.Open(ctx, aDSN, store.Options{})
+	// A's statements are dated an hour back while it is filled, as a node's
+	// data were written before: a pull resumes a minute before its cursor
+	// (peer.Overlap), and would otherwise read again all that the fill
+	// wrote in its last minute, where a node reads what it wrote in its
+	// last minute alone.
+	var back atomic.Int64
+	back.Store(int64(time.Hour))
+	a, err := store.Open(ctx, aDSN, store.Options{Now: func() time.Time { return time.Now().Add(-time.Duration(back.Load())) }})
 	if err != nil {
 		return fmt.Errorf("opening node A's store: %w", err)
 	}
@@ -104,11 +112,12 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	back.Store(0)
 	ids, err := newIdentities(dir)
 	if err != nil {
 		return err
 	}
-	aSrv, err := serveA(ctx, a, ids)
+	aSrv, err := serveA(a, ids)
 	if err != nil {
 		return err
 	}
@@ -250,7 +259,7 @@ func services(db *store.DB) ctis.Services {
 }
 
 // serveA serves A's TAXII server and peer link to B.
-func serveA(ctx context.Context, a *store.DB, ids identities) (*server, error) {
+func serveA(a *store.DB, ids identities) (*server, error) {
 	mux := http.NewServeMux()
 	quiet := slog.New(slog.DiscardHandler)
 	mux.Handle(taxii.DiscoveryPath, (&taxii.Server{Services: services(a), Logger: quiet}).Handler())

@@ -11,6 +11,7 @@ import (
 	"ctis/hashbench"
 	"ctis/loadbench"
 	"ctis/screenbench"
+	"ctis/syncbench"
 )
 
 func newBench(o *options) *cobra.Command {
@@ -53,7 +54,7 @@ func newBench(o *options) *cobra.Command {
 	screening.Flags().StringVar(&peerName, "peer-name", "peer", "the other screener's name in the report")
 	screening.Flags().Float64Var(&peerThreshold, "peer-threshold", 0.85, "the other screener's match threshold")
 	screening.Flags().BoolVarP(&verbose, "verbose", "v", false, "log each miss, false hit and UN name not found first on stderr, besides the progress")
-	cmd.AddCommand(screening, newBenchHashes(), newBenchLoad(o), newBenchSequential(o))
+	cmd.AddCommand(screening, newBenchHashes(), newBenchLoad(o), newBenchSequential(o), newBenchSync(o))
 	return cmd
 }
 
@@ -202,5 +203,39 @@ func newBenchSequential(o *options) *cobra.Command {
 	f.StringVar(&so.PeerName, "peer-name", "peer", "the peer's name in the report")
 	f.StringVar(&so.PeerBuild, "peer-build", "", "how the peer was built, for the report: its commit and build flags")
 	f.StringVar(&so.PeerVersionURL, "peer-version-url", "", "URL that answers the peer's version (watchman: its admin port's /version)")
+	return cmd
+}
+
+func newBenchSync(o *options) *cobra.Command {
+	var so syncbench.Options
+	cmd := &cobra.Command{
+		Use:   "sync",
+		Short: "Measure node-to-node sync: a full pull over TAXII with mutual TLS, and the lag of a new statement",
+		Long: "Fill node A's store with --statements statements (generated persons; one in ten a member of an organisation),\n" +
+			"serve it over TAXII 2.1 and the peer link with mutual TLS on loopback, and have node B (a new SQLite file each\n" +
+			"run) pull all of it through the TAXII client, --repeat times: total time, objects/s and statements/s, min,\n" +
+			"median and max. Then time one new statement at a time from A's commit to B's store: --poll-lags with B\n" +
+			"polling every --poll, each written at a random point of the interval, and --push-lags with A's notifier\n" +
+			"telling B to pull at once.\n\n" +
+			"--db takes a postgres:// URL of an empty database for node A; without it A is a temporary SQLite file.",
+		Example: "  ctis bench sync\n  ctis bench sync --statements 20000 --repeat 3 --poll 1m --poll-lags 3 --push-lags 10",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("db") {
+				so.DB = o.db
+			}
+			so.Progress = cmd.ErrOrStderr()
+			return syncbench.Run(cmd.Context(), so, cmd.OutOrStdout())
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&so.Statements, "statements", 1_000_000, "statements node A holds")
+	f.IntVar(&so.Repeat, "repeat", 3, "full pulls measured, each into a new node B")
+	f.IntVar(&so.Page, "page", 0, "objects a pull asks for a page (default the peers' 100)")
+	f.DurationVar(&so.Poll, "poll", time.Minute, "node B's poll interval for the lag under a poll")
+	f.IntVar(&so.PollLags, "poll-lags", 3, "new statements timed under the poll")
+	f.IntVar(&so.PushLags, "push-lags", 10, "new statements timed with the push trigger")
+	f.Uint64Var(&so.Seed, "seed", 1, "seed of the generated persons")
+	f.StringVar(&so.Dir, "dir", "", "directory for the temporary files")
 	return cmd
 }
