@@ -18,17 +18,6 @@ type Scope struct {
 	Group        string
 }
 
-// Holds reports whether s belongs to the scope.
-func (sc Scope) Holds(s *Statement) bool {
-	if sc.Originator != "" && s.Originator != sc.Originator {
-		return false
-	}
-	if sc.Distribution != "" && s.Handling.Distribution != sc.Distribution {
-		return false
-	}
-	return sc.Group == "" || s.Handling.Group == sc.Group
-}
-
 // A ListingKey is a place in the listing of a scope: the time of a
 // statement's last change (recorded, or withdrawn) to the nanosecond, and
 // the statement's sequence number in the store, which orders statements
