@@ -236,6 +236,13 @@ func (rd *reading) object(i int, raw json.RawMessage) (string, error) {
 		return o.ID, rd.marking(o)
 	case "extension-definition":
 		return o.ID, nil
+	case "location":
+		// Where a Movement's sighting was seen: derived from the
+		// statements its sighting carries, it says nothing of its own.
+		if _, ok := o.Extensions[ExtStatements]; ok {
+			return o.ID, ctis.Invalid("extensions", "a location carries no statements: those of a Movement travel on its sighting")
+		}
+		return o.ID, nil
 	case "relationship":
 		ext, err := statementsOf(o)
 		if err != nil {
@@ -288,6 +295,10 @@ func required(o object) error {
 		need = []string{"created"}
 	case "relationship":
 		need = []string{"created", "modified", "relationship_type", "source_ref", "target_ref"}
+	case "sighting":
+		need = []string{"created", "modified", "sighting_of_ref"}
+	case "location":
+		need = []string{"created", "modified"}
 	case "extension-definition":
 		need = []string{"created", "modified", "name"}
 	case "identity", "threat-actor", "intrusion-set", "attack-pattern":
@@ -298,7 +309,7 @@ func required(o object) error {
 		}
 		need = []string{"created", "modified"}
 	}
-	have := map[string]string{"created": o.Created, "modified": o.Modified, "name": o.Name,
+	have := map[string]string{"created": o.Created, "modified": o.Modified, "name": o.Name, "sighting_of_ref": o.SightingOfRef,
 		"relationship_type": o.RelationshipType, "source_ref": o.SourceRef, "target_ref": o.TargetRef}
 	for _, p := range need {
 		if have[p] == "" {
@@ -318,7 +329,7 @@ func mappedType(t string) bool {
 }
 
 func readTypes() []string {
-	out := []string{"marking-definition", "extension-definition", "relationship"}
+	out := []string{"marking-definition", "extension-definition", "relationship", "location"}
 	for _, m := range mappings {
 		for _, t := range m.types {
 			if !slices.Contains(out, t) {
@@ -434,10 +445,32 @@ func (rd *reading) statements(e *readEntity) error {
 			return ctis.Prefix(field, err)
 		}
 		p, _ := ctis.Schemas[e.ext.Schema].Property(s.Property)
-		if p.Type == ctis.TypeEntity {
+		if p.Type == ctis.TypeEntity && e.obj.Type != "sighting" {
 			return ctis.Invalid(field+".property", "%s names another entity: it travels as a relationship", s.Property)
 		}
 		e.out.Statements = append(e.out.Statements, s)
+	}
+	if e.obj.Type == "sighting" {
+		return rd.sighted(e)
+	}
+	return nil
+}
+
+// sighted checks that a sighting is of what its statements say: the
+// entity sightedIndex picks, as the writer picked it.
+func (rd *reading) sighted(e *readEntity) error {
+	i := sightedIndex(e.ext.Statements)
+	if i < 0 {
+		return ctis.Invalid("sighting_of_ref", "a Movement travels as a sighting only when it names a person or a document; this one names neither")
+	}
+	r := e.ext.Statements[i]
+	p, _ := ctis.Schemas[e.ext.Schema].Property(r.Property)
+	ref := e.obj.SightingOfRef
+	m := identifier.FindStringSubmatch(ref)
+	t, inBundle := rd.byObject[ref]
+	if m == nil || !slices.Contains(mappings[p.Range].types, m[1]) || !strings.HasSuffix(ref, "--"+EntityUUID(r.Value)) ||
+		!inBundle && rd.seen[ref] || inBundle && t.ext.EntityID != r.Value {
+		return ctis.Invalid("sighting_of_ref", "%q is not the %s %s that statement %s names", ref, p.Range, r.Value, r.ID)
 	}
 	return nil
 }
@@ -447,6 +480,9 @@ func (rd *reading) relationship(rel readRel) error {
 	src, ok := rd.byObject[rel.obj.SourceRef]
 	if !ok {
 		return ctis.Invalid("source_ref", "%q is no ctis entity of this bundle", rel.obj.SourceRef)
+	}
+	if src.obj.Type == "sighting" {
+		return ctis.Invalid("source_ref", "a sighting is no relationship's source: a Movement's references travel in its statements extension")
 	}
 	if len(rel.ext.Statements) != 1 || rel.ext.Schema != "" || rel.ext.EntityID != "" {
 		return ctis.Invalid(extField("statements"), "a relationship carries exactly one statement, and no entity_id or schema")
