@@ -100,6 +100,12 @@ func Write(w io.Writer, entities []ctis.Entity) error {
 	if err != nil {
 		return err
 	}
+	return writeBundle(w, objs)
+}
+
+// writeBundle writes objs as one bundle, one object a line, under an
+// identifier derived from them.
+func writeBundle(w io.Writer, objs []json.RawMessage) error {
 	h := sha256.New()
 	for _, o := range objs {
 		h.Write(o)
