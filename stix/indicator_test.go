@@ -211,7 +211,9 @@ func TestReadIndicatorsRefusesBadInput(t *testing.T) {
 				}
 			}
 		})},
-		{"no handling", "no ctis handling marking applies to entry", change(func(ind, _, _ map[string]any) { ind["object_marking_refs"] = []any{ind["object_marking_refs"].([]any)[0]} })},
+		{"no handling", "no ctis handling marking applies to entry", change(func(ind, _, _ map[string]any) {
+			ind["object_marking_refs"] = []any{ind["object_marking_refs"].([]any)[0]}
+		})},
 		{"an entity among entries", "holds indicators, not entities", encode(t, small())},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -51,11 +51,11 @@ type bundle struct {
 type reading struct {
 	// entries says the bundle holds hash-bank entries (indicators) rather
 	// than entities: the one kind is refused where the other is read.
-	entries  bool
-	markings map[string]*handlingExt // ctis handling markings, by ID
-	foreign  map[string]bool         // other marking-definitions in the bundle
-	entities []*readEntity
-	byObject map[string]*readEntity
+	entries    bool
+	markings   map[string]*handlingExt // ctis handling markings, by ID
+	foreign    map[string]bool         // other marking-definitions in the bundle
+	entities   []*readEntity
+	byObject   map[string]*readEntity
 	rels       []readRel
 	indicators []readIndicator
 	seen       map[string]bool
