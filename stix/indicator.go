@@ -297,3 +297,43 @@ func (rd *reading) indicator(i int, o object) error {
 	rd.indicators = append(rd.indicators, readIndicator{index: i, obj: o, entry: e})
 	return nil
 }
+
+// NewHashEntries turns entries read from a bundle into what agency adds
+// to bank. The bank's handling must be the one the entries were exported
+// under, for entries take their bank's handling and a wider one would
+// release them further than their bank did; and every entry must be
+// agency's own, as with statements, for an import makes the importer the
+// contributor. Disabled entries are left out and counted.
+func NewHashEntries(in []Indicator, bank ctis.HashBank, agency string) ([]ctis.HashEntry, int, error) {
+	var out []ctis.HashEntry
+	disabled := 0
+	for i, x := range in {
+		e := x.Entry
+		if !sameHandling(x.Handling, bank.Handling) {
+			return nil, 0, ctis.Errorf(ctis.EFORBIDDEN, "entry %s (%d in the bundle) was exported under the handling %s; bank %s %q is %s: "+
+				"import into a bank of the same handling, so that no entry reaches anyone its bank did not release it to; nothing was imported",
+				e.ID, i+1, handlingName(x.Handling), bank.ID, bank.Name, handlingName(bank.Handling))
+		}
+		if e.Contributor != agency {
+			return nil, 0, ctis.Errorf(ctis.EFORBIDDEN, "entry %s (%d in the bundle) was contributed by %s; an import by %s may store only %s's own "+
+				"entries, so nothing was imported", e.ID, i+1, e.Contributor, agency, agency)
+		}
+		if e.Disabled {
+			disabled++
+			continue
+		}
+		out = append(out, ctis.HashEntry{Type: e.Type, Value: e.Value, Quality: e.Quality, Labels: e.Labels})
+	}
+	return out, disabled, nil
+}
+
+func sameHandling(a, b ctis.Handling) bool {
+	return a.Distribution == b.Distribution && slices.Equal(a.Agencies, b.Agencies) && a.Group == b.Group && a.Frontline == b.Frontline &&
+		a.HitNotice == b.HitNotice && a.Restriction == b.Restriction && a.RestrictionText == b.RestrictionText
+}
+
+func handlingName(h ctis.Handling) string {
+	x := handlingExt{Distribution: string(h.Distribution), Agencies: h.Agencies, Group: h.Group, Frontline: h.Frontline,
+		HitNotice: h.HitNotice, Restriction: string(h.Restriction), RestrictionText: h.RestrictionText}
+	return strings.TrimPrefix(x.name(), "ctis handling: ")
+}

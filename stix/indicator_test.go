@@ -302,3 +302,44 @@ func FuzzParsePattern(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadIndicators feeds arbitrary bundles to the indicator reader: it
+// must never panic, every error must say something, and what it accepts
+// must export and read back as the same entries.
+func FuzzReadIndicators(f *testing.F) {
+	bs, es := banks()
+	f.Add(string(encodeBank(f, bs[0], es[0])))
+	f.Add(`{"type":"bundle","id":"bundle--e7b4b72a-b7c9-56b4-b35b-43a8679b73d1","objects":[{"type":"indicator"}]}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		got, err := stix.ReadIndicators(strings.NewReader(in), 1<<20)
+		if err != nil {
+			if err.Error() == "" || got != nil {
+				t.Fatalf("error %q with %d entries", err, len(got))
+			}
+			return
+		}
+		// Every entry of one bank and handling is written back as it was.
+		byBank := map[string][]stix.Indicator{}
+		for _, in := range got {
+			byBank[in.Entry.Bank] = append(byBank[in.Entry.Bank], in)
+		}
+		for id, ins := range byBank {
+			b := ctis.HashBank{ID: id, Handling: ins[0].Handling}
+			var entries []ctis.HashEntry
+			for _, in := range ins {
+				if !reflect.DeepEqual(in.Handling, b.Handling) {
+					return // entries of one bank under two handlings: no one bank writes them
+				}
+				entries = append(entries, in.Entry)
+			}
+			var out bytes.Buffer
+			if err := stix.WriteIndicators(&out, b, entries); err != nil {
+				t.Fatalf("accepted entries do not export: %v", err)
+			}
+			again, err := stix.ReadIndicators(&out, 0)
+			if err != nil || !reflect.DeepEqual(again, ins) {
+				t.Fatalf("round trip changed the entries: %v\n%+v\n%+v", err, ins, again)
+			}
+		}
+	})
+}
