@@ -168,7 +168,7 @@ func ReadFeed(fsys fs.FS, max int64) (*Feed, error) {
 	}
 	slices.Sort(ids)
 	f := &Feed{Skipped: map[string]int{}}
-	r := &reader{feed: f, seenEntry: map[[2]string]bool{}, entity: map[string]int{}}
+	r := &reader{feed: f, seenEntry: map[[2]string]int{}, entity: map[string]int{}, seenStatement: map[[5]string]bool{}}
 	for _, id := range ids {
 		name := id + ".json"
 		r.file = name
@@ -221,7 +221,7 @@ func decode(data []byte, v any) error {
 // own.
 func ReadEvent(data []byte) (*Feed, error) {
 	f := &Feed{Skipped: map[string]int{}}
-	r := &reader{feed: f, seenEntry: map[[2]string]bool{}, entity: map[string]int{}}
+	r := &reader{feed: f, seenEntry: map[[2]string]int{}, entity: map[string]int{}, seenStatement: map[[5]string]bool{}}
 	if err := r.event(data, "", manifestEvent{}); err != nil {
 		return nil, err
 	}
@@ -232,8 +232,11 @@ func ReadEvent(data []byte) (*Feed, error) {
 type reader struct {
 	file      string // the event file being read
 	feed      *Feed
-	seenEntry map[[2]string]bool
-	entity    map[string]int // object uuid → index in feed.Entities
+	seenEntry map[[2]string]int // type and value → index in feed.Entries
+	entity    map[string]int    // object uuid → index in feed.Entities
+	// seenStatement holds each statement taken: entity, property, value
+	// and handling.
+	seenStatement map[[5]string]bool
 }
 
 func (r *reader) event(data []byte, id string, m manifestEvent) error {
@@ -440,17 +443,14 @@ func (r *reader) attribute(a attribute, outer limit, field string) error {
 		return ctis.Prefix(field, err)
 	}
 	key := [2]string{string(e.Type), e.Value}
-	if r.seenEntry[key] {
-		// The same value in another event: one entry, under the
-		// narrowest handling of the two.
-		for i := range r.feed.Entries {
-			if x := &r.feed.Entries[i]; x.Type == e.Type && x.Value == e.Value {
-				x.Handling = narrower(x.Handling, l.handling())
-			}
-		}
+	if i, ok := r.seenEntry[key]; ok {
+		// The same value again: one entry, under the narrowest handling
+		// of the two.
+		x := &r.feed.Entries[i]
+		x.Handling = narrower(x.Handling, l.handling())
 		return nil
 	}
-	r.seenEntry[key] = true
+	r.seenEntry[key] = len(r.feed.Entries)
 	r.feed.Entries = append(r.feed.Entries, Entry{HashEntry: e, Handling: l.handling(), From: strings.TrimPrefix(r.file+": ", ": ") + field + " (" + a.UUID + ")"})
 	return nil
 }
@@ -576,10 +576,11 @@ func (r *reader) object(o object, outer limit, field string) error {
 	}
 	e := &r.feed.Entities[i]
 	for _, s := range stmts {
-		if !slices.ContainsFunc(e.Statements, func(x ctis.NewStatement) bool {
-			return x.Property == s.Property && x.Value == s.Value &&
-				x.Handling.Distribution == s.Handling.Distribution && x.Handling.Restriction == s.Handling.Restriction
-		}) {
+		// A person in two events, or an attribute given twice, says
+		// each thing once.
+		key := [5]string{id, s.Property, s.Value, string(s.Handling.Distribution), string(s.Handling.Restriction)}
+		if !r.seenStatement[key] {
+			r.seenStatement[key] = true
 			e.Statements = append(e.Statements, s)
 		}
 	}

@@ -204,7 +204,9 @@ func TestCheckBank(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bank := func(h ctis.Handling) ctis.HashBank { return ctis.HashBank{ID: ctis.DerivedID("bank", "b"), Name: "b", Handling: h} }
+	bank := func(h ctis.Handling) ctis.HashBank {
+		return ctis.HashBank{ID: ctis.DerivedID("bank", "b"), Name: "b", Handling: h}
+	}
 	err = f.CheckBank(bank(all))
 	if ctis.ErrorCode(err) != ctis.EFORBIDDEN || !strings.Contains(err.Error(), eventFile+": Event.Attribute[1] (0b6e6d57-0b0a-4bde-9d0f-5e1a2f3c4d02)") {
 		t.Errorf("an amber URL into a bank for all: %v", err)
