@@ -26,12 +26,12 @@ func newHashBank(o *options) *cobra.Command {
 	var b ctis.HashBank
 	var agencies string
 	create := &cobra.Command{
-		Use:   "create --agency CODE --name NAME [--distribution all|group|agencies|originator …]",
+		Use:   "create --agency CODE --name NAME [--distribution all|group|agencies|originator …] [--restriction H0-H3]",
 		Short: "Create a bank owned by the agency",
 		Long: "Create a bank. Its handling decides, as a statement's does, who may see and match its entries: give\n" +
 			"--distribution (with --group or --to), and --frontline to release it to border and police officers,\n" +
-			"--hit-notice to be told of matches by members who may not see it. --open lets every member who may see\n" +
-			"the bank add to it.",
+			"--hit-notice to be told of matches by members who may not see it, and --restriction for how its entries may\n" +
+			"be used. --open lets every member who may see the bank add to it.",
 		Example: "  ctis hashbank create --agency FR-DGSI --name 'Daesh media' --distribution all --frontline",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -57,6 +57,8 @@ func newHashBank(o *options) *cobra.Command {
 	f.StringVar(&b.Handling.Group, "group", "", "for --distribution group: the sharing group")
 	f.BoolVar(&b.Handling.Frontline, "frontline", false, "release to frontline officers")
 	f.BoolVar(&b.Handling.HitNotice, "hit-notice", false, "tell members who may not see the bank that they matched it, and whom to contact")
+	f.StringVar((*string)(&b.Handling.Restriction), "restriction", "H0", "use restriction: H0 none, H1 not as evidence, H2 no further dissemination, H3 as --restriction-text says")
+	f.StringVar(&b.Handling.RestrictionText, "restriction-text", "", "for --restriction H3: the restriction")
 
 	list := &cobra.Command{
 		Use:   "list --agency CODE",
