@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -260,4 +263,23 @@ func FuzzReadEvent(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReadFeedOverHTTP: a feed published at a URL reads as the same feed
+// in a directory; a file the server does not have is named.
+func TestReadFeedOverHTTP(t *testing.T) {
+	srv := httptest.NewServer(http.FileServer(http.Dir("testdata/feed")))
+	defer srv.Close()
+	got, err := misp.ReadFeed(misp.HTTPFS(t.Context(), srv.Client(), srv.URL), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := misp.ReadFeed(os.DirFS("testdata/feed"), 0)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("over HTTP:\n%+v\nfrom the directory:\n%+v", got, want)
+	}
+	_, err = misp.ReadFeed(misp.HTTPFS(t.Context(), srv.Client(), srv.URL+"/missing/"), 0)
+	if err == nil || !strings.Contains(err.Error(), "manifest.json: cannot open it: "+srv.URL+"/missing/manifest.json answered 404") {
+		t.Errorf("a missing feed: %v", err)
+	}
 }

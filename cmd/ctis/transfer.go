@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/http"
 	"os"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -41,9 +44,9 @@ func newImport(o *options) *cobra.Command {
 			"transaction: every statement keeps the handling, grading and review date its markings state, and every\n" +
 			"statement must be --agency's own (an import makes the importer the originator): a bundle holding another\n" +
 			"agency's statements is refused and nothing is written. Withdrawn statements are left out.\n\n" +
-			"With --format misp, FILE is the directory of a MISP feed (manifest.json and an event file per event). Its\n" +
-			"MD5, SHA-256 and URL attributes go to the hash bank --bank, and its suspects' person objects become\n" +
-			"Persons originated by --agency, each under the handling its distribution and TLP tags allow (see the\n" +
+			"With --format misp, FILE is the directory or the URL of a MISP feed (manifest.json and an event file per\n" +
+			"event). Its MD5, SHA-256 and URL attributes go to the hash bank --bank, and its suspects' person objects\n" +
+			"become Persons originated by --agency, each under the handling its distribution and TLP tags allow (see the\n" +
 			"README, MISP feeds). The whole feed is read and checked first: malformed or oversized files, unknown\n" +
 			"distributions or TLP tags, or a bank that would release an entry further than MISP allows, store nothing.\n" +
 			"What ctis does not take is counted.",
@@ -239,7 +242,11 @@ func importSTIX(cmd *cobra.Command, o *options, path, agency string, check bool)
 // suspects as Persons. Everything is read and checked before anything is
 // stored.
 func importMISP(cmd *cobra.Command, o *options, dir, agency, bank string, check bool) error {
-	feed, err := misp.ReadFeed(os.DirFS(dir), 0)
+	fsys := os.DirFS(dir)
+	if strings.HasPrefix(dir, "https://") || strings.HasPrefix(dir, "http://") {
+		fsys = misp.HTTPFS(cmd.Context(), &http.Client{Timeout: 5 * time.Minute}, dir)
+	}
+	feed, err := misp.ReadFeed(fsys, 0)
 	if err != nil {
 		return fmt.Errorf("%s: %w\nnothing was imported", dir, err)
 	}
