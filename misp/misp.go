@@ -4,11 +4,13 @@
 // handling that the event's distribution and TLP tags allow.
 //
 // The format is the MISP core format (draft-dulaunoy-misp-core-format,
-// the MISP/misp-rfc repository, cited below by section): an event file
-// holds {"Event": {...}} with its Attribute, Object and Tag arrays, and
-// the manifest maps each event's uuid to a summary of it (info, date,
-// threat_level_id, analysis, Orgc, Tag). The reader does no I/O beyond
-// the file system it is given, so it can be fuzzed alone.
+// the MISP/misp-rfc repository, cited below by its section titles, such
+// as "Attribute > distribution"): an event file holds {"Event": {...}}
+// with its Attribute, Object and Tag arrays, and the manifest maps each
+// event's uuid to a summary of it (info, date, threat_level_id,
+// analysis, Orgc, Tag). The reader does no I/O beyond the file system it
+// is given (a directory, or HTTPFS for a feed at a URL), so it can be
+// fuzzed alone.
 package misp
 
 import (
@@ -104,14 +106,17 @@ func (c *code) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// tag is a tag ("Tag"): of its fields ctis reads the name, for the TLP
+// taxonomy's.
 type tag struct {
 	Name string `json:"name"`
 }
 
+// event, attribute and object are what ctis reads of the core format's
+// "Event", "Attribute" and "Object"; the decoder ignores the rest.
 type event struct {
 	UUID         string      `json:"uuid"`
 	Info         string      `json:"info"`
-	Date         string      `json:"date"`
 	Distribution code        `json:"distribution"`
 	Tag          []tag       `json:"Tag"`
 	Attribute    []attribute `json:"Attribute"`
@@ -262,7 +267,7 @@ func (r *reader) event(data []byte, id string, m manifestEvent) error {
 	if m.Info != "" && m.Info != e.Info {
 		return ctis.Invalid("Event.info", "differs from the manifest's: the feed is not what its manifest says")
 	}
-	// Event, section 2.2.1.12 (distribution): 0 to 4; a feed generated
+	// "Event > Event Attributes > distribution": 0 to 4; a feed generated
 	// without distributions leaves it out, and the TLP tags decide.
 	var base limit
 	if e.Distribution.present {
@@ -402,7 +407,7 @@ var hashTypes = map[string]ctis.HashType{
 	"filename|md5": ctis.HashMD5, "filename|sha256": ctis.HashSHA256,
 }
 
-// attribute takes a hash or URL (Attribute, section 2.3), or counts what
+// attribute takes a hash or URL ("Attribute"), or counts what
 // it skips.
 func (r *reader) attribute(a attribute, outer limit, field string) error {
 	l, err := within(outer, a.Distribution, a.Tag)
@@ -421,7 +426,7 @@ func (r *reader) attribute(a attribute, outer limit, field string) error {
 		r.feed.Skipped["attributes of type "+a.Type]++
 		return nil
 	case !a.ToIDs:
-		// Not meant for detection (to_ids, section 2.3.2.5): a bank is.
+		// Not meant for detection ("Attribute > to_ids"): a bank is.
 		r.feed.Skipped["attributes not for detection (to_ids false)"]++
 		return nil
 	}
@@ -479,7 +484,7 @@ var personTemplate = map[string]string{
 // screening hit on them would be a wrong done to them.
 var suspectRoles = []string{"suspect", "defendent", "defendant", "accused", "culprit", "accomplice"}
 
-// object takes a person as an entity (Object, section 2.5), and the
+// object takes a person as an entity ("Object"), and the
 // hashes and URLs of any other object as attributes.
 func (r *reader) object(o object, outer limit, field string) error {
 	l, err := within(outer, o.Distribution, nil)
