@@ -16,8 +16,9 @@ import (
 
 // Objects returns the STIX objects of entities, encoded, in bundle order:
 // ctis's identity and extension definitions, the TLP and handling
-// markings used, then each entity's object followed by the relationships
-// of its statements that name other entities. The entities are those a
+// markings used, then each entity's object followed by the locations of
+// a Movement's sighting and the relationships of its statements that
+// name other entities. The entities are those a
 // viewer may see, as an export gives them; what is not in them is not in
 // the bundle.
 func Objects(entities []ctis.Entity) ([]json.RawMessage, error) {
