@@ -46,6 +46,12 @@ func (k ListingKey) Compare(o ListingKey) int {
 // may see in it, in the order of its last change, after a key.
 type ListingQuery struct {
 	Scope Scope
+	// Apart are properties naming another entity whose statements are
+	// listed apart from their entity, each at its own change, as STIX
+	// carries such a statement in a relationship of its own; their
+	// entity is listed too, at its last change. Empty lists entities
+	// alone.
+	Apart []string
 	// After is exclusive; the zero key lists from the start.
 	After ListingKey
 	// EntityUUIDs, if not empty, keeps the entities of these STIX UUIDs
@@ -57,9 +63,8 @@ type ListingQuery struct {
 }
 
 // A ListingItem is one item of a listing: an entity at its last change
-// (Latest), a reference — a statement naming another entity, which
-// travels on its own — at its own, or both when an entity's last change
-// is a reference.
+// (Latest), a reference — a statement of a property listed apart — at its
+// own, or both when an entity's last change is a reference.
 type ListingItem struct {
 	Key    ListingKey
 	Entity string
@@ -104,9 +109,11 @@ type Lister interface {
 	// entities given. EINVALID for a bad limit or UUID.
 	Listing(ctx context.Context, q ListingQuery) (*ListingPage, error)
 	// ListedBefore reports whether anything of scope that the caller may
-	// see is listed before key, holding a statement m selects: a
-	// reference of that handling, or an entity listed before key with a
-	// statement of that handling that is not a reference. It tells where
-	// something is first used in a listing. Needs RoleAnalyst.
-	ListedBefore(ctx context.Context, scope Scope, key ListingKey, m HandlingMatch) (bool, error)
+	// see is listed before key, holding a statement m selects, with the
+	// properties apart listed apart: a reference of that handling, or an
+	// entity listed before key with a statement of that handling that is
+	// not a reference. It tells where something is first used in a
+	// listing. Needs RoleAnalyst. EINVALID for a property apart that
+	// names no entity.
+	ListedBefore(ctx context.Context, scope Scope, apart []string, key ListingKey, m HandlingMatch) (bool, error)
 }

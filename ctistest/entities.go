@@ -73,7 +73,7 @@ func entityMatrix(t *testing.T, s ctis.Services) {
 				if _, err := s.Entities.Listing(ctx, ctis.ListingQuery{Limit: 1}); ctis.ErrorCode(err) != ctis.EFORBIDDEN {
 					t.Errorf("listing: %s may read it: %v", name, err)
 				}
-				if _, err := s.Entities.ListedBefore(ctx, ctis.Scope{}, ctis.ListingKey{At: time.Now()}, ctis.HandlingMatch{}); ctis.ErrorCode(err) != ctis.EFORBIDDEN {
+				if _, err := s.Entities.ListedBefore(ctx, ctis.Scope{}, nil, ctis.ListingKey{At: time.Now()}, ctis.HandlingMatch{}); ctis.ErrorCode(err) != ctis.EFORBIDDEN {
 					t.Errorf("listing: %s may ask where something is listed: %v", name, err)
 				}
 			}

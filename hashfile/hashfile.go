@@ -298,7 +298,13 @@ func Import(ctx context.Context, s ctis.HashStore, bank string, r Reader, max in
 	if err != nil {
 		return 0, err
 	}
-	entries := all[:0]
+	return Add(ctx, s, bank, all, progress)
+}
+
+// Add adds the enabled entries of all, read and checked already, to bank
+// in batches of ctis.MaxHashBatch, as Import does.
+func Add(ctx context.Context, s ctis.HashStore, bank string, all []ctis.HashEntry, progress func(stored int)) (int, error) {
+	entries := make([]ctis.HashEntry, 0, len(all))
 	for _, e := range all {
 		if !e.Disabled {
 			entries = append(entries, e)
@@ -337,6 +343,24 @@ func Export(ctx context.Context, s ctis.HashStore, f ctis.HashEntryFilter, w *Wr
 		}
 		if len(page) < f.Limit {
 			return n, w.Flush()
+		}
+		f.After = page[len(page)-1].ID
+	}
+}
+
+// Entries returns every entry of a bank that f selects, read a page at a
+// time, for a writer that needs them all at once (a STIX bundle).
+func Entries(ctx context.Context, s ctis.HashStore, f ctis.HashEntryFilter) ([]ctis.HashEntry, error) {
+	var out []ctis.HashEntry
+	f.Limit = 1000
+	for {
+		page, err := s.HashEntries(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if len(page) < f.Limit {
+			return out, nil
 		}
 		f.After = page[len(page)-1].ID
 	}

@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"errors"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -313,6 +314,7 @@ type scratch struct {
 	stamp    []uint32  // by term id: the expansion that last saw it
 	stampN   uint32
 	cand     []uint32
+	slots    []uint32 // the record slots candidates returns
 	ranked   []ranked // names touched, by what they matched
 	sims     simCache // word pairs compared
 }
@@ -334,13 +336,11 @@ func (ix *Index) Query(q Query, limit int) []Match {
 	cache.pairs.reset()
 	clear(cache.joins)
 	cands := ix.candidates(pq, cache, sc)
+	// A slot found by its document and by its name is scored once.
+	slices.Sort(cands)
+	cands = slices.Compact(cands)
 	var out []Match
-	seen := make(map[uint32]bool, len(cands))
 	for _, sl := range cands {
-		if seen[sl] {
-			continue
-		}
-		seen[sl] = true
 		if ok, sure := pq.reach(&ix.facts[sl]); sure && !ok {
 			continue
 		}
@@ -493,10 +493,12 @@ func (c *expansions) put(k string, e *expEntry) {
 	c.now[k] = e
 }
 
-// candidates returns the record slots worth scoring for a query.
+// candidates returns the record slots worth scoring for a query, in sc's
+// buffer.
 func (ix *Index) candidates(pq *preparedQuery, cache *simCache, sc *scratch) []uint32 {
 	keep := func(class uint32) bool { return pq.q.Keep == nil || pq.q.Keep(class) }
-	var slots []uint32
+	slots := sc.slots[:0]
+	defer func() { sc.slots = slots[:0] }()
 	if pq.doc != "" {
 		for _, sl := range ix.byDoc[pq.doc] {
 			if keep(ix.slots[sl].p.rec.Class) {

@@ -166,10 +166,7 @@ func Pull(ctx context.Context, peers ctis.PeerService, p ctis.Peer, c *taxii.Cli
 	if err != nil {
 		return rep, err
 	}
-	root := d.Default
-	if root == "" && len(d.APIRoots) > 0 {
-		root = d.APIRoots[0]
-	}
+	root := d.Root()
 	if root == "" {
 		return rep, fmt.Errorf("peer %s: its discovery names no API root", p.Name)
 	}
@@ -199,33 +196,72 @@ func Pull(ctx context.Context, peers ctis.PeerService, p ctis.Peer, c *taxii.Cli
 	if !cursor.IsZero() {
 		q.AddedAfter = cursor.Add(-Overlap)
 	}
-	for {
-		page, err := c.Objects(ctx, root, collection, q)
-		if err != nil {
-			return rep, err
-		}
-		if len(page.Objects) == 0 {
-			return rep, nil
-		}
-		rep.Pages++
-		objects, err := complete(ctx, c, root, collection, page.Objects, markings)
-		if err != nil {
-			return rep, fmt.Errorf("peer %s: page %d: %w", p.Name, rep.Pages, err)
-		}
-		entities, err := stix.DecodeObjects(objects)
-		if err != nil {
-			return rep, fmt.Errorf("peer %s: page %d: %w", p.Name, rep.Pages, err)
-		}
+	rep.Pages, err = read(ctx, c, root, collection, q, markings, func(page *taxii.Page, entities []ctis.Entity) error {
 		got, err := peers.ApplyPeerPage(ctx, ctis.PeerPage{Peer: p.Name, Collection: collection, Entities: entities, AddedLast: page.AddedLast})
 		if err != nil {
-			return rep, fmt.Errorf("peer %s: page %d: %w", p.Name, rep.Pages, err)
+			return err
 		}
 		rep.Added += got.Added
 		rep.Withdrawn += got.Withdrawn
 		rep.Unchanged += got.Unchanged
 		rep.Remapped += got.Remapped
+		return nil
+	})
+	if _, ok := err.(*PageError); ok {
+		err = fmt.Errorf("peer %s: %w", p.Name, err)
+	}
+	return rep, err
+}
+
+// PageError is a page that Read could not read whole, or that its caller
+// refused: which page, and why.
+type PageError struct {
+	Page int // from 1
+	Err  error
+}
+
+func (e *PageError) Error() string { return fmt.Sprintf("page %d: %v", e.Page, e.Err) }
+
+func (e *PageError) Unwrap() error { return e.Err }
+
+// Read reads a collection of the API root at root through c, as a pull
+// does, from the page q selects to the last: each page is completed with
+// the objects it names and does not hold (markings met on an earlier
+// page, the sources of its relationships, fetched from the collection by
+// ID), read by the STIX reader, and handed to fn with the entities read,
+// in order. It stops at the first error: one of the client's, as it
+// came, or a *PageError for a page that cannot be read whole (and is not
+// handed to fn) or that fn refused. It returns how many pages with
+// objects it met, the failed one included.
+func Read(ctx context.Context, c *taxii.Client, root, collection string, q taxii.Query, fn func(*taxii.Page, []ctis.Entity) error) (int, error) {
+	return read(ctx, c, root, collection, q, Markings{}, fn)
+}
+
+// read is Read with the markings met before, which it adds to.
+func read(ctx context.Context, c *taxii.Client, root, collection string, q taxii.Query, markings Markings, fn func(*taxii.Page, []ctis.Entity) error) (int, error) {
+	pages := 0
+	for {
+		page, err := c.Objects(ctx, root, collection, q)
+		if err != nil {
+			return pages, err
+		}
+		if len(page.Objects) == 0 {
+			return pages, nil
+		}
+		pages++
+		objects, err := complete(ctx, c, root, collection, page.Objects, markings)
+		if err != nil {
+			return pages, &PageError{pages, err}
+		}
+		entities, err := stix.DecodeObjects(objects)
+		if err != nil {
+			return pages, &PageError{pages, err}
+		}
+		if err := fn(page, entities); err != nil {
+			return pages, &PageError{pages, err}
+		}
 		if !page.More {
-			return rep, nil
+			return pages, nil
 		}
 		q.Next = page.Next
 	}

@@ -52,7 +52,19 @@ type Service struct {
 	// Threshold is the lowest score of a hit; zero means DefaultThreshold.
 	Threshold float64
 
-	mu      sync.RWMutex
+	// mu guards built: screenings read it, writes change it, and a full
+	// rebuild replaces it whole.
+	mu sync.RWMutex
+	built
+
+	// following serialises catching up; seen is the last change of the
+	// store's log that the index holds.
+	following sync.Mutex
+	seen      atomic.Int64
+}
+
+// built is the index and what it was built from.
+type built struct {
 	index   *index
 	classes map[string]class    // record ID → its handling class and statements
 	records map[string][]string // entity ID → its record IDs
@@ -63,11 +75,10 @@ type Service struct {
 	kindList []kind
 	// shortValues interns the short values of the records (see share).
 	shortValues map[string]string
+}
 
-	// following serialises catching up; seen is the last change of the
-	// store's log that the index holds.
-	following sync.Mutex
-	seen      atomic.Int64
+func newBuilt() built {
+	return built{index: newIndex(), classes: map[string]class{}, records: map[string][]string{}, kinds: map[string]uint32{}, shortValues: map[string]string{}}
 }
 
 // kind is what decides who may see a class.
@@ -100,18 +111,40 @@ var (
 
 // New builds the index from the store.
 func New(ctx context.Context, s Store) (*Service, error) {
-	svc := &Service{Store: s, index: newIndex(), classes: map[string]class{}, records: map[string][]string{}}
-	// Changes logged while the index is built are loaded again after.
-	seen, err := s.LastChange(ctx)
-	if err != nil {
+	svc := &Service{Store: s, built: newBuilt()}
+	if err := svc.Refresh(ctx); err != nil {
 		return nil, err
 	}
-	if err := svc.reindex(ctx, nil); err != nil {
-		return nil, err
-	}
-	svc.warm()
-	svc.seen.Store(seen)
 	return svc, nil
+}
+
+// Refresh builds the index again from the store — for a write that
+// touches entities it does not name, and for statements that pass their
+// review date while the node runs — aside, while screenings
+// go on with the one it replaces, and warms it (matcher.Index.Warm)
+// before it takes over. Writes made meanwhile went to the old index, and
+// the change log holds them: they are loaded again into the new one.
+func (s *Service) Refresh(ctx context.Context) error {
+	s.following.Lock()
+	defer s.following.Unlock()
+	from, err := s.Store.LastChange(ctx)
+	if err != nil {
+		return err
+	}
+	fresh := newBuilt()
+	if err := s.Store.ScreeningStatements(ctx, nil, func(e *ctis.Entity) error {
+		fresh.load(e.ID, classesOf(e))
+		return nil
+	}); err != nil {
+		return err
+	}
+	fresh.index.m.Warm()
+	s.mu.Lock()
+	s.built = fresh
+	s.mu.Unlock()
+	s.seen.Store(from)
+	_, err = s.catchUp(ctx)
+	return err
 }
 
 // catchUpBatch is how many changes one read of the log takes.
@@ -124,6 +157,11 @@ const catchUpBatch = 5000
 func (s *Service) CatchUp(ctx context.Context) (int, error) {
 	s.following.Lock()
 	defer s.following.Unlock()
+	return s.catchUp(ctx)
+}
+
+// catchUp is CatchUp, for callers holding following.
+func (s *Service) catchUp(ctx context.Context) (int, error) {
 	read := 0
 	for {
 		cs, err := s.Store.Changes(ctx, s.seen.Load(), catchUpBatch)
@@ -165,8 +203,11 @@ func (s *Service) Records() int {
 	return len(s.classes)
 }
 
-// reindex reloads the given entities from the store (all of them for nil).
+// reindex reloads the given entities from the store; Refresh reloads all.
 func (s *Service) reindex(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil // none: not all
+	}
 	fresh := map[string][]class{}
 	err := s.Store.ScreeningStatements(ctx, ids, func(e *ctis.Entity) error {
 		fresh[e.ID] = classesOf(e)
@@ -177,10 +218,6 @@ func (s *Service) reindex(ctx context.Context, ids []string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if ids == nil {
-		s.index, s.classes, s.records, s.noticed = newIndex(), map[string]class{}, map[string][]string{}, 0
-		s.kinds, s.kindList, s.shortValues = nil, nil, nil
-	}
 	for _, id := range ids {
 		for _, rid := range s.records[id] {
 			s.index.remove(rid)
@@ -192,33 +229,36 @@ func (s *Service) reindex(ctx context.Context, ids []string) error {
 		delete(s.records, id)
 	}
 	for id, cs := range fresh {
-		for _, c := range cs {
-			c.rec.Class = s.kindOf(c)
-			s.share(&c)
-			c.rec.Part = len(cs) > 1
-			rid := c.rec.ID
-			s.classes[rid] = c
-			s.records[id] = append(s.records[id], rid)
-			s.index.add(c)
-			if c.handling.HitNotice {
-				s.noticed++
-			}
-		}
+		s.load(id, cs)
 	}
 	return nil
 }
 
-// kindOf numbers the kind of a class. Callers hold mu for writing.
-func (s *Service) kindOf(c class) uint32 {
-	k := c.schema + "|" + handlingKey(c.originator, c.handling)
-	n, ok := s.kinds[k]
-	if !ok {
-		if s.kinds == nil {
-			s.kinds = map[string]uint32{}
+// load indexes the classes of an entity. Callers hold mu for writing,
+// or own b alone.
+func (b *built) load(entity string, cs []class) {
+	for _, c := range cs {
+		c.rec.Class = b.kindOf(c)
+		b.share(&c)
+		c.rec.Part = len(cs) > 1
+		rid := c.rec.ID
+		b.classes[rid] = c
+		b.records[entity] = append(b.records[entity], rid)
+		b.index.add(c)
+		if c.handling.HitNotice {
+			b.noticed++
 		}
-		n = uint32(len(s.kindList))
-		s.kinds[k] = n
-		s.kindList = append(s.kindList, kind{c.schema, c.originator, c.handling})
+	}
+}
+
+// kindOf numbers the kind of a class.
+func (b *built) kindOf(c class) uint32 {
+	k := c.schema + "|" + handlingKey(c.originator, c.handling)
+	n, ok := b.kinds[k]
+	if !ok {
+		n = uint32(len(b.kindList))
+		b.kinds[k] = n
+		b.kindList = append(b.kindList, kind{c.schema, c.originator, c.handling})
 	}
 	return n
 }
@@ -227,22 +267,18 @@ func (s *Service) kindOf(c class) uint32 {
 // values of its record, instead of copies of its own: a hundred thousand
 // classes then hold a few hundred distinct strings where they would hold
 // a million, and the collector has that many fewer objects to mark.
-// Callers hold mu for writing.
-func (s *Service) share(c *class) {
-	k := s.kindList[c.rec.Class]
+func (b *built) share(c *class) {
+	k := b.kindList[c.rec.Class]
 	c.schema, c.originator = k.schema, k.originator
 	c.handling.Distribution, c.handling.Agencies, c.handling.Group = k.handling.Distribution, k.handling.Agencies, k.handling.Group
-	if s.shortValues == nil {
-		s.shortValues = map[string]string{}
-	}
 	intern := func(v string) string {
 		if len(v) > maxInterned {
 			return v
 		}
-		if w, ok := s.shortValues[v]; ok {
+		if w, ok := b.shortValues[v]; ok {
 			return w
 		}
-		s.shortValues[v] = v
+		b.shortValues[v] = v
 		return v
 	}
 	for i, v := range c.rec.BirthDates {

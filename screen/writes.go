@@ -54,7 +54,7 @@ func (s *Service) Sync(ctx context.Context, batch []ctis.NewEntity, complete boo
 	if err != nil {
 		return nil, err
 	}
-	return rep, s.reindex(ctx, nil)
+	return rep, s.Refresh(ctx)
 }
 
 // PurgeExpired purges and rebuilds the index.
@@ -63,7 +63,7 @@ func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return n, s.reindex(ctx, nil)
+	return n, s.Refresh(ctx)
 }
 
 // SetReview sets a review date and reindexes the statement's entity, which
@@ -74,22 +74,4 @@ func (s *Service) SetReview(ctx context.Context, statementID, reviewBy string) (
 		return nil, err
 	}
 	return out, s.reindex(ctx, []string{out.EntityID})
-}
-
-// Refresh rebuilds the index from the store, for statements that pass
-// their review date while the node runs, and warms the new index.
-func (s *Service) Refresh(ctx context.Context) error {
-	if err := s.reindex(ctx, nil); err != nil {
-		return err
-	}
-	s.warm()
-	return nil
-}
-
-// warm expands the index's dictionary ahead of queries (matcher.Index.Warm).
-func (s *Service) warm() {
-	s.mu.RLock()
-	ix := s.index
-	s.mu.RUnlock()
-	ix.m.Warm()
 }

@@ -49,12 +49,16 @@ type bundle struct {
 
 // reading is a bundle being read.
 type reading struct {
-	markings map[string]*handlingExt // ctis handling markings, by ID
-	foreign  map[string]bool         // other marking-definitions in the bundle
-	entities []*readEntity
-	byObject map[string]*readEntity
-	rels     []readRel
-	seen     map[string]bool
+	// entries says the bundle holds hash-bank entries (indicators) rather
+	// than entities: the one kind is refused where the other is read.
+	entries    bool
+	markings   map[string]*handlingExt // ctis handling markings, by ID
+	foreign    map[string]bool         // other marking-definitions in the bundle
+	entities   []*readEntity
+	byObject   map[string]*readEntity
+	rels       []readRel
+	indicators []readIndicator
+	seen       map[string]bool
 }
 
 type readEntity struct {
@@ -94,6 +98,19 @@ func Read(r io.Reader, max int64) ([]ctis.Entity, error) {
 
 // Decode reads a bundle held in memory, as Read does.
 func Decode(data []byte) ([]ctis.Entity, error) {
+	objects, err := bundleObjects(data)
+	if err != nil {
+		return nil, err
+	}
+	rd, err := decode(objects, false)
+	if err != nil {
+		return nil, err
+	}
+	return rd.result(true)
+}
+
+// bundleObjects reads the envelope of a bundle.
+func bundleObjects(data []byte) ([]json.RawMessage, error) {
 	var b bundle
 	if err := jsonl.DecodeStrict(data, &b); err != nil {
 		return nil, err
@@ -104,7 +121,7 @@ func Decode(data []byte) ([]ctis.Entity, error) {
 	if m := identifier.FindStringSubmatch(b.ID); m == nil || m[1] != "bundle" {
 		return nil, ctis.Invalid("id", "%q is not a bundle identifier", b.ID)
 	}
-	return decode(b.Objects, true)
+	return b.Objects, nil
 }
 
 // DecodeObjects reads the objects of one page of a TAXII collection, as
@@ -113,7 +130,11 @@ func Decode(data []byte) ([]ctis.Entity, error) {
 // out. The markings and the relationships' sources a page names must be
 // among objects (see Missing).
 func DecodeObjects(objects []json.RawMessage) ([]ctis.Entity, error) {
-	return decode(objects, false)
+	rd, err := decode(objects, false)
+	if err != nil {
+		return nil, err
+	}
+	return rd.result(false)
 }
 
 // Missing returns the identifiers that objects name and do not hold: the
@@ -154,16 +175,22 @@ func Missing(objects []json.RawMessage) []string {
 	return out
 }
 
-// decode reads objects; whole says they are a bundle, in which every
-// entity has a statement.
-func decode(objects []json.RawMessage, whole bool) ([]ctis.Entity, error) {
-	rd := &reading{markings: map[string]*handlingExt{}, foreign: map[string]bool{}, byObject: map[string]*readEntity{}, seen: map[string]bool{}}
+// decode reads objects, of entities or, when entries says so, of
+// hash-bank entries, and checks every reference between them.
+func decode(objects []json.RawMessage, entries bool) (*reading, error) {
+	rd := &reading{entries: entries, markings: map[string]*handlingExt{}, foreign: map[string]bool{}, byObject: map[string]*readEntity{}, seen: map[string]bool{}}
 	for i, raw := range objects {
 		id, err := rd.object(i, raw)
 		if err != nil {
 			return nil, &ObjectError{Index: i, ID: id, Err: err}
 		}
 	}
+	return rd, nil
+}
+
+// result returns the entities read; whole says the objects are a bundle,
+// in which every entity has a statement.
+func (rd *reading) result(whole bool) ([]ctis.Entity, error) {
 	for _, e := range rd.entities {
 		if err := rd.statements(e); err != nil {
 			return nil, &ObjectError{Index: e.index, ID: e.obj.ID, Err: err}
@@ -236,6 +263,18 @@ func (rd *reading) object(i int, raw json.RawMessage) (string, error) {
 		return o.ID, rd.marking(o)
 	case "extension-definition":
 		return o.ID, nil
+	case "location":
+		// Where a Movement's sighting was seen: derived from the
+		// statements its sighting carries, it says nothing of its own.
+		if _, ok := o.Extensions[ExtStatements]; ok {
+			return o.ID, ctis.Invalid("extensions", "a location carries no statements: those of a Movement travel on its sighting")
+		}
+		return o.ID, nil
+	case "indicator":
+		if !rd.entries {
+			return o.ID, ctis.Invalid("type", "an indicator is a hash-bank entry: ctis reads a bundle of them into a bank (ctis hashbank import), not with entities")
+		}
+		return o.ID, rd.indicator(i, o)
 	case "relationship":
 		ext, err := statementsOf(o)
 		if err != nil {
@@ -250,6 +289,9 @@ func (rd *reading) object(i int, raw json.RawMessage) (string, error) {
 	ext, err := statementsOf(o)
 	if err != nil {
 		return o.ID, err
+	}
+	if ext != nil && rd.entries {
+		return o.ID, ctis.Invalid("type", "a bundle of hash-bank entries holds indicators, not entities such as this %s", o.Type)
 	}
 	if ext == nil {
 		if o.Type == "identity" {
@@ -288,18 +330,25 @@ func required(o object) error {
 		need = []string{"created"}
 	case "relationship":
 		need = []string{"created", "modified", "relationship_type", "source_ref", "target_ref"}
+	case "sighting":
+		need = []string{"created", "modified", "sighting_of_ref"}
+	case "location":
+		need = []string{"created", "modified"}
 	case "extension-definition":
 		need = []string{"created", "modified", "name"}
 	case "identity", "threat-actor", "intrusion-set", "attack-pattern":
 		need = []string{"created", "modified", "name"}
+	case "indicator":
+		need = []string{"created", "modified", "pattern", "pattern_type", "valid_from"}
 	default:
 		if !mappedType(o.Type) {
 			return nil // refused later as a type ctis does not read
 		}
 		need = []string{"created", "modified"}
 	}
-	have := map[string]string{"created": o.Created, "modified": o.Modified, "name": o.Name,
-		"relationship_type": o.RelationshipType, "source_ref": o.SourceRef, "target_ref": o.TargetRef}
+	have := map[string]string{"created": o.Created, "modified": o.Modified, "name": o.Name, "sighting_of_ref": o.SightingOfRef,
+		"relationship_type": o.RelationshipType, "source_ref": o.SourceRef, "target_ref": o.TargetRef,
+		"pattern": o.Pattern, "pattern_type": o.PatternType, "valid_from": o.ValidFrom}
 	for _, p := range need {
 		if have[p] == "" {
 			return ctis.Invalid(p, "missing: a %s needs %s", o.Type, p)
@@ -318,7 +367,7 @@ func mappedType(t string) bool {
 }
 
 func readTypes() []string {
-	out := []string{"marking-definition", "extension-definition", "relationship"}
+	out := []string{"marking-definition", "extension-definition", "relationship", "location", "indicator"}
 	for _, m := range mappings {
 		for _, t := range m.types {
 			if !slices.Contains(out, t) {
@@ -434,10 +483,32 @@ func (rd *reading) statements(e *readEntity) error {
 			return ctis.Prefix(field, err)
 		}
 		p, _ := ctis.Schemas[e.ext.Schema].Property(s.Property)
-		if p.Type == ctis.TypeEntity {
+		if p.Type == ctis.TypeEntity && e.obj.Type != "sighting" {
 			return ctis.Invalid(field+".property", "%s names another entity: it travels as a relationship", s.Property)
 		}
 		e.out.Statements = append(e.out.Statements, s)
+	}
+	if e.obj.Type == "sighting" {
+		return rd.sighted(e)
+	}
+	return nil
+}
+
+// sighted checks that a sighting is of what its statements say: the
+// entity sightedIndex picks, as the writer picked it.
+func (rd *reading) sighted(e *readEntity) error {
+	i := sightedIndex(e.ext.Statements)
+	if i < 0 {
+		return ctis.Invalid("sighting_of_ref", "a Movement travels as a sighting only when it names a person or a document; this one names neither")
+	}
+	r := e.ext.Statements[i]
+	p, _ := ctis.Schemas[e.ext.Schema].Property(r.Property)
+	ref := e.obj.SightingOfRef
+	m := identifier.FindStringSubmatch(ref)
+	t, inBundle := rd.byObject[ref]
+	if m == nil || !slices.Contains(mappings[p.Range].types, m[1]) || !strings.HasSuffix(ref, "--"+EntityUUID(r.Value)) ||
+		!inBundle && rd.seen[ref] || inBundle && t.ext.EntityID != r.Value {
+		return ctis.Invalid("sighting_of_ref", "%q is not the %s %s that statement %s names", ref, p.Range, r.Value, r.ID)
 	}
 	return nil
 }
@@ -447,6 +518,9 @@ func (rd *reading) relationship(rel readRel) error {
 	src, ok := rd.byObject[rel.obj.SourceRef]
 	if !ok {
 		return ctis.Invalid("source_ref", "%q is no ctis entity of this bundle", rel.obj.SourceRef)
+	}
+	if src.obj.Type == "sighting" {
+		return ctis.Invalid("source_ref", "a sighting is no relationship's source: a Movement's references travel in its statements extension")
 	}
 	if len(rel.ext.Statements) != 1 || rel.ext.Schema != "" || rel.ext.EntityID != "" {
 		return ctis.Invalid(extField("statements"), "a relationship carries exactly one statement, and no entity_id or schema")
@@ -520,6 +594,25 @@ func (rd *reading) statement(schema, entityID string, r record, marks []string) 
 		}
 		s.Withdrawn = &ctis.Withdrawal{At: at, By: w.By, Reason: w.Reason}
 	}
+	handling, err := rd.handling("statement "+r.ID, marks)
+	if err != nil {
+		return ctis.Statement{}, err
+	}
+	s.Handling = handling.handling()
+	s.Grading, s.ReviewBy = ctis.Grading(handling.Grading), handling.ReviewBy
+	return s, nil
+}
+
+func (x *handlingExt) handling() ctis.Handling {
+	return ctis.Handling{Distribution: ctis.Distribution(x.Distribution), Agencies: slices.Clone(x.Agencies), Group: x.Group,
+		Frontline: x.Frontline, HitNotice: x.HitNotice, Restriction: ctis.Restriction(x.Restriction), RestrictionText: x.RestrictionText}
+}
+
+// handling returns the one ctis handling marking among marks, the
+// markings that apply to what (a statement, an entry), checking that
+// every TLP marking among them agrees with it and that no other marking
+// applies.
+func (rd *reading) handling(what string, marks []string) (*handlingExt, error) {
 	var handling *handlingExt
 	var tlps []TLP
 	for _, ref := range marks {
@@ -529,29 +622,26 @@ func (rd *reading) statement(schema, entityID string, r record, marks []string) 
 		}
 		if x, ok := rd.markings[ref]; ok {
 			if handling != nil && handling != x {
-				return ctis.Statement{}, ctis.Invalid("handling", "two ctis handling markings apply to statement %s; one must", r.ID)
+				return nil, ctis.Invalid("handling", "two ctis handling markings apply to %s; one must", what)
 			}
 			handling = x
 			continue
 		}
 		if rd.foreign[ref] {
-			return ctis.Statement{}, ctis.Invalid("handling", "statement %s is marked %s, a marking ctis cannot honour: refusing rather than dropping it", r.ID, ref)
+			return nil, ctis.Invalid("handling", "%s is marked %s, a marking ctis cannot honour: refusing rather than dropping it", what, ref)
 		}
-		return ctis.Statement{}, ctis.Invalid("handling", "statement %s is marked %s, which is not in the bundle", r.ID, ref)
+		return nil, ctis.Invalid("handling", "%s is marked %s, which is not in the bundle", what, ref)
 	}
 	if handling == nil {
-		return ctis.Statement{}, ctis.Invalid("handling", "no ctis handling marking applies to statement %s: its handling cannot be guessed", r.ID)
+		return nil, ctis.Invalid("handling", "no ctis handling marking applies to %s: its handling cannot be guessed", what)
 	}
-	s.Handling = ctis.Handling{Distribution: ctis.Distribution(handling.Distribution), Agencies: slices.Clone(handling.Agencies), Group: handling.Group,
-		Frontline: handling.Frontline, HitNotice: handling.HitNotice, Restriction: ctis.Restriction(handling.Restriction), RestrictionText: handling.RestrictionText}
-	s.Grading, s.ReviewBy = ctis.Grading(handling.Grading), handling.ReviewBy
-	want := TLPFor(s.Handling)
+	want := TLPFor(handling.handling())
 	for _, t := range tlps {
 		if t != want {
-			return ctis.Statement{}, ctis.Invalid("handling", "statement %s is marked %s, but its ctis handling (distribution %s) is %s", r.ID, t.Name, s.Handling.Distribution, want.Name)
+			return nil, ctis.Invalid("handling", "%s is marked %s, but its ctis handling (distribution %s) is %s", what, t.Name, handling.Distribution, want.Name)
 		}
 	}
-	return s, nil
+	return handling, nil
 }
 
 // NewEntities turns entities read from a bundle into what agency imports:

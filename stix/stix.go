@@ -4,9 +4,11 @@
 // An entity becomes one STIX object (a Person an identity of class
 // individual, or a threat-actor once a statement ties them to an
 // organisation or a list; an Organization a threat-actor; a ModusOperandi
-// an attack-pattern; a Document an x-ctis-document; a Movement an
-// x-ctis-movement), and each statement naming another entity becomes a
-// relationship. The statements themselves travel in the ctis statements
+// an attack-pattern; a Document an x-ctis-document; a Movement a sighting
+// of the person or document it names, seen at a location for each
+// country of its journey), and each other statement naming another
+// entity becomes a relationship. A hash-bank entry becomes an indicator
+// whose STIX pattern holds its hash or URL (see IndicatorObjects). The statements themselves travel in the ctis statements
 // extension of those objects, and the handling of each statement travels
 // as data markings: a TLP 2.0 marking derived from its distribution, and a
 // ctis handling marking (a marking-definition carrying the ctis handling
@@ -136,8 +138,29 @@ var mappings = map[string]mapping{
 	"Organization":  {types: []string{"threat-actor", "intrusion-set"}, label: "name", relations: map[string]string{"parent": "subsidiary-of"}},
 	"ModusOperandi": {types: []string{"attack-pattern"}, label: "title", relations: map[string]string{"organization": "used-by"}},
 	"Document":      {types: []string{"x-ctis-document"}, label: "number", relations: map[string]string{"holder": "held-by"}},
-	"Movement":      {types: []string{"x-ctis-movement"}, relations: map[string]string{"person": "movement-of", "document": "travelled-on"}},
+	// A Movement naming nobody and no document cannot be a sighting,
+	// which must be of something: it keeps the custom object that every
+	// Movement was before sightings, and which earlier exports and peers
+	// of an earlier version still send, with relationships for the
+	// references (see movementRelations).
+	"Movement": {types: []string{"sighting", "x-ctis-movement"}, relations: movementRelations},
 }
+
+// movementRelations are the relationships that carried a Movement's
+// references when it travelled as x-ctis-movement; a reader still takes
+// them. A sighting carries its references in its statements extension,
+// since a relationship may not have a sighting as its source.
+var movementRelations = map[string]string{"person": "movement-of", "document": "travelled-on"}
+
+// sightedProperties are a Movement's references in the order that decides
+// what its sighting is of: the person, or failing one, the document.
+var sightedProperties = []string{"person", "document"}
+
+// legs are the parts of a journey, each a port (free text) and a country:
+// each live country statement becomes a location where the Movement was
+// sighted, named after the leg's port when the leg has exactly one live
+// port and one live country, so that the pairing is never a guess.
+var legs = [][2]string{{"from", "fromCountry"}, {"via", "viaCountry"}, {"to", "toCountry"}}
 
 // actorProperties are the Person properties that make a person a
 // threat-actor rather than a plain identity: membership of an
@@ -244,6 +267,18 @@ type object struct {
 	IdentityClass     string                     `json:"identity_class,omitempty"`
 	ThreatActorTypes  []string                   `json:"threat_actor_types,omitempty"`
 	ResourceLevel     string                     `json:"resource_level,omitempty"`
+	SightingOfRef     string                     `json:"sighting_of_ref,omitempty"`
+	WhereSightedRefs  []string                   `json:"where_sighted_refs,omitempty"`
+	FirstSeen         string                     `json:"first_seen,omitempty"`
+	LastSeen          string                     `json:"last_seen,omitempty"`
+	Country           string                     `json:"country,omitempty"`
+	IndicatorTypes    []string                   `json:"indicator_types,omitempty"`
+	Pattern           string                     `json:"pattern,omitempty"`
+	PatternType       string                     `json:"pattern_type,omitempty"`
+	PatternVersion    string                     `json:"pattern_version,omitempty"`
+	ValidFrom         string                     `json:"valid_from,omitempty"`
+	ValidUntil        string                     `json:"valid_until,omitempty"`
+	Labels            []string                   `json:"labels,omitempty"`
 	RelationshipType  string                     `json:"relationship_type,omitempty"`
 	SourceRef         string                     `json:"source_ref,omitempty"`
 	TargetRef         string                     `json:"target_ref,omitempty"`
@@ -318,12 +353,20 @@ func stixType(e *ctis.Entity) (string, error) {
 	if !ok {
 		return "", ctis.Invalid("schema", "entity %s: schema %q has no STIX mapping", e.ID, e.Schema)
 	}
-	if e.Schema == "Person" {
+	switch e.Schema {
+	case "Person":
 		for _, s := range e.Statements {
 			if s.Withdrawn == nil && slices.Contains(actorProperties, s.Property) {
 				return "threat-actor", nil
 			}
 		}
+	case "Movement":
+		for _, s := range e.Statements {
+			if slices.Contains(sightedProperties, s.Property) {
+				return "sighting", nil
+			}
+		}
+		return "x-ctis-movement", nil
 	}
 	return m.types[0], nil
 }
@@ -333,6 +376,23 @@ func EntityTypes() []string {
 	var out []string
 	for _, m := range mappings {
 		out = append(out, m.types...)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Apart are the properties whose statements the writer carries in
+// relationships of their own, apart from their entity's object: every
+// reference but a Movement's, which its sighting carries.
+func Apart() []string {
+	var out []string
+	for name, m := range mappings {
+		if name == "Movement" {
+			continue
+		}
+		for p := range m.relations {
+			out = append(out, p)
+		}
 	}
 	slices.Sort(out)
 	return out

@@ -88,6 +88,16 @@ func sample() []ctis.Entity {
 			}
 			out = append(out, e)
 		}
+		if name == "Movement" {
+			// A journey naming neither a person nor a document, which
+			// cannot be a sighting.
+			e := ctis.Entity{ID: ctis.DerivedID("test", "journey"), Schema: name}
+			for _, p := range []string{"from", "toCountry", "departureDate"} {
+				prop, _ := schema.Property(p)
+				e.Statements = append(e.Statements, statement(e.ID, p, valueFor(prop, refs), "FR-DGSI", handlings()[3]))
+			}
+			out = append(out, e)
+		}
 		e := ctis.Entity{ID: ctis.DerivedID("test", "mixed "+name), Schema: name}
 		hs := handlings()
 		for i, p := range schema.Properties {
@@ -218,15 +228,18 @@ func TestObjectsValidate(t *testing.T) {
 			t.Errorf("%s: %v\n%s", o.ID, err, raw)
 		}
 	}
-	for _, typ := range []string{"identity", "threat-actor", "attack-pattern", "x-ctis-document", "x-ctis-movement", "relationship", "marking-definition", "extension-definition"} {
+	for _, typ := range []string{"identity", "threat-actor", "attack-pattern", "x-ctis-document", "sighting", "location", "x-ctis-movement",
+		"relationship", "marking-definition", "extension-definition"} {
 		if types[typ] == 0 {
 			t.Errorf("no %s emitted", typ)
 		}
 	}
 	// The OASIS bundle schema cannot tell a custom object from a custom
 	// observable (its oneOf of core and cyber-observable-core matches
-	// both), so the envelope is checked with the objects of the
-	// specification's own types; custom ones were checked above.
+	// both), and its list of the specification's types lacks location,
+	// which it takes for a custom object; so the envelope is checked with
+	// the objects of the types it lists, the others having been checked
+	// above against their own schemas.
 	var b struct {
 		Type    string            `json:"type"`
 		ID      string            `json:"id"`
@@ -238,7 +251,7 @@ func TestObjectsValidate(t *testing.T) {
 	b.Objects = slices.DeleteFunc(b.Objects, func(raw json.RawMessage) bool {
 		var o struct{ Type string }
 		json.Unmarshal(raw, &o)
-		return o.Type == "extension-definition" || strings.HasPrefix(o.Type, "x-")
+		return o.Type == "extension-definition" || o.Type == "location" || strings.HasPrefix(o.Type, "x-")
 	})
 	envelope, _ := json.Marshal(b)
 	if err := v.bundle(envelope); err != nil {

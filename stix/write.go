@@ -16,8 +16,9 @@ import (
 
 // Objects returns the STIX objects of entities, encoded, in bundle order:
 // ctis's identity and extension definitions, the TLP and handling
-// markings used, then each entity's object followed by the relationships
-// of its statements that name other entities. The entities are those a
+// markings used, then each entity's object followed by the locations of
+// a Movement's sighting and the relationships of its statements that
+// name other entities. The entities are those a
 // viewer may see, as an export gives them; what is not in them is not in
 // the bundle.
 func Objects(entities []ctis.Entity) ([]json.RawMessage, error) {
@@ -212,6 +213,12 @@ func Write(w io.Writer, entities []ctis.Entity) error {
 	if err != nil {
 		return err
 	}
+	return writeBundle(w, objs)
+}
+
+// writeBundle writes objs as one bundle, one object a line, under an
+// identifier derived from them.
+func writeBundle(w io.Writer, objs []json.RawMessage) error {
 	h := sha256.New()
 	for _, o := range objs {
 		h.Write(o)
@@ -266,7 +273,7 @@ func entityObjects(e *ctis.Entity, types map[string]string, markings map[string]
 		if !ok {
 			return nil, ctis.Invalid("statements", "entity %s: schema %s has no property %q", e.ID, e.Schema, s.Property)
 		}
-		if p.Type == ctis.TypeEntity {
+		if p.Type == ctis.TypeEntity && typ != "sighting" {
 			refs = append(refs, s)
 			continue
 		}
@@ -296,7 +303,9 @@ func entityObjects(e *ctis.Entity, types map[string]string, markings map[string]
 			o.Aliases = append(o.Aliases, r.Value)
 		}
 	}
-	o.Name = e.ID
+	if typ != "sighting" { // a sighting has no name in STIX
+		o.Name = e.ID
+	}
 	if name >= 0 {
 		o.Name = ext.Statements[name].Value
 		derived["name"] = name
@@ -305,7 +314,10 @@ func entityObjects(e *ctis.Entity, types map[string]string, markings map[string]
 		o.Description = ext.Statements[description].Value
 		derived["description"] = description
 	}
+	var places []object
 	switch typ {
+	case "sighting":
+		places = sighting(&o, ext.Statements, marks, derived, types)
 	case "identity":
 		o.IdentityClass = "individual"
 	case "threat-actor":
@@ -324,7 +336,7 @@ func entityObjects(e *ctis.Entity, types map[string]string, markings map[string]
 		if same {
 			o.ObjectMarkingRefs = []string{marks[0][0], marks[0][1]}
 		} else {
-			o.GranularMarkings = granular(marks, derived)
+			o.GranularMarkings = granular(marks, derived, true)
 		}
 	}
 	b, err := marshal(ext)
@@ -333,6 +345,9 @@ func entityObjects(e *ctis.Entity, types map[string]string, markings map[string]
 	}
 	o.Extensions = map[string]json.RawMessage{ExtStatements: b}
 	out := []any{o}
+	for _, l := range places {
+		out = append(out, l)
+	}
 
 	for _, s := range refs {
 		rel, err := relationship(e, o.ID, s, types, markings, tlpUsed)
@@ -344,18 +359,24 @@ func entityObjects(e *ctis.Entity, types map[string]string, markings map[string]
 	return out, nil
 }
 
-// granular marks each statement, and each property derived from one, with
-// the statement's markings: one granular marking per marking, selecting
-// everything it applies to, in a stable order.
-func granular(marks [][2]string, derived map[string]int) []granularMarking {
+// granular marks each statement (when statements says the object carries
+// them), and each property derived from one, with the statement's
+// markings: one granular marking per marking, selecting everything it
+// applies to, in a stable order.
+func granular(marks [][2]string, derived map[string]int, statements bool) []granularMarking {
 	var order []string
 	selectors := map[string][]string{}
-	for i, mk := range marks {
-		for _, ref := range mk {
-			if _, ok := selectors[ref]; !ok {
-				order = append(order, ref)
+	add := func(ref, sel string) {
+		if _, ok := selectors[ref]; !ok {
+			order = append(order, ref)
+		}
+		selectors[ref] = append(selectors[ref], sel)
+	}
+	if statements {
+		for i, mk := range marks {
+			for _, ref := range mk {
+				add(ref, statementSelector(i))
 			}
-			selectors[ref] = append(selectors[ref], statementSelector(i))
 		}
 	}
 	paths := make([]string, 0, len(derived))
@@ -365,7 +386,7 @@ func granular(marks [][2]string, derived map[string]int) []granularMarking {
 	slices.Sort(paths)
 	for _, p := range paths {
 		for _, ref := range marks[derived[p]] {
-			selectors[ref] = append(selectors[ref], p)
+			add(ref, p)
 		}
 	}
 	out := make([]granularMarking, 0, len(order))
@@ -438,4 +459,136 @@ func markingsOf(s *ctis.Statement, markings map[string]handlingExt, tlpUsed map[
 // level's and its ctis handling marking's.
 func StatementMarkings(s *ctis.Statement) (tlp, handling string) {
 	return TLPFor(s.Handling).ID, handlingOf(s).markingID()
+}
+
+// sighting fills in what a Movement's sighting says for STIX tools, each
+// property marked as the statement it is taken from: what was sighted
+// (sightedIndex), when (first_seen from the departure date, last_seen
+// from the arrival date) and where (a location for each live country of
+// the journey, which it returns).
+func sighting(o *object, rs []record, marks [][2]string, derived map[string]int, types map[string]string) []object {
+	if i := sightedIndex(rs); i >= 0 {
+		o.SightingOfRef = sightedRef(rs[i], types)
+		derived["sighting_of_ref"] = i
+	}
+	first, last := -1, -1
+	for i, r := range rs {
+		switch {
+		case r.Withdrawn != nil:
+		case r.Property == "departureDate" && first < 0:
+			first = i
+		case r.Property == "arrivalDate" && last < 0:
+			last = i
+		}
+	}
+	var from time.Time
+	if first >= 0 {
+		if start, _, ok := period(rs[first].Value); ok {
+			from = start
+			o.FirstSeen = stamp(start)
+			derived["first_seen"] = first
+		}
+	}
+	if last >= 0 {
+		// The end of the arrival day (or month, or year), so that a
+		// journey within one day has last_seen after first_seen, as STIX
+		// requires.
+		if _, end, ok := period(rs[last].Value); ok && !end.Before(from) {
+			o.LastSeen = stamp(end)
+			derived["last_seen"] = last
+		}
+	}
+	var places []object
+	for _, leg := range legs {
+		var ports, countries []int
+		for i, r := range rs {
+			switch {
+			case r.Withdrawn != nil:
+			case r.Property == leg[0]:
+				ports = append(ports, i)
+			case r.Property == leg[1]:
+				countries = append(countries, i)
+			}
+		}
+		for _, c := range countries {
+			l := object{Type: "location", SpecVersion: "2.1", ID: "location--" + uuid5("location:"+rs[c].ID),
+				Created: o.Created, Modified: o.Modified, Country: rs[c].Value}
+			from := map[string]int{"country": c}
+			if len(ports) == 1 && len(countries) == 1 {
+				l.Name = rs[ports[0]].Value
+				from["name"] = ports[0]
+			}
+			if l.Name == "" || marks[ports[0]] == marks[c] {
+				l.ObjectMarkingRefs = []string{marks[c][0], marks[c][1]}
+			} else {
+				l.GranularMarkings = granular(marks, from, false)
+			}
+			derived[fmt.Sprintf("where_sighted_refs.[%d]", len(o.WhereSightedRefs))] = c
+			o.WhereSightedRefs = append(o.WhereSightedRefs, l.ID)
+			places = append(places, l)
+		}
+	}
+	return places
+}
+
+// sightedIndex returns the index of the record a Movement's sighting is
+// of: its first live person, or failing one its first live document, or
+// failing both the first withdrawn person or document; -1 when it names
+// neither.
+func sightedIndex(rs []record) int {
+	for _, live := range []bool{true, false} {
+		for _, p := range sightedProperties {
+			for i, r := range rs {
+				if r.Property == p && (r.Withdrawn == nil) == live {
+					return i
+				}
+			}
+		}
+	}
+	return -1
+}
+
+// sightedRef is the STIX identifier of the entity r names: its object's,
+// or for an entity outside the bundle its schema's first type.
+func sightedRef(r record, types map[string]string) string {
+	p, _ := ctis.Schemas["Movement"].Property(r.Property)
+	t, ok := types[r.Value]
+	if !ok {
+		t = mappings[p.Range].types[0]
+	}
+	return t + "--" + EntityUUID(r.Value)
+}
+
+// period returns the first and the last millisecond of a ctis date value
+// (a year, a month or a day, maybe qualified as approximate or
+// uncertain, or an interval of two).
+func period(v string) (start, end time.Time, ok bool) {
+	a, b, interval := strings.Cut(v, "/")
+	if !interval {
+		b = a
+	}
+	start, _, ok1 := datePeriod(a)
+	_, end, ok2 := datePeriod(b)
+	return start, end, ok1 && ok2
+}
+
+func datePeriod(d string) (start, end time.Time, ok bool) {
+	d = strings.TrimRight(d, "~?%")
+	var next func(time.Time) time.Time
+	layout := ""
+	switch len(d) {
+	case 4:
+		layout, next = "2006", func(t time.Time) time.Time { return t.AddDate(1, 0, 0) }
+	case 7:
+		layout, next = "2006-01", func(t time.Time) time.Time { return t.AddDate(0, 1, 0) }
+	case 10:
+		layout, next = "2006-01-02", func(t time.Time) time.Time { return t.AddDate(0, 0, 1) }
+	default:
+		return time.Time{}, time.Time{}, false
+	}
+	start, err := time.Parse(layout, d)
+	if err != nil {
+		return time.Time{}, time.Time{}, false
+	}
+	return start, next(start).Add(-time.Millisecond), true
 }

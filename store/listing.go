@@ -13,27 +13,36 @@ import (
 
 var _ ctis.Lister = (*DB)(nil)
 
-// referenceProperties are the properties whose values name another
-// entity, in every schema: a statement of one is listed on its own, as a
-// reference. No schema has a property of these names of another type
-// (TestReferencePropertiesAreReferences).
-var referenceProperties = func() []string {
-	var out []string
+// apartCondition is the SQL condition that statement s (an alias) is of
+// one of the properties apart, with its arguments; apart must name
+// properties that name entities.
+func apartCondition(s string, apart []string) (string, []any, error) {
+	if len(apart) == 0 {
+		return `FALSE`, nil, nil
+	}
+	args := make([]any, len(apart))
+	for i, p := range apart {
+		if !namesEntity(p) {
+			return "", nil, ctis.Invalid("apart", "%q is no property naming an entity", p)
+		}
+		args[i] = p
+	}
+	return s + `.property IN (` + placeholders(len(apart)) + `)`, args, nil
+}
+
+// namesEntity reports whether p is a property that names an entity, in
+// every schema that has it.
+func namesEntity(p string) bool {
+	found := false
 	for _, s := range ctis.Schemas {
-		for _, p := range s.Properties {
-			if p.Type == ctis.TypeEntity && !slices.Contains(out, p.Name) {
-				out = append(out, p.Name)
+		if prop, ok := s.Property(p); ok {
+			if prop.Type != ctis.TypeEntity {
+				return false
 			}
+			found = true
 		}
 	}
-	slices.Sort(out)
-	return out
-}()
-
-// isReference is the SQL condition that statement s (an alias) is a
-// reference.
-func isReference(s string) string {
-	return s + `.property IN ('` + strings.Join(referenceProperties, `', '`) + `')`
+	return found
 }
 
 // scopeAs returns the SQL condition that statement s (an alias) is in
@@ -72,7 +81,8 @@ func (db *DB) laterIn(op string, v ctis.Viewer, sc ctis.Scope, key string) (stri
 }
 
 // Listing returns a page of what the caller may see in q.Scope, by last
-// change: each entity at its last change and each reference at its own.
+// change: each entity at its last change and each statement of a
+// property apart (a reference) at its own.
 // The rows and the entities are read from one snapshot, so that an
 // entity's statements are those of its listed change.
 func (db *DB) Listing(ctx context.Context, q ctis.ListingQuery) (*ctis.ListingPage, error) {
@@ -91,6 +101,10 @@ func (db *DB) Listing(ctx context.Context, q ctis.ListingQuery) (*ctis.ListingPa
 			return nil, ctis.Invalid("entity_uuids", "%q is not a UUID", u)
 		}
 	}
+	apart, aargs, err := apartCondition("s", q.Apart)
+	if err != nil {
+		return nil, err
+	}
 	v := id.Viewer()
 	cond, args := db.listed("s", v, q.Scope)
 	later, largs := db.laterIn(">", v, q.Scope, `(s.changed_ns, s.seq)`)
@@ -102,11 +116,11 @@ func (db *DB) Listing(ctx context.Context, q ctis.ListingQuery) (*ctis.ListingPa
 			wargs = append(wargs, u)
 		}
 	}
-	query := `SELECT s.changed_ns, s.seq, s.entity_id, s.id, s.value, CASE WHEN ` + isReference("s") + ` THEN 1 ELSE 0 END,
+	query := `SELECT s.changed_ns, s.seq, s.entity_id, s.id, s.value, CASE WHEN ` + apart + ` THEN 1 ELSE 0 END,
 		CASE WHEN ` + later + ` THEN 0 ELSE 1 END
-		FROM statements s WHERE ` + where + ` AND (` + isReference("s") + ` OR NOT ` + later + `)
+		FROM statements s WHERE ` + where + ` AND (` + apart + ` OR NOT ` + later + `)
 		ORDER BY s.changed_ns, s.seq LIMIT ?`
-	qargs := append(append(append(append([]any{}, largs...), wargs...), largs...), q.Limit+1)
+	qargs := slices.Concat(aargs, largs, wargs, aargs, largs, []any{q.Limit + 1})
 
 	tx, err := db.r.BeginTx(ctx, db.dialect.snapshot)
 	if err != nil {
@@ -185,8 +199,12 @@ func nanos(t time.Time) int64 {
 
 // ListedBefore reports whether anything of scope that the caller may see
 // is listed before key holding a statement m selects.
-func (db *DB) ListedBefore(ctx context.Context, scope ctis.Scope, key ctis.ListingKey, m ctis.HandlingMatch) (bool, error) {
+func (db *DB) ListedBefore(ctx context.Context, scope ctis.Scope, apartProps []string, key ctis.ListingKey, m ctis.HandlingMatch) (bool, error) {
 	id, err := ctis.Require(ctx, ctis.RoleAnalyst)
+	if err != nil {
+		return false, err
+	}
+	apart, aargs, err := apartCondition("s", apartProps)
 	if err != nil {
 		return false, err
 	}
@@ -196,8 +214,8 @@ func (db *DB) ListedBefore(ctx context.Context, scope ctis.Scope, key ctis.Listi
 	later, largs := db.laterIn(">=", v, scope, `(?, ?)`)
 	k := []any{nanos(key.At), key.Seq}
 	q := `SELECT 1 FROM statements s WHERE (s.changed_ns, s.seq) < (?, ?) AND ` + cond + ` AND ` + match +
-		` AND (` + isReference("s") + ` OR NOT ` + later + `) LIMIT 1`
-	qargs := append(append(append(append(append([]any{}, k...), args...), margs...), k...), largs...)
+		` AND (` + apart + ` OR NOT ` + later + `) LIMIT 1`
+	qargs := slices.Concat(k, args, margs, aargs, k, largs)
 	var one int
 	switch err := db.r.QueryRowContext(ctx, q, qargs...).Scan(&one); err {
 	case nil:

@@ -95,6 +95,15 @@ type DiscoveryInfo struct {
 	APIRoots []string `json:"api_roots,omitempty"`
 }
 
+// Root is the API root a client reads: the default, or else the first
+// listed; empty if the discovery names none.
+func (d *DiscoveryInfo) Root() string {
+	if d.Default == "" && len(d.APIRoots) > 0 {
+		return d.APIRoots[0]
+	}
+	return d.Default
+}
+
 // APIRoot is what an API root answers.
 type APIRoot struct {
 	Title            string   `json:"title"`

@@ -100,6 +100,23 @@ func TestClientAgainstServer(t *testing.T) {
 	}
 }
 
+// TestDiscoveryRoot: a client reads the default API root, or else the
+// first listed.
+func TestDiscoveryRoot(t *testing.T) {
+	for _, c := range []struct {
+		d    taxii.DiscoveryInfo
+		want string
+	}{
+		{taxii.DiscoveryInfo{Default: "https://a/api1/", APIRoots: []string{"https://a/api2/", "https://a/api1/"}}, "https://a/api1/"},
+		{taxii.DiscoveryInfo{APIRoots: []string{"https://a/api2/", "https://a/api1/"}}, "https://a/api2/"},
+		{taxii.DiscoveryInfo{}, ""},
+	} {
+		if got := c.d.Root(); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.d, got, c.want)
+		}
+	}
+}
+
 // TestClientRefusesBadResponses runs the client against a hand-written
 // server that breaks the protocol in each way a peer might: each is a
 // clear error naming the problem.

@@ -187,7 +187,7 @@ func (rd *reader) next(ctx context.Context, want int) ([]record, error) {
 	if rd.done {
 		return nil, nil
 	}
-	page, err := rd.entities.Listing(ctx, ctis.ListingQuery{Scope: rd.c.scope, After: rd.after, EntityUUIDs: rd.uuids, Limit: min(want, ctis.MaxLimit)})
+	page, err := rd.entities.Listing(ctx, ctis.ListingQuery{Scope: rd.c.scope, Apart: stix.Apart(), After: rd.after, EntityUUIDs: rd.uuids, Limit: min(want, ctis.MaxLimit)})
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +222,7 @@ func (rd *reader) next(ctx context.Context, want int) ([]record, error) {
 		version := objs[0].Version
 		if !rd.started {
 			rd.started = true
-			before, err := rd.entities.ListedBefore(ctx, rd.c.scope, it.Key, ctis.HandlingMatch{})
+			before, err := rd.entities.ListedBefore(ctx, rd.c.scope, stix.Apart(), it.Key, ctis.HandlingMatch{})
 			if err != nil {
 				return nil, err
 			}
@@ -252,7 +252,7 @@ func (rd *reader) next(ctx context.Context, want int) ([]record, error) {
 		slices.Sort(refs)
 		for _, id := range refs {
 			rd.markings[id] = true
-			before, err := rd.entities.ListedBefore(ctx, rd.c.scope, it.Key, matchOf(id, e))
+			before, err := rd.entities.ListedBefore(ctx, rd.c.scope, stix.Apart(), it.Key, matchOf(id, e))
 			if err != nil {
 				return nil, err
 			}
@@ -324,10 +324,10 @@ func (p *placements) get(ctx context.Context, entities ctis.EntityService, c *co
 		return record{}, false, nil
 	}
 	key := pl.rec.at.key
-	if before, err := entities.ListedBefore(ctx, c.scope, key, pl.match); err != nil || before {
+	if before, err := entities.ListedBefore(ctx, c.scope, stix.Apart(), key, pl.match); err != nil || before {
 		return record{}, false, err
 	}
-	at, err := entities.ListedBefore(ctx, c.scope, ctis.ListingKey{At: key.At, Seq: key.Seq + 1}, pl.match)
+	at, err := entities.ListedBefore(ctx, c.scope, stix.Apart(), ctis.ListingKey{At: key.At, Seq: key.Seq + 1}, pl.match)
 	return pl.rec, at, err
 }
 

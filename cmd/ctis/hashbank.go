@@ -14,6 +14,7 @@ import (
 	"ctis"
 	"ctis/hashbank"
 	"ctis/hashfile"
+	"ctis/stix"
 	"ctis/store"
 )
 
@@ -25,12 +26,12 @@ func newHashBank(o *options) *cobra.Command {
 	var b ctis.HashBank
 	var agencies string
 	create := &cobra.Command{
-		Use:   "create --agency CODE --name NAME [--distribution all|group|agencies|originator …]",
+		Use:   "create --agency CODE --name NAME [--distribution all|group|agencies|originator …] [--restriction H0-H3]",
 		Short: "Create a bank owned by the agency",
 		Long: "Create a bank. Its handling decides, as a statement's does, who may see and match its entries: give\n" +
 			"--distribution (with --group or --to), and --frontline to release it to border and police officers,\n" +
-			"--hit-notice to be told of matches by members who may not see it. --open lets every member who may see\n" +
-			"the bank add to it.",
+			"--hit-notice to be told of matches by members who may not see it, and --restriction for how its entries may\n" +
+			"be used. --open lets every member who may see the bank add to it.",
 		Example: "  ctis hashbank create --agency FR-DGSI --name 'Daesh media' --distribution all --frontline",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -56,6 +57,8 @@ func newHashBank(o *options) *cobra.Command {
 	f.StringVar(&b.Handling.Group, "group", "", "for --distribution group: the sharing group")
 	f.BoolVar(&b.Handling.Frontline, "frontline", false, "release to frontline officers")
 	f.BoolVar(&b.Handling.HitNotice, "hit-notice", false, "tell members who may not see the bank that they matched it, and whom to contact")
+	f.StringVar((*string)(&b.Handling.Restriction), "restriction", "H0", "use restriction: H0 none, H1 not as evidence, H2 no further dissemination, H3 as --restriction-text says")
+	f.StringVar(&b.Handling.RestrictionText, "restriction-text", "", "for --restriction H3: the restriction")
 
 	list := &cobra.Command{
 		Use:   "list --agency CODE",
@@ -77,17 +80,25 @@ func newHashBank(o *options) *cobra.Command {
 		},
 	}
 
-	var bank, format string
+	// Each command binds its own format: a variable bound by two flags
+	// takes the default of the last one bound.
+	var bank, format, exportFormat string
 	imp := &cobra.Command{
-		Use:   "import --agency CODE --bank ID FILE.csv|FILE.jsonl",
-		Short: "Add the entries of a CSV or JSON lines file to a bank",
+		Use:   "import --agency CODE --bank ID FILE.csv|FILE.jsonl|FILE.stix.json",
+		Short: "Add the entries of a CSV, JSON lines or STIX file to a bank",
 		Long: "Add entries to a bank: a CSV file whose header names type and value and any of quality, entity,\n" +
 			"behaviours (separated by |), content_type; or JSON lines, one entry per line. Every entry is checked\n" +
 			"before any is stored, and a bad one is reported with its line; nothing is stored then. Entries already\n" +
-			"in the bank are relabelled, so importing a file again is safe. Disabled entries of an export are left out.",
-		Example: "  ctis hashbank import --agency FR-DGSI --bank 01J… gifct-export.csv",
+			"in the bank are relabelled, so importing a file again is safe. Disabled entries of an export are left out.\n\n" +
+			"With --format stix (or a file named *.stix.json), FILE is a STIX 2.1 bundle of indicators as\n" +
+			"hashbank export --format stix writes it: every entry must be --agency's own, and the bank's handling the\n" +
+			"one the entries were exported under; otherwise nothing is stored.",
+		Example: "  ctis hashbank import --agency FR-DGSI --bank 01J… gifct-export.csv\n  ctis hashbank import --agency FR-DGSI --bank 01J… bank.stix.json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if format == "stix" || format == "" && strings.HasSuffix(strings.ToLower(args[0]), ".stix.json") {
+				return importBankSTIX(cmd, o, agency, bank, args[0])
+			}
 			fm, err := fileFormat(format, args[0])
 			if err != nil {
 				return err
@@ -123,16 +134,33 @@ func newHashBank(o *options) *cobra.Command {
 		},
 	}
 	imp.Flags().StringVar(&bank, "bank", "", "the bank's ID")
-	imp.Flags().StringVar(&format, "format", "", "csv or jsonl (default: from the file name)")
+	imp.Flags().StringVar(&format, "format", "", "csv, jsonl or stix (default: from the file name)")
 
 	var disabled bool
 	exp := &cobra.Command{
-		Use:     "export --agency CODE --bank ID [--format csv|jsonl]",
-		Short:   "Write a bank's entries as CSV or JSON lines",
-		Example: "  ctis hashbank export --agency DE-BKA --bank 01J… --format jsonl > bank.jsonl",
-		Args:    cobra.NoArgs,
+		Use:   "export --agency CODE --bank ID [--format csv|jsonl|stix]",
+		Short: "Write a bank's entries as CSV, JSON lines or STIX 2.1 indicators",
+		Long: "Write a bank's entries. With --format stix, write one STIX 2.1 bundle: an indicator for each entry, its\n" +
+			"STIX pattern holding the hash or URL, marked with the bank's handling as statements are (see the README,\n" +
+			"STIX 2.1).",
+		Example: "  ctis hashbank export --agency DE-BKA --bank 01J… --format jsonl > bank.jsonl\n" +
+			"  ctis hashbank export --agency DE-BKA --bank 01J… --format stix > bank.stix.json",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fm, err := hashfile.ParseFormat(format)
+			if exportFormat == "stix" {
+				return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, svc *store.DB) error {
+					b, err := findBank(ctx, svc, bank)
+					if err != nil {
+						return err
+					}
+					entries, err := hashfile.Entries(ctx, svc, ctis.HashEntryFilter{Bank: bank, Disabled: disabled})
+					if err != nil {
+						return err
+					}
+					return stix.WriteIndicators(cmd.OutOrStdout(), b, entries)
+				})
+			}
+			fm, err := hashfile.ParseFormat(exportFormat)
 			if err != nil {
 				return err
 			}
@@ -143,11 +171,59 @@ func newHashBank(o *options) *cobra.Command {
 		},
 	}
 	exp.Flags().StringVar(&bank, "bank", "", "the bank's ID")
-	exp.Flags().StringVar(&format, "format", "csv", "csv or jsonl")
+	exp.Flags().StringVar(&exportFormat, "format", "csv", "csv, jsonl or stix")
 	exp.Flags().BoolVar(&disabled, "disabled", false, "include disabled entries")
 
 	cmd.AddCommand(create, list, imp, exp)
 	return cmd
+}
+
+// importBankSTIX adds the entries of a STIX bundle of indicators to a
+// bank, all of them checked before any is stored.
+func importBankSTIX(cmd *cobra.Command, o *options, agency, bank, path string) error {
+	in, _, err := openInput(path)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	indicators, err := stix.ReadIndicators(in, 0)
+	if err != nil {
+		return fmt.Errorf("%s: %w\nnothing was stored", path, err)
+	}
+	return withHashStore(cmd.Context(), o, agency, func(ctx context.Context, svc *store.DB) error {
+		b, err := findBank(ctx, svc, bank)
+		if err != nil {
+			return err
+		}
+		id, _ := ctis.IdentityFrom(ctx)
+		entries, disabled, err := stix.NewHashEntries(indicators, b, id.Agency)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		n, err := hashfile.Add(ctx, svc, bank, entries, nil)
+		if err != nil {
+			if n > 0 {
+				return fmt.Errorf("%w\n%d entries were stored before this; import the file again once fixed", err, n)
+			}
+			return fmt.Errorf("%w\nnothing was stored", err)
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "%d entries stored in bank %s; %d disabled left out\n", n, bank, disabled)
+		return nil
+	})
+}
+
+// findBank returns the bank of that ID if the acting agency may see it.
+func findBank(ctx context.Context, svc *store.DB, id string) (ctis.HashBank, error) {
+	banks, err := svc.HashBanks(ctx)
+	if err != nil {
+		return ctis.HashBank{}, err
+	}
+	for _, b := range banks {
+		if b.ID == id {
+			return b, nil
+		}
+	}
+	return ctis.HashBank{}, ctis.ErrNotFound("bank")
 }
 
 // fileFormat is the format given, or the one a file's name says.

@@ -4,24 +4,31 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"net/http"
 	"os"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"ctis"
+	"ctis/hashfile"
 	"ctis/jsonl"
+	"ctis/misp"
 	"ctis/stix"
 	"ctis/unlist"
 )
 
 func newImport(o *options) *cobra.Command {
-	var format, agency string
+	var format, agency, bank string
 	var batch, fromLine int
 	var check bool
 	cmd := &cobra.Command{
-		Use:   "import --format jsonl|stix|un-xml [--agency CODE] FILE",
+		Use:   "import --format jsonl|stix|misp|un-xml [--agency CODE] FILE",
 		Short: "Import entities and statements from a file, or the UN consolidated list",
 		Long: "Import entities, one per line, each with its statements, as originated by --agency. Each batch of\n" +
 			"--batch lines is written in one transaction: all of it or none. A bad line is reported with its number,\n" +
@@ -36,9 +43,16 @@ func newImport(o *options) *cobra.Command {
 			"With --format stix, FILE is a STIX 2.1 bundle as ctis exports it. It is imported whole, in one\n" +
 			"transaction: every statement keeps the handling, grading and review date its markings state, and every\n" +
 			"statement must be --agency's own (an import makes the importer the originator): a bundle holding another\n" +
-			"agency's statements is refused and nothing is written. Withdrawn statements are left out.",
+			"agency's statements is refused and nothing is written. Withdrawn statements are left out.\n\n" +
+			"With --format misp, FILE is the directory or the URL of a MISP feed (manifest.json and an event file per\n" +
+			"event). Its MD5, SHA-256 and URL attributes go to the hash bank --bank, and its suspects' person objects\n" +
+			"become Persons originated by --agency, each under the handling its distribution and TLP tags allow (see the\n" +
+			"README, MISP feeds). The whole feed is read and checked first: malformed or oversized files, unknown\n" +
+			"distributions or TLP tags, or a bank that would release an entry further than MISP allows, store nothing.\n" +
+			"What ctis does not take is counted.",
 		Example: "  ctis import --format jsonl --agency FR-DGSI subjects.jsonl\n  ctis import --format jsonl --agency FR-DGSI --check subjects.jsonl\n" +
-			"  ctis import --format stix --agency FR-DGSI fr-dgsi.stix.json\n  ctis import --format un-xml consolidated.xml",
+			"  ctis import --format stix --agency FR-DGSI fr-dgsi.stix.json\n  ctis import --format un-xml consolidated.xml\n" +
+			"  ctis import --format misp --agency FR-DGSI --bank 01J… ./circl-osint",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch format {
@@ -49,12 +63,17 @@ func newImport(o *options) *cobra.Command {
 					return fmt.Errorf("--agency is required with --format stix: which agency's statements does the bundle hold?")
 				}
 				return importSTIX(cmd, o, args[0], agency, check)
+			case "misp":
+				if agency == "" {
+					return fmt.Errorf("--agency is required with --format misp: which agency takes the feed in?")
+				}
+				return importMISP(cmd, o, args[0], agency, bank, check)
 			case "jsonl":
 				if agency == "" {
 					return fmt.Errorf("--agency is required with --format jsonl: which agency originates the statements?")
 				}
 			default:
-				return fmt.Errorf("unknown format %q: choose jsonl, stix or un-xml", format)
+				return fmt.Errorf("unknown format %q: choose jsonl, stix, misp or un-xml", format)
 			}
 			if batch < 1 || batch > 100000 {
 				return fmt.Errorf("--batch must be between 1 and 100000")
@@ -138,8 +157,9 @@ func newImport(o *options) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "jsonl", "input format: jsonl, stix or un-xml")
-	cmd.Flags().StringVar(&agency, "agency", "", "the originating agency of every imported statement (jsonl, stix)")
+	cmd.Flags().StringVar(&format, "format", "jsonl", "input format: jsonl, stix, misp or un-xml")
+	cmd.Flags().StringVar(&agency, "agency", "", "the originating agency of every imported statement (jsonl, stix, misp)")
+	cmd.Flags().StringVar(&bank, "bank", "", "the hash bank a MISP feed's hashes and URLs go to (misp)")
 	cmd.Flags().IntVar(&batch, "batch", 1000, "lines per transaction")
 	cmd.Flags().IntVar(&fromLine, "from-line", 1, "skip the lines before this one (to resume an import)")
 	cmd.Flags().BoolVar(&check, "check", false, "validate every line without writing anything")
@@ -215,6 +235,69 @@ func importSTIX(cmd *cobra.Command, o *options, path, agency string, check bool)
 	}
 	fmt.Fprintf(stderr, "imported %d entities (%d new), %d statements; %d skipped as already present, %d withdrawn left out\n",
 		rep.Entities, rep.Created, rep.Statements, rep.Skipped, withdrawn)
+	return nil
+}
+
+// importMISP imports a MISP feed: its hashes and URLs into a bank, its
+// suspects as Persons. Everything is read and checked before anything is
+// stored.
+func importMISP(cmd *cobra.Command, o *options, dir, agency, bank string, check bool) error {
+	fsys := os.DirFS(dir)
+	if strings.HasPrefix(dir, "https://") || strings.HasPrefix(dir, "http://") {
+		fsys = misp.HTTPFS(cmd.Context(), &http.Client{Timeout: 5 * time.Minute}, dir)
+	}
+	feed, err := misp.ReadFeed(fsys, 0)
+	if err != nil {
+		return fmt.Errorf("%s: %w\nnothing was imported", dir, err)
+	}
+	if len(feed.Entries) > 0 && bank == "" {
+		return fmt.Errorf("%s holds %d hashes and URLs: give --bank, the hash bank they go to; nothing was imported", dir, len(feed.Entries))
+	}
+	statements := 0
+	for i := range feed.Entities {
+		if _, err := feed.Entities[i].Validate("0000-00-00"); err != nil {
+			return fmt.Errorf("%s: person %s: %w\nnothing was imported", dir, feed.Entities[i].ID, err)
+		}
+		statements += len(feed.Entities[i].Statements)
+	}
+	stderr := cmd.ErrOrStderr()
+	skipped := slices.Sorted(maps.Keys(feed.Skipped))
+	for _, what := range skipped {
+		fmt.Fprintf(stderr, "warning: left out %d %s\n", feed.Skipped[what], what)
+	}
+	db, err := o.open(cmd.Context())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx := asAgency(cmd.Context(), agency, "import")
+	if len(feed.Entries) > 0 {
+		b, err := findBank(ctx, db, bank)
+		if err != nil {
+			return fmt.Errorf("--bank %s: %w\nnothing was imported", bank, err)
+		}
+		if err := feed.CheckBank(b); err != nil {
+			return fmt.Errorf("%s: %w\nnothing was imported", dir, err)
+		}
+	}
+	if check {
+		fmt.Fprintf(stderr, "checked %d events: %d hashes and URLs, %d persons with %d statements\n", feed.Events, len(feed.Entries), len(feed.Entities), statements)
+		return nil
+	}
+	stored := 0
+	if len(feed.Entries) > 0 {
+		if stored, err = hashfile.Add(ctx, db, bank, feed.HashEntries(), nil); err != nil {
+			return fmt.Errorf("%s: %w\n%d hashes and URLs were stored before this, and no person; importing the feed again is safe", dir, err, stored)
+		}
+	}
+	rep := &ctis.ImportReport{}
+	if len(feed.Entities) > 0 {
+		if rep, err = db.Import(ctx, feed.Entities); err != nil {
+			return fmt.Errorf("%s: %w\nthe hashes and URLs were stored, no person; importing the feed again is safe", dir, err)
+		}
+	}
+	fmt.Fprintf(stderr, "imported %d events: %d hashes and URLs stored in bank %s; %d persons (%d new), %d statements, %d skipped as already present\n",
+		feed.Events, stored, bank, rep.Entities, rep.Created, rep.Statements, rep.Skipped)
 	return nil
 }
 

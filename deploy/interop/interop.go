@@ -1,13 +1,14 @@
 // Package interop checks ctis's TAXII 2.1 server and client side against
 // the OASIS reference implementations: the taxii2-client library pulls
-// from and posts to a ctis node, and ctis's pull (Pull) reads a collection
-// of the medallion server.
+// from and posts to a ctis node, and ctis's TAXII client, reading pages
+// as a peer's pull does (Puller), pulls a collection of the medallion
+// server.
 //
 // The run itself (deploy/interop/run) needs Python and the two projects'
 // sources, which CI has not; what it records — every HTTP exchange, as an
 // Exchange — is kept in testdata and replayed by this package's tests:
 // taxii2-client's requests are sent again to an in-process ctis, and
-// medallion's answers are served again to Pull.
+// medallion's answers are served again to ctis's client.
 package interop
 
 import (

@@ -2,6 +2,7 @@ package interop
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -100,5 +101,39 @@ func TestNormalise(t *testing.T) {
 	}
 	if !Placeholder("{{object.12}}") || Placeholder("{{token}}") || Placeholder("x{{time.1}}") {
 		t.Error("Placeholder")
+	}
+}
+
+// TestMedallionDataAddedApart gives objects that share a version each a
+// date_added of its own, in the order of their versions, and keeps their
+// versions.
+func TestMedallionDataAddedApart(t *testing.T) {
+	bundle := `{"type":"bundle","id":"bundle--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061","objects":[
+		{"type":"identity","id":"identity--00000000-0000-4000-8000-000000000003","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-02T00:00:00.000Z"},
+		{"type":"identity","id":"identity--00000000-0000-4000-8000-000000000001","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z"},
+		{"type":"marking-definition","id":"marking-definition--00000000-0000-4000-8000-000000000002","created":"2026-01-01T00:00:00.000Z"}]}`
+	b, n, err := MedallionData([]byte(bundle), "http://127.0.0.1:1/ctis/", 0)
+	if err != nil || n != 3 {
+		t.Fatalf("%d objects: %v", n, err)
+	}
+	var data map[string]struct {
+		Collections []struct {
+			Manifest []map[string]string `json:"manifest"`
+		} `json:"collections"`
+	}
+	if err := json.Unmarshal(b, &data); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range data["ctis"].Collections[0].Manifest {
+		got = append(got, m["id"][len(m["id"])-1:]+" "+m["version"]+" "+m["date_added"])
+	}
+	want := []string{
+		"3 2026-01-02T00:00:00.000Z 2026-01-02T00:00:00.000Z",
+		"1 2026-01-01T00:00:00.000Z 2026-01-01T00:00:00.000Z",
+		"2 2026-01-01T00:00:00.000Z 2026-01-01T00:00:00.001Z",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("manifest:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

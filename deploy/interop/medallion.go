@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"ctis/stix"
+	"ctis/taxii"
 )
 
 // MedallionCollection is the ID of the collection MedallionData makes.
@@ -15,8 +17,14 @@ var MedallionCollection = stix.UUID5([16]byte{0x6c, 0x74, 0x69, 0x73, 0x2d, 0x69
 // MedallionData wraps a STIX bundle (a ctis export) in the data file of
 // medallion's memory backend: a discovery resource, one API root at
 // root (a URL ending in /), and one read-only collection holding the
-// bundle's objects, each with its manifest record (date_added and version
-// its modified, or created).
+// bundle's objects, each with its manifest record: its version is the
+// object's modified (or created), and it was added at that time, or a
+// millisecond after the object added before it, so that no two objects
+// share a date_added. An added_after query then splits the collection
+// wherever a page ends, as the run's resumed pull needs; where objects
+// share one, a client resuming from a page's X-TAXII-Date-Added-Last
+// would miss those of the next page added at the same time (which is why
+// a ctis pull resumes a while before its cursor; see peer.Overlap).
 //
 // The demo export holds the whole UN list (a thousand threat actors);
 // keepUN of them are kept, with everything else, so that the recording
@@ -44,6 +52,7 @@ func MedallionData(bundle []byte, root string, keepUN int) ([]byte, int, error) 
 	}
 	var objects []json.RawMessage
 	var manifest []map[string]string
+	var added []time.Time
 	un := 0
 	for _, raw := range b.Objects {
 		var h head
@@ -68,8 +77,26 @@ func MedallionData(bundle []byte, root string, keepUN int) ([]byte, int, error) 
 		if v == "" {
 			v = h.Created
 		}
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return nil, 0, fmt.Errorf("object %s: version %q: %w", h.ID, v, err)
+		}
 		objects = append(objects, raw)
-		manifest = append(manifest, map[string]string{"id": h.ID, "date_added": v, "version": v, "media_type": "application/stix+json;version=2.1"})
+		manifest = append(manifest, map[string]string{"id": h.ID, "version": v, "media_type": "application/stix+json;version=2.1"})
+		added = append(added, t.Truncate(time.Millisecond))
+	}
+	order := make([]int, len(added))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return added[i].Compare(added[j]) })
+	var last time.Time
+	for k, i := range order {
+		if k > 0 && !added[i].After(last) {
+			added[i] = last.Add(time.Millisecond)
+		}
+		last = added[i]
+		manifest[i]["date_added"] = last.UTC().Format("2006-01-02T15:04:05.000Z")
 	}
 	if !strings.HasSuffix(root, "/") {
 		return nil, 0, fmt.Errorf("the API root %q must end in /", root)
@@ -85,7 +112,7 @@ func MedallionData(bundle []byte, root string, keepUN int) ([]byte, int, error) 
 			"information": map[string]any{
 				"title":              "ctis demo export",
 				"description":        "What DE-BKA may see on a ctis demo node, exported as STIX 2.1.",
-				"versions":           []string{taxiiMediaType},
+				"versions":           []string{taxii.MediaType},
 				"max_content_length": 10 << 20,
 			},
 			"status": []any{},

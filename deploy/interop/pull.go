@@ -5,17 +5,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
-	"strings"
-)
+	"time"
 
-// taxiiMediaType is TAXII 2.1's media type, as a client asks for it.
-const taxiiMediaType = "application/taxii+json;version=2.1"
+	"ctis"
+	"ctis/peer"
+	"ctis/stix"
+	"ctis/taxii"
+)
 
 // Step is one checked step of a run: its name, and why it failed (empty
 // if it passed).
@@ -24,16 +26,18 @@ type Step struct {
 	Failed string
 }
 
-// Puller reads a TAXII 2.1 server as a ctis node would pull a peer's
-// collection, with net/http alone: discovery, the API root, the
-// collections, then every page of one collection's objects (limit and
-// next), its manifest, one object, its versions, and an added_after pull.
+// Puller reads a TAXII 2.1 server with the client a ctis node pulls its
+// peers with: taxii.Client for discovery, the API root, the collections
+// and the objects, and peer.Read over the objects, so that every page is
+// completed and read by ctis's STIX reader as a peer's pull reads it.
+// The endpoints that client does not read, and ctis has no use for (one
+// collection, the manifest, an object's versions), are plain GETs with
+// the client's HTTP client and credentials.
 type Puller struct {
-	Client *http.Client
-	// Discovery is the URL of the server's discovery endpoint.
-	Discovery string
-	// Authorize sets a request's credentials.
-	Authorize func(*http.Request)
+	// Client is set up for the server: its discovery URL, and an HTTP
+	// client that sends the server's credentials (see BasicAuth) or
+	// its Token.
+	Client *taxii.Client
 	// Collection is the ID of the collection to pull; empty means the
 	// first the server lists that can be read.
 	Collection string
@@ -41,6 +45,17 @@ type Puller struct {
 	Limit int
 
 	Steps []Step
+}
+
+// Pulled is what a Pull read of the collection.
+type Pulled struct {
+	// Objects are the collection's objects, page after page, as they
+	// came.
+	Objects []json.RawMessage
+	// Entities are what ctis's STIX reader read of each page, in
+	// order. An entity whose statements span pages is there once for
+	// each.
+	Entities []ctis.Entity
 }
 
 // check records a step.
@@ -53,44 +68,271 @@ func (p *Puller) check(name string, err error) error {
 	return err
 }
 
-// get GETs u and decodes its TAXII JSON into v, checking the status and
-// the content type. It returns the response's headers.
-func (p *Puller) get(ctx context.Context, u string, v any) (http.Header, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", taxiiMediaType)
-	if p.Authorize != nil {
-		p.Authorize(req)
-	}
+// errCut ends the first of the two pulls of the added_after step.
+var errCut = errors.New("the first pull stops here")
+
+// Pull runs every step, in order, and returns what it read of the
+// collection. A failed step is recorded in p.Steps; Pull stops at the
+// first step that the later ones need.
+func (p *Puller) Pull(ctx context.Context) (*Pulled, error) {
 	c := p.Client
-	if c == nil {
-		c = http.DefaultClient
+	limit := p.Limit
+	if limit == 0 {
+		limit = 10
 	}
-	res, err := c.Do(req)
-	if err != nil {
+	d, err := c.Discover(ctx)
+	if err == nil && (d.Title == "" || d.Root() == "") {
+		err = fmt.Errorf("discovery has no title or no API root: %+v", d)
+	}
+	if p.check("discovery", err) != nil {
 		return nil, err
 	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
-	if err != nil {
+	root := d.Root()
+	info, err := c.APIRoot(ctx, root)
+	if err == nil && (info.Title == "" || len(info.Versions) == 0 || info.MaxContentLength <= 0) {
+		err = fmt.Errorf("the API root lacks a title, versions, or max_content_length: %+v", info)
+	}
+	if p.check("API root", err) != nil {
 		return nil, err
 	}
-	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s: %.200s", req.URL.Path, res.Status, b)
+	cs, err := c.Collections(ctx, root)
+	id := p.Collection
+	if err == nil {
+		for _, col := range cs {
+			if col.ID == "" || col.Title == "" {
+				err = fmt.Errorf("collection %q lacks an id or a title", col.ID)
+				break
+			}
+			if id == "" && col.CanRead {
+				id = col.ID
+			}
+		}
+		if err == nil && id == "" {
+			err = errors.New("no collection can be read")
+		}
 	}
-	t, params, err := mime.ParseMediaType(res.Header.Get("Content-Type"))
-	if err != nil || t != "application/taxii+json" || params["version"] != "2.1" {
-		return nil, fmt.Errorf("GET %s: Content-Type %q, want %s", req.URL.Path, res.Header.Get("Content-Type"), taxiiMediaType)
+	if p.check("collections", err) != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return nil, fmt.Errorf("GET %s: %w", req.URL.Path, err)
+	coll := root + "collections/" + id + "/"
+	var col taxii.Collection
+	err = p.get(ctx, coll, &col)
+	if err == nil && (col.ID != id || !col.CanRead) {
+		err = fmt.Errorf("collection %s reads as %+v", id, col)
 	}
-	return res.Header, nil
+	if p.check("collection", err) != nil {
+		return nil, err
+	}
+
+	// Every page of the objects, each read as a peer's pull reads it.
+	pulled := &Pulled{}
+	seen := map[string]bool{} // id and version
+	var heads []objectHead
+	pages, err := peer.Read(ctx, c, root, id, taxii.Query{Limit: limit}, func(page *taxii.Page, entities []ctis.Entity) error {
+		if len(page.Objects) > limit {
+			return fmt.Errorf("%d objects, over the limit %d", len(page.Objects), limit)
+		}
+		for _, raw := range page.Objects {
+			h, err := headOf(raw)
+			if err != nil {
+				return err
+			}
+			if seen[h.key()] {
+				return fmt.Errorf("object %s came again", h.key())
+			}
+			seen[h.key()] = true
+			heads = append(heads, h)
+		}
+		pulled.Objects = append(pulled.Objects, page.Objects...)
+		pulled.Entities = append(pulled.Entities, entities...)
+		return nil
+	})
+	name := "objects, every page, each read by ctis's STIX reader"
+	if err == nil {
+		var n int
+		n, err = sameStatements(pulled)
+		name = fmt.Sprintf("%s (%d objects in %d pages of %d; %d statements, as in the whole)", name, len(pulled.Objects), pages, limit, n)
+	}
+	if p.check(name, err) != nil {
+		return pulled, err
+	}
+
+	// The manifest lists the same objects.
+	var records []struct {
+		ID        string `json:"id"`
+		DateAdded string `json:"date_added"`
+		Version   string `json:"version"`
+	}
+	next := ""
+	for i := 0; ; i++ {
+		var m struct {
+			More    bool   `json:"more"`
+			Next    string `json:"next"`
+			Objects []struct {
+				ID        string `json:"id"`
+				DateAdded string `json:"date_added"`
+				Version   string `json:"version"`
+			} `json:"objects"`
+		}
+		err = p.get(ctx, with(coll+"manifest/", "limit", strconv.Itoa(limit), "next", next), &m)
+		records = append(records, m.Objects...)
+		if err != nil || !m.More || i > 10000 {
+			break
+		}
+		next = m.Next
+	}
+	if err == nil {
+		if len(records) != len(pulled.Objects) {
+			err = fmt.Errorf("the manifest lists %d objects, the collection holds %d", len(records), len(pulled.Objects))
+		}
+		for _, r := range records {
+			if r.DateAdded == "" || !seen[r.ID+" "+r.Version] {
+				err = fmt.Errorf("manifest record %s (version %s, added %q) is no object pulled", r.ID, r.Version, r.DateAdded)
+				break
+			}
+		}
+	}
+	p.check("manifest, every page", err)
+
+	// One object, by ID as a pull fetches one, and its versions.
+	if len(heads) > 0 {
+		h, last := heads[len(heads)-1], pulled.Objects[len(pulled.Objects)-1]
+		page, err := c.Objects(ctx, root, id, taxii.Query{IDs: []string{h.ID}})
+		if err == nil && (len(page.Objects) != 1 || !sameJSON(page.Objects[0], last)) {
+			err = fmt.Errorf("object %s by ID differs from the one pulled", h.ID)
+		}
+		p.check("object by id (match[id])", err)
+		var v struct {
+			Versions []string `json:"versions"`
+		}
+		err = p.get(ctx, coll+"objects/"+h.ID+"/versions/", &v)
+		if err == nil && !slices.Contains(v.Versions, h.version()) {
+			err = fmt.Errorf("versions of %s are %v, without %s", h.ID, v.Versions, h.version())
+		}
+		p.check("object versions", err)
+	}
+
+	// Two pulls: the first stops after a page, the second resumes after
+	// its X-TAXII-Date-Added-Last; together they read each object once.
+	if pages > 1 {
+		got := map[string]int{}
+		var cursor time.Time
+		take := func(page *taxii.Page, _ []ctis.Entity) error {
+			for _, raw := range page.Objects {
+				h, err := headOf(raw)
+				if err != nil {
+					return err
+				}
+				got[h.key()]++
+			}
+			cursor = page.AddedLast
+			return nil
+		}
+		_, err := peer.Read(ctx, c, root, id, taxii.Query{Limit: limit}, func(page *taxii.Page, e []ctis.Entity) error {
+			if err := take(page, e); err != nil {
+				return err
+			}
+			return errCut
+		})
+		first := len(got)
+		var second int
+		if errors.Is(err, errCut) {
+			second, err = peer.Read(ctx, c, root, id, taxii.Query{Limit: limit, AddedAfter: cursor}, take)
+		}
+		if err == nil {
+			for key, n := range got {
+				if n != 1 || !seen[key] {
+					err = fmt.Errorf("object %s came %d times (in the collection: %v)", key, n, seen[key])
+					break
+				}
+			}
+		}
+		if err == nil && len(got) != len(seen) {
+			err = fmt.Errorf("the two pulls read %d objects of the %d", len(got), len(seen))
+		}
+		p.check(fmt.Sprintf("objects added_after, resumed: a pull of 1 page (%d objects), then from its X-TAXII-Date-Added-Last (%d objects in %d pages), each object once", first, len(got)-first, second), err)
+	}
+	return pulled, nil
 }
 
-// with is u with the query parameters kv (name, value, …).
+// sameStatements checks that the statements read page by page are those
+// of the objects read whole, as one bundle: an entity whose statements
+// span pages is read on each, a statement once or, where a page had its
+// entity fetched, again the same. It returns how many there are.
+func sameStatements(pulled *Pulled) (int, error) {
+	bundle, err := json.Marshal(map[string]any{"type": "bundle", "id": "bundle--" + stix.UUID5([16]byte{}, "interop pull"), "objects": pulled.Objects})
+	if err != nil {
+		return 0, err
+	}
+	whole, err := stix.Decode(bundle)
+	if err != nil {
+		return 0, fmt.Errorf("the objects read as one bundle: %w", err)
+	}
+	want := statements(whole)
+	got := map[string]ctis.Statement{}
+	for _, e := range pulled.Entities {
+		for _, s := range e.Statements {
+			if g, ok := got[s.ID]; ok && !reflect.DeepEqual(g, s) {
+				return 0, fmt.Errorf("statement %s reads differently on two pages", s.ID)
+			}
+			got[s.ID] = s
+		}
+	}
+	if len(got) != len(want) {
+		return 0, fmt.Errorf("the pages give %d statements, the whole %d", len(got), len(want))
+	}
+	for id, s := range want {
+		if !reflect.DeepEqual(got[id], s) {
+			return 0, fmt.Errorf("statement %s reads differently on its page and in the whole", id)
+		}
+	}
+	return len(want), nil
+}
+
+func statements(entities []ctis.Entity) map[string]ctis.Statement {
+	out := map[string]ctis.Statement{}
+	for _, e := range entities {
+		for _, s := range e.Statements {
+			out[s.ID] = s
+		}
+	}
+	return out
+}
+
+// get GETs u, an endpoint the TAXII client does not read, with the
+// client's HTTP client and token, and decodes its TAXII JSON into v.
+func (p *Puller) get(ctx context.Context, u string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", taxii.MediaType)
+	if p.Client.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+p.Client.Token)
+	}
+	hc := p.Client.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	res, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", req.URL.Path, res.Status)
+	}
+	if t, params, err := mime.ParseMediaType(res.Header.Get("Content-Type")); err != nil || t != "application/taxii+json" || params["version"] != "2.1" {
+		return fmt.Errorf("GET %s: Content-Type %q, want %s", req.URL.Path, res.Header.Get("Content-Type"), taxii.MediaType)
+	}
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		return fmt.Errorf("GET %s: %w", req.URL.Path, err)
+	}
+	return nil
+}
+
+// with is u with the query parameters kv (name, value, …), those with a
+// value.
 func with(u string, kv ...string) string {
 	q := url.Values{}
 	for i := 0; i+1 < len(kv); i += 2 {
@@ -104,19 +346,35 @@ func with(u string, kv ...string) string {
 	return u + "?" + q.Encode()
 }
 
-// PulledEnvelope is a TAXII envelope as Pull reads it.
-type PulledEnvelope struct {
-	More    bool              `json:"more"`
-	Next    string            `json:"next"`
-	Objects []json.RawMessage `json:"objects"`
+// BasicAuth is next (http.DefaultTransport if nil) sending every request
+// with HTTP basic authentication, as medallion asks.
+func BasicAuth(user, password string, next http.RoundTripper) http.RoundTripper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return roundTripper(func(r *http.Request) (*http.Response, error) {
+		r = r.Clone(r.Context())
+		r.SetBasicAuth(user, password)
+		return next.RoundTrip(r)
+	})
 }
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 type objectHead struct {
 	ID       string `json:"id"`
-	Type     string `json:"type"`
-	Spec     string `json:"spec_version"`
 	Created  string `json:"created"`
 	Modified string `json:"modified"`
+}
+
+func headOf(raw json.RawMessage) (objectHead, error) {
+	var h objectHead
+	if err := json.Unmarshal(raw, &h); err != nil || h.ID == "" {
+		return h, fmt.Errorf("not a STIX object: %.100s", raw)
+	}
+	return h, nil
 }
 
 // version is the object's version: its modified, or its created for an
@@ -128,226 +386,8 @@ func (h objectHead) version() string {
 	return h.Created
 }
 
-// Pull runs every step, in order, and returns the collection's objects as
-// they came, page after page. A failed step is recorded in p.Steps; Pull
-// stops at the first step that the later ones need.
-func (p *Puller) Pull(ctx context.Context) ([]json.RawMessage, error) {
-	limit := p.Limit
-	if limit == 0 {
-		limit = 10
-	}
-	var disc struct {
-		Title    string   `json:"title"`
-		Default  string   `json:"default"`
-		APIRoots []string `json:"api_roots"`
-	}
-	_, err := p.get(ctx, p.Discovery, &disc)
-	if err == nil && (disc.Title == "" || len(disc.APIRoots) == 0) {
-		err = fmt.Errorf("discovery has no title or no api_roots: %+v", disc)
-	}
-	if p.check("discovery", err) != nil {
-		return nil, err
-	}
-	root := disc.Default
-	if root == "" {
-		root = disc.APIRoots[0]
-	}
-	// An API root may be given relative to the discovery URL.
-	if ru, err := url.Parse(root); err == nil {
-		if du, err := url.Parse(p.Discovery); err == nil {
-			root = du.ResolveReference(ru).String()
-		}
-	}
-	if !strings.HasSuffix(root, "/") {
-		root += "/"
-	}
-	var info struct {
-		Title            string   `json:"title"`
-		Versions         []string `json:"versions"`
-		MaxContentLength int64    `json:"max_content_length"`
-	}
-	_, err = p.get(ctx, root, &info)
-	if err == nil && (info.Title == "" || !slices.ContainsFunc(info.Versions, isTAXII21) || info.MaxContentLength <= 0) {
-		err = fmt.Errorf("API root lacks a title, TAXII 2.1 in versions, or max_content_length: %+v", info)
-	}
-	if p.check("API root", err) != nil {
-		return nil, err
-	}
-	var list struct {
-		Collections []struct {
-			ID         string   `json:"id"`
-			Title      string   `json:"title"`
-			CanRead    *bool    `json:"can_read"`
-			CanWrite   *bool    `json:"can_write"`
-			MediaTypes []string `json:"media_types"`
-		} `json:"collections"`
-	}
-	_, err = p.get(ctx, root+"collections/", &list)
-	id := p.Collection
-	if err == nil {
-		for _, c := range list.Collections {
-			if c.ID == "" || c.Title == "" || c.CanRead == nil || c.CanWrite == nil {
-				err = fmt.Errorf("collection %q lacks id, title, can_read or can_write", c.ID)
-				break
-			}
-			if id == "" && *c.CanRead {
-				id = c.ID
-			}
-		}
-		if err == nil && id == "" {
-			err = errors.New("no collection can be read")
-		}
-	}
-	if p.check("collections", err) != nil {
-		return nil, err
-	}
-	coll := root + "collections/" + id + "/"
-	var c struct {
-		ID      string `json:"id"`
-		CanRead bool   `json:"can_read"`
-	}
-	_, err = p.get(ctx, coll, &c)
-	if err == nil && (c.ID != id || !c.CanRead) {
-		err = fmt.Errorf("collection %s reads as %+v", id, c)
-	}
-	if p.check("collection", err) != nil {
-		return nil, err
-	}
-
-	// Every page of the objects.
-	var objects []json.RawMessage
-	var firstLast string
-	next, pages := "", 0
-	for {
-		var env PulledEnvelope
-		h, err := p.get(ctx, with(coll+"objects/", "limit", strconv.Itoa(limit), "next", next), &env)
-		if err == nil && len(env.Objects) > limit {
-			err = fmt.Errorf("page %d has %d objects, over the limit %d", pages+1, len(env.Objects), limit)
-		}
-		if err == nil && len(env.Objects) > 0 && (h.Get("X-TAXII-Date-Added-First") == "" || h.Get("X-TAXII-Date-Added-Last") == "") {
-			err = fmt.Errorf("page %d has no X-TAXII-Date-Added-First or -Last", pages+1)
-		}
-		if err == nil && env.More && env.Next == "" {
-			err = fmt.Errorf("page %d has more but no next", pages+1)
-		}
-		if err != nil {
-			p.check("objects, every page", err)
-			return objects, err
-		}
-		if pages == 0 {
-			firstLast = h.Get("X-TAXII-Date-Added-Last")
-		}
-		pages++
-		objects = append(objects, env.Objects...)
-		if !env.More {
-			break
-		}
-		if pages > 10000 {
-			err = errors.New("more than 10,000 pages")
-			p.check("objects, every page", err)
-			return objects, err
-		}
-		next = env.Next
-	}
-	heads := make([]objectHead, len(objects))
-	seen := map[string]bool{}
-	for i, raw := range objects {
-		if err := json.Unmarshal(raw, &heads[i]); err != nil || heads[i].ID == "" || heads[i].Type == "" {
-			err = fmt.Errorf("object %d is not a STIX object: %.100s", i, raw)
-			p.check("objects, every page", err)
-			return objects, err
-		}
-		key := heads[i].ID + " " + heads[i].version()
-		if seen[key] {
-			err = fmt.Errorf("object %s came twice", key)
-			p.check("objects, every page", err)
-			return objects, err
-		}
-		seen[key] = true
-	}
-	p.check(fmt.Sprintf("objects, every page (%d objects in %d pages of %d)", len(objects), pages, limit), nil)
-
-	// The manifest lists the same objects.
-	var records []struct {
-		ID        string `json:"id"`
-		DateAdded string `json:"date_added"`
-		Version   string `json:"version"`
-	}
-	next = ""
-	for i := 0; ; i++ {
-		var m struct {
-			More    bool   `json:"more"`
-			Next    string `json:"next"`
-			Objects []struct {
-				ID        string `json:"id"`
-				DateAdded string `json:"date_added"`
-				Version   string `json:"version"`
-			} `json:"objects"`
-		}
-		_, err = p.get(ctx, with(coll+"manifest/", "limit", strconv.Itoa(limit), "next", next), &m)
-		if err != nil || !m.More || i > 10000 {
-			records = append(records, m.Objects...)
-			break
-		}
-		records = append(records, m.Objects...)
-		next = m.Next
-	}
-	if err == nil {
-		if len(records) != len(objects) {
-			err = fmt.Errorf("the manifest lists %d objects, the collection holds %d", len(records), len(objects))
-		}
-		for _, r := range records {
-			if r.DateAdded == "" || !seen[r.ID+" "+r.Version] {
-				err = fmt.Errorf("manifest record %s (version %s, added %q) is no object pulled", r.ID, r.Version, r.DateAdded)
-				break
-			}
-		}
-	}
-	p.check("manifest, every page", err)
-
-	// One object, by ID, and its versions.
-	if len(heads) > 0 {
-		h := heads[len(heads)-1]
-		var env PulledEnvelope
-		_, err = p.get(ctx, coll+"objects/"+h.ID+"/", &env)
-		if err == nil && (len(env.Objects) == 0 || !sameJSON(env.Objects[len(env.Objects)-1], objects[len(objects)-1])) {
-			err = fmt.Errorf("object %s by ID differs from the one pulled", h.ID)
-		}
-		p.check("object by id", err)
-		var v struct {
-			Versions []string `json:"versions"`
-		}
-		_, err = p.get(ctx, coll+"objects/"+h.ID+"/versions/", &v)
-		want := h.version()
-		if err == nil && !slices.Contains(v.Versions, want) {
-			err = fmt.Errorf("versions of %s are %v, without %s", h.ID, v.Versions, want)
-		}
-		p.check("object versions", err)
-	}
-
-	// What was added after the first page.
-	if firstLast != "" {
-		var env PulledEnvelope
-		_, err = p.get(ctx, with(coll+"objects/", "added_after", firstLast, "limit", strconv.Itoa(limit)), &env)
-		if err == nil {
-			for _, raw := range env.Objects {
-				if slices.ContainsFunc(objects[:min(limit, len(objects))], func(o json.RawMessage) bool { return sameJSON(o, raw) }) && len(objects) > limit {
-					err = fmt.Errorf("added_after %s gave an object of the first page again", firstLast)
-				}
-			}
-			if len(objects) > limit && len(env.Objects) == 0 {
-				err = fmt.Errorf("added_after %s gave nothing, but more than a page was pulled", firstLast)
-			}
-		}
-		p.check("objects added_after the first page", err)
-	}
-	return objects, nil
-}
-
-func isTAXII21(s string) bool {
-	t, p, err := mime.ParseMediaType(s)
-	return err == nil && t == "application/taxii+json" && p["version"] == "2.1"
-}
+// key names one version of an object.
+func (h objectHead) key() string { return h.ID + " " + h.version() }
 
 // sameJSON reports whether a and b are the same JSON value.
 func sameJSON(a, b json.RawMessage) bool {
@@ -355,7 +395,5 @@ func sameJSON(a, b json.RawMessage) bool {
 	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
 		return false
 	}
-	xb, _ := json.Marshal(x)
-	yb, _ := json.Marshal(y)
-	return string(xb) == string(yb)
+	return reflect.DeepEqual(x, y)
 }

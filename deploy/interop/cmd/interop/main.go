@@ -1,6 +1,7 @@
 // Command interop is the Go side of deploy/interop/run: it records the
-// exchanges of a client and a server, pulls a TAXII 2.1 collection as a
-// ctis node would, and prepares the data and the recordings of the run.
+// exchanges of a client and a server, pulls a TAXII 2.1 collection with
+// ctis's TAXII client, as a ctis node pulls a peer's, and prepares the
+// data and the recordings of the run.
 //
 //	interop record -listen ADDR -target URL -out FILE.jsonl
 //	interop pull -discovery URL (-token T | -user U -password P) [-limit N]
@@ -24,6 +25,7 @@ import (
 
 	"ctis/deploy/interop"
 	"ctis/stix"
+	"ctis/taxii"
 )
 
 func main() {
@@ -92,30 +94,15 @@ func pull(args []string) error {
 	limit := fs.Int("limit", 10, "objects a page")
 	out := fs.String("out", "", "write the objects pulled here, as a STIX bundle")
 	fs.Parse(args)
-	p := &interop.Puller{Discovery: *discovery, Collection: *collection, Limit: *limit,
-		Client: &http.Client{Timeout: 30 * time.Second},
-		Authorize: func(r *http.Request) {
-			if *token != "" {
-				r.Header.Set("Authorization", "Bearer "+*token)
-			} else if *user != "" {
-				r.SetBasicAuth(*user, *password)
-			}
-		}}
-	objects, err := p.Pull(context.Background())
-	if err == nil {
-		bundle, _ := json.Marshal(map[string]any{"type": "bundle", "id": "bundle--" + stix.UUID5([16]byte{}, "interop pull"), "objects": objects})
-		entities, derr := stix.Decode(bundle)
-		if derr == nil && len(entities) == 0 {
-			derr = fmt.Errorf("no entity")
-		}
-		p.Steps = append(p.Steps, interop.Step{Name: fmt.Sprintf("objects read by ctis's STIX reader (%d entities)", len(entities))})
-		if derr != nil {
-			p.Steps[len(p.Steps)-1].Failed = derr.Error()
-			err = derr
-		}
-		if *out != "" {
-			os.WriteFile(*out, bundle, 0o644)
-		}
+	hc := &http.Client{Timeout: 30 * time.Second}
+	if *user != "" {
+		hc.Transport = interop.BasicAuth(*user, *password, nil)
+	}
+	p := &interop.Puller{Client: &taxii.Client{Discovery: *discovery, HTTP: hc, Token: *token}, Collection: *collection, Limit: *limit}
+	pulled, err := p.Pull(context.Background())
+	if err == nil && *out != "" {
+		bundle, _ := json.Marshal(map[string]any{"type": "bundle", "id": "bundle--" + stix.UUID5([16]byte{}, "interop pull"), "objects": pulled.Objects})
+		err = os.WriteFile(*out, bundle, 0o644)
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
 	failed := 0
@@ -124,7 +111,7 @@ func pull(args []string) error {
 		if s.Failed != "" {
 			verdict, failed = "FAIL", failed+1
 		}
-		fmt.Fprintf(tw, "%s\tctis pull ← medallion: %s\t%s\n", verdict, s.Name, s.Failed)
+		fmt.Fprintf(tw, "%s\tctis client ← medallion: %s\t%s\n", verdict, s.Name, s.Failed)
 	}
 	tw.Flush()
 	if failed > 0 || err != nil {
