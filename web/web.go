@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/feed"
 	"ctis/httpkit"
 	"ctis/throttle"
 )
@@ -66,6 +67,9 @@ type Server struct {
 	// same (store.DB.FormKey), as a form one shows may be posted to
 	// another; nil means a random one of this process's own.
 	FormKey []byte
+	// Feed serves the live feeds of event pages; share the API's. Nil
+	// means pages without a live feed.
+	Feed *feed.Hub
 }
 
 // handler is a Server with its routes and state.
