@@ -13,6 +13,7 @@
 package feed
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -51,6 +52,10 @@ const (
 // which the database itself logs every alert posted, whichever process
 // posted it; writes made through Events wake it at once.
 type Hub struct {
+	// Lifetime and Retry, when set, replace the package's defaults
+	// (tests shorten them to drop connections often).
+	Lifetime, Retry time.Duration
+
 	changes ctis.ChangeLog
 	log     *slog.Logger
 
@@ -236,12 +241,13 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, events ctis.EventSer
 		}
 		return rc.Flush()
 	}
-	if err := send(fmt.Appendf(nil, "retry: %d\n: connected after %d\n\n", Retry.Milliseconds(), after)); err != nil {
+	retry, lifetime := cmp.Or(h.Retry, Retry), cmp.Or(h.Lifetime, Lifetime)
+	if err := send(fmt.Appendf(nil, "retry: %d\n: connected after %d\n\n", retry.Milliseconds(), after)); err != nil {
 		return nil
 	}
 	beat := time.NewTicker(Heartbeat)
 	defer beat.Stop()
-	end := time.NewTimer(Lifetime)
+	end := time.NewTimer(lifetime)
 	defer end.Stop()
 	var buf []byte
 	for {

@@ -295,7 +295,7 @@ func (db *DB) Alerts(ctx context.Context, eventID string, after int64, limit int
 		limit = ctis.MaxLimit
 	}
 	v := id.Viewer()
-	out, err := db.alerts(ctx, db.r, v, `a.event_id = ? AND a.seq > ?`, `ORDER BY a.seq LIMIT ?`, eventID, after, limit)
+	out, err := db.alerts(ctx, db.r, v, `a.event_id = ? AND a.seq > ?`, `ORDER BY a.seq LIMIT `+strconv.Itoa(limit), eventID, after)
 	if err != nil {
 		return nil, err
 	}
