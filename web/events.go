@@ -175,6 +175,3 @@ func (h *handler) digest(p *page, r *http.Request) error {
 	h.render(p, http.StatusOK, "digest", &digestView{Digest: d})
 	return nil
 }
-
-
-
