@@ -40,7 +40,7 @@ func serveNode(t *testing.T) (*httptest.Server, *store.DB, *screen.Service, *has
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	for _, a := range []ctis.Agency{{Code: "FR-DGSI", Name: "DGSI", Country: "FR"}, {Code: "DE-BKA", Name: "BKA", Country: "DE"}, {Code: "JO-GID", Name: "GID", Country: "JO"}} {
+	for _, a := range []ctis.Agency{{Code: "FR-DGSI", Name: "DGSI", Country: "FR"}, {Code: "DE-BKA", Name: "BKA", Country: "DE"}, {Code: "KZ-KNB", Name: "KNB", Country: "KZ"}} {
 		if _, err := db.CreateAgency(system, a); err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +52,7 @@ func serveNode(t *testing.T) (*httptest.Server, *store.DB, *screen.Service, *has
 		{Username: "de.border", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleFrontline}},
 		{Username: "de.analyst", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleAnalyst}},
 		{Username: "de.auditor", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleAuditor}},
-		{Username: "jo.analyst", Agency: "JO-GID", Roles: []ctis.Role{ctis.RoleAnalyst}},
+		{Username: "kz.analyst", Agency: "KZ-KNB", Roles: []ctis.Role{ctis.RoleAnalyst}},
 	} {
 		u.Password = password
 		if _, _, err := db.CreateUser(system, u); err != nil {

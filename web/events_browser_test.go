@@ -15,7 +15,7 @@ import (
 // TestEventLiveFeedBrowser: the host (FR-DGSI) posts alerts from its page;
 // a participating frontline officer's open page (DE-BKA) shows each within
 // a second through the live feed, without reloading, and acknowledges
-// one; the page of an agency outside the event (JO-GID) never shows one.
+// one; the page of an agency outside the event (KZ-KNB) never shows one.
 // The server drops every feed connection each half second, so the alerts
 // reach the officer across reconnections, each exactly once.
 func TestEventLiveFeedBrowser(t *testing.T) {
@@ -53,13 +53,13 @@ func TestEventLiveFeedBrowser(t *testing.T) {
 	run(host, "host signs in", login(srv.URL, "fr.analyst"), chromedp.Navigate(page), chromedp.WaitVisible("#post", chromedp.ByID))
 	run(officer, "officer opens the event", login(srv.URL, "de.border"), chromedp.Navigate(page), chromedp.WaitVisible("#alerts", chromedp.ByID))
 	var outsiderText string
-	run(outsider, "outsider opens the pages", login(srv.URL, "jo.analyst"), chromedp.Navigate(page), chromedp.Text("main", &outsiderText, chromedp.ByQuery))
+	run(outsider, "outsider opens the pages", login(srv.URL, "kz.analyst"), chromedp.Navigate(page), chromedp.Text("main", &outsiderText, chromedp.ByQuery))
 	if strings.Contains(outsiderText, "Summit") {
-		t.Errorf("JO-GID reads the event page: %q", outsiderText)
+		t.Errorf("KZ-KNB reads the event page: %q", outsiderText)
 	}
 	run(outsider, "outsider's event list", chromedp.Navigate(srv.URL+"/events"), chromedp.Text("main", &outsiderText, chromedp.ByQuery))
 	if !strings.Contains(outsiderText, "no event") || strings.Contains(outsiderText, "Summit") {
-		t.Errorf("JO-GID's event list: %q", outsiderText)
+		t.Errorf("KZ-KNB's event list: %q", outsiderText)
 	}
 	// The live region is there for screen readers.
 	var role, live string
@@ -112,7 +112,7 @@ func TestEventLiveFeedBrowser(t *testing.T) {
 	run(outsider, "outsider's page after the posts", chromedp.Navigate(page), chromedp.Text("main", &outsiderText, chromedp.ByQuery))
 	for _, title := range titles {
 		if strings.Contains(outsiderText, title) {
-			t.Errorf("JO-GID sees %q", title)
+			t.Errorf("KZ-KNB sees %q", title)
 		}
 	}
 	var status int
@@ -120,6 +120,6 @@ func TestEventLiveFeedBrowser(t *testing.T) {
 		return p.WithAwaitPromise(true)
 	}))
 	if status != 404 {
-		t.Errorf("JO-GID's feed answers %d", status)
+		t.Errorf("KZ-KNB's feed answers %d", status)
 	}
 }
