@@ -23,4 +23,5 @@ type Services struct {
 	Documents DocumentService
 	Hashes    HashService
 	Requests  RequestKeys
+	Events    EventService
 }
