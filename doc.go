@@ -24,4 +24,5 @@ type Services struct {
 	Hashes    HashService
 	Requests  RequestKeys
 	Statuses  PostStatuses
+	Events    EventService
 }
