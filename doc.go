@@ -23,4 +23,8 @@ type Services struct {
 	Documents DocumentService
 	Hashes    HashService
 	Requests  RequestKeys
+	// Authorities is the directory of competent authorities, and
+	// Cooperation the formal requests addressed to them.
+	Authorities AuthorityService
+	Cooperation CooperationService
 }
