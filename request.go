@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -71,7 +72,14 @@ const (
 	ActionExpire RequestAction = "expire"
 )
 
-// RequestActions lists every action in a stable order.
+// Entries of a request's timeline that are not moves of the state
+// machine: Next knows nothing of them.
+const (
+	ActionCreate RequestAction = "create" // the draft made
+	ActionShare  RequestAction = "share"  // an agency added to the readers
+)
+
+// RequestActions lists every action of the state machine in a stable order.
 var RequestActions = []RequestAction{ActionSend, ActionAcknowledge, ActionStart, ActionAnswer, ActionRefuse, ActionWithdraw, ActionExtend, ActionExpire}
 
 // Party is who may take a step: the sending agency, the receiving one,
@@ -447,6 +455,69 @@ type RequestFigures struct {
 	AnsweredWithDeadline int      `json:"answered_with_deadline"`
 	AnsweredInTime       int      `json:"answered_in_time"`
 	ShareAnsweredInTime  *float64 `json:"share_answered_in_time"`
+}
+
+// FiguresOf computes the oversight figures of sent requests, one entry per
+// kind in RequestKinds order.
+func FiguresOf(rs []Request) []RequestFigures {
+	out := make([]RequestFigures, len(RequestKinds))
+	ack := make([][]float64, len(out))
+	ans := make([][]float64, len(out))
+	for i, k := range RequestKinds {
+		out[i].Kind = k
+	}
+	for _, r := range rs {
+		i := slices.Index(RequestKinds, r.Kind)
+		if i < 0 || r.SentAt == nil {
+			continue
+		}
+		f := &out[i]
+		f.Sent++
+		if r.AcknowledgedAt != nil {
+			f.Acknowledged++
+			ack[i] = append(ack[i], r.AcknowledgedAt.Sub(*r.SentAt).Hours())
+		}
+		switch r.State {
+		case StateAnswered:
+			f.Answered++
+			ans[i] = append(ans[i], r.ClosedAt.Sub(*r.SentAt).Hours())
+			if r.Deadline != nil {
+				f.AnsweredWithDeadline++
+				if !r.ClosedAt.After(*r.Deadline) {
+					f.AnsweredInTime++
+				}
+			}
+		case StateRefused:
+			f.Refused++
+		case StateWithdrawn:
+			f.Withdrawn++
+		case StateExpired:
+			f.Expired++
+		default:
+			f.Open++
+		}
+	}
+	for i := range out {
+		out[i].MedianHoursToAcknowledge = median(ack[i])
+		out[i].MedianHoursToAnswer = median(ans[i])
+		if n := out[i].AnsweredWithDeadline; n > 0 {
+			share := float64(out[i].AnsweredInTime) / float64(n)
+			out[i].ShareAnsweredInTime = &share
+		}
+	}
+	return out
+}
+
+func median(xs []float64) *float64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	sort.Float64s(xs)
+	m := xs[len(xs)/2]
+	if len(xs)%2 == 0 {
+		m = (xs[len(xs)/2-1] + m) / 2
+	}
+	return &m
 }
 
 // SweepReport is what one run of the request clock did.

@@ -21,3 +21,14 @@ func (db *DB) visible(v ctis.Viewer) (string, []any) {
 	}
 	return "(" + cond + ")", args
 }
+
+// requestVisible returns the SQL condition under which cooperation
+// request r (the alias must be "r") may be read by agency, with its
+// arguments: its sender always, its receiver and the agencies added to
+// it once it is sent. A draft is its sender's alone. Every read of
+// requests, and of their entities, attachments and timelines, goes
+// through it.
+func requestVisible(agency string) (string, []any) {
+	return `(r.sender = ? OR (r.state <> 'draft' AND (r.receiver = ?
+		OR EXISTS (SELECT 1 FROM request_agencies ra WHERE ra.request_id = r.id AND ra.agency = ?))))`, []any{agency, agency, agency}
+}
