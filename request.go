@@ -383,13 +383,14 @@ type Request struct {
 	Receiver  string       `json:"receiver"`
 	Authority Authority    `json:"authority"`
 	// Agencies are the agencies the sender or the receiver added, which
-	// read the request too; no other agency sees it.
-	Agencies    []string        `json:"agencies"`
+	// read the request too; no other agency sees it. Agencies, Entities,
+	// Attachments and Timeline are left out of lists.
+	Agencies    []string        `json:"agencies,omitempty"`
 	LegalBasis  string          `json:"legal_basis"`
 	Offence     string          `json:"offence"`
 	Description string          `json:"description"`
-	Entities    []RequestEntity `json:"entities"`
-	Attachments []Attachment    `json:"attachments"`
+	Entities    []RequestEntity `json:"entities,omitempty"`
+	Attachments []Attachment    `json:"attachments,omitempty"`
 	Deadline    *time.Time      `json:"deadline,omitempty"`
 	// ExpiresAt is when a sent preservation request lapses.
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`

@@ -252,6 +252,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	f.ahead.Store(0) // the session below is a real-time one
 
 	hashCalls(t, f)
+	requestCalls(t, f, e.ID)
 
 	var events ctis.AuditPage
 	f.do(call{method: "GET", path: "/api/v1/audit?limit=2", as: "fr.auditor"}).want(t, http.StatusOK).decode(t, &events)

@@ -347,9 +347,6 @@ func (db *DB) request(ctx context.Context, q querier, id ctis.Identity, reqID st
 	if r.Agencies, err = queryStrings(ctx, q, `SELECT agency FROM request_agencies WHERE request_id = ? ORDER BY agency`, r.ID); err != nil {
 		return nil, err
 	}
-	if r.Agencies == nil {
-		r.Agencies = []string{}
-	}
 	ids, err := queryStrings(ctx, q, `SELECT entity_id FROM request_entities WHERE request_id = ? ORDER BY entity_id`, r.ID)
 	if err != nil {
 		return nil, err
@@ -370,7 +367,6 @@ func (db *DB) request(ctx context.Context, q querier, id ctis.Identity, reqID st
 			}
 		}
 	}
-	r.Attachments = []ctis.Attachment{}
 	rows, err := q.QueryContext(ctx, `SELECT name, sha256, size, agency, step FROM request_attachments WHERE request_id = ? ORDER BY step, position`, r.ID)
 	if err != nil {
 		return nil, err
