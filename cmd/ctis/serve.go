@@ -369,16 +369,22 @@ func (n *runningNode) build(ctx context.Context, withDemo bool, log *slog.Logger
 	return nil
 }
 
-// refresh applies the travel-data retention policy at start and every
-// hour, and rebuilds the screening index every hour, so that statements
-// reaching their review date leave screening under the hide and purge
-// policies.
+// refresh applies the travel-data retention policy and runs the clock of
+// cooperation requests (reminders, lapsed preservations) at start and
+// every hour, and rebuilds the screening index every hour, so that
+// statements reaching their review date leave screening under the hide
+// and purge policies.
 func refresh(ctx context.Context, svc *screen.Service, db *store.DB, m *metrics.Metrics, log *slog.Logger) {
 	retain := func() {
 		if rep, err := db.ApplyRetention(operator(ctx)); err != nil {
 			log.Error("applying the travel-data retention policy", "err", err)
 		} else if rep.Masked+rep.Deleted > 0 {
 			log.Info("travel-data retention", "masked", rep.Masked, "deleted", rep.Deleted)
+		}
+		if rep, err := db.SweepRequests(operator(ctx)); err != nil {
+			log.Error("running the cooperation requests' clock", "err", err)
+		} else if rep.Reminders+rep.Expired > 0 {
+			log.Info("cooperation requests", "reminders", rep.Reminders, "expired", rep.Expired)
 		}
 	}
 	retain()
