@@ -574,3 +574,28 @@ type CooperationService interface {
 	// the node's operator runs it (serve, hourly).
 	SweepRequests(ctx context.Context) (*SweepReport, error)
 }
+
+// Handling is a request's own handling, as a statement's would read: a
+// draft is its sender's alone; a sent request goes to its sender, its
+// receiver and the agencies added to it, and to no one else. It is what
+// a page shows in its handling banner.
+func (r *Request) Handling() Handling {
+	if r.State == StateDraft {
+		return Handling{Distribution: DistOriginator}
+	}
+	agencies := append([]string{r.Receiver}, r.Agencies...)
+	slices.Sort(agencies)
+	return Handling{Distribution: DistAgencies, Agencies: slices.Compact(agencies), Restriction: H0}
+}
+
+// Allowed are the actions party may take on r now, in Moves order: what
+// a page offers.
+func (r *Request) Allowed(party Party) []RequestAction {
+	var out []RequestAction
+	for _, m := range Moves {
+		if m.From == r.State && m.By == party && (m.Kind == "" || m.Kind == r.Kind) && !slices.Contains(out, m.Action) {
+			out = append(out, m.Action)
+		}
+	}
+	return out
+}
