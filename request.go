@@ -337,11 +337,12 @@ func (s *Step) Validate() error {
 	return validateAttachments(s.Attachments)
 }
 
-// Kinds of reminder a request's timeline records.
+// Kinds of reminder a request's timeline records, where both parties
+// see them.
 const (
-	ReminderDeadlineNear = "deadline_near" // the receiver: the deadline is within ReminderBefore
-	ReminderOverdue      = "overdue"       // both parties: the deadline passed unanswered
-	ReminderExpiryNear   = "expiry_near"   // the sender: a preservation lapses within ReminderBefore
+	ReminderDeadlineNear = "deadline_near" // the deadline is within ReminderBefore: for the receiver to answer
+	ReminderOverdue      = "overdue"       // the deadline passed unanswered
+	ReminderExpiryNear   = "expiry_near"   // a preservation lapses within ReminderBefore: for the sender to extend
 )
 
 // TimelineStep is one entry of a request's timeline: a step a party took,
