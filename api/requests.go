@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"ctis"
 )
@@ -96,10 +97,26 @@ func (h *handler) cooperationRequests(w http.ResponseWriter, r *http.Request) er
 	}{list})
 }
 
+// newRequestInput is a request as a client drafts it. The deadline is
+// read here rather than by the JSON decoder, so that a malformed one is
+// refused naming its field.
+type newRequestInput struct {
+	ctis.NewRequest
+	Deadline string `json:"deadline,omitempty"`
+}
+
 func (h *handler) createCooperationRequest(w http.ResponseWriter, r *http.Request) error {
-	var nr ctis.NewRequest
-	if err := h.decode(w, r, &nr); err != nil {
+	var in newRequestInput
+	if err := h.decode(w, r, &in); err != nil {
 		return err
+	}
+	nr := in.NewRequest
+	if in.Deadline != "" {
+		d, err := time.Parse(time.RFC3339, in.Deadline)
+		if err != nil {
+			return ctis.Invalid("deadline", "the deadline must be an RFC 3339 time such as 2026-01-31T17:00:00Z")
+		}
+		nr.Deadline = &d
 	}
 	req, err := h.Cooperation.CreateRequest(r.Context(), nr)
 	if err != nil {
