@@ -10,8 +10,6 @@ import (
 	"ctis"
 )
 
-var _ ctis.AuthorityService = (*DB)(nil)
-
 const authorityColumns = `id, agency, country, instrument, name, jurisdiction, languages, channels, hours, verified_on, created_at, updated_at, removed_at`
 
 func (db *DB) scanAuthority(row interface{ Scan(...any) error }) (ctis.Authority, error) {

@@ -9,8 +9,6 @@ import (
 	"ctis"
 )
 
-var _ ctis.CooperationService = (*DB)(nil)
-
 const requestColumns = `r.id, r.kind, r.state, r.sender, r.receiver, r.authority, r.legal_basis, r.offence, r.description,
 	r.deadline, r.expires_at, r.reason, r.created_by, r.created_at, r.sent_at, r.acknowledged_at, r.closed_at`
 
