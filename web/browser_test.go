@@ -306,14 +306,15 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.SendKeys("#r-attachments", strings.Repeat("0f", 32)+" 20480 order.pdf", chromedp.ByID),
 		chromedp.Click("#draft", chromedp.ByID), chromedp.WaitVisible("#timeline", chromedp.ByID),
 		chromedp.SetValue("#action", "send", chromedp.ByID), chromedp.Click("#take-step", chromedp.ByID),
-		chromedp.WaitVisible("#share", chromedp.ByID), chromedp.Text("#state", &text, chromedp.ByID), logout)
+		// Sent, it can no longer be sent: the page after the step is there.
+		chromedp.WaitNotPresent(`#action option[value="send"]`, chromedp.ByQuery), chromedp.Text("#state", &text, chromedp.ByID), logout)
 	if text != "sent" {
 		t.Errorf("state after sending: %q", text)
 	}
 	run("receiver acknowledges", login(base, "de.analyst"), chromedp.Navigate(base+"/requests?role=receiver"),
 		chromedp.Click("#requests a", chromedp.ByQuery), chromedp.WaitVisible("#step", chromedp.ByID),
 		chromedp.SendKeys("#s-note", "received", chromedp.ByID), chromedp.Click("#take-step", chromedp.ByID),
-		chromedp.WaitVisible("#timeline", chromedp.ByID), chromedp.Text("main", &text, chromedp.ByQuery), shot(dir, "06d-request"),
+		chromedp.WaitReady(`#action option[value="start"]`, chromedp.ByQuery), chromedp.Text("main", &text, chromedp.ByQuery), shot(dir, "06d-request"),
 		chromedp.Text("#banner", &dirAttr, chromedp.ByID), logout)
 	for _, want := range []string{"acknowledged", "order.pdf", "drafted", "received"} {
 		if !strings.Contains(text, want) {

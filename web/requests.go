@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -197,8 +198,15 @@ func (h *handler) request(p *page, r *http.Request) error {
 	}
 	if data.Party != "" && p.id.Has(ctis.RoleAnalyst) {
 		data.Allowed = req.Allowed(data.Party)
-		if data.Agencies, err = h.Directory.Agencies(p.ctx); err != nil {
+		all, err := h.Directory.Agencies(p.ctx)
+		if err != nil {
 			return err
+		}
+		// Offered for sharing: the agencies that do not read it yet.
+		for _, a := range all {
+			if a.Code != req.Sender && a.Code != req.Receiver && !slices.Contains(req.Agencies, a.Code) {
+				data.Agencies = append(data.Agencies, a)
+			}
 		}
 	}
 	h.render(p, http.StatusOK, "request", data)
