@@ -6,8 +6,9 @@ import "context"
 // built from the store, in any process, must load again.
 type Change struct {
 	Seq  int64
-	Kind string // ChangeEntity, ChangeBank or ChangeHash
-	// Ref is the entity ID, the bank ID, or the hash entry's seq.
+	Kind string // ChangeEntity, ChangeBank, ChangeHash or ChangeEvent
+	// Ref is the entity ID, the bank ID, the hash entry's seq or the
+	// event ID.
 	Ref string
 }
 
@@ -16,6 +17,7 @@ const (
 	ChangeEntity = "entity" // an entity's statements were added, changed or deleted
 	ChangeBank   = "bank"   // a hash bank was created, or entries were added to it
 	ChangeHash   = "hash"   // a hash entry was changed (disabled, enabled, relabelled)
+	ChangeEvent  = "event"  // an alert was posted in an event's channel, or the channel archived
 )
 
 // ChangeLog is a store's change log, written by the store itself for

@@ -23,6 +23,7 @@ type Services struct {
 	Documents DocumentService
 	Hashes    HashService
 	Requests  RequestKeys
+	Events    EventService
 	// Authorities is the directory of competent authorities, and
 	// Cooperation the formal requests addressed to them.
 	Authorities AuthorityService

@@ -286,8 +286,9 @@ type Hit struct {
 	// originator and handling, with the parts of the subject each matched.
 	Sources []HitSource `json:"sources"`
 	// Notice, in a hit's notice form, names the agencies to contact about
-	// a match the reader may not see; such a hit carries nothing else of
-	// the match.
+	// a match the reader may not see, an agency of a peer node with its
+	// node ("IT-AISE at node rome", as HitNotice.Contact says it); such a
+	// hit carries nothing else of the match.
 	Notice []string `json:"notice,omitempty"`
 	// Fingerprint identifies the entry as the screener saw it, so that a
 	// clearance lapses when the entry changes.

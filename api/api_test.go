@@ -18,6 +18,7 @@ import (
 
 	"ctis"
 	"ctis/ctistest"
+	"ctis/feed"
 	"ctis/store"
 )
 
@@ -81,7 +82,14 @@ func newFixture(t *testing.T, configure ...func(*Server)) *fixture {
 		}
 		f.tokens[u.Username], f.users[u.Username] = token, u.ID
 	}
-	s := &Server{Services: n.Services, Logger: slog.New(slog.NewTextHandler(f.log, nil))}
+	log := slog.New(slog.NewTextHandler(f.log, nil))
+	hub, err := feed.NewHub(context.Background(), n.DB, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	services := n.Services
+	services.Events = hub.Events(n.DB)
+	s := &Server{Services: services, Logger: log, Feed: hub}
 	for _, c := range configure {
 		c(s)
 	}

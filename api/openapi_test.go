@@ -253,6 +253,7 @@ func TestOpenAPIResponses(t *testing.T) {
 
 	hashCalls(t, f)
 	requestCalls(t, f, e.ID)
+	eventCalls(t, f)
 
 	var events ctis.AuditPage
 	f.do(call{method: "GET", path: "/api/v1/audit?limit=2", as: "fr.auditor"}).want(t, http.StatusOK).decode(t, &events)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/feed"
 	"ctis/httpkit"
 	"ctis/manifest"
 	"ctis/throttle"
@@ -41,6 +42,9 @@ type Server struct {
 	// guesser cannot take turns at both, keeping failures in the store so
 	// that every process counts them. Nil means one of its own, in memory.
 	Limiter *throttle.Limiter
+	// Feed serves the live feeds of event channels; share the pages'.
+	// Nil means no live feed (404).
+	Feed *feed.Hub
 
 	// now is the clock of sessions, review dates and login throttling;
 	// nil means time.Now. Tests set it to move time without waiting.
@@ -132,6 +136,16 @@ func (h *handler) routes() []route {
 		{"GET", "/api/v1/cooperation-requests/{id}", false, h.cooperationRequest},
 		{"POST", "/api/v1/cooperation-requests/{id}/steps", false, h.takeStep},
 		{"POST", "/api/v1/cooperation-requests/{id}/agencies", false, h.shareCooperationRequest},
+		{"GET", "/api/v1/events", false, h.listEvents},
+		{"POST", "/api/v1/events", false, h.createEvent},
+		{"GET", "/api/v1/events/{id}", false, h.event},
+		{"POST", "/api/v1/events/{id}/archive", false, h.archiveEvent},
+		{"GET", "/api/v1/events/{id}/alerts", false, h.listAlerts},
+		{"POST", "/api/v1/events/{id}/alerts", false, h.postAlert},
+		{"GET", "/api/v1/events/{id}/feed", false, h.feed},
+		{"GET", "/api/v1/events/{id}/digest", false, h.digest},
+		{"GET", "/api/v1/alerts/{id}", false, h.alert},
+		{"POST", "/api/v1/alerts/{id}/ack", false, h.acknowledge},
 		{"GET", "/api/v1/audit", false, h.auditEvents},
 		{"GET", "/api/v1/audit/verify", false, h.auditVerify},
 		{"GET", "/api/v1/openapi.json", true, h.openAPI},

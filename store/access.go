@@ -32,3 +32,24 @@ func requestVisible(agency string) (string, []any) {
 	return `(r.sender = ? OR (r.state <> 'draft' AND (r.receiver = ?
 		OR EXISTS (SELECT 1 FROM request_agencies ra WHERE ra.request_id = r.id AND ra.agency = ?))))`, []any{agency, agency, agency}
 }
+
+// eventVisible returns the SQL condition under which event e (alias "e")
+// may be seen by viewer: its agency hosts or takes part in it.
+func eventVisible(v ctis.Viewer) (string, []any) {
+	return `EXISTS (SELECT 1 FROM event_agencies ea WHERE ea.event_id = e.id AND ea.agency = ?)`, []any{v.Agency}
+}
+
+// alertVisible returns the SQL condition under which alert a (alias "a")
+// may be seen by viewer: its event's channel is the viewer's agency's,
+// and the alert's own handling releases it to the viewer, as CanSee
+// would a statement's.
+func alertVisible(v ctis.Viewer) (string, []any) {
+	cond := `(EXISTS (SELECT 1 FROM event_agencies ea WHERE ea.event_id = a.event_id AND ea.agency = ?)
+		AND (a.originator = ? OR a.distribution = 'all'
+		OR (a.distribution = 'agencies' AND EXISTS (SELECT 1 FROM alert_agencies aa WHERE aa.alert_id = a.id AND aa.agency = ?))
+		OR (a.distribution = 'group' AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.grp = a.grp AND gm.agency = ?))))`
+	if v.FrontlineOnly {
+		cond = `(` + cond + ` AND a.frontline = 1)`
+	}
+	return cond, []any{v.Agency, v.Agency, v.Agency, v.Agency}
+}

@@ -46,6 +46,9 @@ type Options struct {
 	// Retention is the travel-data policy; the zero value means
 	// ctis.EUPNRPolicy.
 	Retention ctis.RetentionPolicy
+	// EventRetention is how long event channels stay open and kept after
+	// their event; the zero value means ctis.DefaultEventRetention.
+	EventRetention ctis.EventRetention
 	// Now returns the current time; tests set it. Default time.Now.
 	Now func() time.Time
 }
@@ -122,6 +125,12 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		if err := opts.Retention.Validate(); err != nil {
 			return nil, err
 		}
+	}
+	if opts.EventRetention == (ctis.EventRetention{}) {
+		opts.EventRetention = ctis.DefaultEventRetention
+	}
+	if err := opts.EventRetention.Validate(); err != nil {
+		return nil, err
 	}
 	if IsPostgres(dsn) {
 		w, r, err := openPostgres(dsn)

@@ -171,6 +171,18 @@ func TestApplyPeerPage(t *testing.T) {
 		t.Fatalf("JO-GID's search: %+v %v", res, err)
 	}
 
+	// A hit on it in DE-BKA's queue, read by one of its frontline
+	// officers, who may not see the statement: its notice names the node.
+	src := got[ids[2]]
+	if _, err := db.RecordScreenings(as("DE-BKA", ctis.RoleAnalyst), []ctis.Screening{{Subject: ctis.Subject{Name: "Abu Zqall"}, Hits: []ctis.Hit{{EntityID: entity.ID, Schema: "Person", Score: 0.9,
+		Sources: []ctis.HitSource{{Originator: src.Originator, Handling: src.Handling, Components: []string{"name"}}}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	queue, err := db.Hits(as("DE-BKA", ctis.RoleFrontline), ctis.HitFilter{})
+	if err != nil || len(queue.Hits) != 1 || !slices.Equal(queue.Hits[0].Notice, []string{"FR-DGSI at node node-a"}) || queue.Hits[0].EntityID != "" {
+		t.Fatalf("the frontline officer's queue: %+v %v", queue, err)
+	}
+
 	// Again: nothing added. Then the withdrawal of one.
 	if rep, err := db.ApplyPeerPage(system, page); err != nil || rep.Added != 0 || rep.Unchanged != 4 {
 		t.Fatalf("repeat: %+v %v", rep, err)

@@ -218,6 +218,10 @@ func (db *DB) Hits(ctx context.Context, f ctis.HitFilter) (*ctis.HitPage, error)
 		}
 		return h.Score >= f.MinScore
 	}
+	nodes, err := db.agencyNodes(ctx)
+	if err != nil {
+		return nil, err
+	}
 	page := &ctis.HitPage{Hits: []ctis.Hit{}}
 	const batch = 200
 	for {
@@ -238,7 +242,7 @@ func (db *DB) Hits(ctx context.Context, f ctis.HitFilter) (*ctis.HitPage, error)
 			}
 			n, cursor = n+1, h.ID
 			if view, how := h.ViewFor(v); how != ctis.HitHidden && keep(view) {
-				page.Hits = append(page.Hits, view)
+				page.Hits = append(page.Hits, nodes.contacts(view))
 			}
 		}
 		err = rows.Err()
@@ -299,7 +303,46 @@ func (db *DB) viewHit(ctx context.Context, q querier, id ctis.Identity, hitID st
 	if how == ctis.HitHidden {
 		return view, how, ctis.ErrNotFound("hit")
 	}
-	return view, how, nil
+	nodes, err := db.agencyNodes(ctx)
+	if err != nil {
+		return view, ctis.HitHidden, err
+	}
+	return nodes.contacts(view), how, nil
+}
+
+// agencyNodes maps the agencies of peer nodes to their nodes.
+type agencyNodes map[string]string
+
+// agencyNodes returns the node of each agency that belongs to a peer.
+func (db *DB) agencyNodes(ctx context.Context) (agencyNodes, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT code, node FROM agencies WHERE node <> ''`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	nodes := agencyNodes{}
+	for rows.Next() {
+		var code, node string
+		if err := rows.Scan(&code, &node); err != nil {
+			return nil, err
+		}
+		nodes[code] = node
+	}
+	return nodes, rows.Err()
+}
+
+// contacts names in h's notice, if it is one, a peer's agency with its
+// node: "contact agency X at node Y".
+func (n agencyNodes) contacts(h ctis.Hit) ctis.Hit {
+	if len(h.Notice) == 0 || len(n) == 0 {
+		return h
+	}
+	notice := make([]string, len(h.Notice))
+	for i, a := range h.Notice {
+		notice[i] = ctis.HitNotice{Agency: a, Node: n[a]}.Contact()
+	}
+	h.Notice = notice
+	return h
 }
 
 // auditHitRead records a read of hits: which ones, for what purpose.
@@ -328,6 +371,10 @@ func (db *DB) Decide(ctx context.Context, hitID string, status ctis.HitStatus, r
 	if reason, err = reasonOf(reason); err != nil {
 		return nil, err
 	}
+	nodes, err := db.agencyNodes(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var h ctis.Hit
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		whole, err := scanHit(tx.QueryRowContext(ctx, `SELECT `+hitColumns+` FROM hits h WHERE h.id = ? AND `+inQueue, hitID, id.Agency, id.Agency))
@@ -346,7 +393,7 @@ func (db *DB) Decide(ctx context.Context, hitID string, status ctis.HitStatus, r
 		case ctis.HitHidden:
 			return ctis.ErrNotFound("hit")
 		case ctis.HitNoticed:
-			return ctis.Errorf(ctis.EFORBIDDEN, "the hit matched statements your agency may not see; contact %s", strings.Join(h.Notice, ", "))
+			return ctis.Errorf(ctis.EFORBIDDEN, "the hit matched statements your agency may not see; contact %s", strings.Join(nodes.contacts(h).Notice, ", "))
 		}
 		own := h.Agency == id.Agency
 		switch {

@@ -18,6 +18,7 @@ import (
 
 	"ctis"
 	"ctis/api"
+	"ctis/feed"
 	"ctis/hashbank"
 	"ctis/node"
 	"ctis/screen"
@@ -39,7 +40,7 @@ func serveNode(t *testing.T) (*httptest.Server, *store.DB, *screen.Service, *has
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	for _, a := range []ctis.Agency{{Code: "FR-DGSI", Name: "DGSI", Country: "FR"}, {Code: "DE-BKA", Name: "BKA", Country: "DE"}} {
+	for _, a := range []ctis.Agency{{Code: "FR-DGSI", Name: "DGSI", Country: "FR"}, {Code: "DE-BKA", Name: "BKA", Country: "DE"}, {Code: "KZ-KNB", Name: "KNB", Country: "KZ"}} {
 		if _, err := db.CreateAgency(system, a); err != nil {
 			t.Fatal(err)
 		}
@@ -51,6 +52,7 @@ func serveNode(t *testing.T) (*httptest.Server, *store.DB, *screen.Service, *has
 		{Username: "de.border", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleFrontline}},
 		{Username: "de.analyst", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleAnalyst}},
 		{Username: "de.auditor", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleAuditor}},
+		{Username: "kz.analyst", Agency: "KZ-KNB", Roles: []ctis.Role{ctis.RoleAnalyst}},
 	} {
 		u.Password = password
 		if _, _, err := db.CreateUser(system, u); err != nil {
@@ -69,8 +71,16 @@ func serveNode(t *testing.T) (*httptest.Server, *store.DB, *screen.Service, *has
 	limiter := throttle.New(time.Now, nil)
 	mux := http.NewServeMux()
 	services := node.Services(db, svc, hashes)
-	mux.Handle("/api/", (&api.Server{Services: services, Logger: log, Limiter: limiter}).Handler())
-	mux.Handle("/", (&web.Server{Services: services, Limiter: limiter, Logger: log}).Handler())
+	hub, err := feed.NewHub(context.Background(), db, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Feed connections are dropped every half second, and browsers
+	// reconnect at once: the event tests see every alert all the same.
+	hub.Lifetime, hub.Retry = 500*time.Millisecond, 50*time.Millisecond
+	services.Events = hub.Events(db)
+	mux.Handle("/api/", (&api.Server{Services: services, Logger: log, Limiter: limiter, Feed: hub}).Handler())
+	mux.Handle("/", (&web.Server{Services: services, Limiter: limiter, Logger: log, Feed: hub}).Handler())
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv, db, svc, hashes

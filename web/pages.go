@@ -204,6 +204,12 @@ func (h *handler) newEntity(p *page, r *http.Request) error {
 
 // statementOf reads a statement form: property, value, handling, grading.
 func statementOf(r *http.Request) ctis.NewStatement {
+	return ctis.NewStatement{Property: r.PostFormValue("property"), Value: r.PostFormValue("value"), Handling: handlingOf(r),
+		Grading: ctis.Grading(r.PostFormValue("grading")), ReviewBy: r.PostFormValue("review_by")}
+}
+
+// handlingOf reads the handling fields of a form (fields.html).
+func handlingOf(r *http.Request) ctis.Handling {
 	h := ctis.Handling{
 		Distribution:    ctis.Distribution(r.PostFormValue("distribution")),
 		Group:           strings.TrimSpace(r.PostFormValue("group")),
@@ -217,8 +223,7 @@ func statementOf(r *http.Request) ctis.NewStatement {
 			h.Agencies = append(h.Agencies, a)
 		}
 	}
-	return ctis.NewStatement{Property: r.PostFormValue("property"), Value: r.PostFormValue("value"), Handling: h,
-		Grading: ctis.Grading(r.PostFormValue("grading")), ReviewBy: r.PostFormValue("review_by")}
+	return h
 }
 
 func (h *handler) createEntity(p *page, r *http.Request) error {

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/feed"
 	"ctis/httpkit"
 	"ctis/throttle"
 )
@@ -66,6 +67,9 @@ type Server struct {
 	// same (store.DB.FormKey), as a form one shows may be posted to
 	// another; nil means a random one of this process's own.
 	FormKey []byte
+	// Feed serves the live feeds of event pages; share the API's. Nil
+	// means pages without a live feed.
+	Feed *feed.Hub
 }
 
 // handler is a Server with its routes and state.
@@ -132,6 +136,14 @@ func (s *Server) Handler() http.Handler {
 		{"GET /requests/{id}", h.request},
 		{"POST /requests/{id}/steps", h.requestStep},
 		{"POST /requests/{id}/agencies", h.shareRequest},
+		{"GET /events", h.events},
+		{"POST /events", h.createEvent},
+		{"GET /events/{id}", h.event},
+		{"POST /events/{id}/alerts", h.postAlert},
+		{"POST /events/{id}/archive", h.archiveEvent},
+		{"GET /events/{id}/feed", h.feed},
+		{"GET /events/{id}/digest", h.digest},
+		{"POST /alerts/{id}/ack", h.acknowledge},
 		{"GET /admin", h.admin},
 		{"POST /admin/{what}", h.adminAction},
 	} {

@@ -53,7 +53,7 @@ func newBench(o *options) *cobra.Command {
 	screening.Flags().StringVar(&peerName, "peer-name", "peer", "the other screener's name in the report")
 	screening.Flags().Float64Var(&peerThreshold, "peer-threshold", 0.85, "the other screener's match threshold")
 	screening.Flags().BoolVarP(&verbose, "verbose", "v", false, "log each miss, false hit and UN name not found first on stderr, besides the progress")
-	cmd.AddCommand(screening, newBenchHashes(), newBenchLoad(o), newBenchSequential(o))
+	cmd.AddCommand(screening, newBenchHashes(), newBenchLoad(o), newBenchSequential(o), newBenchEvents())
 	return cmd
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"ctis/api"
 	"ctis/demo"
+	"ctis/feed"
 	"ctis/hashbank"
 	"ctis/health"
 	"ctis/metrics"
@@ -181,6 +182,8 @@ type runningNode struct {
 	// screenBuilt and hashesBuilt say whether the match indexes are
 	// built, for readiness.
 	screenBuilt, hashesBuilt atomic.Bool
+	// feed wakes the live feeds of event channels.
+	feed *feed.Hub
 }
 
 // Close closes the node's store.
@@ -340,7 +343,12 @@ func (n *runningNode) build(ctx context.Context, withDemo bool, log *slog.Logger
 	n.metrics.IndexBuilt(metrics.IndexHash, time.Since(started))
 	n.hashes = hashes
 	n.hashesBuilt.Store(true)
-	go node.Follow(ctx, db.Wake(ctx), log, svc, hashes)
+	hub, err := feed.NewHub(ctx, db, log)
+	if err != nil {
+		return fmt.Errorf("starting the live feeds: %w", err)
+	}
+	n.feed = hub
+	go node.Follow(ctx, db.Wake(ctx), log, svc, hashes, hub)
 	if withDemo {
 		if err := demo.SeedHashes(operator(ctx), hashes); err != nil {
 			return fmt.Errorf("seeding the demo hash banks: %w", err)
@@ -352,28 +360,29 @@ func (n *runningNode) build(ctx context.Context, withDemo bool, log *slog.Logger
 	// a balancer counts the same ones.
 	limiter := throttle.New(time.Now, db)
 	services := node.Services(db, svc, hashes)
+	services.Events = hub.Events(db)
 	services.Screener = n.metrics.Screener(services.Screener)
 	formKey, err := db.FormKey(ctx)
 	if err != nil {
 		return fmt.Errorf("reading the pages' form key: %w", err)
 	}
-	pages := &web.Server{Services: services, Limiter: limiter, Logger: log, FormKey: formKey}
+	pages := &web.Server{Services: services, Limiter: limiter, Logger: log, FormKey: formKey, Feed: hub}
 	for _, l := range n.logins {
 		pages.Demo = append(pages.Demo, web.Login{Username: l.Username, Agency: l.Agency, Roles: l.Roles})
 		pages.DemoPassword = demo.Password
 	}
-	n.api = (&api.Server{Services: services, Logger: log, Limiter: limiter}).Handler()
+	n.api = (&api.Server{Services: services, Logger: log, Limiter: limiter, Feed: hub}).Handler()
 	n.pages = pages.Handler()
 	n.taxii = (&taxii.Server{Services: services, Logger: log}).Handler()
 	n.handler = n.routes(true)
 	return nil
 }
 
-// refresh applies the travel-data retention policy and runs the clock of
-// cooperation requests (reminders, lapsed preservations) at start and
-// every hour, and rebuilds the screening index every hour, so that
-// statements reaching their review date leave screening under the hide
-// and purge policies.
+// refresh applies the travel-data and event-channel retention policies
+// and runs the clock of cooperation requests (reminders, lapsed
+// preservations) at start and every hour, and rebuilds the screening
+// index every hour, so that statements reaching their review date leave
+// screening under the hide and purge policies.
 func refresh(ctx context.Context, svc *screen.Service, db *store.DB, m *metrics.Metrics, log *slog.Logger) {
 	retain := func() {
 		if rep, err := db.ApplyRetention(operator(ctx)); err != nil {
@@ -385,6 +394,11 @@ func refresh(ctx context.Context, svc *screen.Service, db *store.DB, m *metrics.
 			log.Error("running the cooperation requests' clock", "err", err)
 		} else if rep.Reminders+rep.Expired > 0 {
 			log.Info("cooperation requests", "reminders", rep.Reminders, "expired", rep.Expired)
+		}
+		if rep, err := db.ApplyEventRetention(operator(ctx)); err != nil {
+			log.Error("applying the event-channel retention policy", "err", err)
+		} else if rep.Archived+rep.Deleted > 0 {
+			log.Info("event-channel retention", "archived", rep.Archived, "deleted", rep.Deleted)
 		}
 	}
 	retain()
