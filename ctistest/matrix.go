@@ -14,6 +14,10 @@ type Backend struct {
 	// through Directory, and opens one for each case that needs a node
 	// of its own.
 	Open func(t *testing.T) ctis.Services
+	// Node is the peer node the statements read come from, when they
+	// were written at a peer and pulled: a notice then names the agency
+	// at that node. Empty for a node's own statements.
+	Node string
 }
 
 // RunHandlingMatrix runs the handling matrix against b: every read path
@@ -34,9 +38,9 @@ func RunHandlingMatrix(t *testing.T, b Backend) {
 		Seed(t, s)
 		return s
 	}
-	t.Run("Entities", func(t *testing.T) { entityMatrix(t, open(t)) })
+	t.Run("Entities", func(t *testing.T) { entityMatrix(t, open(t), b.Node) })
 	t.Run("Screening", func(t *testing.T) { screeningMatrix(t, open) })
-	t.Run("ReviewQueue", func(t *testing.T) { reviewMatrix(t, open(t)) })
+	t.Run("ReviewQueue", func(t *testing.T) { reviewMatrix(t, open(t), b.Node) })
 	t.Run("HashBanks", func(t *testing.T) { hashMatrix(t, open) })
 	t.Run("Travel", func(t *testing.T) { travelMatrix(t, open(t)) })
 	t.Run("Requests", func(t *testing.T) { requestMatrix(t, open(t)) })

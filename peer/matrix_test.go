@@ -18,7 +18,7 @@ import (
 // crossed a node shows at B exactly what ctis.CanSee allows of it at A —
 // no hop widens it — and B's own TAXII server passes it on no further.
 func TestHandlingMatrixOverPeer(t *testing.T) {
-	ctistest.RunHandlingMatrix(t, ctistest.Backend{Open: func(t *testing.T) ctis.Services {
+	ctistest.RunHandlingMatrix(t, ctistest.Backend{Node: "node-a", Open: func(t *testing.T) ctis.Services {
 		a, b := newNode(t, "node-a"), newNode(t, "node-b")
 		a.serve(b)
 		f := &federation{t: t, a: a, b: b}
