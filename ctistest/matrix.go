@@ -18,7 +18,9 @@ type Backend struct {
 
 // RunHandlingMatrix runs the handling matrix against b: every read path
 // of entities (get, list, search, export, STIX and TAXII), screening, the review queue,
-// the audit view, hash banks and travel records, read by the analysts and
+// the audit view, hash banks, travel records and event channels (events,
+// alerts, acknowledgements, the live feed and the digest, as data and as
+// a page), read by the analysts and
 // frontline officers of agencies in and out of a sharing group, against
 // data under every handling (ctis.EveryHandling). Each path must show
 // exactly what ctis.CanSee allows, and a hidden thing must read as an
@@ -38,4 +40,5 @@ func RunHandlingMatrix(t *testing.T, b Backend) {
 	t.Run("ReviewQueue", func(t *testing.T) { reviewMatrix(t, open(t)) })
 	t.Run("HashBanks", func(t *testing.T) { hashMatrix(t, open) })
 	t.Run("Travel", func(t *testing.T) { travelMatrix(t, open(t)) })
+	t.Run("Events", func(t *testing.T) { eventMatrix(t, open(t)) })
 }
