@@ -26,7 +26,7 @@ func TestHandlingMatrixOverPeer(t *testing.T) {
 		s.Directory = &fedDirectory{DirectoryService: b.Directory, f: f}
 		s.Entities = &fedEntities{EntityService: b.Entities, f: f}
 		return s
-	}})
+	}, NoEvents: "the agencies are node A's, spoken for at node B: their people, and the channels they would open, are at A"})
 }
 
 // federation is node A, where the suite writes, and node B, where it
