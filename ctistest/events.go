@@ -169,6 +169,21 @@ func eventMatrix(t *testing.T, s ctis.Services) {
 			if len(listed) != len(list) {
 				t.Errorf("%s: events listed twice: %+v", who, list)
 			}
+			// The events page lists the same, with the same counts.
+			status, body := getPage(t, page, srv.URL+"/events")
+			text.WriteString(body)
+			onPage := map[string]string{}
+			for _, m := range eventRow.FindAllStringSubmatch(body, -1) {
+				onPage[m[1]] = m[2]
+			}
+			if status != http.StatusOK || len(onPage) != len(list) {
+				t.Errorf("%s: the events page (%d) lists %v, want %d events", who, status, onPage, len(list))
+			}
+			for id, e := range listed {
+				if onPage[id] != fmt.Sprint(e.Alerts) {
+					t.Errorf("%s: the events page counts %q alerts of %s, want %d", who, onPage[id], e.Name, e.Alerts)
+				}
+			}
 			for _, e := range []*ctis.Event{summit, cup} {
 				in := slices.Contains(members[e.ID], agency)
 				got, err := s.Events.Event(ctx, e.ID)
@@ -177,7 +192,8 @@ func eventMatrix(t *testing.T, s ctis.Services) {
 				digest, digestErr := s.Events.Digest(ctx, e.ID, today)
 				status, feedIDs, feedBody := readFeed(t, page, srv.URL+"/events/"+e.ID+"/feed")
 				pageStatus, pageBody := getPage(t, page, srv.URL+"/events/"+e.ID+"/digest?day="+today)
-				text.WriteString(feedBody + pageBody)
+				eventStatus, eventBody := getPage(t, page, srv.URL+"/events/"+e.ID)
+				text.WriteString(feedBody + pageBody + eventBody)
 				if !in {
 					if inList {
 						t.Errorf("%s: lists %s, which it takes no part in", who, e.Name)
@@ -189,8 +205,8 @@ func eventMatrix(t *testing.T, s ctis.Services) {
 					if status != http.StatusNotFound || len(feedIDs) != 0 {
 						t.Errorf("%s: the feed of %s answered %d with alerts %v, want 404", who, e.Name, status, feedIDs)
 					}
-					if pageStatus != http.StatusNotFound {
-						t.Errorf("%s: the digest page of %s answered %d, want 404", who, e.Name, pageStatus)
+					if pageStatus != http.StatusNotFound || eventStatus != http.StatusNotFound {
+						t.Errorf("%s: the digest page of %s answered %d, its page %d, want 404", who, e.Name, pageStatus, eventStatus)
 					}
 					if absentStatus, absentBody := getPage(t, page, srv.URL+"/events/"+absentEvent+"/digest?day="+today); absentStatus != pageStatus ||
 						strings.ReplaceAll(absentBody, absentEvent, e.ID) != pageBody {
@@ -225,6 +241,11 @@ func eventMatrix(t *testing.T, s ctis.Services) {
 					t.Errorf("%s: the feed of %s answered %d with seqs %v, want %v", who, e.Name, status, feedIDs, wantSeqs)
 				}
 				checkDigest(t, who+", digest of "+e.Name, agency, digest, want[e.ID], members[e.ID])
+				if eventStatus != http.StatusOK {
+					t.Errorf("%s: the page of %s answered %d", who, e.Name, eventStatus)
+				} else {
+					checkEventPage(t, who+", page of "+e.Name, agency, eventBody, want[e.ID])
+				}
 				if pageStatus != http.StatusOK {
 					t.Errorf("%s: the digest page of %s answered %d", who, e.Name, pageStatus)
 				} else {
@@ -355,7 +376,38 @@ func checkDigest(t *testing.T, label, agency string, d *ctis.Digest, want []*mat
 
 var (
 	digestRow = regexp.MustCompile(`(?s)<tr><td>([a-z]+)</td><td>(matrix alert \d+) .*?<td>([^<]*)</td><td>([^<]*)</td></tr>`)
+	eventRow  = regexp.MustCompile(`(?s)<tr><td><a href="/events/([^"]+)">.*?<td>(\d+)</td></tr>`)
+	pageTitle = regexp.MustCompile(`<strong>(matrix alert \d+)</strong>`)
+	pageAck   = regexp.MustCompile(`<span class="ack">([^<]+)</span>`)
 )
+
+// checkEventPage checks that an event's page shows exactly the alerts
+// want, the newest first, each with the acknowledgements agency may know
+// of.
+func checkEventPage(t *testing.T, label, agency, body string, want []*matrixAlert) {
+	t.Helper()
+	items := strings.Split(body, `<li id="alert-`)[1:]
+	if len(items) != len(want) {
+		t.Errorf("%s: %d alerts, want %d", label, len(items), len(want))
+		return
+	}
+	for i, item := range items {
+		a := want[len(want)-1-i]
+		m := pageTitle.FindStringSubmatch(item)
+		if m == nil || m[1] != a.Title {
+			t.Errorf("%s: alert %d is %v, want %s", label, i, m, a.Title)
+			continue
+		}
+		var acks []string
+		for _, k := range pageAck.FindAllStringSubmatch(item, -1) {
+			acks = append(acks, k[1])
+		}
+		slices.Sort(acks)
+		if wa := wantAcks(agency, a); !slices.Equal(acks, wa) {
+			t.Errorf("%s: %s shows acknowledgements by %v, want %v", label, a.Title, acks, wa)
+		}
+	}
+}
 
 // checkDigestPage checks that the digest page shows what the digest
 // holds: the same alerts, acknowledged and owed by the same agencies.
