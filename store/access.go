@@ -53,3 +53,11 @@ func alertVisible(v ctis.Viewer) (string, []any) {
 	}
 	return cond, []any{v.Agency, v.Agency, v.Agency, v.Agency}
 }
+
+// ackVisible returns the SQL condition under which acknowledgement k
+// (alias "k") of alert a (alias "a", which v may see) may be known to
+// viewer: the agency that originated the alert knows every agency's, any
+// other agency only its own.
+func ackVisible(v ctis.Viewer) (string, []any) {
+	return `(k.agency = ? OR a.originator = ?)`, []any{v.Agency, v.Agency}
+}
