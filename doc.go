@@ -25,4 +25,8 @@ type Services struct {
 	Requests  RequestKeys
 	Statuses  PostStatuses
 	Events    EventService
+	// Authorities is the directory of competent authorities, and
+	// Cooperation the formal requests addressed to them.
+	Authorities AuthorityService
+	Cooperation CooperationService
 }

@@ -281,7 +281,9 @@ type EventService interface {
 	// Alerts lists the alerts of an event posted after seq after that
 	// the caller may see, in order, at most limit (MaxLimit when 0).
 	// Audited when audit is true; the live feed audits its opening
-	// alone.
+	// alone. Unaudited, what it returns depends on the caller only
+	// through the key of its viewer (Viewer.Key), so the live feed reads
+	// once for all the connections of one viewer.
 	Alerts(ctx context.Context, eventID string, after int64, limit int, audit bool) ([]Alert, error)
 	// Alert returns one alert.
 	Alert(ctx context.Context, id string) (*Alert, error)

@@ -111,6 +111,18 @@ type Viewer struct {
 	Groups []string
 }
 
+// Key names the handling v reads under: readers whose viewers have equal
+// keys are shown exactly the same by every read that depends on nothing
+// else of the reader (an event's alerts, say). The stores decide a
+// viewer's sharing groups from the directory, so a key is its agency and
+// whether it reads only what is released to the frontline.
+func (v Viewer) Key() string {
+	if v.FrontlineOnly {
+		return v.Agency + "/frontline"
+	}
+	return v.Agency
+}
+
 // CanSee is the access rule: it reports whether v may see a statement of
 // originator under h. Stores apply the same rule inside their queries; this
 // function is its definition, and tests hold every store to it.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"ctis"
 )
@@ -19,6 +20,22 @@ func TestBadInput(t *testing.T) {
 	f := newFixture(t, func(s *Server) { s.ImportMaxBody = 4096 })
 	e := f.create("fr.analyst", person("Abu Example"))
 	stmt := e.Statements[0].ID
+	auth, err := f.db.CreateAuthority(ctis.NewContext(system, ctis.Identity{Username: "test", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleAnalyst}}),
+		ctis.Authority{Country: "DE", Instrument: ctis.InstrumentMLA, Name: "Bundesamt für Justiz", Jurisdiction: "Germany", Languages: []string{"de"},
+			Channels: []string{"e-CODEX"}, Hours: "24/7", VerifiedOn: "2026-01-05"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var coop ctis.Request
+	f.post("fr.analyst", "/api/v1/cooperation-requests", map[string]any{"kind": "mla", "authority": auth.ID, "legal_basis": "treaty", "offence": "terrorism",
+		"description": "records", "deadline": time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)}).want(t, 201).decode(t, &coop)
+	// request builds a POST /cooperation-requests body from fields after
+	// the kind, the authority and the texts.
+	request := func(kind, rest string) string {
+		return `{"kind":"` + kind + `","authority":"` + auth.ID + `","legal_basis":"treaty","offence":"terrorism","description":"records"` + rest + `}`
+	}
+	soon := `,"deadline":"` + time.Now().Add(48*time.Hour).UTC().Format(time.RFC3339) + `"`
+	sum := strings.Repeat("ab", 32)
 
 	// entity builds a POST /entities body from a statement's JSON.
 	entity := func(statement string) string {
@@ -120,6 +137,28 @@ func TestBadInput(t *testing.T) {
 		{"login without password", post("/api/v1/auth/login", "", `{"username":"fr.analyst"}`), 400, ctis.EINVALID, "password", ""},
 		{"login with extra fields", post("/api/v1/auth/login", "", `{"username":"fr.analyst","password":"x","otp":"1"}`), 400, ctis.EINVALID, "otp", ""},
 
+		{"request of unknown kind", post("/api/v1/cooperation-requests", "fr.analyst", request("letter_rogatory", soon)), 400, ctis.EINVALID, "kind", ""},
+		{"request with a past deadline", post("/api/v1/cooperation-requests", "fr.analyst", request("mla", `,"deadline":"2020-01-01T00:00:00Z"`)), 400, ctis.EINVALID, "deadline", ""},
+		{"request with a deadline years ahead", post("/api/v1/cooperation-requests", "fr.analyst", request("mla", `,"deadline":"2099-01-01T00:00:00Z"`)), 400, ctis.EINVALID, "deadline", ""},
+		{"request with a deadline not a time", post("/api/v1/cooperation-requests", "fr.analyst", request("mla", `,"deadline":"next week"`)), 400, ctis.EINVALID, "deadline", ""},
+		{"request without a deadline", post("/api/v1/cooperation-requests", "fr.analyst", request("mla", ``)), 400, ctis.EINVALID, "deadline", ""},
+		{"request with an oversized attachment", post("/api/v1/cooperation-requests", "fr.analyst", request("mla", soon+`,"attachments":[{"name":"disk.img","sha256":"`+sum+`","size":3000000000}]`)), 400, ctis.EINVALID, "attachments[0].size", ""},
+		{"request with the file's bytes", post("/api/v1/cooperation-requests", "fr.analyst", request("mla", soon+`,"attachments":[{"name":"a.pdf","sha256":"`+sum+`","size":3,"content":"JVBE"}]`)), 400, ctis.EINVALID, "content", ""},
+		{"request linking an entity not seen", post("/api/v1/cooperation-requests", "fr.analyst", request("mla", soon+`,"entities":["`+ctis.NewID()+`"]`)), 400, ctis.EINVALID, "entities[0]", ""},
+		{"request to the sender's own authority", post("/api/v1/cooperation-requests", "de.analyst", request("mla", soon)), 400, ctis.EINVALID, "authority", ""},
+		{"request by a frontline officer", post("/api/v1/cooperation-requests", "fr.border", request("mla", soon)), 403, ctis.EFORBIDDEN, "", ""},
+		{"request step unknown", post("/api/v1/cooperation-requests/"+coop.ID+"/steps", "fr.analyst", `{"action":"approve"}`), 400, ctis.EINVALID, "action", ""},
+		{"request answered by its sender", post("/api/v1/cooperation-requests/"+coop.ID+"/steps", "fr.analyst", `{"action":"answer"}`), 409, ctis.ECONFLICT, "action", ""},
+		{"request draft seen by the receiver", post("/api/v1/cooperation-requests/"+coop.ID+"/steps", "de.analyst", `{"action":"acknowledge"}`), 404, ctis.ENOTFOUND, "", ""},
+		{"request extended though not preservation", post("/api/v1/cooperation-requests/"+coop.ID+"/steps", "fr.analyst", `{"action":"extend"}`), 400, ctis.EINVALID, "action", ""},
+		{"request shared with no agency", post("/api/v1/cooperation-requests/"+coop.ID+"/agencies", "fr.analyst", `{"agency":"XX-NONE"}`), 400, ctis.EINVALID, "agency", ""},
+		{"request listed by unknown state", get("/api/v1/cooperation-requests?state=lost"), 400, ctis.EINVALID, "state", ""},
+		{"authority changed by another agency", call{method: "PUT", path: "/api/v1/authorities/" + auth.ID, as: "fr.analyst", contentType: "application/json",
+			body: `{"country":"DE","instrument":"mla","name":"X","jurisdiction":"X","languages":["de"],"channels":["x"],"hours":"x","verified_on":"2026-01-05"}`}, 403, ctis.EFORBIDDEN, "", ""},
+		{"authority verified ahead", post("/api/v1/authorities", "de.analyst", `{"country":"DE","instrument":"mla","name":"X","jurisdiction":"X","languages":["de"],"channels":["x"],"hours":"x","verified_on":"2099-01-05"}`), 400, ctis.EINVALID, "verified_on", ""},
+		{"authority of unknown instrument", post("/api/v1/authorities", "de.analyst", `{"country":"DE","instrument":"rogatory","name":"X","jurisdiction":"X","languages":["de"],"channels":["x"],"hours":"x","verified_on":"2026-01-05"}`), 400, ctis.EINVALID, "instrument", ""},
+		{"authority removed by another agency", call{method: "DELETE", path: "/api/v1/authorities/" + auth.ID, as: "fr.analyst"}, 403, ctis.EFORBIDDEN, "", ""},
+
 		{"limit zero", get("/api/v1/entities?limit=0"), 400, ctis.EINVALID, "limit", ""},
 		{"limit too high", get(fmt.Sprintf("/api/v1/entities?limit=%d", ctis.MaxLimit+1)), 400, ctis.EINVALID, "limit", ""},
 		{"limit not a number", get("/api/v1/search?name=abu&limit=ten"), 400, ctis.EINVALID, "limit", ""},
@@ -161,7 +200,7 @@ type state struct {
 
 // readActions are the audit actions that record reads, which refused
 // requests may leave (a refused search is still a search that was made).
-var readActions = []string{ctis.ActEntityRead, ctis.ActEntityList, ctis.ActSearch, ctis.ActHitNotice, ctis.ActExport, ctis.ActAuditRead}
+var readActions = []string{ctis.ActEntityRead, ctis.ActEntityList, ctis.ActSearch, ctis.ActHitNotice, ctis.ActExport, ctis.ActAuditRead, ctis.ActRequestRead}
 
 func (f *fixture) state() state {
 	f.t.Helper()

@@ -252,6 +252,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	f.ahead.Store(0) // the session below is a real-time one
 
 	hashCalls(t, f)
+	requestCalls(t, f, e.ID)
 	eventCalls(t, f)
 
 	var events ctis.AuditPage

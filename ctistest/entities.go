@@ -17,8 +17,9 @@ import (
 // visible through get, list, search, export (JSON lines, a STIX bundle,
 // the TAXII server's collections) and the audit view exactly
 // when ctis.CanSee allows, and a hidden one never shows through counts,
-// pagination, errors or notices beyond "hit — contact agency X".
-func entityMatrix(t *testing.T, s ctis.Services) {
+// pagination, errors or notices beyond "hit — contact agency X" (at
+// node, when the statements came from that peer node).
+func entityMatrix(t *testing.T, s ctis.Services, node string) {
 	type stmt struct {
 		entity, id, marker string
 		h                  ctis.Handling
@@ -126,7 +127,7 @@ func entityMatrix(t *testing.T, s ctis.Services) {
 					t.Errorf("search: %s, got %d entities", label, len(res.Entities))
 				}
 				wantNotice := !want && st.h.HitNotice
-				if gotNotice := len(res.Notices) == 1 && res.Notices[0].Agency == FR && res.Notices[0].Reference != ""; gotNotice != wantNotice || len(res.Notices) > 1 {
+				if gotNotice := len(res.Notices) == 1 && res.Notices[0].Agency == FR && res.Notices[0].Node == node && res.Notices[0].Reference != ""; gotNotice != wantNotice || len(res.Notices) > 1 {
 					t.Errorf("search: %s: notices %+v, want notice %v", label, res.Notices, wantNotice)
 				}
 

@@ -25,8 +25,9 @@ type queueCase struct {
 // agencies: each hit shows whole, in part, in its notice form or not at
 // all exactly as Hit.ViewFor says for that reader — in the list, in the
 // one-hit read, a decision and a recorded movement — and a hidden hit
-// reads as an absent one.
-func reviewMatrix(t *testing.T, s ctis.Services) {
+// reads as an absent one. A notice names FR-DGSI, at node when its
+// statements came from that peer node.
+func reviewMatrix(t *testing.T, s ctis.Services, node string) {
 	// Sixteen names far apart, so that each subject hits one person.
 	names := strings.Fields(`Mirzakhanov Oyelaran Brzezinska Thorvaldsen Quispehuaman Nakashima Fitzgerald Abernathy
 		Kowalczyk Papadimitriou Szczepanik Vandersloot Oyarzabal Haverkamp Lindqvist Castellanos`)
@@ -125,7 +126,7 @@ func reviewMatrix(t *testing.T, s ctis.Services) {
 				if string(a) != string(b) {
 					t.Errorf("%s: list and one-hit read differ:\n%s\n%s", label, a, b)
 				}
-				checkView(t, label, got, string(a), c, how)
+				checkView(t, label, got, string(a), c, how, node)
 			}
 			if len(page.Hits) != want {
 				t.Errorf("%s %s: %d hits listed, want %d", agency, role, len(page.Hits), want)
@@ -167,7 +168,7 @@ func EscalatedView(v ctis.Viewer, screener string, h ctis.Handling) ctis.HitView
 	return ctis.HitHidden
 }
 
-func checkView(t *testing.T, label string, h ctis.Hit, text string, c *queueCase, how ctis.HitView) {
+func checkView(t *testing.T, label string, h ctis.Hit, text string, c *queueCase, how ctis.HitView, node string) {
 	t.Helper()
 	switch how {
 	case ctis.HitFull:
@@ -179,7 +180,7 @@ func checkView(t *testing.T, label string, h ctis.Hit, text string, c *queueCase
 			t.Errorf("%s: want the hit in part, got %s", label, text)
 		}
 	case ctis.HitNoticed:
-		if !slices.Equal(h.Notice, []string{FR}) || h.EntityID != "" || len(h.Sources) != 0 {
+		if !slices.Equal(h.Notice, []string{ctis.HitNotice{Agency: FR, Node: node}.Contact()}) || h.EntityID != "" || len(h.Sources) != 0 {
 			t.Errorf("%s: want the notice form, got %s", label, text)
 		}
 		for _, leak := range []string{c.entity, c.doc, `"matched_name":"` + c.marker, "passport"} {

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"time"
 
 	"ctis"
 	"ctis/unlist"
@@ -28,6 +29,8 @@ type Login struct {
 type Store interface {
 	ctis.DirectoryService
 	ctis.EntityService
+	ctis.AuthorityService
+	ctis.CooperationService
 }
 
 // SeedUNList loads the embedded UN consolidated list as agency UN.
@@ -173,7 +176,52 @@ func Seed(ctx context.Context, s Store) ([]Login, error) {
 	}}); err != nil {
 		return nil, err
 	}
+	if err := seedCooperation(ctx, s, as, p.ID); err != nil {
+		return nil, err
+	}
 	return logins, nil
+}
+
+// seedCooperation fills the directory of competent authorities — one
+// Jordanian entry left unverified for years, so that it shows as stale —
+// and has France ask Germany for mutual legal assistance about the demo
+// person, acknowledged.
+func seedCooperation(ctx context.Context, s Store, as func(string) context.Context, person string) error {
+	today := time.Now().UTC()
+	entry := func(country string, in ctis.Instrument, name, channel, hours string, verified time.Time, langs ...string) ctis.Authority {
+		return ctis.Authority{Country: country, Instrument: in, Name: name, Jurisdiction: "national", Languages: langs,
+			Channels: []string{channel}, Hours: hours, VerifiedOn: verified.Format(time.DateOnly)}
+	}
+	var mla *ctis.Authority
+	for _, e := range []struct {
+		agency string
+		a      ctis.Authority
+	}{
+		{"DE-BKA", entry("DE", ctis.InstrumentMLA, "Bundesamt für Justiz (fictitious contact)", "e-CODEX", "Mon-Fri 08:00-17:00 CET", today, "de", "en")},
+		{"DE-BKA", entry("DE", ctis.InstrumentNetwork247, "BKA 24/7 contact point (fictitious)", "INTERPOL I-24/7", "24/7", today, "de", "en")},
+		{"FR-DGSI", entry("FR", ctis.InstrumentMLA, "Bureau de l'entraide pénale internationale (fictitious contact)", "e-CODEX", "Mon-Fri 09:00-18:00 CET", today, "fr", "en")},
+		{"JO-GID", entry("JO", ctis.InstrumentExtradition, "Ministry of Justice, international cooperation (fictitious)", "diplomatic channel", "Sun-Thu 08:00-15:00", today.AddDate(-2, 0, 0), "ar", "en")},
+	} {
+		a, err := s.CreateAuthority(as(e.agency), e.a)
+		if err != nil {
+			return err
+		}
+		if mla == nil {
+			mla = a
+		}
+	}
+	deadline := today.Add(30 * 24 * time.Hour)
+	r, err := s.CreateRequest(as("FR-DGSI"), ctis.NewRequest{Kind: ctis.KindMLA, Authority: mla.ID, LegalBasis: "European Convention on Mutual Assistance in Criminal Matters",
+		Offence: "participation in a terrorist organisation", Description: "Records of money transfers received in Germany in 2014 (fictitious).",
+		Entities: []string{person}, Deadline: &deadline})
+	if err != nil {
+		return err
+	}
+	if _, err := s.TakeStep(as("FR-DGSI"), r.ID, ctis.Step{Action: ctis.ActionSend}); err != nil {
+		return err
+	}
+	_, err = s.TakeStep(as("DE-BKA"), r.ID, ctis.Step{Action: ctis.ActionAcknowledge, Note: "Received; passed to the prosecutor."})
+	return err
 }
 
 // UNList is a real copy of the UN Security Council Consolidated Sanctions

@@ -56,6 +56,18 @@ func TestSeed(t *testing.T) {
 	if err != nil || len(res.Entities) != 1 {
 		t.Fatalf("UN entry QDi.299: %+v %v", res, err)
 	}
+	// France's request to Germany is theirs alone; Jordan's stale entry
+	// is flagged.
+	for agency, want := range map[string]int{"FR-DGSI": 1, "DE-BKA": 1, "JO-GID": 0} {
+		list, err := db.Requests(ctis.NewContext(context.Background(), ctis.Identity{Username: "x", Agency: agency, Roles: []ctis.Role{ctis.RoleAnalyst}}), ctis.RequestQuery{})
+		if err != nil || len(list) != want {
+			t.Errorf("%s sees %d requests (%v), want %d", agency, len(list), err, want)
+		}
+	}
+	stale, err := db.Authorities(border, ctis.AuthorityQuery{Stale: true})
+	if err != nil || len(stale) != 1 || stale[0].Agency != "JO-GID" {
+		t.Errorf("stale entries %+v %v", stale, err)
+	}
 }
 
 // TestSeedHashes: the sample photograph matches France's demo bank for a

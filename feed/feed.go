@@ -5,6 +5,11 @@
 // A feed is read from the store, never from this process's memory: a
 // connection waits to be woken, then asks the store for the alerts after
 // the last one it sent, under the reader's handling, as any read does.
+// Connections of the same viewer (ctis.Viewer.Key: agency, and whether
+// frontline-only) waiting after the same alert share that read: once
+// woken, the first of them reads the store and the others take its rows,
+// already encoded. The store still decides what each viewer sees; the hub
+// only avoids asking it the same question a thousand times.
 // What wakes it is the store's change log, which every process's writes
 // reach (see Hub), so an alert posted through another process sharing the
 // database is delivered too. Each alert is sent with its seq as the SSE
@@ -22,6 +27,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"ctis"
@@ -63,9 +69,38 @@ type Hub struct {
 	catching sync.Mutex
 	last     int64
 
-	mu   sync.Mutex
-	subs map[string]map[chan struct{}]struct{}
-	open int
+	mu       sync.Mutex
+	channels map[string]*channel
+	open     int
+	// reads counts the reads of the store made for connections.
+	reads atomic.Int64
+}
+
+// channel is the connections of one event open in this process, and the
+// reads made for them since the event's channel last changed.
+type channel struct {
+	conns map[chan struct{}]struct{}
+	// shares are the reads made since the last wake, by viewer key and
+	// the seq they read after; a wake starts afresh.
+	shares map[shareKey]*share
+}
+
+type shareKey struct {
+	viewer string
+	after  int64
+}
+
+// A share is one read of an event's alerts after a seq under one
+// viewer's handling, made once for every connection of that viewer
+// waiting at that seq.
+type share struct {
+	done chan struct{} // closed once read
+	// body is the alerts read, encoded as server-sent events; n counts
+	// them and last is the seq of the last. Read-only once done.
+	body []byte
+	n    int
+	last int64
+	err  error
 }
 
 // NewHub returns a hub that follows changes from the newest one logged:
@@ -78,7 +113,7 @@ func NewHub(ctx context.Context, changes ctis.ChangeLog, log *slog.Logger) (*Hub
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Hub{changes: changes, log: log, last: last, subs: map[string]map[chan struct{}]struct{}{}}, nil
+	return &Hub{changes: changes, log: log, last: last, channels: map[string]*channel{}}, nil
 }
 
 // CatchUp reads the change log and wakes the connections of each event
@@ -110,11 +145,17 @@ func (h *Hub) CatchUp(ctx context.Context) (int, error) {
 	}
 }
 
-// wake tells every connection of an event to read the store.
+// wake tells every connection of an event to read the store, and forgets
+// the reads made before: they may miss what changed.
 func (h *Hub) wake(eventID string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for ch := range h.subs[eventID] {
+	c := h.channels[eventID]
+	if c == nil {
+		return
+	}
+	c.shares = map[shareKey]*share{}
+	for ch := range c.conns {
 		select {
 		case ch <- struct{}{}:
 		default: // woken already, and not yet reading
@@ -127,22 +168,78 @@ func (h *Hub) wake(eventID string) {
 func (h *Hub) subscribe(eventID string) (<-chan struct{}, func()) {
 	ch := make(chan struct{}, 1)
 	h.mu.Lock()
-	if h.subs[eventID] == nil {
-		h.subs[eventID] = map[chan struct{}]struct{}{}
+	c := h.channels[eventID]
+	if c == nil {
+		c = &channel{conns: map[chan struct{}]struct{}{}, shares: map[shareKey]*share{}}
+		h.channels[eventID] = c
 	}
-	h.subs[eventID][ch] = struct{}{}
+	c.conns[ch] = struct{}{}
 	h.open++
 	h.mu.Unlock()
 	return ch, func() {
 		h.mu.Lock()
-		delete(h.subs[eventID], ch)
-		if len(h.subs[eventID]) == 0 {
-			delete(h.subs, eventID)
+		delete(c.conns, ch)
+		if len(c.conns) == 0 && h.channels[eventID] == c {
+			delete(h.channels, eventID)
 		}
 		h.open--
 		h.mu.Unlock()
 	}
 }
+
+// read returns the alerts of eventID after seq after that viewer may see,
+// encoded: read from the store by the first connection of that viewer to
+// ask since the event's channel last changed, shared with the others.
+// The store reads as ctx's identity, whose viewer key must be viewer; the
+// read is not cut short when ctx's client leaves, since others may wait
+// for it.
+func (h *Hub) read(ctx context.Context, events ctis.EventService, eventID, viewer string, after int64) (*share, error) {
+	k := shareKey{viewer, after}
+	h.mu.Lock()
+	c := h.channels[eventID]
+	sh, found := c.shares[k]
+	if !found {
+		sh = &share{done: make(chan struct{})}
+		c.shares[k] = sh
+	}
+	h.mu.Unlock()
+	if found {
+		select {
+		case <-sh.done:
+			return sh, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	defer close(sh.done)
+	h.reads.Add(1)
+	alerts, err := events.Alerts(context.WithoutCancel(ctx), eventID, after, Batch, false)
+	if err != nil {
+		sh.err = err
+		h.mu.Lock()
+		if c.shares[k] == sh {
+			delete(c.shares, k) // the next to ask tries again
+		}
+		h.mu.Unlock()
+		return sh, nil
+	}
+	for _, a := range alerts {
+		data, err := json.Marshal(a)
+		if err != nil {
+			sh.err = err
+			return sh, nil
+		}
+		sh.body = fmt.Appendf(sh.body, "id: %d\nevent: alert\ndata: %s\n\n", a.Seq, data)
+		sh.last = a.Seq
+	}
+	sh.n = len(alerts)
+	return sh, nil
+}
+
+// Reads is how many times the hub's connections have read the store: once
+// per viewer and position each time an event's channel changes, however
+// many connections share it.
+func (h *Hub) Reads() int64 { return h.reads.Load() }
 
 // Open is how many feed connections are open.
 func (h *Hub) Open() int {
@@ -249,34 +346,27 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, events ctis.EventSer
 	defer beat.Stop()
 	end := time.NewTimer(lifetime)
 	defer end.Stop()
-	var buf []byte
+	id, _ := ctis.IdentityFrom(ctx)
+	viewer := id.Viewer().Key()
 	for {
-		alerts, err := events.Alerts(ctx, eventID, after, Batch, false)
+		sh, err := h.read(ctx, events, eventID, viewer, after)
 		if err != nil {
-			if ctx.Err() == nil && !errors.Is(err, context.Canceled) {
-				h.log.Error("reading alerts for a live feed", "err", err)
+			return nil // the client left
+		}
+		if sh.err != nil {
+			if ctx.Err() == nil && !errors.Is(sh.err, context.Canceled) {
+				h.log.Error("reading alerts for a live feed", "err", sh.err)
 			}
 			return nil
 		}
-		buf = buf[:0]
-		for _, a := range alerts {
-			data, err := json.Marshal(a)
-			if err != nil {
+		if sh.n > 0 {
+			if err := send(sh.body); err != nil {
 				return nil
 			}
-			buf = fmt.Appendf(buf, "id: %d\nevent: alert\ndata: %s\n\n", a.Seq, data)
-			after = a.Seq
+			after = sh.last
 		}
-		if len(buf) > 0 {
-			if err := send(buf); err != nil {
-				return nil
-			}
-		}
-		if len(alerts) == Batch {
+		if sh.n == Batch {
 			continue
-		}
-		if cap(buf) > 64<<10 {
-			buf = nil // a burst's buffer is not kept by an idle connection
 		}
 		for idle := true; idle; {
 			select {

@@ -16,9 +16,10 @@ import (
 // into B before the suite reads it at B, through every read path, as
 // each agency's analyst and frontline officer. So a statement that
 // crossed a node shows at B exactly what ctis.CanSee allows of it at A —
-// no hop widens it — and B's own TAXII server passes it on no further.
+// no hop widens it — and B's own TAXII server passes it on no further. Event
+// channels are skipped: B's agencies are A's, and their channels are at A.
 func TestHandlingMatrixOverPeer(t *testing.T) {
-	ctistest.RunHandlingMatrix(t, ctistest.Backend{Open: func(t *testing.T) ctis.Services {
+	ctistest.RunHandlingMatrix(t, ctistest.Backend{Node: "node-a", Open: func(t *testing.T) ctis.Services {
 		a, b := newNode(t, "node-a"), newNode(t, "node-b")
 		a.serve(b)
 		f := &federation{t: t, a: a, b: b}
@@ -26,7 +27,7 @@ func TestHandlingMatrixOverPeer(t *testing.T) {
 		s.Directory = &fedDirectory{DirectoryService: b.Directory, f: f}
 		s.Entities = &fedEntities{EntityService: b.Entities, f: f}
 		return s
-	}})
+	}, NoEvents: "the agencies are node A's, spoken for at node B: their people, and the channels they would open, are at A"})
 }
 
 // federation is node A, where the suite writes, and node B, where it

@@ -26,6 +26,17 @@ func (db *DB) visibleAs(s string, v ctis.Viewer) (string, []any) {
 	return "(" + cond + ")", args
 }
 
+// requestVisible returns the SQL condition under which cooperation
+// request r (the alias must be "r") may be read by agency, with its
+// arguments: its sender always, its receiver and the agencies added to
+// it once it is sent. A draft is its sender's alone. Every read of
+// requests, and of their entities, attachments and timelines, goes
+// through it.
+func requestVisible(agency string) (string, []any) {
+	return `(r.sender = ? OR (r.state <> 'draft' AND (r.receiver = ?
+		OR EXISTS (SELECT 1 FROM request_agencies ra WHERE ra.request_id = r.id AND ra.agency = ?))))`, []any{agency, agency, agency}
+}
+
 // eventVisible returns the SQL condition under which event e (alias "e")
 // may be seen by viewer: its agency hosts or takes part in it.
 func eventVisible(v ctis.Viewer) (string, []any) {
@@ -45,4 +56,12 @@ func alertVisible(v ctis.Viewer) (string, []any) {
 		cond = `(` + cond + ` AND a.frontline = 1)`
 	}
 	return cond, []any{v.Agency, v.Agency, v.Agency, v.Agency}
+}
+
+// ackVisible returns the SQL condition under which acknowledgement k
+// (alias "k") of alert a (alias "a", which v may see) may be known to
+// viewer: the agency that originated the alert knows every agency's, any
+// other agency only its own.
+func ackVisible(v ctis.Viewer) (string, []any) {
+	return `(k.agency = ? OR a.originator = ?)`, []any{v.Agency, v.Agency}
 }

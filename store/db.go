@@ -8,8 +8,9 @@
 // kept in dialect.go.
 //
 // DB implements ctis.DirectoryService, ctis.AuthService,
-// ctis.EntityService and ctis.AuditLog. Handling rules are applied inside
-// its queries (see access.go), never left to callers.
+// ctis.EntityService, ctis.AuditLog and the other store interfaces
+// listed below. Handling rules are applied inside its queries (see
+// access.go), never left to callers.
 package store
 
 import (
@@ -85,15 +86,17 @@ type DB struct {
 // Every store interface a node's services need (ctis.Services, less the
 // screening and hash indexes, which wrap the store).
 var (
-	_ ctis.DirectoryService = (*DB)(nil)
-	_ ctis.AuthService      = (*DB)(nil)
-	_ ctis.EntityService    = (*DB)(nil)
-	_ ctis.AuditLog         = (*DB)(nil)
-	_ ctis.ReviewService    = (*DB)(nil)
-	_ ctis.TravelService    = (*DB)(nil)
-	_ ctis.RuleService      = (*DB)(nil)
-	_ ctis.DocumentService  = (*DB)(nil)
-	_ ctis.ChangeLog        = (*DB)(nil)
+	_ ctis.DirectoryService   = (*DB)(nil)
+	_ ctis.AuthService        = (*DB)(nil)
+	_ ctis.EntityService      = (*DB)(nil)
+	_ ctis.AuditLog           = (*DB)(nil)
+	_ ctis.ReviewService      = (*DB)(nil)
+	_ ctis.TravelService      = (*DB)(nil)
+	_ ctis.RuleService        = (*DB)(nil)
+	_ ctis.DocumentService    = (*DB)(nil)
+	_ ctis.ChangeLog          = (*DB)(nil)
+	_ ctis.AuthorityService   = (*DB)(nil)
+	_ ctis.CooperationService = (*DB)(nil)
 )
 
 //go:embed migrations/sqlite/*.sql migrations/postgres/*.sql

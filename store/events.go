@@ -212,7 +212,9 @@ const alertColumns = `a.id, a.event_id, a.seq, a.originator, a.severity, a.title
 	a.distribution, a.grp, a.frontline, a.hit_notice, a.restriction, a.restriction_text, a.posted_by, a.posted_at`
 
 // alerts reads the alerts where cond holds that v may see, in order of
-// cond's ordering, with their acknowledgements.
+// cond's ordering, with the acknowledgements v may know of: every
+// agency's of the alerts v's agency originated, its own agency's of the
+// others (ackVisible).
 func (db *DB) alerts(ctx context.Context, q querier, v ctis.Viewer, cond, order string, args ...any) ([]ctis.Alert, error) {
 	vis, vargs := alertVisible(v)
 	rows, err := q.QueryContext(ctx, `SELECT `+alertColumns+` FROM alerts a WHERE `+cond+` AND `+vis+` `+order, append(args, vargs...)...)
@@ -266,7 +268,9 @@ func (db *DB) alerts(ctx context.Context, q querier, v ctis.Viewer, cond, order 
 	if err := rows.Close(); err != nil {
 		return nil, err
 	}
-	rows, err = q.QueryContext(ctx, `SELECT alert_id, agency, username, at FROM alert_acks WHERE alert_id `+in+` ORDER BY at, agency`, ids...)
+	kvis, kargs := ackVisible(v)
+	rows, err = q.QueryContext(ctx, `SELECT k.alert_id, k.agency, k.username, k.at FROM alert_acks k JOIN alerts a ON a.id = k.alert_id
+		WHERE k.alert_id `+in+` AND `+kvis+` ORDER BY k.at, k.agency`, append(ids, kargs...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -412,7 +416,12 @@ func (db *DB) Digest(ctx context.Context, eventID, day string) (*ctis.Digest, er
 	}
 	// Pending are the event's agencies the alert is released to that
 	// have not acknowledged it: an agency that may not see an alert
-	// cannot owe an acknowledgement of it.
+	// cannot owe an acknowledgement of it. Only the originator, who
+	// chose whom to release it to, learns of the others; any other
+	// reader learns only whether its own agency owes one, as it sees
+	// only its own agency's acknowledgement (ackVisible), so that a
+	// digest does not tell one participant which others an alert went
+	// to, or who in a sharing group it does not belong to.
 	viewers := make([]ctis.Viewer, len(e.Agencies))
 	for i, ag := range e.Agencies {
 		viewers[i] = ctis.Viewer{Agency: ag}
@@ -424,6 +433,9 @@ func (db *DB) Digest(ctx context.Context, eventID, day string) (*ctis.Digest, er
 	for _, a := range alerts {
 		da := ctis.DigestAlert{Alert: a, Pending: []string{}}
 		for _, vw := range viewers {
+			if a.Originator != id.Agency && vw.Agency != id.Agency {
+				continue
+			}
 			acked := slices.ContainsFunc(a.Acks, func(k ctis.Ack) bool { return k.Agency == vw.Agency })
 			if !acked && ctis.CanSee(vw, a.Originator, a.Handling) {
 				da.Pending = append(da.Pending, vw.Agency)

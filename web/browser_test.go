@@ -295,8 +295,47 @@ func TestBrowserJourney(t *testing.T) {
 		t.Errorf("hash match shows:\n%s", text)
 	}
 
-	// French and Arabic pages, the Arabic right to left.
 	var dirAttr string
+	// The German analyst lists the central authority; the French analyst
+	// drafts a request to it in the form and sends it; the German
+	// acknowledges it, and the timeline shows each step.
+	run("directory entry", login(base, "de.analyst"), chromedp.Navigate(base+"/authorities"),
+		chromedp.SendKeys("#a-country", "DE", chromedp.ByID), chromedp.SetValue("#a-instrument", "mla", chromedp.ByID),
+		chromedp.SendKeys("#a-name", "Bundesamt für Justiz", chromedp.ByID), chromedp.SendKeys("#a-jurisdiction", "Germany", chromedp.ByID),
+		chromedp.SendKeys("#a-languages", "de, en", chromedp.ByID), chromedp.SendKeys("#a-channels", "e-CODEX", chromedp.ByID),
+		chromedp.SendKeys("#a-hours", "Mon-Fri", chromedp.ByID), chromedp.Click("#add-authority", chromedp.ByID),
+		chromedp.WaitVisible("#authorities", chromedp.ByID), shot(dir, "06c-authorities"), logout)
+	deadline := time.Now().UTC().Add(10 * 24 * time.Hour)
+	run("analyst drafts and sends a request", login(base, "fr.analyst"), chromedp.Navigate(base+"/requests"),
+		chromedp.WaitVisible("#new-request", chromedp.ByID),
+		chromedp.SetValue("#r-kind", "e_evidence_subscriber", chromedp.ByID),
+		chromedp.SendKeys("#r-basis", "Budapest Convention, art. 18", chromedp.ByID),
+		chromedp.SendKeys("#r-offence", "public provocation to commit a terrorist offence", chromedp.ByID),
+		chromedp.SendKeys("#r-description", "Subscriber of the account that posted the video.", chromedp.ByID),
+		chromedp.SetValue("#r-deadline", deadline.Format("2006-01-02T15:04"), chromedp.ByID),
+		chromedp.SendKeys("#r-attachments", strings.Repeat("0f", 32)+" 20480 order.pdf", chromedp.ByID),
+		chromedp.Click("#draft", chromedp.ByID), chromedp.WaitVisible("#timeline", chromedp.ByID),
+		chromedp.SetValue("#action", "send", chromedp.ByID), chromedp.Click("#take-step", chromedp.ByID),
+		// Sent, it can no longer be sent: the page after the step is there.
+		chromedp.WaitNotPresent(`#action option[value="send"]`, chromedp.ByQuery), chromedp.Text("#state", &text, chromedp.ByID), logout)
+	if text != "sent" {
+		t.Errorf("state after sending: %q", text)
+	}
+	run("receiver acknowledges", login(base, "de.analyst"), chromedp.Navigate(base+"/requests?role=receiver"),
+		chromedp.Click("#requests a", chromedp.ByQuery), chromedp.WaitVisible("#step", chromedp.ByID),
+		chromedp.SendKeys("#s-note", "received", chromedp.ByID), chromedp.Click("#take-step", chromedp.ByID),
+		chromedp.WaitReady(`#action option[value="start"]`, chromedp.ByQuery), chromedp.Text("main", &text, chromedp.ByQuery), shot(dir, "06d-request"),
+		chromedp.Text("#banner", &dirAttr, chromedp.ByID), logout)
+	for _, want := range []string{"acknowledged", "order.pdf", "drafted", "received"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the request's page lacks %q:\n%s", want, text)
+		}
+	}
+	if !strings.Contains(dirAttr, "agencies: DE-BKA") {
+		t.Errorf("the request page's banner: %q", dirAttr)
+	}
+
+	// French and Arabic pages, the Arabic right to left.
 	run("French", chromedp.Navigate(base+"/login"), chromedp.SetValue("#lang", "fr", chromedp.ByID),
 		chromedp.Submit("#lang", chromedp.ByID), chromedp.WaitVisible("#username", chromedp.ByID),
 		chromedp.Text("h1", &text, chromedp.ByQuery), shot(dir, "07-login-fr"))

@@ -15,7 +15,8 @@ import (
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
 // pageNames are the templates, each rendered inside layout.html.
-var pageNames = []string{"login", "dashboard", "search", "entity", "new", "screen", "review", "audit", "admin", "travel", "hashes", "events", "event", "digest", "error"}
+var pageNames = []string{"login", "dashboard", "search", "entity", "new", "screen", "review", "audit", "admin", "travel", "hashes", "events", "event", "digest",
+	"authorities", "requests", "request", "error"}
 
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{

@@ -440,15 +440,21 @@ func (n *runningNode) build(ctx context.Context, withDemo bool, log *slog.Logger
 }
 
 // refresh applies the travel-data and event-channel retention policies
-// at start and every hour, and rebuilds the screening index every hour, so that statements
-// reaching their review date leave screening under the hide and purge
-// policies.
+// and runs the clock of cooperation requests (reminders, lapsed
+// preservations) at start and every hour, and rebuilds the screening
+// index every hour, so that statements reaching their review date leave
+// screening under the hide and purge policies.
 func refresh(ctx context.Context, svc *screen.Service, db *store.DB, m *metrics.Metrics, log *slog.Logger) {
 	retain := func() {
 		if rep, err := db.ApplyRetention(operator(ctx)); err != nil {
 			log.Error("applying the travel-data retention policy", "err", err)
 		} else if rep.Masked+rep.Deleted > 0 {
 			log.Info("travel-data retention", "masked", rep.Masked, "deleted", rep.Deleted)
+		}
+		if rep, err := db.SweepRequests(operator(ctx)); err != nil {
+			log.Error("running the cooperation requests' clock", "err", err)
+		} else if rep.Reminders+rep.Expired > 0 {
+			log.Info("cooperation requests", "reminders", rep.Reminders, "expired", rep.Expired)
 		}
 		if rep, err := db.ApplyEventRetention(operator(ctx)); err != nil {
 			log.Error("applying the event-channel retention policy", "err", err)

@@ -1,0 +1,235 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"ctis"
+)
+
+// authoritiesView is the directory of competent authorities: a search,
+// its results, the entries of the user's agency that are due for
+// verification, and the form that adds one.
+type authoritiesView struct {
+	Layout
+	Query       ctis.AuthorityQuery
+	Authorities []ctis.Authority
+	// Due are the user's agency's stale entries, flagged for it.
+	Due         []ctis.Authority
+	Instruments []ctis.Instrument
+	Today       string
+}
+
+// requestsView lists the cooperation requests the user's agency sees,
+// with the oversight figures and the form that drafts one.
+type requestsView struct {
+	Layout
+	Query    ctis.RequestQuery
+	Requests []requestRow
+	Figures  []ctis.RequestFigures
+	Kinds    []ctis.RequestKind
+	States   []ctis.RequestState
+	// Authorities are the directory's entries a request may be
+	// addressed to.
+	Authorities []ctis.Authority
+}
+
+// requestRow is a listed request with its handling, for the banner.
+type requestRow struct {
+	ctis.Request
+	Handling ctis.Handling
+}
+
+// requestView is one request with its timeline and the steps the user's
+// agency may take on it.
+type requestView struct {
+	Layout
+	Request  *ctis.Request
+	Handling ctis.Handling
+	Party    ctis.Party
+	Allowed  []ctis.RequestAction
+	Agencies []ctis.Agency
+}
+
+// isKeeper reports whether the user keeps the agency's directory entries.
+func isKeeper(id ctis.Identity) bool { return id.Has(ctis.RoleAnalyst) || id.Has(ctis.RoleAdmin) }
+
+func (h *handler) authorities(p *page, r *http.Request) error {
+	q := ctis.AuthorityQuery{Country: r.FormValue("country"), Instrument: ctis.Instrument(r.FormValue("instrument")),
+		Agency: r.FormValue("agency"), Text: r.FormValue("q"), Stale: r.FormValue("stale") == "on"}
+	list, err := h.Authorities.Authorities(p.ctx, q)
+	if err != nil {
+		return err
+	}
+	data := &authoritiesView{Query: q, Authorities: list, Instruments: ctis.Instruments, Today: h.Now().UTC().Format(time.DateOnly)}
+	if isKeeper(p.id) {
+		if data.Due, err = h.Authorities.Authorities(p.ctx, ctis.AuthorityQuery{Agency: p.id.Agency, Stale: true}); err != nil {
+			return err
+		}
+	}
+	h.render(p, http.StatusOK, "authorities", data)
+	return nil
+}
+
+// lines splits a form's text area into its non-empty lines.
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func (h *handler) createAuthority(p *page, r *http.Request) error {
+	a := ctis.Authority{Country: r.PostFormValue("country"), Instrument: ctis.Instrument(r.PostFormValue("instrument")),
+		Name: r.PostFormValue("name"), Jurisdiction: r.PostFormValue("jurisdiction"), Languages: strings.FieldsFunc(r.PostFormValue("languages"), func(c rune) bool { return c == ',' || c == ' ' }),
+		Channels: lines(r.PostFormValue("channels")), Hours: r.PostFormValue("hours"), VerifiedOn: r.PostFormValue("verified_on")}
+	if _, err := h.Authorities.CreateAuthority(p.ctx, a); err != nil {
+		return err
+	}
+	http.Redirect(p.w, r, "/authorities?agency="+p.id.Agency, http.StatusSeeOther)
+	return nil
+}
+
+// authorityAction verifies an entry again as of today, or removes it.
+func (h *handler) authorityAction(p *page, r *http.Request) error {
+	id := r.PathValue("id")
+	switch r.PostFormValue("do") {
+	case "verify":
+		a, err := h.Authorities.Authority(p.ctx, id)
+		if err != nil {
+			return err
+		}
+		a.VerifiedOn = h.Now().UTC().Format(time.DateOnly)
+		if _, err := h.Authorities.UpdateAuthority(p.ctx, *a); err != nil {
+			return err
+		}
+	case "remove":
+		if err := h.Authorities.RemoveAuthority(p.ctx, id); err != nil {
+			return err
+		}
+	default:
+		return ctis.Invalid("do", "verify or remove")
+	}
+	http.Redirect(p.w, r, "/authorities", http.StatusSeeOther)
+	return nil
+}
+
+func (h *handler) requests(p *page, r *http.Request) error {
+	q := ctis.RequestQuery{Kind: ctis.RequestKind(r.FormValue("kind")), State: ctis.RequestState(r.FormValue("state")), Role: ctis.Party(r.FormValue("role"))}
+	list, err := h.Cooperation.Requests(p.ctx, q)
+	if err != nil {
+		return err
+	}
+	figures, err := h.Cooperation.RequestFigures(p.ctx)
+	if err != nil {
+		return err
+	}
+	data := &requestsView{Query: q, Figures: figures, Kinds: ctis.RequestKinds, States: ctis.RequestStates}
+	for _, req := range list {
+		data.Requests = append(data.Requests, requestRow{Request: req, Handling: req.Handling()})
+	}
+	if p.id.Has(ctis.RoleAnalyst) {
+		if data.Authorities, err = h.Authorities.Authorities(p.ctx, ctis.AuthorityQuery{}); err != nil {
+			return err
+		}
+	}
+	h.render(p, http.StatusOK, "requests", data)
+	return nil
+}
+
+// attachmentsOf reads a text area of attachments, one a line as
+// "SHA-256 size name" (the name last, as it may hold spaces).
+func attachmentsOf(s string) ([]ctis.Attachment, error) {
+	var out []ctis.Attachment
+	for i, l := range lines(s) {
+		f := strings.SplitN(l, " ", 3)
+		if len(f) != 3 {
+			return nil, ctis.Invalid("attachments["+strconv.Itoa(i)+"]", "give each attachment as its SHA-256, its size in bytes and its name")
+		}
+		size, err := strconv.ParseInt(f[1], 10, 64)
+		if err != nil {
+			return nil, ctis.Invalid("attachments["+strconv.Itoa(i)+"].size", "the size is a number of bytes")
+		}
+		out = append(out, ctis.Attachment{SHA256: f[0], Size: size, Name: f[2]})
+	}
+	return out, nil
+}
+
+func (h *handler) createRequest(p *page, r *http.Request) error {
+	nr := ctis.NewRequest{Kind: ctis.RequestKind(r.PostFormValue("kind")), Authority: r.PostFormValue("authority"),
+		LegalBasis: r.PostFormValue("legal_basis"), Offence: r.PostFormValue("offence"), Description: r.PostFormValue("description"),
+		Entities: strings.FieldsFunc(r.PostFormValue("entities"), func(c rune) bool { return c == ',' || c == ' ' || c == '\n' || c == '\r' })}
+	if s := r.PostFormValue("deadline"); s != "" {
+		d, err := time.Parse("2006-01-02T15:04", s)
+		if err != nil {
+			return ctis.Invalid("deadline", "give the deadline as a day and a time (UTC)")
+		}
+		nr.Deadline = &d
+	}
+	var err error
+	if nr.Attachments, err = attachmentsOf(r.PostFormValue("attachments")); err != nil {
+		return err
+	}
+	req, err := h.Cooperation.CreateRequest(p.ctx, nr)
+	if err != nil {
+		return err
+	}
+	http.Redirect(p.w, r, "/requests/"+req.ID, http.StatusSeeOther)
+	return nil
+}
+
+func (h *handler) request(p *page, r *http.Request) error {
+	req, err := h.Cooperation.Request(p.ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	data := &requestView{Request: req, Handling: req.Handling()}
+	switch p.id.Agency {
+	case req.Sender:
+		data.Party = ctis.PartySender
+	case req.Receiver:
+		data.Party = ctis.PartyReceiver
+	}
+	if data.Party != "" && p.id.Has(ctis.RoleAnalyst) {
+		data.Allowed = req.Allowed(data.Party)
+		all, err := h.Directory.Agencies(p.ctx)
+		if err != nil {
+			return err
+		}
+		// Offered for sharing: the agencies that do not read it yet.
+		for _, a := range all {
+			if a.Code != req.Sender && a.Code != req.Receiver && !slices.Contains(req.Agencies, a.Code) {
+				data.Agencies = append(data.Agencies, a)
+			}
+		}
+	}
+	h.render(p, http.StatusOK, "request", data)
+	return nil
+}
+
+func (h *handler) requestStep(p *page, r *http.Request) error {
+	s := ctis.Step{Action: ctis.RequestAction(r.PostFormValue("action")), Reason: r.PostFormValue("reason"), Note: r.PostFormValue("note")}
+	var err error
+	if s.Attachments, err = attachmentsOf(r.PostFormValue("attachments")); err != nil {
+		return err
+	}
+	if _, err := h.Cooperation.TakeStep(p.ctx, r.PathValue("id"), s); err != nil {
+		return err
+	}
+	http.Redirect(p.w, r, "/requests/"+r.PathValue("id"), http.StatusSeeOther)
+	return nil
+}
+
+func (h *handler) shareRequest(p *page, r *http.Request) error {
+	if _, err := h.Cooperation.ShareRequest(p.ctx, r.PathValue("id"), r.PostFormValue("agency")); err != nil {
+		return err
+	}
+	http.Redirect(p.w, r, "/requests/"+r.PathValue("id"), http.StatusSeeOther)
+	return nil
+}

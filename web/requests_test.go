@@ -1,0 +1,88 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"ctis"
+)
+
+// TestRequestPages walks a request through the pages: the German
+// analyst lists the central authority in the directory, the French
+// analyst drafts a request to it and sends it, the German acknowledges
+// and refuses it, which the form refuses without a reason; each page
+// shows the request's own handling in its banner, and the timeline. A
+// frontline officer, who may not read requests, is turned away.
+func TestRequestPages(t *testing.T) {
+	srv, db, _, _ := serveNode(t)
+	base := srv.URL
+	fr, de := signIn(t, base, "fr.analyst"), signIn(t, base, "de.analyst")
+	post := func(c *http.Client, path string, form url.Values) (*http.Response, string) {
+		t.Helper()
+		form.Set("csrf", csrfOf(t, c, base))
+		res, err := c.PostForm(base+path, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	res, body := post(de, "/authorities", url.Values{"country": {"DE"}, "instrument": {"mla"}, "name": {"Bundesamt für Justiz"}, "jurisdiction": {"Germany"},
+		"languages": {"de, en"}, "channels": {"e-CODEX\nsecure e-mail"}, "hours": {"Mon-Fri 08:00-17:00"}, "verified_on": {time.Now().UTC().Format(time.DateOnly)}})
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Bundesamt für Justiz") {
+		t.Fatalf("adding a directory entry: %d\n%s", res.StatusCode, body)
+	}
+	list, err := db.Authorities(ctis.NewContext(t.Context(), ctis.Identity{Username: "x", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAnalyst}}), ctis.AuthorityQuery{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("directory %v %v", list, err)
+	}
+	_, body = get(t, fr, base+"/authorities?q=justiz")
+	if !strings.Contains(body, "Bundesamt für Justiz") || strings.Contains(body, `action="/authorities/`+list[0].ID) {
+		t.Errorf("FR-DGSI's view of DE-BKA's entry: it must be listed, with no form to change it")
+	}
+
+	deadline := time.Now().UTC().Add(10 * 24 * time.Hour).Format("2006-01-02T15:04")
+	res, body = post(fr, "/requests", url.Values{"kind": {"mla"}, "authority": {list[0].ID}, "legal_basis": {"bilateral treaty"},
+		"offence": {"financing of terrorism"}, "description": {"bank records of account 123"}, "deadline": {deadline},
+		"attachments": {strings.Repeat("ab", 32) + " 20480 request letter.pdf"}})
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Request.URL.Path, "/requests/") {
+		t.Fatalf("drafting: %d %s\n%s", res.StatusCode, res.Request.URL.Path, body)
+	}
+	path := res.Request.URL.Path
+	if !strings.Contains(body, "request letter.pdf") || !strings.Contains(body, "most restrictive: originator") {
+		t.Errorf("the draft's page:\n%s", body)
+	}
+	// A draft is the sender's alone.
+	if status, _ := get(t, de, base+path); status != http.StatusNotFound {
+		t.Errorf("DE-BKA reading FR-DGSI's draft: %d", status)
+	}
+	res, body = post(fr, path+"/steps", url.Values{"action": {"send"}})
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "agencies: DE-BKA") {
+		t.Errorf("sent: %d\n%s", res.StatusCode, body)
+	}
+	status, body := get(t, de, base+path)
+	if status != http.StatusOK || !strings.Contains(body, `value="acknowledge"`) || strings.Contains(body, `value="withdraw"`) {
+		t.Errorf("DE-BKA's page of the sent request: %d\n%s", status, body)
+	}
+	post(de, path+"/steps", url.Values{"action": {"acknowledge"}, "note": {"received, under way"}})
+	res, body = post(de, path+"/steps", url.Values{"action": {"refuse"}})
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "reason") {
+		t.Errorf("refusing without a reason: %d", res.StatusCode)
+	}
+	res, body = post(de, path+"/steps", url.Values{"action": {"refuse"}, "reason": {"dual criminality not met"}})
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "dual criminality not met") || !strings.Contains(body, "received, under way") {
+		t.Errorf("refused: %d\n%s", res.StatusCode, body)
+	}
+	_, body = get(t, fr, base+"/requests")
+	if !strings.Contains(body, path) || !strings.Contains(body, `id="figures"`) {
+		t.Errorf("FR-DGSI's list:\n%s", body)
+	}
+	if status, _ := get(t, signIn(t, base, "de.border"), base+"/requests"); status != http.StatusForbidden {
+		t.Errorf("a frontline officer's list of requests: %d", status)
+	}
+}
