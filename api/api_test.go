@@ -36,7 +36,7 @@ type fixture struct {
 	db     *store.DB
 	srv    *httptest.Server
 	doc    *openAPI
-	log    *syncBuffer
+	log    *ctistest.Log
 	tokens map[string]string // API tokens by username
 	users  map[string]string // user IDs by username
 	// covered records the routes that answered with a 2xx status.
@@ -70,7 +70,7 @@ func TestMain(m *testing.M) { os.Exit(ctistest.RunEngines(m, &engine)) }
 // before its handler is made.
 func newFixture(t *testing.T, configure ...func(*Server)) *fixture {
 	t.Helper()
-	f := &fixture{t: t, doc: loadOpenAPI(t), log: &syncBuffer{}, tokens: map[string]string{}, users: map[string]string{}, covered: map[string]bool{}}
+	f := &fixture{t: t, doc: loadOpenAPI(t), log: &ctistest.Log{}, tokens: map[string]string{}, users: map[string]string{}, covered: map[string]bool{}}
 	n := ctistest.OpenStore(t, engine, store.Options{
 		Now: func() time.Time { return time.Now().Add(time.Duration(f.ahead.Load())) }})
 	f.db = n.DB
@@ -96,25 +96,6 @@ func newFixture(t *testing.T, configure ...func(*Server)) *fixture {
 	f.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(f.srv.Close)
 	return f
-}
-
-// syncBuffer is a log sink the server's goroutines can write to while a
-// test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // call is one request to the API.

@@ -1,7 +1,6 @@
 package peer_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -68,7 +67,7 @@ func TestScheduler(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var logged syncBuffer
+	var logged ctistest.Log
 	var calls sync.Map
 	s := &peer.Scheduler{Peers: b.DB, Every: 20 * time.Millisecond, Log: slog.New(slog.NewTextHandler(&logged, nil)),
 		Client: func(p ctis.Peer) (*taxii.Client, error) {
@@ -106,21 +105,4 @@ func TestScheduler(t *testing.T) {
 	if strings.Contains(text, "Zqsecretname") || strings.Contains(text, "Zqscheduled") {
 		t.Errorf("the log quotes a statement:\n%s", text)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
