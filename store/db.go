@@ -578,3 +578,15 @@ func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]
 	}
 	return out, rows.Err()
 }
+
+// Analyze brings the query planner's statistics up to date, as after a
+// bulk load (an import of many entities, a migration): PostgreSQL's
+// VACUUM ANALYZE, SQLite's ANALYZE. Reads are served meanwhile.
+func (db *DB) Analyze(ctx context.Context) error {
+	q := `ANALYZE`
+	if IsPostgres(db.dsn) {
+		q = `VACUUM ANALYZE`
+	}
+	_, err := db.w.ExecContext(ctx, q)
+	return err
+}

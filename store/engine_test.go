@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -84,5 +85,18 @@ func TestWritersFromTwoProcesses(t *testing.T) {
 	page, err := a.Entities(ctx, ctis.EntityFilter{Limit: ctis.MaxLimit})
 	if err != nil || len(page.Entities) != 2*each {
 		t.Fatalf("%d entities (%v)", len(page.Entities), err)
+	}
+}
+
+// Analyze refreshes the planner's statistics on either engine, and leaves
+// what is stored as it was.
+func TestAnalyze(t *testing.T) {
+	db := openDB(t, store.Options{})
+	mustAgency(t, db, "FR-DGSI", "FR")
+	if err := db.Analyze(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.Agencies(as("FR-DGSI", ctis.RoleAnalyst)); err != nil || len(got) != 1 {
+		t.Fatalf("after Analyze: %v %v", got, err)
 	}
 }
