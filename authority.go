@@ -141,7 +141,7 @@ func checkText(field, s string, required bool) error {
 		return Invalid(field, "%s is required", field)
 	case len(s) > maxAuthorityText:
 		return Invalid(field, "longer than %d bytes", maxAuthorityText)
-	case !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' || r == 0x7f }):
+	case !utf8.ValidString(s) || hasControl(s, true):
 		return Invalid(field, "holds a control character or is not UTF-8")
 	}
 	return nil
