@@ -175,15 +175,9 @@ func indicator(bank ctis.HashBank, e *ctis.HashEntry, marks []string) (object, e
 // from. It reads as Read does — strictly, all or nothing, naming the
 // object of an error — and refuses a bundle that holds entities.
 func ReadIndicators(r io.Reader, max int64) ([]Indicator, error) {
-	if max <= 0 {
-		max = MaxBundle
-	}
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	data, err := readBundle(r, max)
 	if err != nil {
 		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, ctis.Errorf(ctis.ETOOLARGE, "the bundle is larger than %d bytes", max)
 	}
 	objects, err := bundleObjects(data)
 	if err != nil {

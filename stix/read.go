@@ -83,6 +83,16 @@ type readRel struct {
 // so is a statement marked with a marking ctis cannot honour, so that no
 // restriction is ever dropped on the way in.
 func Read(r io.Reader, max int64) ([]ctis.Entity, error) {
+	data, err := readBundle(r, max)
+	if err != nil {
+		return nil, err
+	}
+	return Decode(data)
+}
+
+// readBundle reads a bundle of at most max bytes (MaxBundle when max is
+// 0), refusing a larger one whole.
+func readBundle(r io.Reader, max int64) ([]byte, error) {
 	if max <= 0 {
 		max = MaxBundle
 	}
@@ -93,7 +103,7 @@ func Read(r io.Reader, max int64) ([]ctis.Entity, error) {
 	if int64(len(data)) > max {
 		return nil, ctis.Errorf(ctis.ETOOLARGE, "the bundle is larger than %d bytes", max)
 	}
-	return Decode(data)
+	return data, nil
 }
 
 // Decode reads a bundle held in memory, as Read does.
