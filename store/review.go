@@ -218,6 +218,7 @@ func (db *DB) Hits(ctx context.Context, f ctis.HitFilter) (*ctis.HitPage, error)
 		}
 		return h.Score >= f.MinScore
 	}
+	// Read before the hits, not while their rows hold a connection.
 	nodes, err := db.agencyNodes(ctx)
 	if err != nil {
 		return nil, err
@@ -241,9 +242,11 @@ func (db *DB) Hits(ctx context.Context, f ctis.HitFilter) (*ctis.HitPage, error)
 				return nil, err
 			}
 			n, cursor = n+1, h.ID
-			if view, how := h.ViewFor(v); how != ctis.HitHidden && keep(view) {
-				page.Hits = append(page.Hits, nodes.contacts(view))
+			view, how := h.ViewFor(v)
+			if how == ctis.HitHidden || !keep(view) {
+				continue
 			}
+			page.Hits = append(page.Hits, nodes.contacts(view))
 		}
 		err = rows.Err()
 		rows.Close()
@@ -303,11 +306,14 @@ func (db *DB) viewHit(ctx context.Context, q querier, id ctis.Identity, hitID st
 	if how == ctis.HitHidden {
 		return view, how, ctis.ErrNotFound("hit")
 	}
-	nodes, err := db.agencyNodes(ctx)
-	if err != nil {
-		return view, ctis.HitHidden, err
+	if how == ctis.HitNoticed {
+		nodes, err := db.agencyNodes(ctx)
+		if err != nil {
+			return view, ctis.HitHidden, err
+		}
+		view = nodes.contacts(view)
 	}
-	return nodes.contacts(view), how, nil
+	return view, how, nil
 }
 
 // agencyNodes maps the agencies of peer nodes to their nodes.
@@ -371,10 +377,6 @@ func (db *DB) Decide(ctx context.Context, hitID string, status ctis.HitStatus, r
 	if reason, err = reasonOf(reason); err != nil {
 		return nil, err
 	}
-	nodes, err := db.agencyNodes(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var h ctis.Hit
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		whole, err := scanHit(tx.QueryRowContext(ctx, `SELECT `+hitColumns+` FROM hits h WHERE h.id = ? AND `+inQueue, hitID, id.Agency, id.Agency))
@@ -393,6 +395,10 @@ func (db *DB) Decide(ctx context.Context, hitID string, status ctis.HitStatus, r
 		case ctis.HitHidden:
 			return ctis.ErrNotFound("hit")
 		case ctis.HitNoticed:
+			nodes, err := db.agencyNodes(ctx)
+			if err != nil {
+				return err
+			}
 			return ctis.Errorf(ctis.EFORBIDDEN, "the hit matched statements your agency may not see; contact %s", strings.Join(nodes.contacts(h).Notice, ", "))
 		}
 		own := h.Agency == id.Agency
