@@ -103,6 +103,9 @@ type NewUser struct {
 	Agency   string `json:"agency"`
 	Roles    []Role `json:"roles"`
 	Password string `json:"password,omitempty"`
+	// Email, when given, is where the user is mailed a link to what
+	// needs their attention (ctis.Notification).
+	Email string `json:"email,omitempty"`
 }
 
 // MinPassword is the shortest password accepted.
@@ -132,7 +135,26 @@ func (u *NewUser) Validate() error {
 	if len(u.Password) > 256 {
 		return Invalid("password", "password is longer than 256 bytes")
 	}
+	u.Email = strings.TrimSpace(u.Email)
+	if u.Email != "" && !ValidEmail(u.Email) {
+		return Invalid("email", "%q is not an e-mail address such as desk@agency.example", u.Email)
+	}
 	return nil
+}
+
+// ValidEmail reports whether s is a plain e-mail address, local@domain,
+// with nothing a mail header could be made to carry.
+func ValidEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || len(s) > 254 || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
+		return false
+	}
+	for _, c := range s {
+		if c <= ' ' || c >= 0x7f || strings.ContainsRune(`<>()[]\,;:"`, c) {
+			return false
+		}
+	}
+	return !strings.Contains(domain, "@")
 }
 
 // Token is an API token's record. The secret itself is shown once, when the

@@ -29,4 +29,6 @@ type Services struct {
 	// Cooperation the formal requests addressed to them.
 	Authorities AuthorityService
 	Cooperation CooperationService
+	// Notifications is what needs the caller's attention.
+	Notifications NotificationService
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"os"
 	"regexp"
@@ -254,6 +255,18 @@ func TestOpenAPIResponses(t *testing.T) {
 	hashCalls(t, f)
 	requestCalls(t, f, e.ID)
 	eventCalls(t, f)
+
+	// DE-BKA escalated a hit on FR-DGSI's statements above.
+	var notes struct {
+		Unread        int
+		Notifications []ctis.Notification
+	}
+	f.do(call{method: "GET", path: "/api/v1/notifications?unread=true", as: "fr.analyst"}).want(t, http.StatusOK).decode(t, &notes)
+	if notes.Unread == 0 || len(notes.Notifications) != notes.Unread {
+		t.Fatalf("FR-DGSI's notifications: %+v", notes)
+	}
+	f.do(call{method: "POST", path: fmt.Sprintf("/api/v1/notifications/%d/read", notes.Notifications[0].ID), as: "fr.analyst"}).want(t, http.StatusNoContent)
+	f.do(call{method: "POST", path: fmt.Sprintf("/api/v1/notifications/%d/read", notes.Notifications[0].ID), as: "de.analyst"}).want(t, http.StatusNotFound)
 
 	var events ctis.AuditPage
 	f.do(call{method: "GET", path: "/api/v1/audit?limit=2", as: "fr.auditor"}).want(t, http.StatusOK).decode(t, &events)

@@ -146,6 +146,8 @@ func (h *handler) routes() []route {
 		{"GET", "/api/v1/events/{id}/digest", false, h.digest},
 		{"GET", "/api/v1/alerts/{id}", false, h.alert},
 		{"POST", "/api/v1/alerts/{id}/ack", false, h.acknowledge},
+		{"GET", "/api/v1/notifications", false, h.notifications},
+		{"POST", "/api/v1/notifications/{id}/read", false, h.markRead},
 		{"GET", "/api/v1/audit", false, h.auditEvents},
 		{"GET", "/api/v1/audit/verify", false, h.auditVerify},
 		{"GET", "/api/v1/openapi.json", true, h.openAPI},

@@ -272,6 +272,23 @@ func eventMatrix(t *testing.T, s ctis.Services) {
 				checkAlerts(t, label, agency, []ctis.Alert{*one}, []*matrixAlert{a})
 			}
 
+			// The agencies of an event are told of the alerts posted by
+			// the others that they may see.
+			var told []string
+			for _, a := range alerts {
+				if sees(agency, role, a) && a.Originator != agency {
+					told = append(told, a.ID)
+				}
+			}
+			slices.Sort(told)
+			if got := NoticeRefs(t, s, ctx, ctis.NoticeAlert); !slices.Equal(got, told) {
+				t.Errorf("%s: told of alerts %v, want %v", who, got, told)
+			}
+			status, body = getPage(t, page, srv.URL+"/notifications")
+			text.WriteString(body)
+			if status != http.StatusOK || strings.Count(body, `class="notice-alert`) != len(told) {
+				t.Errorf("%s: the notifications page (%d) shows %d alerts, want %d", who, status, strings.Count(body, `class="notice-alert`), len(told))
+			}
 			for _, a := range alerts {
 				if !sees(agency, role, a) && strings.Contains(text.String(), a.Title) {
 					t.Errorf("%s: was shown %s, which it may not see", who, a.Title)

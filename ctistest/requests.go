@@ -1,6 +1,7 @@
 package ctistest
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
@@ -80,6 +81,15 @@ func requestMatrix(t *testing.T, s ctis.Services) {
 			for _, role := range []ctis.Role{ctis.RoleAnalyst, ctis.RoleAuditor, ctis.RoleDPO, ctis.RoleFrontline} {
 				ctx := As(agency, role)
 				label := stage + ": " + agency + "/" + string(role)
+				// Its analysts are told of a request sent or shown to
+				// it; nobody else is, of no other request.
+				var told []string
+				if role == ctis.RoleAnalyst && agency != FR && slices.Contains(readers[sent.ID], agency) {
+					told = []string{sent.ID}
+				}
+				if got := NoticeRefs(t, s, ctx, ctis.NoticeRequest); !slices.Equal(got, told) {
+					t.Errorf("%s: told of requests %v, want %v", label, got, told)
+				}
 				list, err := s.Cooperation.Requests(ctx, ctis.RequestQuery{})
 				if role == ctis.RoleFrontline {
 					if ctis.ErrorCode(err) != ctis.EFORBIDDEN {
@@ -222,4 +232,22 @@ func directoryMatrix(t *testing.T, s ctis.Services, auth *ctis.Authority) {
 			}
 		}
 	}
+}
+
+// NoticeRefs lists, sorted and once each, what the caller's notifications
+// of kind are about.
+func NoticeRefs(t testing.TB, s ctis.Services, ctx context.Context, kind ctis.NoticeKind) []string {
+	t.Helper()
+	list, _, err := s.Notifications.Notifications(ctx, ctis.NotificationQuery{})
+	if err != nil {
+		t.Fatalf("notifications: %v", err)
+	}
+	var out []string
+	for _, n := range list {
+		if n.Kind == kind {
+			out = append(out, n.Ref)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -131,6 +131,18 @@ func reviewMatrix(t *testing.T, s ctis.Services, node string) {
 			if len(page.Hits) != want {
 				t.Errorf("%s %s: %d hits listed, want %d", agency, role, len(page.Hits), want)
 			}
+			// FR-DGSI's analysts are told of each hit escalated to it
+			// that they may see; nobody else is told of any.
+			var told []string
+			for _, c := range cases {
+				if c.hit != "" && c.screener != FR && agency == FR && role == ctis.RoleAnalyst && expectedView(c, viewer) != ctis.HitHidden {
+					told = append(told, c.hit)
+				}
+			}
+			slices.Sort(told)
+			if got := NoticeRefs(t, s, ctx, ctis.NoticeHit); !slices.Equal(got, told) {
+				t.Errorf("%s %s: told of hits %v, want %v", agency, role, got, told)
+			}
 		}
 	}
 	if len(views) != 4 {

@@ -92,8 +92,8 @@ func (db *DB) CreateUser(ctx context.Context, nu ctis.NewUser) (*ctis.User, stri
 		if exists(ctx, tx, `SELECT 1 FROM users WHERE username = ?`, u.Username) {
 			return &ctis.Error{Code: ctis.ECONFLICT, Field: "username", Message: "username " + u.Username + " is taken"}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, username, agency, roles, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			u.ID, u.Username, u.Agency, joinRoles(u.Roles), hash, stamp(u.CreatedAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, username, agency, roles, password_hash, created_at, email) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			u.ID, u.Username, u.Agency, joinRoles(u.Roles), hash, stamp(u.CreatedAt), nu.Email)
 		if err != nil {
 			return err
 		}

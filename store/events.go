@@ -198,6 +198,12 @@ func (db *DB) PostAlert(ctx context.Context, eventID string, na ctis.NewAlert) (
 				return err
 			}
 		}
+		// Every other agency of the event is told; each of its people
+		// sees the notification only if the alert's handling lets them.
+		if err := db.notify(ctx, tx, ctis.NoticeAlert, a.ID, string(a.Severity), "/events/"+eventID+"#alert-"+a.ID,
+			slices.DeleteFunc(slices.Clone(e.Agencies), func(ag string) bool { return ag == id.Agency })...); err != nil {
+			return err
+		}
 		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActAlertPost, a.ID, "", map[string]any{
 			"event": eventID, "seq": a.Seq, "severity": a.Severity, "handling": h, "entities": a.Entities}))
 		return err

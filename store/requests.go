@@ -167,6 +167,17 @@ func partyOf(r ctis.Request, agency string) ctis.Party {
 	return ""
 }
 
+// otherParty is the party of r that agency is not.
+func otherParty(r ctis.Request, agency string) string {
+	if agency == r.Sender {
+		return r.Receiver
+	}
+	return r.Sender
+}
+
+// requestLink is the page of a request.
+func requestLink(id string) string { return "/requests/" + id }
+
 // lapsed reports whether r is a preservation request whose period ran
 // out at now, whether or not the clock recorded it yet: a step taken
 // after the lapse is refused as on an expired request.
@@ -250,6 +261,12 @@ func (db *DB) TakeStep(ctx context.Context, reqID string, s ctis.Step) (*ctis.Re
 		if err != nil {
 			return err
 		}
+		// The other party is told of each step, once the request is sent.
+		if from != ctis.StateDraft || s.Action == ctis.ActionSend {
+			if err := db.notify(ctx, tx, ctis.NoticeRequest, r.ID, string(s.Action), requestLink(r.ID), otherParty(r, id.Agency)); err != nil {
+				return err
+			}
+		}
 		detail := map[string]any{"action": s.Action, "from": from, "to": to, "attachments": len(s.Attachments)}
 		if s.Reason != "" {
 			detail["reason"] = s.Reason
@@ -296,6 +313,9 @@ func (db *DB) ShareRequest(ctx context.Context, reqID, agency string) (*ctis.Req
 		}
 		step := ctis.TimelineStep{Seq: seq, Time: now, Action: ctis.ActionShare, Agency: id.Agency, Username: id.Username, Note: agency}
 		if err := insertStep(ctx, tx, r.ID, step, nil); err != nil {
+			return err
+		}
+		if err := db.notify(ctx, tx, ctis.NoticeRequest, r.ID, string(ctis.ActionShare), requestLink(r.ID), agency); err != nil {
 			return err
 		}
 		oversee, err := readers(ctx, tx, r)
@@ -559,6 +579,9 @@ func (db *DB) sweepOne(ctx context.Context, tx *sql.Tx, id ctis.Identity, r ctis
 			return err
 		}
 		rep.Expired++
+		if err := db.notify(ctx, tx, ctis.NoticeReminder, r.ID, string(ctis.StateExpired), requestLink(r.ID), r.Sender, r.Receiver); err != nil {
+			return err
+		}
 		_, err = db.appendAudit(ctx, tx, affecting(event(id, ctis.ActRequestExpire, r.ID, "", map[string]any{"expires_at": r.ExpiresAt}), oversee...))
 		return err
 	}
@@ -590,6 +613,9 @@ func (db *DB) sweepOne(ctx context.Context, tx *sql.Tx, id ctis.Identity, r ctis
 			return err
 		}
 		rep.Reminders++
+		if err := db.notify(ctx, tx, ctis.NoticeReminder, r.ID, d.kind, requestLink(r.ID), r.Sender, r.Receiver); err != nil {
+			return err
+		}
 		if _, err := db.appendAudit(ctx, tx, affecting(event(id, ctis.ActRequestRemind, r.ID, "", map[string]any{"reminder": d.kind, "note": d.note}), oversee...)); err != nil {
 			return err
 		}

@@ -427,6 +427,7 @@ func (db *DB) Decide(ctx context.Context, hitID string, status ctis.HitStatus, r
 				return err
 			}
 		case status == ctis.HitEscalated:
+			var to []string
 			for _, a := range whole.Agencies {
 				if a == id.Agency {
 					continue
@@ -434,6 +435,10 @@ func (db *DB) Decide(ctx context.Context, hitID string, status ctis.HitStatus, r
 				if _, err := tx.ExecContext(ctx, `INSERT INTO hit_recipients VALUES (?, ?) ON CONFLICT DO NOTHING`, hitID, a); err != nil {
 					return err
 				}
+				to = append(to, a)
+			}
+			if err := db.notify(ctx, tx, ctis.NoticeHit, hitID, string(status), "/review#hit-"+hitID, to...); err != nil {
+				return err
 			}
 		}
 		detail := map[string]any{"hit": hitID, "entity": h.EntityID, "status": status, "reason": reason}

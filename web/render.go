@@ -16,7 +16,7 @@ func sprintf(format string, args ...any) string { return fmt.Sprintf(format, arg
 
 // pageNames are the templates, each rendered inside layout.html.
 var pageNames = []string{"login", "dashboard", "search", "entity", "new", "screen", "review", "audit", "admin", "travel", "hashes", "events", "event", "digest",
-	"authorities", "requests", "request", "error"}
+	"authorities", "requests", "request", "notifications", "error"}
 
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
@@ -157,6 +157,11 @@ func (h *handler) render(p *page, status int, name string, v view) {
 		}
 		l.Roles = roleNames(p.id.Roles)
 		l.Is = roleSet(p.id.Roles)
+		if h.Notifications != nil && p.ctx != nil {
+			if _, n, err := h.Notifications.Notifications(p.ctx, ctis.NotificationQuery{Unread: true, Limit: 1}); err == nil {
+				l.Unread = n
+			}
+		}
 	}
 	tpl, err := h.pages[name].Clone()
 	if err == nil {

@@ -22,6 +22,8 @@ type Layout struct {
 	// Banner names the most restrictive handling of the shared data the
 	// page shows, computed from the view itself.
 	Banner string
+	// Unread is how many of the user's notifications are unread.
+	Unread int
 }
 
 func (l *Layout) layout() *Layout { return l }

@@ -144,6 +144,8 @@ func (s *Server) Handler() http.Handler {
 		{"GET /events/{id}/feed", h.feed},
 		{"GET /events/{id}/digest", h.digest},
 		{"POST /alerts/{id}/ack", h.acknowledge},
+		{"GET /notifications", h.notifications},
+		{"POST /notifications/{id}/read", h.openNotification},
 		{"GET /admin", h.admin},
 		{"POST /admin/{what}", h.adminAction},
 	} {

@@ -111,6 +111,7 @@ func newUser(o *options) *cobra.Command {
 	add.Flags().StringVar(&u.Agency, "agency", "", "the user's agency code (required)")
 	add.Flags().StringVar(&roles, "roles", "", "comma-separated roles: admin, analyst, frontline, auditor, approver, dpo (required)")
 	add.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read a password for the web interface from stdin")
+	add.Flags().StringVar(&u.Email, "email", "", "e-mail address the user is mailed a link to what needs their attention (optional)")
 	for _, f := range []string{"username", "agency", "roles"} {
 		add.MarkFlagRequired(f)
 	}

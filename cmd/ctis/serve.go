@@ -22,6 +22,7 @@ import (
 	"ctis/feed"
 	"ctis/hashbank"
 	"ctis/health"
+	"ctis/mail"
 	"ctis/metrics"
 	"ctis/node"
 	"ctis/peer"
@@ -36,6 +37,7 @@ func newServe(o *options) *cobra.Command {
 	var addr, metricsAddr, peerAddr, peerCert, peerKey string
 	var withDemo, peerPush bool
 	var peerPoll time.Duration
+	var relay mail.Relay
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the node: the web pages, the REST API and the TAXII 2.1 server",
@@ -51,12 +53,21 @@ func newServe(o *options) *cobra.Command {
 			"a client only with a certificate pinned for one of the peers): TAXII under /taxii2/, and the peer link,\n" +
 			"where a peer asks to be pulled now (POST /peer/v1/pull) and reads this node's audit head\n" +
 			"(GET /peer/v1/audit/head). With --peer-push, tell every peer to pull when a statement of this node's\n" +
-			"own, released beyond its originator, is recorded or withdrawn.",
+			"own, released beyond its originator, is recorded or withdrawn.\n" +
+			"With --smtp-relay, mail each user who has an e-mail address ('ctis user add --email') a link to what needs\n" +
+			"their attention: a request addressed to their agency, a deadline, an alert, an escalated hit. The mail\n" +
+			"carries the link alone; the relay's password, if any, is read from CTIS_SMTP_PASSWORD.",
 		Example: "  ctis serve --demo\n  ctis serve --db /var/lib/ctis/ctis.db --addr 127.0.0.1:8080 --metrics-addr 127.0.0.1:9464",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+			if relay.Addr != "" {
+				relay.Password = os.Getenv("CTIS_SMTP_PASSWORD")
+				if err := relay.Check(); err != nil {
+					return err
+				}
+			}
 			if withDemo {
 				dir, err := os.MkdirTemp("", "ctis-demo-")
 				if err != nil {
@@ -147,6 +158,14 @@ func newServe(o *options) *cobra.Command {
 				}()
 				defer func() { stop(); <-telling }()
 			}
+			if relay.Addr != "" {
+				mailing := make(chan struct{})
+				go func() {
+					defer close(mailing)
+					mail.Run(operator(serving), n.db, relay, 10*time.Second, log)
+				}()
+				defer func() { stop(); <-mailing }()
+			}
 			url := "http://" + ln.Addr().String()
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "ctis is serving %s (the API under %s/api/v1, OpenAPI: %s/api/v1/openapi.json), database %s\n", url, url, url, store.Describe(o.db))
@@ -158,6 +177,10 @@ func newServe(o *options) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().StringVar(&relay.Addr, "smtp-relay", "", "mail notifications through this SMTP relay, host:port (STARTTLS when it offers it)")
+	cmd.Flags().StringVar(&relay.From, "mail-from", "", "sender address of notification mail (with --smtp-relay)")
+	cmd.Flags().StringVar(&relay.BaseURL, "public-url", "", "the node's address as its users reach it, for the links in mail (with --smtp-relay)")
+	cmd.Flags().StringVar(&relay.Username, "smtp-user", "", "log in to the relay as this user (password from CTIS_SMTP_PASSWORD)")
 	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "", "serve /metrics on this address (such as 127.0.0.1:9464) instead of on --addr")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "serve a temporary database with sample data")
 	cmd.Flags().DurationVar(&peerPoll, "peer-poll", 5*time.Minute, "pull from the peer nodes (ctis peer add) this often; 0 pulls from none")
@@ -455,6 +478,11 @@ func refresh(ctx context.Context, svc *screen.Service, db *store.DB, m *metrics.
 			log.Error("running the cooperation requests' clock", "err", err)
 		} else if rep.Reminders+rep.Expired > 0 {
 			log.Info("cooperation requests", "reminders", rep.Reminders, "expired", rep.Expired)
+		}
+		if n, err := db.FlagStaleAuthorities(operator(ctx)); err != nil {
+			log.Error("flagging stale directory entries", "err", err)
+		} else if n > 0 {
+			log.Info("directory entries gone stale", "flagged", n)
 		}
 		if rep, err := db.ApplyEventRetention(operator(ctx)); err != nil {
 			log.Error("applying the event-channel retention policy", "err", err)
