@@ -413,8 +413,10 @@ type RequestQuery struct {
 	State RequestState `json:"state,omitempty"`
 	// Role keeps the requests the caller's agency sent ("sender") or
 	// received ("receiver").
-	Role  Party `json:"role,omitempty"`
-	Limit int   `json:"limit,omitempty"`
+	Role Party `json:"role,omitempty"`
+	// Overdue keeps the open requests whose deadline passed.
+	Overdue bool `json:"overdue,omitempty"`
+	Limit   int  `json:"limit,omitempty"`
 }
 
 // Validate checks q.

@@ -84,7 +84,7 @@ func (h *handler) removeAuthority(w http.ResponseWriter, r *http.Request) error 
 
 func (h *handler) cooperationRequests(w http.ResponseWriter, r *http.Request) error {
 	q := params{Values: r.URL.Query()}
-	rq := ctis.RequestQuery{Kind: ctis.RequestKind(q.Get("kind")), State: ctis.RequestState(q.Get("state")), Role: ctis.Party(q.Get("role")), Limit: q.limit()}
+	rq := ctis.RequestQuery{Kind: ctis.RequestKind(q.Get("kind")), State: ctis.RequestState(q.Get("state")), Role: ctis.Party(q.Get("role")), Overdue: q.flag("overdue"), Limit: q.limit()}
 	if q.err != nil {
 		return q.err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -44,30 +45,60 @@ func requireKeeper(ctx context.Context) (ctis.Identity, error) {
 
 // CreateAuthority adds an entry kept by the caller's agency.
 func (db *DB) CreateAuthority(ctx context.Context, a ctis.Authority) (*ctis.Authority, error) {
+	made, err := db.createAuthorities(ctx, []ctis.Authority{a}, "")
+	if err != nil {
+		return nil, err
+	}
+	return &made[0], nil
+}
+
+// ImportAuthorities adds entries kept by the caller's agency, all or none:
+// an entry at fault is named by its place in the list ("[3].country").
+func (db *DB) ImportAuthorities(ctx context.Context, list []ctis.Authority) ([]ctis.Authority, error) {
+	if len(list) == 0 {
+		return nil, ctis.Invalid("", "no directory entries to import")
+	}
+	return db.createAuthorities(ctx, list, "[%d]")
+}
+
+// createAuthorities checks and adds entries in one transaction; where
+// names each entry's place in errors ("" for a single one).
+func (db *DB) createAuthorities(ctx context.Context, list []ctis.Authority, where string) ([]ctis.Authority, error) {
 	id, err := requireKeeper(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := a.Validate(db.today()); err != nil {
-		return nil, err
-	}
-	now := db.now()
-	a.ID, a.Agency, a.CreatedAt, a.UpdatedAt, a.Removed = ctis.NewID(), id.Agency, now, now, false
-	a.Stale = ctis.StaleOn(a.VerifiedOn, now)
-	languages, _ := json.Marshal(a.Languages)
-	channels, _ := json.Marshal(a.Channels)
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO authorities (`+authorityColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
-			a.ID, a.Agency, a.Country, string(a.Instrument), a.Name, a.Jurisdiction, string(languages), string(channels), a.Hours, a.VerifiedOn, stamp(now), stamp(now)); err != nil {
-			return err
+	out := slices.Clone(list)
+	now, today := db.now(), db.today()
+	for i := range out {
+		a := &out[i]
+		if err := a.Validate(today); err != nil {
+			if where != "" {
+				return nil, ctis.Prefix(fmt.Sprintf(where, i), err)
+			}
+			return nil, err
 		}
-		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActAuthorityCreate, a.ID, "", authorityDetail(a)))
+		a.ID, a.Agency, a.CreatedAt, a.UpdatedAt, a.Removed = ctis.NewID(), id.Agency, now, now, false
+		a.Stale = ctis.StaleOn(a.VerifiedOn, now)
+	}
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		events := make([]ctis.AuditEvent, 0, len(out))
+		for _, a := range out {
+			languages, _ := json.Marshal(a.Languages)
+			channels, _ := json.Marshal(a.Channels)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO authorities (`+authorityColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+				a.ID, a.Agency, a.Country, string(a.Instrument), a.Name, a.Jurisdiction, string(languages), string(channels), a.Hours, a.VerifiedOn, stamp(now), stamp(now)); err != nil {
+				return err
+			}
+			events = append(events, event(id, ctis.ActAuthorityCreate, a.ID, "", authorityDetail(a)))
+		}
+		_, err := db.appendAudit(ctx, tx, events...)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &a, nil
+	return out, nil
 }
 
 // authorityDetail is what the audit trail keeps of an entry.

@@ -447,6 +447,9 @@ func (db *DB) Requests(ctx context.Context, q ctis.RequestQuery) ([]ctis.Request
 	case ctis.PartyReceiver:
 		where, args = where+` AND r.receiver = ?`, append(args, id.Agency)
 	}
+	if q.Overdue {
+		where, args = where+` AND r.state IN ('sent', 'acknowledged', 'in_progress') AND r.deadline < ?`, append(args, fixedStamp(db.now()))
+	}
 	rows, err := db.r.QueryContext(ctx, `SELECT `+requestColumns+` FROM requests r WHERE `+where+` ORDER BY r.created_at DESC, r.id LIMIT `+strconv.Itoa(q.Limit), args...)
 	if err != nil {
 		return nil, err

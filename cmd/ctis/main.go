@@ -56,7 +56,7 @@ func newRoot() *cobra.Command {
 	root.PersistentFlags().StringVar(&o.reviewPolicy, "review-policy", "flag", "what happens to statements past their review date: flag, hide or purge")
 	root.PersistentFlags().IntVar(&o.retention.MaskMonths, "travel-mask-months", ctis.EUPNRPolicy.MaskMonths, "months after receipt when travel data (API, PNR) is depersonalised")
 	root.PersistentFlags().IntVar(&o.retention.DeleteMonths, "travel-delete-months", ctis.EUPNRPolicy.DeleteMonths, "months after receipt when travel data is deleted")
-	root.AddCommand(newServe(o), newAgency(o), newUser(o), newToken(o), newGroup(o), newImport(o), newExport(o), newAudit(o), newReview(o), newTravel(o), newScreen(o), newCheckDocument(o), newHash(), newHashBank(o), newMatch(o), newParse(), newBench(o), newMigrate(o), newPeer(o))
+	root.AddCommand(newServe(o), newAgency(o), newUser(o), newToken(o), newGroup(o), newImport(o), newExport(o), newAudit(o), newReview(o), newTravel(o), newScreen(o), newCheckDocument(o), newHash(), newHashBank(o), newMatch(o), newParse(), newBench(o), newMigrate(o), newPeer(o), newAuthority(o), newRequest(o))
 	return root
 }
 
