@@ -38,15 +38,11 @@ const mailRetry = time.Minute
 
 // notify records, in tx, a notification of kind about ref for each of
 // agencies, and queues a mail to each of their users who attend to the
-// kind and gave an e-mail address. Agencies of peer nodes are told at
-// their own node, not here.
+// kind and gave an e-mail address.
 func (db *DB) notify(ctx context.Context, tx *sql.Tx, kind ctis.NoticeKind, ref, topic, link string, agencies ...string) error {
 	now := stamp(db.now())
 	roles := noticeRoles[kind]
 	for _, a := range sortedUnique(agencies) {
-		if !exists(ctx, tx, `SELECT 1 FROM agencies WHERE code = ? AND node = ''`, a) {
-			continue
-		}
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO notifications (agency, kind, ref, topic, link, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 			a, string(kind), ref, topic, link, now).Scan(&id); err != nil {
