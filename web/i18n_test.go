@@ -93,6 +93,18 @@ func familyMembers() map[string][]string {
 		add("done.", string(a))
 	}
 	add("reminder.", ctis.ReminderDeadlineNear, ctis.ReminderOverdue, ctis.ReminderExpiryNear)
+	for _, k := range []ctis.NoticeKind{ctis.NoticeRequest, ctis.NoticeReminder, ctis.NoticeAlert, ctis.NoticeHit, ctis.NoticeDirectory} {
+		add("notice.", string(k))
+	}
+	// A notification's topic: the step taken, the reminder, the alert's
+	// severity, or what else brought it.
+	for _, a := range []ctis.RequestAction{ctis.ActionSend, ctis.ActionAcknowledge, ctis.ActionStart, ctis.ActionAnswer, ctis.ActionRefuse, ctis.ActionWithdraw, ctis.ActionExtend, ctis.ActionShare} {
+		add("topic.", string(a))
+	}
+	add("topic.", ctis.ReminderDeadlineNear, ctis.ReminderOverdue, ctis.ReminderExpiryNear, "expired", string(ctis.HitEscalated))
+	for _, s := range ctis.Severities {
+		add("topic.", string(s))
+	}
 	for i := 1; i <= 12; i++ {
 		add("month.", fmt.Sprint(i))
 	}
