@@ -81,7 +81,16 @@ type User struct {
 	Roles     []Role    `json:"roles"`
 	CreatedAt time.Time `json:"created_at"`
 	Disabled  bool      `json:"disabled"`
+	// Language is the language the user chose for the pages; empty
+	// until they choose.
+	Language string `json:"language,omitempty"`
 }
+
+// Languages are the languages ctis speaks to people in: the six official
+// languages of the United Nations, by ISO 639-1 code, the first the
+// default. Arabic is written right to left; zh is Chinese in simplified
+// characters.
+var Languages = []string{"en", "fr", "ar", "ru", "zh", "es"}
 
 // ValidUsername reports whether s is an acceptable login name.
 func ValidUsername(s string) bool {
@@ -189,8 +198,9 @@ func ValidGroupName(s string) bool {
 }
 
 // DirectoryService manages agencies, users, tokens and sharing groups.
-// Writes need RoleAdmin (EFORBIDDEN otherwise); listing agencies and groups
-// needs any authenticated identity. Every write is audited.
+// Writes need RoleAdmin (EFORBIDDEN otherwise), but for a user's own
+// language; listing agencies and groups needs any authenticated identity.
+// Every write is audited.
 type DirectoryService interface {
 	// CreateAgency adds a member agency. ECONFLICT if the code is taken.
 	CreateAgency(ctx context.Context, a Agency) (*Agency, error)
@@ -209,6 +219,11 @@ type DirectoryService interface {
 	// replaced group keeps its created_at.
 	PutGroup(ctx context.Context, g SharingGroup) (*SharingGroup, error)
 	Groups(ctx context.Context) ([]SharingGroup, error)
+
+	// SetLanguage keeps the language the signed-in user chose for the
+	// pages, which they then find in every session. Any user, for
+	// themselves only; EINVALID unless language is one of Languages.
+	SetLanguage(ctx context.Context, language string) error
 }
 
 // CredentialKind is what a token was issued for, and so the one door it

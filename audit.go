@@ -29,6 +29,7 @@ const (
 	ActLogout            = "logout"
 	ActAgencyCreate      = "agency.create"
 	ActUserCreate        = "user.create"
+	ActUserLanguage      = "user.language"
 	ActTokenCreate       = "token.create"
 	ActTokenRevoke       = "token.revoke"
 	ActGroupPut          = "group.put"

@@ -50,6 +50,9 @@ type Identity struct {
 	Username string
 	Agency   string
 	Roles    []Role
+	// Language is the language the user chose for the pages, one of
+	// Languages; empty until they choose.
+	Language string
 	// System marks the local operator acting through the CLI on the
 	// database file: it administers and audits the node but belongs to no
 	// agency, so it reads no statement.

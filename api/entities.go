@@ -132,7 +132,14 @@ func (h *handler) review(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, s)
 }
 
+// searchDeprecated is when a search with the name in the URL was
+// deprecated (RFC 9745): a URL lands in proxy and server logs, so a name
+// in it leaves the node's control. The pages post their searches.
+const searchDeprecated = "@1782864000" // 2026-07-01
+
 func (h *handler) search(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Deprecation", searchDeprecated)
+	w.Header().Set("Link", `</api/v1/openapi.json>; rel="deprecation"; type="application/json"`)
 	q := params{Values: r.URL.Query()}
 	sq := ctis.SearchQuery{Name: q.Get("name"), Property: q.Get("property"), Value: q.Get("value"),
 		Schema: q.Get("schema"), Cursor: q.Get("cursor"), Limit: q.limit()}

@@ -161,7 +161,10 @@ func TestOpenAPIResponses(t *testing.T) {
 	if len(found.Entities) != 0 || len(found.Notices) != 1 {
 		t.Errorf("FR-DGSI searching DE-BKA's hidden passport: %+v", found)
 	}
-	f.do(call{method: "GET", path: "/api/v1/search?name=muhammad+abu&schema=Person&limit=5", as: "de.analyst"}).want(t, http.StatusOK)
+	// A name in the URL is deprecated, and the answer says so.
+	if r := f.do(call{method: "GET", path: "/api/v1/search?name=muhammad+abu&schema=Person&limit=5", as: "de.analyst"}).want(t, http.StatusOK); !strings.HasPrefix(r.header.Get("Deprecation"), "@") {
+		t.Errorf("a search by name in the URL: Deprecation %q", r.header.Get("Deprecation"))
+	}
 	f.do(call{method: "GET", path: "/api/v1/export", as: "de.analyst"}).want(t, http.StatusOK)
 	f.do(call{method: "POST", path: "/api/v1/import", as: "de.analyst", contentType: "application/x-ndjson",
 		body: `{"id":"` + ctis.NewID() + `","schema":"Organization","statements":[{"property":"name","value":"Front X","handling":{"distribution":"all"}}]}` + "\n"}).want(t, http.StatusOK)

@@ -114,7 +114,7 @@ func (db *DB) Users(ctx context.Context) ([]ctis.User, error) {
 	if _, err := ctis.Require(ctx, ctis.RoleAdmin); err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT id, username, agency, roles, created_at, disabled FROM users ORDER BY username`)
+	rows, err := db.r.QueryContext(ctx, `SELECT id, username, agency, roles, created_at, disabled, language FROM users ORDER BY username`)
 	if err != nil {
 		return nil, err
 	}
@@ -123,13 +123,35 @@ func (db *DB) Users(ctx context.Context) ([]ctis.User, error) {
 	for rows.Next() {
 		var u ctis.User
 		var roles, created string
-		if err := rows.Scan(&u.ID, &u.Username, &u.Agency, &roles, &created, &u.Disabled); err != nil {
+		if err := rows.Scan(&u.ID, &u.Username, &u.Agency, &roles, &created, &u.Disabled, &u.Language); err != nil {
 			return nil, err
 		}
 		u.Roles, u.CreatedAt = splitRoles(roles), parseStamp(created)
 		out = append(out, u)
 	}
 	return out, rows.Err()
+}
+
+// SetLanguage keeps the signed-in user's choice of language for the
+// pages.
+func (db *DB) SetLanguage(ctx context.Context, language string) error {
+	id, err := ctis.Require(ctx)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(ctis.Languages, language) {
+		return ctis.Invalid("language", "%q is not one of %s", language, strings.Join(ctis.Languages, ", "))
+	}
+	if id.UserID == "" {
+		return ctis.Errorf(ctis.EFORBIDDEN, "only a user has a language of their own")
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET language = ? WHERE id = ?`, language, id.UserID); err != nil {
+			return err
+		}
+		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActUserLanguage, id.UserID, "", map[string]string{"language": language}))
+		return err
+	})
 }
 
 // CreateToken issues a new API token for a user.
@@ -293,9 +315,9 @@ func (db *DB) Authenticate(ctx context.Context, kind ctis.CredentialKind, token 
 	var roles string
 	var expires sql.NullString
 	var disabled bool
-	err := db.r.QueryRowContext(ctx, `SELECT u.id, u.username, u.agency, u.roles, u.disabled, t.expires_at
+	err := db.r.QueryRowContext(ctx, `SELECT u.id, u.username, u.agency, u.roles, u.language, u.disabled, t.expires_at
 		FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND t.kind = ? AND t.revoked_at IS NULL`, secret.HashToken(token), string(kind)).
-		Scan(&id.UserID, &id.Username, &id.Agency, &roles, &disabled, &expires)
+		Scan(&id.UserID, &id.Username, &id.Agency, &roles, &id.Language, &disabled, &expires)
 	if errors.Is(err, sql.ErrNoRows) || disabled || expires.Valid && !db.now().Before(parseStamp(expires.String)) {
 		return ctis.Identity{}, errBadCredentials
 	}
@@ -315,8 +337,8 @@ func (db *DB) Login(ctx context.Context, kind ctis.CredentialKind, username, pas
 	var id ctis.Identity
 	var roles, hash string
 	var disabled bool
-	err := db.r.QueryRowContext(ctx, `SELECT id, username, agency, roles, password_hash, disabled FROM users WHERE username = ?`, username).
-		Scan(&id.UserID, &id.Username, &id.Agency, &roles, &hash, &disabled)
+	err := db.r.QueryRowContext(ctx, `SELECT id, username, agency, roles, language, password_hash, disabled FROM users WHERE username = ?`, username).
+		Scan(&id.UserID, &id.Username, &id.Agency, &roles, &id.Language, &hash, &disabled)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return ctis.Identity{}, "", err
 	}

@@ -294,3 +294,41 @@ func TestPastReviewListing(t *testing.T) {
 		t.Errorf("DE-BKA is asked to review FR-DGSI's statements: %+v", got)
 	}
 }
+
+// TestUserLanguage: a user's language is kept with the user, read back
+// with every identity and listing, and only one of the six is taken.
+func TestUserLanguage(t *testing.T) {
+	db := openDB(t, store.Options{})
+	mustAgency(t, db, "JO-GID", "JO")
+	ctx := context.Background()
+	u, token, err := db.CreateUser(system, ctis.NewUser{Username: "jo.border", Agency: "JO-GID", Roles: []ctis.Role{ctis.RoleFrontline}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := db.Authenticate(ctx, ctis.CredentialAPI, token)
+	if err != nil || id.Language != "" {
+		t.Fatalf("before choosing: %+v %v", id, err)
+	}
+	as := ctis.NewContext(ctx, id)
+	for _, bad := range []string{"", "de", "AR", "ar-JO"} {
+		if err := db.SetLanguage(as, bad); ctis.ErrorCode(err) != ctis.EINVALID {
+			t.Errorf("language %q: %v", bad, err)
+		}
+	}
+	if err := db.SetLanguage(ctx, "ar"); ctis.ErrorCode(err) != ctis.EUNAUTHORIZED {
+		t.Errorf("without an identity: %v", err)
+	}
+	if err := db.SetLanguage(as, "ar"); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := db.Authenticate(ctx, ctis.CredentialAPI, token); err != nil || id.Language != "ar" {
+		t.Errorf("after choosing Arabic: %+v %v", id, err)
+	}
+	users, err := db.Users(system)
+	if err != nil || len(users) != 1 || users[0].ID != u.ID || users[0].Language != "ar" {
+		t.Errorf("users: %+v %v", users, err)
+	}
+	if ev, err := db.Events(system, ctis.AuditFilter{Action: ctis.ActUserLanguage}); err != nil || len(ev.Events) != 1 {
+		t.Errorf("audited: %+v %v", ev, err)
+	}
+}

@@ -113,7 +113,7 @@ func formTime(field, s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, ctis.Invalid(field, "%q is not a date and time (YYYY-MM-DDTHH:MM, UTC)", s)
+	return time.Time{}, invalidForm(field, "form.datetime")
 }
 
 func (h *handler) postAlert(p *page, r *http.Request) error {

@@ -64,7 +64,7 @@ func (h *handler) hashData(p *page) (*hashesView, error) {
 func (h *handler) matchImage(p *page, r *http.Request) error {
 	f, _, err := r.FormFile("image")
 	if err != nil {
-		return ctis.Invalid("image", "choose an image file")
+		return invalidForm("image", "form.image")
 	}
 	defer f.Close()
 	data, err := io.ReadAll(f)
@@ -73,12 +73,12 @@ func (h *handler) matchImage(p *page, r *http.Request) error {
 	}
 	file, err := pdq.HashFile(bytes.NewReader(data), r.PostFormValue("variants") == "on")
 	if err != nil {
-		return ctis.Invalid("image", "%s", err.Error())
+		return invalidForm("image", "form.image.unreadable")
 	}
 	radius := ctis.DefaultRadius
 	if s := r.PostFormValue("radius"); s != "" {
 		if radius, err = strconv.Atoi(s); err != nil {
-			return ctis.Invalid("radius", "a whole number of bits")
+			return invalidForm("radius", "form.radius")
 		}
 	}
 	queries := hashbank.ImageQueries(file)
@@ -102,7 +102,7 @@ func (h *handler) hashFeedback(p *page, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.flash = translate(p.lang, "feedback.recorded")
+	p.flash = p.loc.T("feedback.recorded")
 	return h.hashes(p, r)
 }
 
@@ -112,7 +112,7 @@ func (h *handler) lodgeAppeal(p *page, r *http.Request) error {
 	if _, err := h.Hashes.LodgeAppeal(p.ctx, ctis.Appeal{Match: r.PostFormValue("match"), Reference: r.PostFormValue("reference")}); err != nil {
 		return err
 	}
-	p.flash = translate(p.lang, "appeal.recorded")
+	p.flash = p.loc.T("appeal.recorded")
 	return h.hashes(p, r)
 }
 
@@ -121,6 +121,6 @@ func (h *handler) decideAppeal(p *page, r *http.Request) error {
 	if _, err := h.Hashes.DecideAppeal(p.ctx, r.PathValue("id"), ctis.AppealOutcome(r.PostFormValue("outcome")), r.PostFormValue("reason")); err != nil {
 		return err
 	}
-	p.flash = translate(p.lang, "appeal.decided")
+	p.flash = p.loc.T("appeal.decided")
 	return h.hashes(p, r)
 }

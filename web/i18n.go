@@ -1,765 +1,174 @@
 package web
 
 import (
+	"embed"
+	"encoding/json"
+	"fmt"
 	"net/http"
-	"strings"
+	"strconv"
+	"time"
 
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+	"golang.org/x/text/number"
+
+	"ctis"
 )
 
-// The message catalogue. English and French, the UN's working languages,
-// are complete; Arabic and Russian cover the pages a frontline officer
-// uses (login, search, screening) and fall back to English elsewhere. A
-// language is added by adding its map here and its tag to languages.
-var catalogue = map[string]map[string]string{
-	"en": {
-		"app":               "ctis — counter-terrorism information space",
-		"login":             "Log in",
-		"logout":            "Log out",
-		"username":          "Username",
-		"password":          "Password",
-		"login.failed":      "Wrong username or password.",
-		"login.throttled":   "Too many failed logins for this user or from this address; try again in a few minutes.",
-		"demo.title":        "Demo node",
-		"demo.intro":        "This node holds sample agencies, users of every role and data under every kind of handling, and the UN Security Council consolidated list. Log in as any of these users; the password is the same for all:",
-		"dashboard":         "Dashboard",
-		"search":            "Search",
-		"screen":            "Screen",
-		"review":            "Review",
-		"audit":             "Audit",
-		"new.entity":        "New entity",
-		"language":          "Language",
-		"handling":          "Handling on this page",
-		"you":               "You",
-		"purpose":           "Purpose (case reference)",
-		"purpose.needed":    "Give the purpose of this read, such as a case number: it is recorded in the audit trail.",
-		"name":              "Name, in any script",
-		"identifier":        "or identifier (passport, ID number)",
-		"find":              "Find",
-		"results":           "Results",
-		"none":              "Nothing found.",
-		"notice":            "Hit — contact agency %s (reference %s)",
-		"notice.node":       "Hit — contact agency %s at node %s (reference %s)",
-		"hits.waiting":      "Hits waiting for review",
-		"past.review":       "Your agency's statements past their review date",
-		"recent":            "Recent activity of your agency",
-		"statements":        "Statements",
-		"originator":        "Originator",
-		"grading":           "Grading",
-		"recorded":          "Recorded",
-		"review.by":         "Review by",
-		"withdrawn":         "Withdrawn",
-		"withdraw":          "Withdraw",
-		"reason":            "Reason",
-		"add":               "Add",
-		"create":            "Create",
-		"schema":            "Kind",
-		"property":          "Property",
-		"value":             "Value",
-		"distribution":      "Released to",
-		"dist.originator":   "my agency only",
-		"dist.agencies":     "listed agencies",
-		"dist.group":        "a sharing group",
-		"dist.all":          "all members",
-		"agencies":          "Agencies (codes, comma-separated)",
-		"group":             "Sharing group",
-		"frontline":         "Released to frontline officers",
-		"hit.notice":        "Others may learn of a match (hit notice)",
-		"restriction":       "Use restriction",
-		"restriction.text":  "Restriction text (H3)",
-		"birth.date":        "Date of birth",
-		"nationality":       "Nationality",
-		"document":          "Document number",
-		"mrz":               "or paste the document's machine-readable zone (MRZ)",
-		"screen.one":        "Screen a person",
-		"screen.file":       "Screen a file (CSV or JSON lines: name, birth_date, nationality, document_number)",
-		"upload":            "Screen the file",
-		"download":          "Download the results as CSV instead of showing them",
-		"no.hit":            "No hit.",
-		"screen.warnings":   "Left out of the screening, which went ahead on the rest:",
-		"not.screened":      "Not screened: %s",
-		"no.name":           "(no name)",
-		"score":             "Score",
-		"why":               "Why it matched",
-		"matched":           "Matched name",
-		"list":              "List and reference",
-		"confirm":           "Confirm",
-		"false.positive":    "False positive",
-		"escalate":          "Escalate to the originator",
-		"decide":            "Decide",
-		"status":            "Status",
-		"subject":           "Subject",
-		"screened":          "Screened",
-		"filter":            "Filter",
-		"min.score":         "Least score",
-		"from":              "From",
-		"to":                "To",
-		"user":              "User",
-		"agency":            "Agency",
-		"action":            "Action",
-		"object":            "Object",
-		"notice.reference":  "Hit notice reference",
-		"chain.ok":          "The audit chain verifies: %d events, head %s.",
-		"chain.broken":      "The audit chain is BROKEN at event %d: %s",
-		"when":              "When",
-		"csrf":              "This form was not sent from a page of this node (its security token is missing or wrong). Reload the page and send it again.",
-		"forbidden":         "Your role does not allow this.",
-		"not.found":         "Not found.",
-		"error":             "Something went wrong: %s",
-		"transliteration":   "transliteration",
-		"welcome":           "Welcome, %s (%s).",
-		"created":           "Created.",
-		"decided":           "Decision recorded.",
-		"most.restrictive":  "most restrictive: %s",
-		"nothing.shown":     "no shared data shown",
-		"admin":             "Administration",
-		"users":             "Users",
-		"roles":             "Roles",
-		"country":           "Country or organisation code",
-		"kind":              "Kind of agency",
-		"secret.once":       "Copy this secret now; it is not shown again:",
-		"token.name":        "Token name",
-		"token.create":      "Create an API token",
-		"token.revoke":      "Revoke the token",
-		"travel":            "Travel data",
-		"flight":            "Flight",
-		"day":               "Day of departure",
-		"masked":            "Depersonalised on %s under the retention policy: ask for unmasking, with a reason, through the API; a second person approves.",
-		"mask.at":           "masked from %s, deleted from %s",
-		"booking":           "Booking",
-		"address":           "Address",
-		"contact":           "Contact",
-		"payment":           "Payment",
-		"frequent.flyer":    "Frequent flyer",
-		"co.travellers":     "Travelling with",
-		"acknowledge":       "Acknowledge",
-		"acknowledged.by":   "Acknowledged by",
-		"alert.details":     "Details",
-		"alert.dist.all":    "Every agency of the event",
-		"alert.entities":    "Linked entity IDs (comma-separated)",
-		"alert.from":        "from",
-		"alert.location":    "Location",
-		"alert.post":        "Post an alert",
-		"alert.title":       "Title",
-		"alerts":            "Alerts",
-		"archive":           "Archive the channel",
-		"archived":          "archived",
-		"digest":            "Digest of the day",
-		"digest.day":        "Day",
-		"event":             "Event",
-		"event.agencies":    "Participating agencies",
-		"event.create":      "Create the event",
-		"event.dates":       "Dates",
-		"event.ends":        "Last day",
-		"event.host":        "Host",
-		"event.name":        "Name",
-		"event.new":         "New event",
-		"event.starts":      "First day",
-		"event.venues":      "Venues (comma-separated)",
-		"events":            "Events",
-		"feed.connecting":   "Connecting to the live feed…",
-		"feed.live":         "Live: new alerts appear here as they are posted.",
-		"feed.lost":         "Live feed interrupted; reconnecting without losing an alert…",
-		"no.alerts":         "No alerts.",
-		"no.events":         "Your agency takes part in no event.",
-		"pending":           "Not yet acknowledged by",
-		"severity":          "Severity",
-		"valid":             "Valid",
-		"valid.from":        "Valid from (UTC; empty: now)",
-		"valid.until":       "Valid until (UTC)",
-		"hashes":            "Hash sharing",
-		"image":             "Image",
-		"variants":          "Also match its rotations and reflections",
-		"radius":            "PDQ radius (bits)",
-		"match":             "Match",
-		"image.not.kept":    "The image is hashed here and not kept.",
-		"quality":           "quality",
-		"quality.low":       "too flat to match well",
-		"no.match":          "No match in the banks you may see.",
-		"bits":              "%d bits apart",
-		"verdict":           "Verdict",
-		"true.positive":     "True positive",
-		"disputed":          "Disputed",
-		"record":            "Record",
-		"hash.notice":       "A bank you may not see matched: contact %s.",
-		"queue.notice":      "A screening matched statements you may not see: contact %s.",
-		"banks":             "Banks you may see",
-		"bank":              "Bank",
-		"bank.handling":     "Handling",
-		"flagged":           "Your entries disputed by several members",
-		"entry":             "Entry",
-		"disputes":          "Members disputing",
-		"transparency":      "Transparency, by month",
-		"month":             "Month",
-		"entries.added":     "Entries added",
-		"entries.disabled":  "Entries disabled",
-		"matches":           "Matches",
-		"appeals":           "Appeals",
-		"appeals.upheld":    "Appeals upheld",
-		"feedback.recorded": "Feedback recorded.",
-		"appeal.reference":  "Your case reference (no personal data)",
-		"appeal.lodge":      "Record a user's appeal",
-		"appeal.lodged":     "Recorded",
-		"appeal.outcome":    "Outcome",
-		"appeal.upheld":     "Upheld: content restored",
-		"appeal.rejected":   "Rejected: removal stands",
-		"appeal.recorded":   "Appeal recorded.",
-		"appeal.decided":    "Outcome recorded.",
+// The message catalogue: a file per language in i18n/, each mapping a
+// message key to its text, a format for fmt with the message's
+// arguments. English is the source of the keys; TestCatalogue holds the
+// other languages to it.
+//
+// A message that states a count is an object of plural forms instead of
+// a string, keyed by the CLDR categories the language distinguishes
+// ("zero", "one", "two", "few", "many", "other"; Arabic uses all six,
+// Russian one, few and many, Chinese only other). The count is the
+// message's first argument.
+//
+//go:embed i18n/*.json
+var catalogueFS embed.FS
 
-		// The directory of competent authorities and cooperation requests.
-		"authorities":                      "Competent authorities",
-		"authorities.intro":                "The authorities each country designated for formal cooperation, kept by member agencies. This is not the list of member agencies: a request is addressed to an authority here, and the agency keeping its entry receives it.",
-		"instrument":                       "Instrument",
-		"any":                              "any",
-		"text":                             "Text",
-		"stale.only":                       "only entries not verified for over a year",
-		"authorities.due":                  "Your agency's entries due for verification",
-		"verified.on":                      "Verified on",
-		"authority":                        "Authority",
-		"jurisdiction":                     "Jurisdiction",
-		"languages":                        "Languages accepted",
-		"channels":                         "Channels (one a line)",
-		"hours":                            "Hours",
-		"stale":                            "to verify",
-		"verify.today":                     "Verified today",
-		"remove":                           "Remove",
-		"removed":                          "removed from the directory",
-		"authority.add":                    "Add an entry for your agency",
-		"requests":                         "Requests",
-		"request":                          "Request",
-		"request.kind":                     "Kind",
-		"request.state":                    "State",
-		"request.role":                     "Ours",
-		"sent.by.us":                       "sent by us",
-		"received.by.us":                   "received by us",
-		"sender":                           "Sender",
-		"receiver":                         "Receiver",
-		"offence":                          "Offence",
-		"deadline":                         "Deadline",
-		"overdue":                          "overdue",
-		"expires.at":                       "Preservation ends",
-		"figures":                          "Figures for oversight",
-		"figures.sent":                     "Sent",
-		"figures.open":                     "Open",
-		"figures.ack":                      "Median hours to acknowledge",
-		"figures.answer":                   "Median hours to answer",
-		"figures.in.time":                  "Answered in time",
-		"request.new":                      "Draft a request",
-		"request.draft":                    "Draft",
-		"legal.basis":                      "Legal basis",
-		"description":                      "What is asked (or given)",
-		"request.entities":                 "Persons and entities concerned (IDs)",
-		"entity.not.visible":               "not visible to your agency",
-		"attachments":                      "Attachments",
-		"attachments.hint":                 "One a line: the file's SHA-256, its size in bytes and its name. The node keeps only these, never the file.",
-		"file":                             "File",
-		"size":                             "Bytes",
-		"timeline":                         "Timeline",
-		"shared.with":                      "Also read by",
-		"request.step":                     "Next step",
-		"reason.refusal":                   "required to refuse",
-		"note":                             "Note",
-		"share.with":                       "Let another agency read this request",
-		"share":                            "Share",
-		"instrument.mla":                   "mutual legal assistance",
-		"instrument.extradition":           "extradition",
-		"instrument.e_evidence":            "electronic evidence",
-		"instrument.police_cooperation":    "police cooperation",
-		"instrument.network_24_7":          "24/7 network",
-		"instrument.sanctions_focal_point": "UN sanctions focal point",
-		"kind.mla":                         "Mutual legal assistance",
-		"kind.extradition":                 "Extradition",
-		"kind.e_evidence_subscriber":       "E-evidence: subscriber data",
-		"kind.e_evidence_traffic":          "E-evidence: traffic data",
-		"kind.e_evidence_content":          "E-evidence: content",
-		"kind.preservation":                "Preservation",
-		"kind.urgent_24_7":                 "Urgent (24/7)",
-		"kind.spontaneous":                 "Spontaneous information",
-		"state.draft":                      "draft",
-		"state.sent":                       "sent",
-		"state.acknowledged":               "acknowledged",
-		"state.in_progress":                "in progress",
-		"state.answered":                   "answered",
-		"state.refused":                    "refused",
-		"state.withdrawn":                  "withdrawn",
-		"state.expired":                    "expired",
-		"action.send":                      "send",
-		"action.acknowledge":               "acknowledge",
-		"action.start":                     "start work",
-		"action.answer":                    "answer",
-		"action.refuse":                    "refuse",
-		"action.withdraw":                  "withdraw",
-		"action.extend":                    "extend the preservation",
-		"reminder.deadline_near":           "Reminder: the deadline is near",
-		"reminder.overdue":                 "Reminder: the deadline passed",
-		"reminder.expiry_near":             "Reminder: the preservation ends soon",
-		"done.create":                      "drafted",
-		"done.share":                       "shared with",
-		"done.send":                        "sent",
-		"done.acknowledge":                 "acknowledged",
-		"done.start":                       "work started",
-		"done.answer":                      "answered",
-		"done.refuse":                      "refused",
-		"done.withdraw":                    "withdrawn",
-		"done.extend":                      "preservation extended",
-		"done.expire":                      "lapsed",
-		"notifications":                    "Notifications",
-		"notice.unread":                    "New:",
-		"notice.none":                      "Nothing needs your attention.",
-		"notice.count":                     "%d unread",
-		"notice.request":                   "Cooperation request",
-		"notice.reminder":                  "Reminder on a cooperation request",
-		"notice.alert":                     "Alert in an event channel",
-		"notice.hit":                       "Hit escalated to your agency",
-		"notice.directory":                 "Directory entry to verify again",
-		"notice.verified":                  "last verified on %s",
-		"topic.send":                       "addressed to your agency",
-		"topic.acknowledge":                "acknowledged by the receiver",
-		"topic.start":                      "work started by the receiver",
-		"topic.answer":                     "answered",
-		"topic.refuse":                     "refused",
-		"topic.withdraw":                   "withdrawn by the sender",
-		"topic.extend":                     "preservation extended",
-		"topic.share":                      "shown to your agency",
-		"topic.deadline_near":              "the deadline is near",
-		"topic.overdue":                    "the deadline passed",
-		"topic.expiry_near":                "the preservation ends soon",
-		"topic.expired":                    "the preservation lapsed",
-		"topic.low":                        "severity low",
-		"topic.medium":                     "severity medium",
-		"topic.high":                       "severity high",
-		"topic.critical":                   "severity critical",
-		"topic.escalated":                  "for your review",
-	},
-	"fr": {
-		"app":               "ctis — espace d’information contre le terrorisme",
-		"login":             "Se connecter",
-		"logout":            "Se déconnecter",
-		"username":          "Identifiant",
-		"password":          "Mot de passe",
-		"login.failed":      "Identifiant ou mot de passe incorrect.",
-		"login.throttled":   "Trop d’échecs de connexion pour cet utilisateur ou depuis cette adresse ; réessayez dans quelques minutes.",
-		"demo.title":        "Nœud de démonstration",
-		"demo.intro":        "Ce nœud contient des services fictifs, des utilisateurs de chaque rôle, des données sous chaque régime de diffusion et la liste récapitulative du Conseil de sécurité de l’ONU. Connectez-vous avec l’un de ces utilisateurs ; le mot de passe est le même pour tous :",
-		"dashboard":         "Tableau de bord",
-		"search":            "Rechercher",
-		"screen":            "Contrôler",
-		"review":            "Examen",
-		"audit":             "Journal d’audit",
-		"new.entity":        "Nouvelle fiche",
-		"language":          "Langue",
-		"handling":          "Diffusion sur cette page",
-		"you":               "Vous",
-		"purpose":           "Finalité (référence du dossier)",
-		"purpose.needed":    "Indiquez la finalité de cette consultation, par exemple un numéro de dossier : elle est inscrite au journal d’audit.",
-		"name":              "Nom, dans toute écriture",
-		"identifier":        "ou identifiant (passeport, numéro d’identité)",
-		"find":              "Chercher",
-		"results":           "Résultats",
-		"none":              "Aucun résultat.",
-		"notice":            "Concordance — contactez le service %s (référence %s)",
-		"notice.node":       "Concordance — contactez le service %s au nœud %s (référence %s)",
-		"hits.waiting":      "Concordances en attente d’examen",
-		"past.review":       "Déclarations de votre service dont la date de révision est passée",
-		"recent":            "Activité récente de votre service",
-		"statements":        "Déclarations",
-		"originator":        "Émetteur",
-		"grading":           "Cotation",
-		"recorded":          "Enregistrée le",
-		"review.by":         "À réviser avant le",
-		"withdrawn":         "Retirée",
-		"withdraw":          "Retirer",
-		"reason":            "Motif",
-		"add":               "Ajouter",
-		"create":            "Créer",
-		"schema":            "Type",
-		"property":          "Propriété",
-		"value":             "Valeur",
-		"distribution":      "Diffusée à",
-		"dist.originator":   "mon service seulement",
-		"dist.agencies":     "services désignés",
-		"dist.group":        "un groupe de partage",
-		"dist.all":          "tous les membres",
-		"agencies":          "Services (codes séparés par des virgules)",
-		"group":             "Groupe de partage",
-		"frontline":         "Diffusée aux agents de première ligne",
-		"hit.notice":        "Les autres peuvent apprendre une concordance (avis de concordance)",
-		"restriction":       "Restriction d’usage",
-		"restriction.text":  "Texte de la restriction (H3)",
-		"birth.date":        "Date de naissance",
-		"nationality":       "Nationalité",
-		"document":          "Numéro de document",
-		"mrz":               "ou collez la zone de lecture automatique (ZLA) du document",
-		"screen.one":        "Contrôler une personne",
-		"screen.file":       "Contrôler un fichier (CSV ou lignes JSON : name, birth_date, nationality, document_number)",
-		"upload":            "Contrôler le fichier",
-		"download":          "Télécharger les résultats en CSV au lieu de les afficher",
-		"no.hit":            "Aucune concordance.",
-		"screen.warnings":   "Écarté du contrôle, mené sur le reste :",
-		"not.screened":      "Non contrôlé : %s",
-		"no.name":           "(sans nom)",
-		"score":             "Score",
-		"why":               "Pourquoi cette concordance",
-		"matched":           "Nom concordant",
-		"list":              "Liste et référence",
-		"confirm":           "Confirmer",
-		"false.positive":    "Faux positif",
-		"escalate":          "Transmettre à l’émetteur",
-		"decide":            "Décider",
-		"status":            "État",
-		"subject":           "Personne contrôlée",
-		"screened":          "Contrôlée le",
-		"filter":            "Filtrer",
-		"min.score":         "Score minimal",
-		"from":              "Du",
-		"to":                "Au",
-		"user":              "Utilisateur",
-		"agency":            "Service",
-		"action":            "Action",
-		"object":            "Objet",
-		"notice.reference":  "Référence de concordance",
-		"chain.ok":          "La chaîne d’audit est intègre : %d événements, tête %s.",
-		"chain.broken":      "La chaîne d’audit est ROMPUE à l’événement %d : %s",
-		"when":              "Date",
-		"csrf":              "Ce formulaire n’a pas été envoyé depuis une page de ce nœud (son jeton de sécurité manque ou est faux). Rechargez la page et renvoyez-le.",
-		"forbidden":         "Votre rôle ne le permet pas.",
-		"not.found":         "Introuvable.",
-		"error":             "Une erreur s’est produite : %s",
-		"transliteration":   "translittération",
-		"welcome":           "Bienvenue, %s (%s).",
-		"created":           "Créée.",
-		"decided":           "Décision enregistrée.",
-		"most.restrictive":  "la plus restrictive : %s",
-		"nothing.shown":     "aucune donnée partagée affichée",
-		"admin":             "Administration",
-		"users":             "Utilisateurs",
-		"roles":             "Rôles",
-		"country":           "Code du pays ou de l’organisation",
-		"kind":              "Type de service",
-		"secret.once":       "Copiez ce secret maintenant ; il ne sera plus affiché :",
-		"token.name":        "Nom du jeton",
-		"token.create":      "Créer un jeton d’API",
-		"token.revoke":      "Révoquer le jeton",
-		"travel":            "Données de voyage",
-		"flight":            "Vol",
-		"day":               "Jour de départ",
-		"masked":            "Dépersonnalisée le %s selon la politique de conservation : demandez le démasquage, motivé, par l’API ; une seconde personne l’approuve.",
-		"mask.at":           "masquée à partir du %s, supprimée à partir du %s",
-		"booking":           "Réservation",
-		"address":           "Adresse",
-		"contact":           "Contact",
-		"payment":           "Paiement",
-		"frequent.flyer":    "Voyageur fréquent",
-		"co.travellers":     "Voyage avec",
-		"acknowledge":       "Accuser réception",
-		"acknowledged.by":   "Reçu par",
-		"alert.details":     "Détails",
-		"alert.dist.all":    "Toutes les agences de l’événement",
-		"alert.entities":    "Identifiants d’entités liées (séparés par des virgules)",
-		"alert.from":        "de",
-		"alert.location":    "Lieu",
-		"alert.post":        "Publier une alerte",
-		"alert.title":       "Titre",
-		"alerts":            "Alertes",
-		"archive":           "Archiver le canal",
-		"archived":          "archivé",
-		"digest":            "Synthèse du jour",
-		"digest.day":        "Jour",
-		"event":             "Événement",
-		"event.agencies":    "Agences participantes",
-		"event.create":      "Créer l’événement",
-		"event.dates":       "Dates",
-		"event.ends":        "Dernier jour",
-		"event.host":        "Hôte",
-		"event.name":        "Nom",
-		"event.new":         "Nouvel événement",
-		"event.starts":      "Premier jour",
-		"event.venues":      "Sites (séparés par des virgules)",
-		"events":            "Événements",
-		"feed.connecting":   "Connexion au fil en direct…",
-		"feed.live":         "En direct : les nouvelles alertes s’affichent ici dès leur publication.",
-		"feed.lost":         "Fil en direct interrompu ; reconnexion sans perte d’alerte…",
-		"no.alerts":         "Aucune alerte.",
-		"no.events":         "Votre agence ne participe à aucun événement.",
-		"pending":           "Pas encore reçu par",
-		"severity":          "Gravité",
-		"valid":             "Valable",
-		"valid.from":        "Valable à partir de (UTC ; vide : maintenant)",
-		"valid.until":       "Valable jusqu’à (UTC)",
-		"hashes":            "Partage d'empreintes",
-		"image":             "Image",
-		"variants":          "Chercher aussi ses rotations et symétries",
-		"radius":            "Rayon PDQ (bits)",
-		"match":             "Comparer",
-		"image.not.kept":    "L'image est hachée ici et n'est pas conservée.",
-		"quality":           "qualité",
-		"quality.low":       "trop uniforme pour une comparaison fiable",
-		"no.match":          "Aucune correspondance dans les banques qui vous sont ouvertes.",
-		"bits":              "à %d bits",
-		"verdict":           "Verdict",
-		"true.positive":     "Vrai positif",
-		"disputed":          "Contesté",
-		"record":            "Enregistrer",
-		"hash.notice":       "Une banque qui ne vous est pas ouverte correspond : contactez %s.",
-		"queue.notice":      "Un criblage correspond à des déclarations qui ne vous sont pas ouvertes : contactez %s.",
-		"banks":             "Banques qui vous sont ouvertes",
-		"bank":              "Banque",
-		"bank.handling":     "Diffusion",
-		"flagged":           "Vos entrées contestées par plusieurs membres",
-		"entry":             "Entrée",
-		"disputes":          "Membres contestant",
-		"transparency":      "Transparence, par mois",
-		"month":             "Mois",
-		"entries.added":     "Entrées ajoutées",
-		"entries.disabled":  "Entrées désactivées",
-		"matches":           "Correspondances",
-		"appeals":           "Recours",
-		"appeals.upheld":    "Recours admis",
-		"feedback.recorded": "Avis enregistré.",
-		"appeal.reference":  "Votre référence de dossier (sans donnée personnelle)",
-		"appeal.lodge":      "Enregistrer le recours d'un utilisateur",
-		"appeal.lodged":     "Enregistré",
-		"appeal.outcome":    "Issue",
-		"appeal.upheld":     "Admis : contenu rétabli",
-		"appeal.rejected":   "Rejeté : le retrait est maintenu",
-		"appeal.recorded":   "Recours enregistré.",
-		"appeal.decided":    "Issue enregistrée.",
+// pluralForms are the CLDR plural categories, in the order plural.Selectf
+// tries them: "other" last, as the catch-all.
+var pluralForms = []string{"zero", "one", "two", "few", "many", "other"}
 
-		// The directory of competent authorities and cooperation requests.
-		"authorities":                      "Autorités compétentes",
-		"authorities.intro":                "Les autorités que chaque pays a désignées pour la coopération formelle, tenues par les services membres. Ce n’est pas la liste des services membres : une demande est adressée à une autorité d’ici, et le service qui en tient la fiche la reçoit.",
-		"instrument":                       "Instrument",
-		"any":                              "tous",
-		"text":                             "Texte",
-		"stale.only":                       "seulement les fiches non vérifiées depuis plus d’un an",
-		"authorities.due":                  "Fiches de votre service à vérifier",
-		"verified.on":                      "Vérifiée le",
-		"authority":                        "Autorité",
-		"jurisdiction":                     "Compétence",
-		"languages":                        "Langues acceptées",
-		"channels":                         "Canaux (un par ligne)",
-		"hours":                            "Heures",
-		"stale":                            "à vérifier",
-		"verify.today":                     "Vérifiée aujourd’hui",
-		"remove":                           "Retirer",
-		"removed":                          "retirée de l’annuaire",
-		"authority.add":                    "Ajouter une fiche de votre service",
-		"requests":                         "Demandes",
-		"request":                          "Demande",
-		"request.kind":                     "Type",
-		"request.state":                    "État",
-		"request.role":                     "Les nôtres",
-		"sent.by.us":                       "envoyées",
-		"received.by.us":                   "reçues",
-		"sender":                           "Expéditeur",
-		"receiver":                         "Destinataire",
-		"offence":                          "Infraction",
-		"deadline":                         "Échéance",
-		"overdue":                          "en retard",
-		"expires.at":                       "Fin de la conservation",
-		"figures":                          "Chiffres pour le contrôle",
-		"figures.sent":                     "Envoyées",
-		"figures.open":                     "En cours",
-		"figures.ack":                      "Heures médianes jusqu’à l’accusé de réception",
-		"figures.answer":                   "Heures médianes jusqu’à la réponse",
-		"figures.in.time":                  "Réponses dans les délais",
-		"request.new":                      "Rédiger une demande",
-		"request.draft":                    "Enregistrer le brouillon",
-		"legal.basis":                      "Base juridique",
-		"description":                      "Objet de la demande (ou information transmise)",
-		"request.entities":                 "Personnes et entités concernées (identifiants)",
-		"entity.not.visible":               "non visible pour votre service",
-		"attachments":                      "Pièces jointes",
-		"attachments.hint":                 "Une par ligne : le SHA-256 du fichier, sa taille en octets et son nom. Le nœud ne garde que cela, jamais le fichier.",
-		"file":                             "Fichier",
-		"size":                             "Octets",
-		"timeline":                         "Historique",
-		"shared.with":                      "Lue aussi par",
-		"request.step":                     "Étape suivante",
-		"reason.refusal":                   "obligatoire pour un refus",
-		"note":                             "Note",
-		"share.with":                       "Faire lire cette demande par un autre service",
-		"share":                            "Partager",
-		"instrument.mla":                   "entraide judiciaire",
-		"instrument.extradition":           "extradition",
-		"instrument.e_evidence":            "preuves électroniques",
-		"instrument.police_cooperation":    "coopération policière",
-		"instrument.network_24_7":          "réseau 24/7",
-		"instrument.sanctions_focal_point": "point focal des sanctions de l’ONU",
-		"kind.mla":                         "Entraide judiciaire",
-		"kind.extradition":                 "Extradition",
-		"kind.e_evidence_subscriber":       "Preuve électronique : données d’abonné",
-		"kind.e_evidence_traffic":          "Preuve électronique : données de trafic",
-		"kind.e_evidence_content":          "Preuve électronique : contenu",
-		"kind.preservation":                "Conservation",
-		"kind.urgent_24_7":                 "Urgente (24/7)",
-		"kind.spontaneous":                 "Information spontanée",
-		"state.draft":                      "brouillon",
-		"state.sent":                       "envoyée",
-		"state.acknowledged":               "reçue",
-		"state.in_progress":                "en traitement",
-		"state.answered":                   "répondue",
-		"state.refused":                    "refusée",
-		"state.withdrawn":                  "retirée",
-		"state.expired":                    "expirée",
-		"action.send":                      "envoyer",
-		"action.acknowledge":               "accuser réception",
-		"action.start":                     "commencer le traitement",
-		"action.answer":                    "répondre",
-		"action.refuse":                    "refuser",
-		"action.withdraw":                  "retirer",
-		"action.extend":                    "prolonger la conservation",
-		"reminder.deadline_near":           "Rappel : l’échéance approche",
-		"reminder.overdue":                 "Rappel : l’échéance est passée",
-		"reminder.expiry_near":             "Rappel : la conservation prend bientôt fin",
-		"done.create":                      "rédigée",
-		"done.share":                       "partagée avec",
-		"done.send":                        "envoyée",
-		"done.acknowledge":                 "réception accusée",
-		"done.start":                       "traitement commencé",
-		"done.answer":                      "répondue",
-		"done.refuse":                      "refusée",
-		"done.withdraw":                    "retirée",
-		"done.extend":                      "conservation prolongée",
-		"done.expire":                      "expirée",
-		"notifications":                    "Notifications",
-		"notice.unread":                    "Nouveau :",
-		"notice.none":                      "Rien ne requiert votre attention.",
-		"notice.count":                     "%d non lues",
-		"notice.request":                   "Demande de coopération",
-		"notice.reminder":                  "Rappel sur une demande de coopération",
-		"notice.alert":                     "Alerte dans un canal d’événement",
-		"notice.hit":                       "Correspondance transmise à votre agence",
-		"notice.directory":                 "Entrée de l’annuaire à vérifier de nouveau",
-		"notice.verified":                  "vérifiée pour la dernière fois le %s",
-		"topic.send":                       "adressée à votre agence",
-		"topic.acknowledge":                "réception accusée par le destinataire",
-		"topic.start":                      "traitement commencé par le destinataire",
-		"topic.answer":                     "répondue",
-		"topic.refuse":                     "refusée",
-		"topic.withdraw":                   "retirée par l’expéditeur",
-		"topic.extend":                     "conservation prolongée",
-		"topic.share":                      "montrée à votre agence",
-		"topic.deadline_near":              "l’échéance approche",
-		"topic.overdue":                    "l’échéance est passée",
-		"topic.expiry_near":                "la conservation prend bientôt fin",
-		"topic.expired":                    "la conservation a expiré",
-		"topic.low":                        "gravité faible",
-		"topic.medium":                     "gravité moyenne",
-		"topic.high":                       "gravité élevée",
-		"topic.critical":                   "gravité critique",
-		"topic.escalated":                  "pour votre examen",
-	},
-	"ar": {
-		"app":             "ctis — فضاء المعلومات لمكافحة الإرهاب",
-		"login":           "تسجيل الدخول",
-		"logout":          "تسجيل الخروج",
-		"username":        "اسم المستخدم",
-		"password":        "كلمة المرور",
-		"login.failed":    "اسم المستخدم أو كلمة المرور غير صحيحة.",
-		"csrf":            "لم يُرسل هذا النموذج من صفحة هذه العقدة. أعد تحميل الصفحة وأرسله مرة أخرى.",
-		"search":          "بحث",
-		"screen":          "تدقيق",
-		"language":        "اللغة",
-		"purpose":         "الغرض (مرجع القضية)",
-		"name":            "الاسم، بأي كتابة",
-		"identifier":      "أو رقم الوثيقة",
-		"find":            "ابحث",
-		"results":         "النتائج",
-		"none":            "لا توجد نتائج.",
-		"notice":          "تطابق — اتصل بالجهة %s (المرجع %s)",
-		"notice.node":     "تطابق — اتصل بالجهة %s في العقدة %s (المرجع %s)",
-		"birth.date":      "تاريخ الميلاد",
-		"nationality":     "الجنسية",
-		"document":        "رقم الوثيقة",
-		"screen.one":      "تدقيق شخص",
-		"no.hit":          "لا يوجد تطابق.",
-		"screen.warnings": "ما استُبعد من التدقيق، وجرى التدقيق على الباقي:",
-		"not.screened":    "لم يُدقَّق: %s",
-		"no.name":         "(بلا اسم)",
-		"score":           "الدرجة",
-		"why":             "سبب التطابق",
-		"matched":         "الاسم المطابق",
-		"list":            "القائمة والمرجع",
-		"handling":        "قيود التداول في هذه الصفحة",
-		"you":             "أنت",
-		"transliteration": "النقحرة",
-	},
-	"ru": {
-		"app":             "ctis — информационное пространство по борьбе с терроризмом",
-		"login":           "Войти",
-		"logout":          "Выйти",
-		"username":        "Имя пользователя",
-		"password":        "Пароль",
-		"login.failed":    "Неверное имя пользователя или пароль.",
-		"csrf":            "Эта форма отправлена не со страницы этого узла. Обновите страницу и отправьте её снова.",
-		"search":          "Поиск",
-		"screen":          "Проверка",
-		"language":        "Язык",
-		"purpose":         "Цель (номер дела)",
-		"name":            "Имя, на любом письме",
-		"identifier":      "или номер документа",
-		"find":            "Найти",
-		"results":         "Результаты",
-		"none":            "Ничего не найдено.",
-		"notice":          "Совпадение — обратитесь в ведомство %s (ссылка %s)",
-		"notice.node":     "Совпадение — обратитесь в ведомство %s на узле %s (ссылка %s)",
-		"birth.date":      "Дата рождения",
-		"nationality":     "Гражданство",
-		"document":        "Номер документа",
-		"screen.one":      "Проверить лицо",
-		"no.hit":          "Совпадений нет.",
-		"screen.warnings": "Исключено из проверки, проверено по остальному:",
-		"not.screened":    "Не проверено: %s",
-		"no.name":         "(без имени)",
-		"score":           "Оценка",
-		"why":             "Почему совпало",
-		"matched":         "Совпавшее имя",
-		"list":            "Список и ссылка",
-		"handling":        "Режим распространения на этой странице",
-		"you":             "Вы",
-		"transliteration": "транслитерация",
-	},
+// messages is one language's file: a text, or its plural forms.
+type messages map[string]json.RawMessage
+
+// readCatalogue reads the language files: by language code, the message
+// texts, and for counted messages their plural forms.
+func readCatalogue() (texts map[string]map[string]string, plurals map[string]map[string]map[string]string, err error) {
+	texts, plurals = map[string]map[string]string{}, map[string]map[string]map[string]string{}
+	for _, l := range ctis.Languages {
+		b, err := catalogueFS.ReadFile("i18n/" + l + ".json")
+		if err != nil {
+			return nil, nil, err
+		}
+		var m messages
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, nil, fmt.Errorf("i18n/%s.json: %w", l, err)
+		}
+		texts[l], plurals[l] = map[string]string{}, map[string]map[string]string{}
+		for k, raw := range m {
+			var s string
+			if json.Unmarshal(raw, &s) == nil {
+				texts[l][k] = s
+				continue
+			}
+			var forms map[string]string
+			if err := json.Unmarshal(raw, &forms); err != nil {
+				return nil, nil, fmt.Errorf("i18n/%s.json: %q is neither a text nor plural forms", l, k)
+			}
+			plurals[l][k] = forms
+		}
+	}
+	return texts, plurals, nil
 }
 
-// languages are the catalogue's languages, the first the default.
-var languages = []language.Tag{language.English, language.French, language.Arabic, language.Russian}
-
-var langMatcher = language.NewMatcher(languages)
-
-// languageCodes are the catalogue's languages as the pages offer them.
-var languageCodes = func() []string {
-	out := make([]string, len(languages))
-	for i, t := range languages {
-		b, _ := t.Base()
-		out[i] = b.String()
+// catalogue holds every language's messages; a message a language lacks
+// is taken from English, so that a page never shows a bare key.
+var catalogue = func() *catalog.Builder {
+	texts, plurals, err := readCatalogue()
+	if err != nil {
+		panic(err)
 	}
-	return out
+	b := catalog.NewBuilder(catalog.Fallback(language.English))
+	for _, l := range ctis.Languages {
+		tag := language.MustParse(l)
+		for k, s := range texts["en"] {
+			if t, ok := texts[l][k]; ok {
+				s = t
+			}
+			b.SetString(tag, k, s)
+		}
+		for k, forms := range plurals["en"] {
+			if f, ok := plurals[l][k]; ok {
+				forms = f
+			}
+			var cases []any
+			for _, f := range pluralForms {
+				if s, ok := forms[f]; ok {
+					cases = append(cases, f, s)
+				}
+			}
+			b.Set(tag, k, plural.Selectf(1, "%d", cases...))
+		}
+	}
+	return b
 }()
+
+// offered are the languages the pages are written in.
+var offered = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range ctis.Languages {
+		m[l] = true
+	}
+	return m
+}()
+
+var langMatcher = func() language.Matcher {
+	tags := make([]language.Tag, len(ctis.Languages))
+	for i, l := range ctis.Languages {
+		tags[i] = language.MustParse(l)
+	}
+	return language.NewMatcher(tags)
+}()
+
+// endonyms name each language in itself, as a language menu offers them.
+var endonyms = map[string]string{"en": "English", "fr": "Français", "ar": "العربية", "ru": "Русский", "zh": "中文", "es": "Español"}
 
 // rtl lists the languages written right to left.
 var rtl = map[string]bool{"ar": true}
 
-// lang picks the page language: the one the user chose (a cookie), else
-// the browser's Accept-Language.
-func lang(r *http.Request) string {
-	if c, err := r.Cookie("ctis_lang"); err == nil && catalogue[c.Value] != nil {
+// langCookie keeps the language chosen before signing in.
+const langCookie = "ctis_lang"
+
+// lang picks the page language: the one the signed-in user chose, else
+// the one chosen in this browser (a cookie), else the browser's
+// Accept-Language.
+func lang(r *http.Request, id ctis.Identity) string {
+	if offered[id.Language] {
+		return id.Language
+	}
+	if c, err := r.Cookie(langCookie); err == nil && offered[c.Value] {
 		return c.Value
 	}
 	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
 	_, i, _ := langMatcher.Match(tags...)
-	base, _ := languages[i].Base()
-	return base.String()
+	return ctis.Languages[i]
 }
 
-// translate returns the message key in lang, or in English when lang's
-// catalogue lacks it.
-func translate(lang, key string) string {
-	if s, ok := catalogue[lang][key]; ok {
-		return s
-	}
-	if s, ok := catalogue["en"][key]; ok {
-		return s
-	}
-	return strings.ReplaceAll(key, ".", " ")
+// locale writes messages, numbers and dates in one language.
+type locale struct {
+	code string
+	p    *message.Printer
+}
+
+func newLocale(code string) locale {
+	return locale{code, message.NewPrinter(language.MustParse(code), message.Catalog(catalogue))}
+}
+
+// T is the message key in the locale's language, with its arguments.
+func (l locale) T(key string, args ...any) string { return l.p.Sprintf(key, args...) }
+
+// Num writes a number with the language's digits and grouping, a
+// fraction to one decimal place.
+func (l locale) Num(n any) string { return l.p.Sprint(number.Decimal(n, number.MaxFractionDigits(1))) }
+
+// Pct writes a share between 0 and 1 as a whole percentage.
+func (l locale) Pct(f float64) string {
+	return l.p.Sprint(number.Percent(f, number.MaxFractionDigits(0)))
+}
+
+// Date writes a moment, in UTC, as the language writes a date and time:
+// the catalogue's "date" message orders the day, the month's name, the
+// year and the time.
+func (l locale) Date(t time.Time) string {
+	t = t.UTC()
+	digits := func(n int) string { return l.p.Sprint(number.Decimal(n, number.NoSeparator())) }
+	hm := l.p.Sprint(number.Decimal(t.Hour(), number.MinIntegerDigits(2))) + ":" + l.p.Sprint(number.Decimal(t.Minute(), number.MinIntegerDigits(2)))
+	return l.T("date", digits(t.Day()), l.T("month."+strconv.Itoa(int(t.Month()))), digits(t.Year()), hm)
 }

@@ -21,7 +21,7 @@ import (
 
 // anonymous is a page for a visitor who has not signed in.
 func (h *handler) anonymous(w http.ResponseWriter, r *http.Request) *page {
-	return &page{w: w, r: r, lang: lang(r)}
+	return &page{w: w, r: r, loc: newLocale(lang(r, ctis.Identity{}))}
 }
 
 func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -63,25 +63,25 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(loginCookie)
 	if crossOrigin(r) || err != nil || !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(h.csrf("login:"+c.Value))) {
 		p.csrf = h.loginToken(w, r)
-		h.render(p, http.StatusForbidden, "login", h.loginView(translate(p.lang, "csrf")))
+		h.render(p, http.StatusForbidden, "login", h.loginView(p.loc.T("csrf")))
 		return
 	}
 	username, password := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
 	_, token, retryAfter, err := httpkit.Login(r.Context(), h.Limiter, h.Auth, r, ctis.CredentialWeb, username, password)
 	if err != nil {
 		status, internal := httpkit.Status(err)
-		message := "login.failed"
+		message := p.loc.T("login.failed")
 		switch {
 		case internal:
 			httpkit.Failed(h.Logger, r, err)
 		case retryAfter != "":
 			w.Header().Set("Retry-After", retryAfter)
-			message = "login.throttled"
+			message = p.loc.T("login.throttled")
 		case status == http.StatusBadRequest:
 			status = http.StatusUnauthorized // an empty name or password fails as a wrong one
 		}
 		p.csrf = h.loginToken(w, r)
-		h.render(p, status, "login", h.loginView(translate(p.lang, message)))
+		h.render(p, status, "login", h.loginView(message))
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: token, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
@@ -99,11 +99,28 @@ func (h *handler) logout(p *page, r *http.Request) error {
 	return nil
 }
 
-// setLang remembers the language a user chose.
+// setLang keeps the language chosen on the login page, in a cookie.
 func (h *handler) setLang(w http.ResponseWriter, r *http.Request) {
+	h.keepLang(w, r, r.PostFormValue("lang"))
+}
+
+// setUserLanguage keeps the language a signed-in user chose with the
+// user, so that it follows them to any browser, and in this browser's
+// cookie for the login page.
+func (h *handler) setUserLanguage(p *page, r *http.Request) error {
 	l := r.PostFormValue("lang")
-	if catalogue[l] != nil {
-		http.SetCookie(w, &http.Cookie{Name: "ctis_lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	if err := h.Directory.SetLanguage(p.ctx, l); err != nil {
+		return err
+	}
+	h.keepLang(p.w, r, l)
+	return nil
+}
+
+// keepLang sets the language cookie and goes back to the page the
+// language was chosen on.
+func (h *handler) keepLang(w http.ResponseWriter, r *http.Request, l string) {
+	if offered[l] {
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 	}
 	back := r.PostFormValue("back")
 	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
@@ -140,12 +157,19 @@ func (h *handler) dashboard(p *page, r *http.Request) error {
 	return nil
 }
 
+func (h *handler) searchForm(p *page, r *http.Request) error {
+	h.render(p, http.StatusOK, "search", &searchView{})
+	return nil
+}
+
+// search runs the search form, posted so that the name sought stays out
+// of URLs, and so out of proxy logs and the browser's history.
 func (h *handler) search(p *page, r *http.Request) error {
-	q := ctis.SearchQuery{Name: strings.TrimSpace(r.FormValue("name")), Limit: 50}
-	if idv := strings.TrimSpace(r.FormValue("identifier")); idv != "" && q.Name == "" {
+	q := ctis.SearchQuery{Name: strings.TrimSpace(r.PostFormValue("name")), Limit: 50}
+	if idv := strings.TrimSpace(r.PostFormValue("identifier")); idv != "" && q.Name == "" {
 		q.Property, q.Value = "passportNumber", idv
 	}
-	data := &searchView{Name: q.Name, Identifier: r.FormValue("identifier")}
+	data := &searchView{Name: q.Name, Identifier: r.PostFormValue("identifier")}
 	if q.Name != "" || q.Value != "" {
 		res, err := h.Entities.Search(p.ctx, q)
 		if err != nil {
@@ -170,11 +194,12 @@ func (h *handler) entity(p *page, r *http.Request) error {
 		}
 		byProp[s.Property] = append(byProp[s.Property], s)
 	}
+	schema := ctis.Schemas[e.Schema]
 	var groups []group
 	for _, prop := range order {
-		groups = append(groups, group{prop, byProp[prop]})
+		pr, _ := schema.Property(prop)
+		groups = append(groups, group{prop, pr.Type == ctis.TypeName, byProp[prop]})
 	}
-	schema := ctis.Schemas[e.Schema]
 	h.render(p, http.StatusOK, "entity", &entityView{Entity: e, Groups: groups, Properties: schema.Properties, Caption: e.Caption()})
 	return nil
 }
@@ -283,7 +308,7 @@ func (h *handler) screen(p *page, r *http.Request) error {
 func (h *handler) screenFile(p *page, r *http.Request) error {
 	f, _, err := r.FormFile("file")
 	if err != nil {
-		return ctis.Invalid("file", "choose a CSV or JSON-lines file of subjects")
+		return invalidForm("file", "form.file")
 	}
 	defer f.Close()
 	subjects, err := jsonl.ReadSubjects(f)
@@ -446,10 +471,16 @@ func (h *handler) adminAction(p *page, r *http.Request) error {
 	return h.adminPage(p, secret)
 }
 
-// travel searches the agency's travel data; a masked record shows no
-// personal data, and a name never finds one.
+func (h *handler) travelForm(p *page, r *http.Request) error {
+	h.render(p, http.StatusOK, "travel", &travelView{})
+	return nil
+}
+
+// travel searches the agency's travel data, the form posted to keep
+// names out of URLs; a masked record shows no personal data, and a name
+// never finds one.
 func (h *handler) travel(p *page, r *http.Request) error {
-	q := ctis.TravelQuery{Name: strings.TrimSpace(r.FormValue("name")), Flight: strings.TrimSpace(r.FormValue("flight")), Day: strings.TrimSpace(r.FormValue("day"))}
+	q := ctis.TravelQuery{Name: strings.TrimSpace(r.PostFormValue("name")), Flight: strings.TrimSpace(r.PostFormValue("flight")), Day: strings.TrimSpace(r.PostFormValue("day"))}
 	data := &travelView{Query: q}
 	if q.Name != "" || q.Flight != "" || q.Day != "" {
 		recs, err := h.Travel.SearchTravel(p.ctx, q)

@@ -2,8 +2,8 @@ package web
 
 import (
 	"bytes"
-	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"reflect"
 	"strings"
@@ -12,27 +12,38 @@ import (
 	"ctis/matcher"
 )
 
-func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
-
 // pageNames are the templates, each rendered inside layout.html.
 var pageNames = []string{"login", "dashboard", "search", "entity", "new", "screen", "review", "audit", "admin", "travel", "hashes", "events", "event", "digest",
 	"authorities", "requests", "request", "notifications", "error"}
 
+// pageFuncs are the templates' functions. Those that write words,
+// numbers or dates are bound to the page's language when it is rendered
+// (locale.funcs); these stand in for them when the templates are parsed.
+var pageFuncs = template.FuncMap{
+	"translit": translit,
+	"join":     strings.Join,
+	"endonym":  func(code string) string { return endonyms[code] },
+}
+
 func parsePages() map[string]*template.Template {
-	funcs := template.FuncMap{
-		// t is replaced per request by the page's language.
-		"t":        func(key string, args ...any) string { return key },
-		"translit": translit,
-		"badge":    Badge,
-		"join":     strings.Join,
-		"date":     func(t interface{ Format(string) string }) string { return t.Format("2006-01-02 15:04") },
-		"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
-	}
+	funcs := newLocale("en").funcs()
+	maps.Copy(funcs, pageFuncs)
 	out := map[string]*template.Template{}
 	for _, n := range pageNames {
 		out[n] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/fields.html", "templates/"+n+".html"))
 	}
 	return out
+}
+
+// funcs are the template functions that write in the locale's language.
+func (l locale) funcs() template.FuncMap {
+	return template.FuncMap{
+		"t":     l.T,
+		"num":   l.Num,
+		"pct":   l.Pct,
+		"date":  l.Date,
+		"badge": l.Badge,
+	}
 }
 
 // translit is a name's transliteration to Latin letters, shown beside the
@@ -50,20 +61,26 @@ func translit(name string) string {
 	return ""
 }
 
+// Badge describes a handling in a few words of English, as the pages
+// show it to an English reader.
+func Badge(h ctis.Handling) string { return newLocale("en").Badge(h) }
+
 // Badge describes a handling in a few words, as the pages show it.
-func Badge(h ctis.Handling) string {
-	parts := []string{string(h.Distribution)}
+func (l locale) Badge(h ctis.Handling) string {
+	var parts []string
 	switch h.Distribution {
 	case ctis.DistAgencies:
-		parts[0] = "agencies: " + strings.Join(h.Agencies, ", ")
+		parts = append(parts, l.T("badge.agencies", strings.Join(h.Agencies, ", ")))
 	case ctis.DistGroup:
-		parts[0] = "group: " + h.Group
+		parts = append(parts, l.T("badge.group", h.Group))
+	default:
+		parts = append(parts, l.T("badge."+string(h.Distribution)))
 	}
 	if h.Frontline {
-		parts = append(parts, "frontline")
+		parts = append(parts, l.T("badge.frontline"))
 	}
 	if h.HitNotice {
-		parts = append(parts, "hit notice")
+		parts = append(parts, l.T("badge.hit.notice"))
 	}
 	if h.Restriction != "" && h.Restriction != ctis.H0 {
 		r := string(h.Restriction)
@@ -142,20 +159,22 @@ var handlingType = reflect.TypeOf(ctis.Handling{})
 // filled in here, its banner computed from the view.
 func (h *handler) render(p *page, status int, name string, v view) {
 	l := v.layout()
-	l.Lang, l.Dir = p.lang, "ltr"
-	if rtl[p.lang] {
+	l.Lang, l.Dir = p.loc.code, "ltr"
+	if rtl[p.loc.code] {
 		l.Dir = "rtl"
 	}
 	l.CSRF, l.Purpose, l.Flash, l.Path = p.csrf, p.purpose, p.flash, p.r.URL.RequestURI()
-	l.Languages = languageCodes
+	l.Languages = ctis.Languages
 	if p.id.Username != "" {
 		id := p.id
 		l.User = &id
-		l.Banner = translate(p.lang, "nothing.shown")
+		l.Banner = p.loc.T("nothing.shown")
 		if mr := mostRestrictive(shownHandlings(v)); mr != nil {
-			l.Banner = sprintf(translate(p.lang, "most.restrictive"), Badge(*mr))
+			l.Banner = p.loc.T("most.restrictive", p.loc.Badge(*mr))
 		}
-		l.Roles = roleNames(p.id.Roles)
+		for _, r := range p.id.Roles {
+			l.Roles = append(l.Roles, p.loc.T("role."+string(r)))
+		}
 		l.Is = roleSet(p.id.Roles)
 		if h.Notifications != nil && p.ctx != nil {
 			if _, n, err := h.Notifications.Notifications(p.ctx, ctis.NotificationQuery{Unread: true, Limit: 1}); err == nil {
@@ -164,18 +183,9 @@ func (h *handler) render(p *page, status int, name string, v view) {
 		}
 	}
 	tpl, err := h.pages[name].Clone()
-	if err == nil {
-		lang := p.lang
-		tpl.Funcs(template.FuncMap{"t": func(key string, args ...any) string {
-			if len(args) > 0 {
-				return fmt.Sprintf(translate(lang, key), args...)
-			}
-			return translate(lang, key)
-		}})
-	}
 	var buf bytes.Buffer
 	if err == nil {
-		err = tpl.Execute(&buf, v)
+		err = tpl.Funcs(p.loc.funcs()).Execute(&buf, v)
 	}
 	if err != nil {
 		h.Logger.Error("rendering a page", "page", name, "error", err.Error())
@@ -185,14 +195,6 @@ func (h *handler) render(p *page, status int, name string, v view) {
 	p.w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	p.w.WriteHeader(status)
 	p.w.Write(buf.Bytes())
-}
-
-func roleNames(rs []ctis.Role) []string {
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = string(r)
-	}
-	return out
 }
 
 func roleSet(rs []ctis.Role) map[string]bool {

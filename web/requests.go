@@ -114,7 +114,7 @@ func (h *handler) authorityAction(p *page, r *http.Request) error {
 			return err
 		}
 	default:
-		return ctis.Invalid("do", "verify or remove")
+		return invalidForm("do", "form.do")
 	}
 	http.Redirect(p.w, r, "/authorities", http.StatusSeeOther)
 	return nil
@@ -150,11 +150,11 @@ func attachmentsOf(s string) ([]ctis.Attachment, error) {
 	for i, l := range lines(s) {
 		f := strings.SplitN(l, " ", 3)
 		if len(f) != 3 {
-			return nil, ctis.Invalid("attachments["+strconv.Itoa(i)+"]", "give each attachment as its SHA-256, its size in bytes and its name")
+			return nil, invalidForm("attachments["+strconv.Itoa(i)+"]", "form.attachment", i+1)
 		}
 		size, err := strconv.ParseInt(f[1], 10, 64)
 		if err != nil {
-			return nil, ctis.Invalid("attachments["+strconv.Itoa(i)+"].size", "the size is a number of bytes")
+			return nil, invalidForm("attachments["+strconv.Itoa(i)+"].size", "form.attachment.size", i+1)
 		}
 		out = append(out, ctis.Attachment{SHA256: f[0], Size: size, Name: f[2]})
 	}
@@ -168,7 +168,7 @@ func (h *handler) createRequest(p *page, r *http.Request) error {
 	if s := r.PostFormValue("deadline"); s != "" {
 		d, err := time.Parse("2006-01-02T15:04", s)
 		if err != nil {
-			return ctis.Invalid("deadline", "give the deadline as a day and a time (UTC)")
+			return invalidForm("deadline", "form.datetime")
 		}
 		nr.Deadline = &d
 	}

@@ -41,6 +41,9 @@ type loginView struct {
 type errorView struct {
 	Layout
 	Message string
+	// Detail adds to Message in the page's language; English, a
+	// service's own message, shown as English.
+	Detail, English string
 	// AskPurpose is the path of a read that needs a purpose, and Keep
 	// its other query parameters, for the form that asks for one.
 	AskPurpose string
@@ -62,7 +65,9 @@ type searchView struct {
 
 // group is a property's statements on an entity page.
 type group struct {
-	Property   string
+	Property string
+	// IsName marks a name's statements, shown with a transliteration.
+	IsName     bool
 	Statements []ctis.Statement
 }
 

@@ -14,6 +14,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -109,7 +110,9 @@ func (s *Server) Handler() http.Handler {
 	}{
 		{"POST /logout", h.logout},
 		{"GET /{$}", h.dashboard},
-		{"GET /search", h.search},
+		{"POST /language", h.setUserLanguage},
+		{"GET /search", h.searchForm},
+		{"POST /search", h.search},
 		{"GET /entities/new", h.newEntity},
 		{"POST /entities", h.createEntity},
 		{"GET /entities/{id}", h.entity},
@@ -121,7 +124,8 @@ func (s *Server) Handler() http.Handler {
 		{"GET /review", h.reviewQueue},
 		{"POST /review/{id}", h.decide},
 		{"GET /audit", h.audit},
-		{"GET /travel", h.travel},
+		{"GET /travel", h.travelForm},
+		{"POST /travel", h.travel},
 		{"GET /travel/{id}", h.travelRecord},
 		{"GET /hashes", h.hashes},
 		{"POST /hashes/match", h.matchImage},
@@ -181,7 +185,7 @@ type page struct {
 	r       *http.Request
 	ctx     context.Context
 	id      ctis.Identity
-	lang    string
+	loc     locale
 	csrf    string
 	purpose string
 	flash   string
@@ -202,11 +206,11 @@ func (h *handler) authed(fn func(*page, *http.Request) error) http.Handler {
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
-		p := &page{w: w, r: r, id: id, lang: lang(r), csrf: h.csrf(c.Value)}
+		p := &page{w: w, r: r, id: id, loc: newLocale(lang(r, id)), csrf: h.csrf(c.Value)}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, 8<<20)
 			if crossOrigin(r) || !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(p.csrf)) {
-				h.render(p, http.StatusForbidden, "error", &errorView{Message: translate(p.lang, "csrf")})
+				h.render(p, http.StatusForbidden, "error", &errorView{Message: p.loc.T("csrf")})
 				return
 			}
 		}
@@ -244,8 +248,21 @@ func (h *handler) forget(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 }
 
+// formError is a form the pages found wrong before any service saw it,
+// told in the page's language.
+type formError struct {
+	field, key string
+	args       []any
+}
+
+func (e *formError) Error() string { return e.field + ": " + e.key }
+
+func invalidForm(field, key string, args ...any) error { return &formError{field, key, args} }
+
 // fail shows an error page: the application's message for what the user
-// can mend, a reference-free apology for our own faults.
+// can mend, a reference-free apology for our own faults. A service's
+// message, written in English, is shown beside the page's own words and
+// marked as English.
 func (h *handler) fail(p *page, err error) {
 	if ctis.ErrorField(err) == "purpose" && p.r.Method == http.MethodGet {
 		// A read that needs a purpose asks for one, and comes back here.
@@ -257,25 +274,30 @@ func (h *handler) fail(p *page, err error) {
 				}
 			}
 		}
-		h.render(p, http.StatusOK, "error", &errorView{AskPurpose: p.r.URL.Path, Keep: keep, Message: translate(p.lang, "purpose.needed")})
+		h.render(p, http.StatusOK, "error", &errorView{AskPurpose: p.r.URL.Path, Keep: keep, Message: p.loc.T("purpose.needed")})
+		return
+	}
+	var fe *formError
+	if errors.As(err, &fe) {
+		h.render(p, http.StatusBadRequest, "error", &errorView{Message: p.loc.T("error.invalid"), Detail: p.loc.T(fe.key, fe.args...)})
 		return
 	}
 	status, internal := httpkit.Status(err)
-	var msg string
+	v := &errorView{}
 	switch {
 	case internal:
-		msg = "internal error; reference " + httpkit.Failed(h.Logger, p.r, err)
+		v.Message = p.loc.T("error.internal", httpkit.Failed(h.Logger, p.r, err))
 	case status == http.StatusNotFound:
-		msg = translate(p.lang, "not.found")
+		v.Message = p.loc.T("not.found")
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		msg = translate(p.lang, "forbidden")
+		v.Message = p.loc.T("forbidden")
 	case status == http.StatusRequestEntityTooLarge && ctis.ErrorCode(err) != ctis.ETOOLARGE:
-		msg = "the upload is too large"
+		v.Message = p.loc.T("error.too.large")
 	default:
-		msg = ctis.ErrorMessage(err)
+		v.Message, v.English = p.loc.T("error.invalid"), ctis.ErrorMessage(err)
 		if f := ctis.ErrorField(err); f != "" {
-			msg = f + ": " + msg
+			v.English = f + ": " + v.English
 		}
 	}
-	h.render(p, status, "error", &errorView{Message: sprintf(translate(p.lang, "error"), msg)})
+	h.render(p, status, "error", v)
 }
