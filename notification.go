@@ -67,6 +67,8 @@ type Mail struct {
 	To   string
 	Kind NoticeKind
 	Link string
+	// Lang is the language the recipient chose ("" if none).
+	Lang string
 }
 
 // Mailbox is the outbox of notification mail. A mail is queued in the

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net"
 	"net/smtp"
 	"net/textproto"
@@ -37,12 +38,18 @@ type Relay struct {
 	Username, Password string
 	// Timeout bounds one mail's exchange with the relay; 30 s when 0.
 	Timeout time.Duration
+	// Compose writes a mail's subject and body in the recipient's
+	// language from its kind and its link (web.MailText).
+	Compose func(lang string, kind ctis.NoticeKind, link string) (subject, body string)
 }
 
 // Check reports what is wrong with the relay's settings, naming the flag.
 func (r Relay) Check() error {
 	if _, _, err := net.SplitHostPort(r.Addr); err != nil {
 		return fmt.Errorf("--smtp-relay %q: give host:port, such as mail.agency.example:587", r.Addr)
+	}
+	if r.Compose == nil {
+		return errors.New("the relay has no composer of messages")
 	}
 	if !ctis.ValidEmail(r.From) {
 		return fmt.Errorf("--mail-from %q: give the sender's address, such as ctis@agency.example", r.From)
@@ -54,32 +61,24 @@ func (r Relay) Check() error {
 	return nil
 }
 
-// subjects say what a mail is about, without saying what it is.
-var subjects = map[ctis.NoticeKind]string{
-	ctis.NoticeRequest:   "a cooperation request needs your attention",
-	ctis.NoticeReminder:  "a cooperation request's deadline",
-	ctis.NoticeAlert:     "a new alert in an event channel",
-	ctis.NoticeHit:       "a hit was escalated to your agency",
-	ctis.NoticeDirectory: "a directory entry of your agency needs verifying",
-}
-
 // Message is the mail m, as sent: headers and a plain-text body.
 func (r Relay) Message(m ctis.Mail, now time.Time) []byte {
-	subject, ok := subjects[m.Kind]
-	if !ok {
-		subject = "something needs your attention"
-	}
+	subject, body := r.Compose(m.Lang, m.Kind, strings.TrimSuffix(r.BaseURL, "/")+m.Link)
 	var id [12]byte
 	rand.Read(id[:])
 	host := "ctis"
 	if _, d, ok := strings.Cut(r.From, "@"); ok {
 		host = d
 	}
-	link := strings.TrimSuffix(r.BaseURL, "/") + m.Link
 	var b strings.Builder
-	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: ctis: %s\r\nDate: %s\r\nMessage-ID: <%s@%s>\r\n", r.From, m.To, subject, now.Format(time.RFC1123Z), hex.EncodeToString(id[:]), host)
+	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s@%s>\r\n", r.From, m.To, mime.QEncoding.Encode("utf-8", subject),
+		now.Format(time.RFC1123Z), hex.EncodeToString(id[:]), host)
+	if m.Lang != "" {
+		fmt.Fprintf(&b, "Content-Language: %s\r\n", m.Lang)
+	}
 	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\nAuto-Submitted: auto-generated\r\n\r\n")
-	fmt.Fprintf(&b, "Something needs your attention on ctis (%s).\r\n\r\nLog in to see it:\r\n%s\r\n\r\nThis mail says nothing else, by design.\r\n", subject, link)
+	b.WriteString(strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\n", "\r\n"))
+	b.WriteString("\r\n")
 	return []byte(b.String())
 }
 

@@ -1,6 +1,7 @@
 package mail_test
 
 import (
+	"context"
 	"io"
 	"net"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"ctis/ctistest"
 	"ctis/mail"
 	"ctis/store"
+	"ctis/web"
 )
 
 // sink is an SMTP server that keeps what it is sent.
@@ -91,6 +93,14 @@ func TestMailThroughRelay(t *testing.T) {
 	if _, _, err := db.CreateUser(ctistest.System, ctis.NewUser{Username: "de.mla", Agency: ctistest.DE, Roles: []ctis.Role{ctis.RoleAnalyst}, Email: "mla@bka.example"}); err != nil {
 		t.Fatal(err)
 	}
+	// A colleague who chose Arabic is mailed in Arabic.
+	u, _, err := db.CreateUser(ctistest.System, ctis.NewUser{Username: "de.ar", Agency: ctistest.DE, Roles: []ctis.Role{ctis.RoleAnalyst}, Email: "ar@bka.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetLanguage(ctis.NewContext(context.Background(), ctis.Identity{UserID: u.ID, Username: u.Username, Agency: u.Agency, Roles: u.Roles}), "ar"); err != nil {
+		t.Fatal(err)
+	}
 	de, fr := ctistest.As(ctistest.DE, ctis.RoleAnalyst), ctistest.As(ctistest.FR, ctis.RoleAnalyst)
 	auth, err := db.CreateAuthority(de, ctistest.NewAuthority("DE", ctis.InstrumentMLA, time.Now().Format(time.DateOnly)))
 	if err != nil {
@@ -109,7 +119,7 @@ func TestMailThroughRelay(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	relay := mail.Relay{Addr: addr, From: "ctis@node.example", BaseURL: "https://ctis.node.example/", Timeout: 5 * time.Second}
+	relay := mail.Relay{Addr: addr, From: "ctis@node.example", BaseURL: "https://ctis.node.example/", Timeout: 5 * time.Second, Compose: web.MailText}
 	if err := relay.Check(); err != nil {
 		t.Fatal(err)
 	}
@@ -135,30 +145,41 @@ func TestMailThroughRelay(t *testing.T) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.mails) != 1 {
-		t.Fatalf("%d mails, want 1: %+v", len(s.mails), s.mails)
+	if len(s.mails) != 2 {
+		t.Fatalf("%d mails, want 2: %+v", len(s.mails), s.mails)
 	}
-	m := s.mails[0]
-	if m.from != "ctis@node.example" || len(m.to) != 1 || m.to[0] != "mla@bka.example" {
-		t.Errorf("envelope %s → %v", m.from, m.to)
-	}
-	if !strings.Contains(m.data, "https://ctis.node.example/requests/"+r.ID+"\r\n") {
-		t.Errorf("the mail does not link the request:\n%s", m.data)
-	}
-	for _, secret := range []string{"Karim", "Haddad", "attack", "preserve", "Budapest", e.ID, "FR-DGSI"} {
-		if strings.Contains(m.data, secret) {
-			t.Errorf("the mail says %q:\n%s", secret, m.data)
+	byTo := map[string]string{}
+	for _, m := range s.mails {
+		if m.from != "ctis@node.example" || len(m.to) != 1 {
+			t.Errorf("envelope %s → %v", m.from, m.to)
+			continue
 		}
+		byTo[m.to[0]] = m.data
+		if !strings.Contains(m.data, "https://ctis.node.example/requests/"+r.ID+"\r\n") {
+			t.Errorf("the mail does not link the request:\n%s", m.data)
+		}
+		for _, secret := range []string{"Karim", "Haddad", "attack", "preserve", "Budapest", e.ID, "FR-DGSI"} {
+			if strings.Contains(m.data, secret) {
+				t.Errorf("the mail says %q:\n%s", secret, m.data)
+			}
+		}
+	}
+	if en := byTo["mla@bka.example"]; !strings.Contains(en, "Subject: ctis: Cooperation request\r\n") || !strings.Contains(en, "Log in to see it") {
+		t.Errorf("the English mail:\n%s", en)
+	}
+	ar := byTo["ar@bka.example"]
+	if !strings.Contains(ar, "Content-Language: ar\r\n") || !strings.Contains(ar, "Subject: =?utf-8?q?") || !strings.Contains(ar, "سجّل الدخول") {
+		t.Errorf("the Arabic mail:\n%s", ar)
 	}
 }
 
 // TestRelayCheck names the flag at fault.
 func TestRelayCheck(t *testing.T) {
-	good := mail.Relay{Addr: "mail.example:587", From: "ctis@node.example", BaseURL: "https://ctis.example"}
+	good := mail.Relay{Addr: "mail.example:587", From: "ctis@node.example", BaseURL: "https://ctis.example", Compose: web.MailText}
 	for flag, r := range map[string]mail.Relay{
-		"--smtp-relay": {Addr: "mail.example", From: good.From, BaseURL: good.BaseURL},
-		"--mail-from":  {Addr: good.Addr, From: "ctis", BaseURL: good.BaseURL},
-		"--public-url": {Addr: good.Addr, From: good.From, BaseURL: "ctis.example"},
+		"--smtp-relay": {Addr: "mail.example", From: good.From, BaseURL: good.BaseURL, Compose: web.MailText},
+		"--mail-from":  {Addr: good.Addr, From: "ctis", BaseURL: good.BaseURL, Compose: web.MailText},
+		"--public-url": {Addr: good.Addr, From: good.From, BaseURL: "ctis.example", Compose: web.MailText},
 	} {
 		if err := r.Check(); err == nil || !strings.HasPrefix(err.Error(), flag) {
 			t.Errorf("%s: %v", flag, err)

@@ -178,7 +178,7 @@ func (db *DB) PendingMail(ctx context.Context, limit int) ([]ctis.Mail, error) {
 	if _, err := requireSystem(ctx, "the mailer"); err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT m.id, u.email, n.kind, n.link FROM mail_outbox m
+	rows, err := db.r.QueryContext(ctx, `SELECT m.id, u.email, n.kind, n.link, u.language FROM mail_outbox m
 		JOIN users u ON u.id = m.user_id JOIN notifications n ON n.id = m.notification_id
 		WHERE m.sent_at IS NULL AND m.attempts < ? AND m.next_at <= ? ORDER BY m.id LIMIT ?`, ctis.MaxMailAttempts, stamp(db.now()), limit)
 	if err != nil {
@@ -189,7 +189,7 @@ func (db *DB) PendingMail(ctx context.Context, limit int) ([]ctis.Mail, error) {
 	for rows.Next() {
 		var m ctis.Mail
 		var kind string
-		if err := rows.Scan(&m.ID, &m.To, &kind, &m.Link); err != nil {
+		if err := rows.Scan(&m.ID, &m.To, &kind, &m.Link, &m.Lang); err != nil {
 			return nil, err
 		}
 		m.Kind = ctis.NoticeKind(kind)

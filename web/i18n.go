@@ -172,3 +172,15 @@ func (l locale) Date(t time.Time) string {
 	hm := l.p.Sprint(number.Decimal(t.Hour(), number.MinIntegerDigits(2))) + ":" + l.p.Sprint(number.Decimal(t.Minute(), number.MinIntegerDigits(2)))
 	return l.T("date", digits(t.Day()), l.T("month."+strconv.Itoa(int(t.Month()))), digits(t.Year()), hm)
 }
+
+// MailText is a notification mail's subject and body in lang (English
+// when lang is not offered): the kind of thing that needs the reader and
+// the link to it, nothing else.
+func MailText(lang string, kind ctis.NoticeKind, link string) (subject, body string) {
+	if !offered[lang] {
+		lang = "en"
+	}
+	l := newLocale(lang)
+	what := l.T("notice." + string(kind))
+	return l.T("mail.subject", what), l.T("mail.body", what, link)
+}

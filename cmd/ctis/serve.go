@@ -63,7 +63,7 @@ func newServe(o *options) *cobra.Command {
 			ctx := cmd.Context()
 			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 			if relay.Addr != "" {
-				relay.Password = os.Getenv("CTIS_SMTP_PASSWORD")
+				relay.Password, relay.Compose = os.Getenv("CTIS_SMTP_PASSWORD"), web.MailText
 				if err := relay.Check(); err != nil {
 					return err
 				}
