@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 
@@ -25,6 +24,10 @@ const MaxFrames = 216000
 // maxLine is the longest line Read accepts; a well-formed one is under 90
 // bytes.
 const maxLine = 256
+
+// maxTime is the latest timestamp read, in seconds: over thirty years, and
+// short enough to write back on a line.
+const maxTime = 1e9
 
 // ParseError is an error on one line of a vPDQ file.
 type ParseError struct {
@@ -94,8 +97,8 @@ func parseLine(s string) (Feature, error) {
 		return f, err
 	}
 	t, err := strconv.ParseFloat(fields[3], 64)
-	if err != nil || t < 0 || math.IsInf(t, 0) || math.IsNaN(t) {
-		return f, fmt.Errorf("timestamp %q is not a number of seconds ≥ 0", fields[3])
+	if err != nil || !(t >= 0 && t <= maxTime) {
+		return f, fmt.Errorf("timestamp %q is not a number of seconds from 0 to %g", fields[3], float64(maxTime))
 	}
 	return Feature{Frame: frame, Quality: quality, Hash: h, Time: t}, nil
 }

@@ -35,7 +35,7 @@ var Defaults = Thresholds{Radius: 31, Quality: 50, QueryPercent: 80, StoredPerce
 type Result struct {
 	QueryPercent  float64 // share of the query's frames matched
 	StoredPercent float64 // share of the stored video's frames matched
-	Match         bool    // both shares reach their thresholds
+	Match         bool    // a frame matches, and both shares reach their thresholds
 }
 
 func (t Thresholds) result(queryHit, queryAll, storedHit, storedAll int) Result {
@@ -43,7 +43,9 @@ func (t Thresholds) result(queryHit, queryAll, storedHit, storedAll int) Result 
 		QueryPercent:  float64(queryHit) * 100 / float64(queryAll),
 		StoredPercent: float64(storedHit) * 100 / float64(storedAll),
 	}
-	r.Match = r.QueryPercent >= t.QueryPercent && r.StoredPercent >= t.StoredPercent
+	// Videos without a frame in common never match, whatever the
+	// thresholds, as in the reference's index.
+	r.Match = queryHit > 0 && r.QueryPercent >= t.QueryPercent && r.StoredPercent >= t.StoredPercent
 	return r
 }
 
