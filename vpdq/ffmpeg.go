@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"os/exec"
@@ -181,7 +182,11 @@ func inputFile(name string) (string, error) {
 func probe(ctx context.Context, name string, l Limits) (*Probe, error) {
 	st, err := os.Stat(name)
 	if err != nil {
-		return nil, err
+		// The path is the caller's to show, not this package's.
+		if pe, ok := err.(*fs.PathError); ok {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("vpdq: %w", err)
 	}
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("vpdq: %w: not a regular file (a pipe or device may never end)", ErrNotVideo)
@@ -201,7 +206,7 @@ func probe(ctx context.Context, name string, l Limits) (*Probe, error) {
 		return nil, err
 	}
 	var stdout bytes.Buffer
-	stderr := &head{max: 1024}
+	stderr := &tail{max: 2048}
 	cmd.Stdout, cmd.Stderr = &limited{&stdout, 64 << 10}, stderr
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
@@ -245,6 +250,8 @@ func probe(ctx context.Context, name string, l Limits) (*Probe, error) {
 		p.Duration = seconds(out.Format.Duration)
 	}
 	switch {
+	case p.Width == 0 || p.Height == 0:
+		return nil, fmt.Errorf("vpdq: %w: the frame size cannot be read", ErrNotVideo)
 	case p.Width < minSide || p.Height < minSide:
 		return nil, fmt.Errorf("vpdq: %w: frames of %d×%d pixels, too small to hash", ErrNotVideo, p.Width, p.Height)
 	case p.Width > l.MaxSide || p.Height > l.MaxSide:
@@ -291,7 +298,9 @@ func decode(ctx context.Context, name string, p *Probe, step int, l Limits) ([]F
 	if s := max(w, h); s > hashSide {
 		w, h = max(minSide, w*hashSide/s), max(minSide, h*hashSide/s)
 	}
-	// Frames are counted in decoding order, as the reference counts them;
+	// A decoding error ends the run (-xerror): a corrupt or truncated file
+	// is refused rather than hashed in part. Frames are counted in
+	// decoding order, as the reference counts them;
 	// the scale pins the output size even if the stream changes it, and
 	// converts to RGB with the reference's area filter.
 	filter := fmt.Sprintf("select='not(mod(n\\,%d))',scale=%d:%d:flags=area,format=rgb24", step, w, h)
@@ -299,14 +308,14 @@ func decode(ctx context.Context, name string, p *Probe, step int, l Limits) ([]F
 	// the header have said nothing or lied about it.
 	cut := l.MaxDuration + time.Duration(float64(step)/p.FrameRate*float64(time.Second)) + time.Second
 	cmd, err := command(ctx, l, "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
-		"-protocol_whitelist", "file", "-f", containers[p.Container], "-noautorotate",
+		"-xerror", "-protocol_whitelist", "file", "-f", containers[p.Container], "-noautorotate",
 		"-threads", "2", "-t", strconv.FormatFloat(cut.Seconds(), 'f', 3, 64), "-i", in,
 		"-map", "0:v:0", "-an", "-sn", "-dn", "-vf", filter, "-fps_mode", "passthrough",
 		"-f", "rawvideo", "pipe:1")
 	if err != nil {
 		return nil, err
 	}
-	stderr := &head{max: 1024}
+	stderr := &tail{max: 2048}
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -362,23 +371,31 @@ func hashFrames(r io.Reader, w, h, step int, rate float64, l Limits) ([]Feature,
 	}
 }
 
-// head keeps the start of a child's error output, for the error message.
-type head struct {
-	bytes.Buffer
+// tail keeps the end of a child's error output, for the error message.
+type tail struct {
+	buf []byte
 	max int
 }
 
-func (h *head) Write(p []byte) (int, error) {
-	if room := h.max - h.Len(); room > 0 {
-		h.Buffer.Write(p[:min(len(p), room)])
+func (t *tail) Write(p []byte) (int, error) {
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
 	}
 	return len(p), nil
 }
 
-// message is the child's first error line, else how it ended; the file's
-// name, which ffmpeg puts in front, is left out.
-func (h *head) message(in string, err error) string {
-	line, _, _ := strings.Cut(strings.TrimSpace(h.String()), "\n")
+// message is the child's last error line, which says why it gave up,
+// else how it ended; the file's name and ffmpeg's component tag, such as
+// "[h264 @ 0x55d0…]", are left out.
+func (t *tail) message(in string, err error) string {
+	lines := strings.Split(strings.TrimSpace(string(t.buf)), "\n")
+	line := strings.TrimSpace(lines[len(lines)-1])
+	if strings.HasPrefix(line, "[") {
+		if _, rest, ok := strings.Cut(line, "] "); ok {
+			line = rest
+		}
+	}
 	line = strings.TrimPrefix(strings.TrimPrefix(line, in), ": ")
 	if line == "" {
 		return err.Error()
