@@ -111,3 +111,29 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestIsVideo(t *testing.T) {
+	mp4, err := os.ReadFile("testdata/doorknob-hd-no-bar.mp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	heic := append([]byte{0, 0, 0, 24}, "ftypheic"...)
+	for _, c := range []struct {
+		name string
+		head []byte
+		want bool
+	}{
+		{"clip.MP4", nil, true},
+		{"clip.webm", nil, true},
+		{"upload.bin", mp4[:512], true},
+		{"upload.bin", []byte{0x1A, 0x45, 0xDF, 0xA3, 1, 0, 0, 0, 0, 0, 0, 0}, true},
+		{"upload.bin", []byte("RIFF\x00\x00\x00\x00AVI LIST"), true},
+		{"photo.heic", heic, false},
+		{"photo.jpg", []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F', 0, 1}, false},
+		{"notes.txt", []byte("ftyp is a word in this text"), false},
+	} {
+		if got := IsVideo(c.name, c.head); got != c.want {
+			t.Errorf("IsVideo(%q, %.12q) = %v, want %v", c.name, c.head, got, c.want)
+		}
+	}
+}
