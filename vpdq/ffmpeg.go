@@ -109,8 +109,8 @@ const minSide = 5
 // as its 1920-pixel copy does within a few bits, at a quarter of the cost.
 const hashSide = 1920
 
-// Probe is what ffprobe reports of a video's first video stream.
-type Probe struct {
+// stream is what ffprobe reports of a video's first video stream.
+type stream struct {
 	Container string        // ffprobe's format name
 	Codec     string        // the video codec
 	Width     int           // frame width in pixels
@@ -179,7 +179,7 @@ func inputFile(name string) (string, error) {
 }
 
 // probe checks the file and reads its first video stream's header.
-func probe(ctx context.Context, name string, l Limits) (*Probe, error) {
+func probe(ctx context.Context, name string, l Limits) (*stream, error) {
 	st, err := os.Stat(name)
 	if err != nil {
 		// The path is the caller's to show, not this package's.
@@ -212,7 +212,7 @@ func probe(ctx context.Context, name string, l Limits) (*Probe, error) {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("vpdq: %w: probing took longer than %v", ErrLimit, l.Timeout)
 		}
-		return nil, fmt.Errorf("vpdq: %w: ffprobe: %s", ErrNotVideo, stderr.message(in, err))
+		return nil, childError("ffprobe", in, stderr, err, l)
 	}
 	var out struct {
 		Format struct {
@@ -238,7 +238,7 @@ func probe(ctx context.Context, name string, l Limits) (*Probe, error) {
 		return nil, fmt.Errorf("vpdq: %w: no video stream in the %s container", ErrNotVideo, out.Format.Name)
 	}
 	s := out.Streams[0]
-	p := &Probe{Container: out.Format.Name, Codec: s.Codec, Width: s.Width, Height: s.Height}
+	p := &stream{Container: out.Format.Name, Codec: s.Codec, Width: s.Width, Height: s.Height}
 	// The average frame rate, else the rate that represents every
 	// timestamp, as the reference takes it.
 	if p.FrameRate = ratio(s.Avg); p.FrameRate == 0 {
@@ -262,6 +262,16 @@ func probe(ctx context.Context, name string, l Limits) (*Probe, error) {
 		return nil, fmt.Errorf("vpdq: %w: %v long, more than %v", ErrLimit, p.Duration.Round(time.Second), l.MaxDuration)
 	}
 	return p, nil
+}
+
+// childError says why an ffmpeg tool failed: its memory limit reached,
+// or else the file refused, in the tool's last words.
+func childError(tool, in string, stderr *tail, err error, l Limits) error {
+	msg := stderr.message(in, err)
+	if strings.Contains(msg, "Cannot allocate memory") || strings.Contains(msg, "failed to map segment") {
+		return fmt.Errorf("vpdq: %w: %s reached its memory limit of %d MiB", ErrLimit, tool, l.Memory>>20)
+	}
+	return fmt.Errorf("vpdq: %w: %s: %s", ErrNotVideo, tool, msg)
 }
 
 // ratio reads a rational such as "30000/1001"; 0 when it is not one.
@@ -289,7 +299,7 @@ func seconds(s string) time.Duration {
 
 // decode has ffmpeg decode every step-th frame to RGB over a pipe, and
 // hashes each as it arrives.
-func decode(ctx context.Context, name string, p *Probe, step int, l Limits) ([]Feature, error) {
+func decode(ctx context.Context, name string, p *stream, step int, l Limits) ([]Feature, error) {
 	in, err := inputFile(name)
 	if err != nil {
 		return nil, err
@@ -325,17 +335,20 @@ func decode(ctx context.Context, name string, p *Probe, step int, l Limits) ([]F
 		return nil, err
 	}
 	fs, readErr := hashFrames(stdout, w, h, step, p.FrameRate, l)
-	if readErr != nil {
+	if errors.Is(readErr, ErrLimit) {
 		cmd.Cancel()
 	}
 	waitErr := cmd.Wait()
 	switch {
 	case ctx.Err() != nil:
 		return nil, fmt.Errorf("vpdq: %w: decoding took longer than %v", ErrLimit, l.Timeout)
-	case readErr != nil:
+	case errors.Is(readErr, ErrLimit):
 		return nil, readErr
 	case waitErr != nil:
-		return nil, fmt.Errorf("vpdq: %w: ffmpeg: %s", ErrNotVideo, stderr.message(in, waitErr))
+		// ffmpeg's reason comes before a frame it left unfinished.
+		return nil, childError("ffmpeg", in, stderr, waitErr, l)
+	case readErr != nil:
+		return nil, readErr
 	case len(fs) == 0:
 		return nil, fmt.Errorf("vpdq: %w: no frame could be decoded", ErrNotVideo)
 	}

@@ -254,6 +254,7 @@ func TestRefused(t *testing.T) {
 		{"over the size limit", tiny, Limits{MaxBytes: 1000}, ErrLimit, "bytes, more than 1000"},
 		{"past the duration", long, short, ErrLimit, "runs past 3s"},
 		{"too many frames", long, Limits{MaxFrames: 2}, ErrLimit, "more than 2 frames"},
+		{"memory limit", "testdata/test-padded-dimensions.mp4", Limits{Memory: 256 << 20}, ErrLimit, "memory limit of 256 MiB"},
 		{"endless pipe", fifo, short, ErrNotVideo, "not a regular file"},
 		{"missing", filepath.Join(dir, "absent.mp4"), Limits{}, os.ErrNotExist, ""},
 	} {
