@@ -61,16 +61,17 @@ var DefaultLimits = Limits{
 
 func (l Limits) orDefault() Limits {
 	d := DefaultLimits
-	l.MaxBytes = cmpOr(l.MaxBytes, d.MaxBytes)
-	l.MaxSide = cmpOr(l.MaxSide, d.MaxSide)
-	l.MaxDuration = cmpOr(l.MaxDuration, d.MaxDuration)
-	l.MaxFrames = cmpOr(l.MaxFrames, d.MaxFrames)
-	l.Timeout = cmpOr(l.Timeout, d.Timeout)
-	l.Memory = cmpOr(l.Memory, d.Memory)
+	l.MaxBytes = positiveOr(l.MaxBytes, d.MaxBytes)
+	l.MaxSide = positiveOr(l.MaxSide, d.MaxSide)
+	l.MaxDuration = positiveOr(l.MaxDuration, d.MaxDuration)
+	l.MaxFrames = positiveOr(l.MaxFrames, d.MaxFrames)
+	l.Timeout = positiveOr(l.Timeout, d.Timeout)
+	l.Memory = positiveOr(l.Memory, d.Memory)
 	return l
 }
 
-func cmpOr[T int | int64 | time.Duration](v, d T) T {
+// positiveOr is v, or d when v is not positive.
+func positiveOr[T int | int64 | time.Duration](v, d T) T {
 	if v <= 0 {
 		return d
 	}
