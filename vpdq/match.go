@@ -96,8 +96,7 @@ type VideoID = uint32
 // each: every distinct frame hash is stored once in a PDQ index and knows
 // the videos holding it; the query's frames are looked up there, and the
 // hits counted per video. Results are those of Compare against every
-// stored video. An Index is not safe for concurrent adds; searches may run
-// together.
+// stored video. Searches may run together, but an add must run alone.
 type Index struct {
 	t      Thresholds
 	hashes *hashindex.PDQ
