@@ -373,8 +373,9 @@ const (
 	FlipMinus1 // reflected in the other diagonal
 )
 
-// HashLuma hashes a luma buffer as Luminance gives it, at most
-// Sampled×Sampled values, which it overwrites.
+// HashLuma hashes a luma buffer, row by row, which it overwrites: as
+// Luminance gives it (at most Sampled×Sampled values), or a video frame's
+// at its full size, as the reference's vPDQ hashes frames.
 func HashLuma(luma []float32, rows, cols int) (Hash, int) {
 	bufs := buffers.Get().(*[2][]float32)
 	defer buffers.Put(bufs)

@@ -19,6 +19,7 @@ import (
 
 	"ctis"
 	"ctis/store"
+	"ctis/vpdq"
 )
 
 // TestMain lets a test run the ctis command in a child process: the test
@@ -361,5 +362,29 @@ func TestHashCommand(t *testing.T) {
 	os.WriteFile(notImage, []byte("hello"), 0o600)
 	if _, errOut, err := run(t, "", "hash", notImage); err == nil || !strings.Contains(errOut, "not an image") {
 		t.Errorf("a non-image: %v %q", err, errOut)
+	}
+}
+
+// ctis hash prints a video's vPDQ lines in the reference's format, knows
+// a video by its content under any name, and says why a file is refused.
+func TestHashVideo(t *testing.T) {
+	if _, err := exec.LookPath("ffmpeg"); err != nil && os.Getenv("CTIS_VIDEO_TESTS") == "" {
+		t.Skip("ffmpeg not installed")
+	}
+	data, err := os.ReadFile("../../vpdq/testdata/test-padded-dimensions.mp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	upload := filepath.Join(t.TempDir(), "upload.bin")
+	os.WriteFile(upload, data, 0o600)
+	out := mustRun(t, "hash", upload)
+	fs, err := vpdq.Read(strings.NewReader(out), 0)
+	if err != nil || len(fs) != 5 || fs[1].Frame != 30 || fs[1].Time != 1 {
+		t.Errorf("hash of a video: %v, %+v", err, fs)
+	}
+	text := filepath.Join(t.TempDir(), "clip.mp4")
+	os.WriteFile(text, []byte("not a video\n"), 0o600)
+	if _, errOut, err := run(t, "", "hash", text); err == nil || !strings.Contains(errOut, "clip.mp4: vpdq: not a video") {
+		t.Errorf("a text file named .mp4: %v %q", err, errOut)
 	}
 }
