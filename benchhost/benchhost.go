@@ -6,8 +6,10 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime"
 	"strings"
+	"time"
 )
 
 // CPU returns the first model name in /proc/cpuinfo.
@@ -68,4 +70,51 @@ func (h *Host) End() { h.LoadAfter = Load() }
 // and after, kernel and Go version.
 func (h Host) String() string {
 	return fmt.Sprintf("%s, %d cores; load average %s before, %s after; %s; %s", h.CPU, h.Cores, h.LoadBefore, h.LoadAfter, h.Kernel, h.Go)
+}
+
+// PeakRSS is the peak resident memory of process pid so far, from its own
+// VmHWM in /proc: the high-water mark of its address space since it was
+// made by exec, unlike ru_maxrss, which on Linux carries the forking
+// parent's over.
+func PeakRSS(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d kB", &kb); err != nil {
+				return 0, fmt.Errorf("VmHWM of process %d: %q", pid, v)
+			}
+			return kb * 1024, nil
+		}
+	}
+	return 0, fmt.Errorf("process %d reports no VmHWM", pid)
+}
+
+// Run runs cmd to its end and returns its peak resident memory, read from
+// the process itself (PeakRSS) every few milliseconds while it runs.
+func Run(cmd *exec.Cmd) (peak int64, err error) {
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	pid := cmd.Process.Pid
+	for {
+		// Read before looking for the end: a process that has exited is
+		// still readable until it is waited for, so the last read holds
+		// its whole life but the last tick.
+		if p, err := PeakRSS(pid); err == nil {
+			peak = max(peak, p)
+		}
+		select {
+		case err := <-done:
+			return peak, err
+		case <-tick.C:
+		}
+	}
 }

@@ -13,11 +13,13 @@
 //	PEER hash --repeat N FILE
 //	  → {"decode_per_s":…, "hash_per_s":…, "total_per_s":…, "hashes":[{"hash":"<64 hex>"}]}
 //	PEER match --stored F --queries F --radius R --method M --batch 1|8 [--pairs OUT]
-//	  → {"build_s":…, "queries_per_s":…, "batches_per_s":…, "matches":…, "max_rss_bytes":…}
+//	  → {"build_s":…, "queries_per_s":…, "batches_per_s":…, "matches":…}
 //
 // The hash files hold one 64-hex-digit PDQ hash per line; with --batch 8,
 // each eight consecutive query lines are one batch. OUT receives one line
-// "QUERY STORED DISTANCE" (line numbers from 0) per match.
+// "QUERY STORED DISTANCE" (line numbers from 0) per match. The peer's
+// memory is not its own report: ctis reads the driver's peak resident
+// memory from the process (VmHWM) while it runs.
 package hashbench
 
 import (
@@ -160,7 +162,7 @@ func hashing(o Options, w io.Writer, peer string) error {
 				Hash string `json:"hash"`
 			} `json:"hashes"`
 		}
-		if err := runPeer(&r, peer, "hash", "--repeat", fmt.Sprint(o.Repeat), path); err != nil {
+		if _, err := runPeer(&r, peer, "hash", "--repeat", fmt.Sprint(o.Repeat), path); err != nil {
 			return err
 		}
 		same := len(r.Hashes) == 1 && r.Hashes[0].Hash == h.String()

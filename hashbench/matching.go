@@ -2,6 +2,7 @@ package hashbench
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"ctis/benchhost"
 	"ctis/hashindex"
 	"ctis/pdq"
 )
@@ -117,10 +119,11 @@ func matching(o Options, w io.Writer, peer string, n int) error {
 		fmt.Fprintf(o.Progress, "reference %s…\n", method)
 		var one, eight peerMatch
 		pairs := filepath.Join(o.Dir, "pairs.txt")
-		if err := runPeer(&one, peer, "match", "--stored", stored, "--queries", single, "--radius", fmt.Sprint(o.Radius), "--method", method, "--batch", "1"); err != nil {
+		if _, err := runPeer(&one, peer, "match", "--stored", stored, "--queries", single, "--radius", fmt.Sprint(o.Radius), "--method", method, "--batch", "1"); err != nil {
 			return err
 		}
-		if err := runPeer(&eight, peer, "match", "--stored", stored, "--queries", batch, "--radius", fmt.Sprint(o.Radius), "--method", method, "--batch", "8", "--pairs", pairs); err != nil {
+		peak, err := runPeer(&eight, peer, "match", "--stored", stored, "--queries", batch, "--radius", fmt.Sprint(o.Radius), "--method", method, "--batch", "8", "--pairs", pairs)
+		if err != nil {
 			return err
 		}
 		same, err := samePairs(pairs, c.pairs)
@@ -128,7 +131,7 @@ func matching(o Options, w io.Writer, peer string, n int) error {
 			return err
 		}
 		best = max(best, eight.Batches)
-		fmt.Fprintf(tw, "reference %s\t%.1f s\t%d\t%.0f\t%.0f\t%d\t%v\t\n", method, eight.Build, eight.RSS/n, one.Queries, eight.Batches, eight.Matches, same)
+		fmt.Fprintf(tw, "reference %s\t%.1f s\t%d\t%.0f\t%.0f\t%d\t%v\t\n", method, eight.Build, peak/int64(n), one.Queries, eight.Batches, eight.Matches, same)
 	}
 	fmt.Fprintf(tw, "ctis ÷ reference's best, batches\t\t\t\t%s\t\t\t\n", ratio(rate(nb, c.batch), best))
 	return tw.Flush()
@@ -139,7 +142,6 @@ type peerMatch struct {
 	Queries float64 `json:"queries_per_s"`
 	Batches float64 `json:"batches_per_s"`
 	Matches int     `json:"matches"`
-	RSS     int     `json:"max_rss_bytes"`
 }
 
 func writeHashes(path string, hs []pdq.Hash) error {
@@ -183,17 +185,19 @@ func samePairs(path string, ours map[pair]bool) (bool, error) {
 	return n == len(ours), sc.Err()
 }
 
-// runPeer runs the peer driver and decodes the one JSON object it prints.
-func runPeer(v any, peer string, args ...string) error {
+// runPeer runs the peer driver, decodes the one JSON object it prints and
+// returns the driver's peak resident memory, measured from the process
+// itself (benchhost.Run).
+func runPeer(v any, peer string, args ...string) (peak int64, err error) {
 	cmd := exec.Command(peer, args...)
+	var stdout bytes.Buffer
 	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return fmt.Errorf("the reference (%s %s) failed: %v: %s", peer, strings.Join(args, " "), err, stderr.String())
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if peak, err = benchhost.Run(cmd); err != nil {
+		return 0, fmt.Errorf("the reference (%s %s) failed: %v: %s", peer, strings.Join(args, " "), err, stderr.String())
 	}
-	if err := json.Unmarshal(out, v); err != nil {
-		return fmt.Errorf("the reference printed no JSON report: %w", err)
+	if err := json.Unmarshal(stdout.Bytes(), v); err != nil {
+		return 0, fmt.Errorf("the reference printed no JSON report: %w", err)
 	}
-	return nil
+	return peak, nil
 }
