@@ -55,11 +55,26 @@ type PDQ struct {
 	main     *segment
 	delta    *segment
 	open     []Slot
+	mem      *arena // hashes and the segments' tables
 }
 
 // NewPDQ returns an empty index with room for n hashes.
 func NewPDQ(n int) *PDQ {
-	return &PDQ{hashes: make([]pdq.Hash, 0, n), owners: make([]uint32, 0, n)}
+	x := &PDQ{owners: make([]uint32, 0, n), mem: &arena{}}
+	x.hashes = alloc[pdq.Hash](x.mem, n)[:0]
+	runtime.AddCleanup(x, func(a *arena) { a.freeAll() }, x.mem)
+	return x
+}
+
+// reserve makes room for n more hashes, doubling the array as it fills.
+func (x *PDQ) reserve(n int) {
+	if len(x.hashes)+n <= cap(x.hashes) {
+		return
+	}
+	grown := alloc[pdq.Hash](x.mem, max(2*cap(x.hashes), len(x.hashes)+n, 1024))[:len(x.hashes)]
+	copy(grown, x.hashes)
+	release(x.mem, x.hashes)
+	x.hashes = grown
 }
 
 // Len is the number of stored hashes, enabled or not.
@@ -74,6 +89,7 @@ func (x *PDQ) Add(h pdq.Hash, owner uint32) Slot {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	s := Slot(len(x.hashes))
+	x.reserve(1)
 	x.hashes = append(x.hashes, h)
 	x.owners = append(x.owners, owner)
 	if int(s)/64 >= len(x.disabled) {
@@ -92,6 +108,7 @@ func (x *PDQ) AddAll(hs []pdq.Hash, owners []uint32) Slot {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	first := Slot(len(x.hashes))
+	x.reserve(len(hs))
 	x.hashes = append(x.hashes, hs...)
 	x.owners = append(x.owners, owners...)
 	for len(x.disabled)*64 < len(x.hashes) {
@@ -115,15 +132,18 @@ func (x *PDQ) freeze() {
 		slots = append(slices.Clip(x.delta.slots), slots...)
 	}
 	x.open = nil
+	x.delta.release(x.mem)
 	x.delta = nil
 	if x.main == nil || len(slots) >= len(x.main.slots)/8 {
 		if x.main != nil {
 			slots = append(slices.Clip(x.main.slots), slots...)
 		}
-		x.main = build(x.hashes, slots)
+		old := x.main
+		x.main = build(x.mem, x.hashes, slots)
+		old.release(x.mem)
 		return
 	}
-	x.delta = build(x.hashes, slots)
+	x.delta = build(x.mem, x.hashes, slots)
 }
 
 // SetDisabled disables or re-enables a slot.
@@ -153,22 +173,27 @@ func (x *PDQ) Hash(s Slot) pdq.Hash {
 
 // Search finds, for each query, every enabled stored hash within radius
 // whose owner keep accepts (nil keeps all). Matches come grouped by query
-// and within a query by slot.
+// and within a query by slot. The queries of a batch are probed together,
+// so that the memory reads of all of them are in flight at once.
 func (x *PDQ) Search(queries []pdq.Hash, radius int, keep func(owner uint32) bool) []Match {
 	radius = min(max(radius, 0), MaxRadius)
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	var out []Match
-	for qi, q := range queries {
-		start := len(out)
-		for _, seg := range []*segment{x.main, x.delta} {
-			if seg != nil {
-				out = seg.search(x, q, qi, radius, keep, out)
-			}
+	for _, seg := range []*segment{x.main, x.delta} {
+		for lo := 0; seg != nil && lo < len(queries); lo += probeBatch {
+			out = seg.search(x, queries[lo:min(lo+probeBatch, len(queries))], lo, radius, keep, out)
 		}
-		out = x.scan(x.open, q, qi, radius, keep, out)
-		slices.SortFunc(out[start:], func(a, b Match) int { return int(a.Slot) - int(b.Slot) })
 	}
+	for qi, q := range queries {
+		out = x.scan(x.open, q, qi, radius, keep, out)
+	}
+	slices.SortFunc(out, func(a, b Match) int {
+		if a.Query != b.Query {
+			return a.Query - b.Query
+		}
+		return int(a.Slot) - int(b.Slot)
+	})
 	return out
 }
 
@@ -224,7 +249,7 @@ type segment struct {
 }
 
 // chunk is one chunk's table: the slots whose hash has chunk value v are
-// ids[start[v]:start[v+1]].
+// ids[bucket(v)].
 type chunk struct {
 	off, width uint
 	start      []uint32
@@ -240,9 +265,18 @@ func (c *chunk) value(h *pdq.Hash) uint32 {
 	return uint32(v & (1<<c.width - 1))
 }
 
+// bucket returns the bounds in ids of the slots whose chunk value is v.
+func (c *chunk) bucket(v uint32) (lo, hi uint32) {
+	lo, hi = c.start[v], uint32(len(c.ids))
+	if int(v)+1 < len(c.start) {
+		hi = c.start[v+1]
+	}
+	return lo, hi
+}
+
 // build indexes slots, choosing chunks of about log2(len(slots)) bits so
 // that a probe finds about one hash.
-func build(hashes []pdq.Hash, slots []Slot) *segment {
+func build(mem *arena, hashes []pdq.Hash, slots []Slot) *segment {
 	seg := &segment{slots: slots}
 	width := min(max(bits.Len(uint(len(slots))), 8), 24)
 	m := (pdq.Bits + width - 1) / width
@@ -261,7 +295,7 @@ func build(hashes []pdq.Hash, slots []Slot) *segment {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for c := range work {
-				c.fill(hashes, slots)
+				c.fill(mem, hashes, slots)
 			}
 		})
 	}
@@ -273,21 +307,37 @@ func build(hashes []pdq.Hash, slots []Slot) *segment {
 	return seg
 }
 
-// fill is a counting sort of slots by chunk value.
-func (c *chunk) fill(hashes []pdq.Hash, slots []Slot) {
-	c.start = make([]uint32, 1<<c.width+1)
+// fill is a counting sort of slots by chunk value. The table has exactly
+// 1<<width entries, a whole number of huge pages: the end of the last
+// bucket is the end of ids.
+func (c *chunk) fill(mem *arena, hashes []pdq.Hash, slots []Slot) {
+	size := uint32(1) << c.width
+	c.start = alloc[uint32](mem, int(size))
 	for _, s := range slots {
-		c.start[c.value(&hashes[s])+1]++
+		if v := c.value(&hashes[s]) + 1; v < size {
+			c.start[v]++
+		}
 	}
 	for v := 1; v < len(c.start); v++ {
 		c.start[v] += c.start[v-1]
 	}
-	c.ids = make([]Slot, len(slots))
-	next := slices.Clone(c.start[:len(c.start)-1])
+	c.ids = alloc[Slot](mem, len(slots))
+	next := slices.Clone(c.start)
 	for _, s := range slots {
 		v := c.value(&hashes[s])
 		c.ids[next[v]] = s
 		next[v]++
+	}
+}
+
+// release frees the segment's tables; nil releases nothing.
+func (seg *segment) release(mem *arena) {
+	if seg == nil {
+		return
+	}
+	for i := range seg.chunks {
+		release(mem, seg.chunks[i].start)
+		release(mem, seg.chunks[i].ids)
 	}
 }
 
@@ -299,75 +349,118 @@ func (seg *segment) bytes() int {
 	return n
 }
 
-// search probes every chunk at each value within r/m bits of the query's,
-// or scans the segment when that would touch more of it than a scan.
-func (seg *segment) search(x *PDQ, q pdq.Hash, qi, radius int, keep func(uint32) bool, out []Match) []Match {
+// probeBatch is how many queries are probed together: enough for the
+// memory reads of a batch to overlap, few enough for its candidates to
+// stay in cache.
+const probeBatch = 64
+
+// thresholds are how far each chunk is probed for a radius, by the
+// generalised pigeonhole principle: a hash within radius of the query
+// differs from it by at most t[i] bits on some chunk i as long as
+// sum(t[i]+1) > radius. The extra bits go to the narrowest chunks, whose
+// probes are fewest.
+func (seg *segment) thresholds(radius int) []int {
 	m := len(seg.chunks)
-	spread := radius / m
-	probes := 0
-	for _, c := range seg.chunks {
-		probes += len(flips(c.width, spread))
+	t := make([]int, m)
+	need := radius + 1 - m
+	if need <= 0 {
+		return t
+	}
+	base, extra := need/m, need%m
+	for i := range t {
+		t[i] = base
+		if i >= m-extra {
+			t[i]++
+		}
+	}
+	return t
+}
+
+// search probes every chunk of the segment at each value within its
+// threshold of each query's, or scans the segment when that would touch
+// more of it than a scan.
+// Matches name their query by first plus its index in queries.
+func (seg *segment) search(x *PDQ, queries []pdq.Hash, first, radius int, keep func(uint32) bool, out []Match) []Match {
+	t := seg.thresholds(radius)
+	expected := 0
+	for i, c := range seg.chunks {
+		expected += len(flips(c.width, t[i])) * (1 + len(seg.slots)>>c.width)
 	}
 	// A probe and the hashes it finds are random reads; a scan reads in
 	// order, several times cheaper per hash.
-	if expected := probes * (1 + len(seg.slots)>>seg.chunks[0].width); expected*4 > len(seg.slots) {
-		return x.scan(seg.slots, q, qi, radius, keep, out)
+	if expected*4 > len(seg.slots) {
+		for qi, q := range queries {
+			out = x.scan(seg.slots, q, first+qi, radius, keep, out)
+		}
+		return out
 	}
-	var qv [pdq.Bits]uint32
-	for i := range seg.chunks {
-		qv[i] = seg.chunks[i].value(&q)
-	}
-	// Three passes, each a run of independent memory reads, so that the
-	// processor keeps many in flight: the buckets' bounds, then the slots
-	// in them, then the hashes of those slots.
+	// Three passes over the whole batch, each a run of independent memory
+	// reads, so that the processor keeps many in flight: the buckets'
+	// bounds, then the slots in them, then the hashes of those slots.
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
+	sc.qv = sc.qv[:0]
+	for _, q := range queries {
+		for i := range seg.chunks {
+			sc.qv = append(sc.qv, seg.chunks[i].value(&q))
+		}
+	}
+	m := len(seg.chunks)
 	sc.ranges = sc.ranges[:0]
-	for i := range seg.chunks {
-		c := &seg.chunks[i]
-		for _, f := range flips(c.width, spread) {
-			v := qv[i] ^ f
-			if lo, hi := c.start[v], c.start[v+1]; lo < hi {
-				sc.ranges = append(sc.ranges, bucket{lo, hi, uint32(i)})
+	for qi := range queries {
+		qv := sc.qv[qi*m : (qi+1)*m]
+		for i := range seg.chunks {
+			c := &seg.chunks[i]
+			for _, f := range flips(c.width, t[i]) {
+				v := qv[i] ^ f
+				if lo, hi := c.bucket(v); lo < hi {
+					sc.ranges = append(sc.ranges, bucket{lo, hi, uint16(i), uint16(qi)})
+				}
 			}
 		}
 	}
-	sc.slots, sc.chunk = sc.slots[:0], sc.chunk[:0]
+	sc.slots, sc.from = sc.slots[:0], sc.from[:0]
 	for _, b := range sc.ranges {
 		sc.slots = append(sc.slots, seg.chunks[b.chunk].ids[b.lo:b.hi]...)
 		for range b.hi - b.lo {
-			sc.chunk = append(sc.chunk, uint8(b.chunk))
+			sc.from = append(sc.from, b.chunk, b.query)
 		}
 	}
 	hashes := x.hashes
 	for k, s := range sc.slots {
 		h := &hashes[s]
+		qi := int(sc.from[2*k+1])
+		q := &queries[qi]
 		d := bits.OnesCount64(h[0]^q[0]) + bits.OnesCount64(h[1]^q[1]) + bits.OnesCount64(h[2]^q[2]) + bits.OnesCount64(h[3]^q[3])
-		if d > radius || !seg.first(h, int(sc.chunk[k]), qv[:], spread) {
+		if d > radius || !seg.first(h, int(sc.from[2*k]), sc.qv[qi*m:(qi+1)*m], t) {
 			continue // too far, or another chunk reports it
 		}
-		out = x.check(s, q, qi, radius, keep, out)
+		out = x.check(s, *q, first+qi, radius, keep, out)
 	}
 	return out
 }
 
 // scratch holds one search's candidates.
 type scratch struct {
+	qv     []uint32 // each query's chunk values
 	ranges []bucket
 	slots  []Slot
-	chunk  []uint8 // the chunk that found each slot
+	from   []uint16 // the chunk and the query that found each slot
 }
 
-// bucket is a probed bucket: ids[lo:hi] of chunk.
-type bucket struct{ lo, hi, chunk uint32 }
+// bucket is a probed bucket: ids[lo:hi] of chunk, for query.
+type bucket struct {
+	lo, hi       uint32
+	chunk, query uint16
+}
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
-// first reports whether chunk i is the first chunk within spread bits of
-// the query's, the one that reports a match.
-func (seg *segment) first(h *pdq.Hash, i int, qv []uint32, spread int) bool {
+// first reports whether chunk i is the first chunk within its threshold
+// of the query's, the one that reports a match.
+func (seg *segment) first(h *pdq.Hash, i int, qv []uint32, t []int) bool {
 	for j := range i {
-		if bits.OnesCount32(seg.chunks[j].value(h)^qv[j]) <= spread {
+		if bits.OnesCount32(seg.chunks[j].value(h)^qv[j]) <= t[j] {
 			return false
 		}
 	}
