@@ -44,7 +44,7 @@ func TestBannerNamesWhatIsShown(t *testing.T) {
 			}
 			label := fmt.Sprintf("%s, %s/frontline=%v/notice=%v", user, h.Distribution, h.Frontline, h.HitNotice)
 			pages := map[string]probeReply{
-				"search": b.Get(t, "/search?purpose=probe&name="+url.QueryEscape(name)),
+				"search": b.PostForm(t, "/search", "/search", url.Values{"name": {name}, "purpose": {"probe"}}),
 				"screen": b.PostForm(t, "/screen", "/screen", url.Values{"name": {name}}),
 			}
 			if !v.FrontlineOnly || h.Frontline {
