@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -117,4 +118,19 @@ func Run(cmd *exec.Cmd) (peak int64, err error) {
 		case <-tick.C:
 		}
 	}
+}
+
+// Spread returns the least, median and greatest of r (sorting it); the
+// median of an even count is the mean of the middle two.
+func Spread(r []float64) (lo, median, hi float64) {
+	if len(r) == 0 {
+		return 0, 0, 0
+	}
+	slices.Sort(r)
+	n := len(r)
+	median = r[n/2]
+	if n%2 == 0 {
+		median = (r[n/2-1] + r[n/2]) / 2
+	}
+	return r[0], median, r[n-1]
 }

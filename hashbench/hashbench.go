@@ -32,6 +32,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -56,6 +57,10 @@ type Options struct {
 	Repeat int
 	// PeerMethods are the peer's matching methods to run.
 	PeerMethods []string
+	// Reps is how many times the matching figures are measured, ctis and
+	// the peer one after the other each time; the report gives the least,
+	// the median and the greatest, and the ratio of each repetition.
+	Reps int
 	// Dir holds the files handed to the peer; default a temporary one.
 	Dir string
 	// Seed seeds the generated hashes.
@@ -96,23 +101,25 @@ func Run(o Options, w io.Writer, peer string) error {
 		}
 	}
 	host.End()
-	_, err := fmt.Fprintf(w, "machine: %s\n", host)
-	return err
+	if _, err := fmt.Fprintf(w, "machine: %s\n", host); err != nil {
+		return err
+	}
+	if peer != "" {
+		_, err := fmt.Fprintf(w, "reference: %s\n", peerBuild(peer))
+		return err
+	}
+	return nil
 }
 
 // rate is operations per second.
 func rate(n int, d time.Duration) float64 { return float64(n) / d.Seconds() }
 
-func ratio(a, b float64) string {
-	if a == 0 || b == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%.2f×", a/b)
-}
-
-// hashing times decoding, hashing and both for each embedded photograph.
+// hashing times decoding, hashing and both for each embedded photograph,
+// Reps times, ctis then the peer each time.
 func hashing(o Options, w io.Writer, peer string) error {
-	fmt.Fprintf(w, "PDQ hashing, one core, %d times each, per second (decode: ctis to luma, the reference to RGB; ratio = ctis ÷ reference)\n", o.Repeat)
+	reps := max(o.Reps, 1)
+	fmt.Fprintf(w, "PDQ hashing, one core, %d times each, per second (decode: ctis to luma, the reference to RGB; ratio = ctis ÷ reference, per repetition);\n"+
+		"%d repetitions, each figure min / median / max\n", o.Repeat, reps)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "image\tctis decode\thash\tdecode+hash\treference decode\thash\tdecode+hash\tratio decode+hash\tsame hash\t")
 	for _, name := range []string{"aaa-orig.jpg", "square-256x256.jpg"} {
@@ -121,57 +128,78 @@ func hashing(o Options, w io.Writer, peer string) error {
 		if err != nil {
 			return err
 		}
-		var luma, scratch []float32
-		var rows, cols int
-		t0 := time.Now()
-		for range o.Repeat {
-			if luma, rows, cols, err = jpegluma.Decode(data, pdq.Sampled, luma); err != nil {
+		path := filepath.Join(o.Dir, name)
+		if peer != "" {
+			if err := os.WriteFile(path, data, 0o644); err != nil {
 				return err
 			}
 		}
-		decode := time.Since(t0)
+		var decode, hash, total, rDecode, rHash, rTotal, ratios []float64
 		var h pdq.Hash
-		t0 = time.Now()
-		for range o.Repeat {
-			scratch = append(scratch[:0], luma...) // hashing overwrites its input
-			h, _ = pdq.HashLuma(scratch, rows, cols)
-		}
-		hash := time.Since(t0)
-		t0 = time.Now()
-		for range o.Repeat {
-			if luma, rows, cols, err = jpegluma.Decode(data, pdq.Sampled, luma); err != nil {
+		same := "–"
+		for range reps {
+			var luma, scratch []float32
+			var rows, cols int
+			t0 := time.Now()
+			for range o.Repeat {
+				if luma, rows, cols, err = jpegluma.Decode(data, pdq.Sampled, luma); err != nil {
+					return err
+				}
+			}
+			decode = append(decode, rate(o.Repeat, time.Since(t0)))
+			t0 = time.Now()
+			for range o.Repeat {
+				scratch = append(scratch[:0], luma...) // hashing overwrites its input
+				h, _ = pdq.HashLuma(scratch, rows, cols)
+			}
+			hash = append(hash, rate(o.Repeat, time.Since(t0)))
+			t0 = time.Now()
+			for range o.Repeat {
+				if luma, rows, cols, err = jpegluma.Decode(data, pdq.Sampled, luma); err != nil {
+					return err
+				}
+				pdq.HashLuma(luma, rows, cols)
+			}
+			total = append(total, rate(o.Repeat, time.Since(t0)))
+			if peer == "" {
+				continue
+			}
+			var r struct {
+				Decode float64 `json:"decode_per_s"`
+				Hash   float64 `json:"hash_per_s"`
+				Total  float64 `json:"total_per_s"`
+				Hashes []struct {
+					Hash string `json:"hash"`
+				} `json:"hashes"`
+			}
+			if _, err := runPeer(&r, peer, "hash", "--repeat", fmt.Sprint(o.Repeat), path); err != nil {
 				return err
 			}
-			pdq.HashLuma(luma, rows, cols)
+			same = fmt.Sprint(len(r.Hashes) == 1 && r.Hashes[0].Hash == h.String())
+			if len(r.Hashes) == 1 && same == "false" {
+				if ref, err := pdq.ParseHash(r.Hashes[0].Hash); err == nil {
+					fmt.Fprintf(o.Log, "%s: ctis and the reference differ by %d bits\n", name, pdq.Distance(h, ref))
+				}
+			}
+			rDecode, rHash, rTotal = append(rDecode, r.Decode), append(rHash, r.Hash), append(rTotal, r.Total)
+			ratios = append(ratios, total[len(total)-1]/r.Total)
 		}
-		total := time.Since(t0)
-		row := fmt.Sprintf("%s %d×%d\t%.0f\t%.0f\t%.0f", name, cfg.Width, cfg.Height, rate(o.Repeat, decode), rate(o.Repeat, hash), rate(o.Repeat, total))
+		row := fmt.Sprintf("%s %d×%d\t%s\t%s\t%s", name, cfg.Width, cfg.Height, spreadOf(decode, "%.0f"), spreadOf(hash, "%.0f"), spreadOf(total, "%.0f"))
 		if peer == "" {
 			fmt.Fprintln(tw, row+"\t–\t–\t–\t–\t–\t")
 			continue
 		}
-		path := filepath.Join(o.Dir, name)
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			return err
-		}
-		var r struct {
-			Decode float64 `json:"decode_per_s"`
-			Hash   float64 `json:"hash_per_s"`
-			Total  float64 `json:"total_per_s"`
-			Hashes []struct {
-				Hash string `json:"hash"`
-			} `json:"hashes"`
-		}
-		if _, err := runPeer(&r, peer, "hash", "--repeat", fmt.Sprint(o.Repeat), path); err != nil {
-			return err
-		}
-		same := len(r.Hashes) == 1 && r.Hashes[0].Hash == h.String()
-		if len(r.Hashes) == 1 && !same {
-			if ref, err := pdq.ParseHash(r.Hashes[0].Hash); err == nil {
-				fmt.Fprintf(o.Log, "%s: ctis and the reference differ by %d bits\n", name, pdq.Distance(h, ref))
-			}
-		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%s\t%v\t\n", row, r.Decode, r.Hash, r.Total, ratio(rate(o.Repeat, total), r.Total), same)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", row, spreadOf(rDecode, "%.0f"), spreadOf(rHash, "%.0f"), spreadOf(rTotal, "%.0f"), spreadOf(ratios, "%.2f×"), same)
 	}
 	return tw.Flush()
+}
+
+// peerBuild is how the peer driver was built, from the BUILD file its
+// build script leaves beside it (hashbench/refdriver/build.sh).
+func peerBuild(peer string) string {
+	b, err := os.ReadFile(filepath.Join(filepath.Dir(peer), "BUILD"))
+	if err != nil {
+		return "build flags unknown: no BUILD file beside " + peer + " (hashbench/refdriver/build.sh writes one)"
+	}
+	return strings.Join(strings.Fields(string(b)), " ")
 }

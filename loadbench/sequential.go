@@ -262,21 +262,6 @@ func ratio(a, b time.Duration) float64 {
 	return float64(a) / float64(b)
 }
 
-// spread returns the least, median and greatest of r (sorting it); the
-// median of an even count is the mean of the middle two.
-func spread(r []float64) (lo, median, hi float64) {
-	if len(r) == 0 {
-		return 0, 0, 0
-	}
-	slices.Sort(r)
-	n := len(r)
-	median = r[n/2]
-	if n%2 == 0 {
-		median = (r[n/2-1] + r[n/2]) / 2
-	}
-	return r[0], median, r[n-1]
-}
-
 // round is what one round measured.
 type round struct {
 	LoadBefore, LoadAfter string
@@ -520,8 +505,8 @@ func (r *sequentialReport) print(w io.Writer) {
 	tw.Flush()
 
 	if peer {
-		lo50, med50, hi50 := spread(r50)
-		lo99, med99, hi99 := spread(r99)
+		lo50, med50, hi50 := benchhost.Spread(r50)
+		lo99, med99, hi99 := benchhost.Spread(r99)
 		fmt.Fprintf(w, "\nratio ctis/%s over %d rounds (min / median / max): of medians %.2f / %.2f / %.2f; of p99s %.2f / %.2f / %.2f\n",
 			r.PeerName, len(r.Rounds), lo50, med50, hi50, lo99, med99, hi99)
 	}

@@ -27,20 +27,6 @@ func TestFiguresAndRatios(t *testing.T) {
 	if got := ratio(time.Millisecond, 0); got != 0 {
 		t.Errorf("ratio over nothing = %v", got)
 	}
-	for _, c := range []struct {
-		in          []float64
-		lo, med, hi float64
-	}{
-		{[]float64{2, 0.5, 1}, 0.5, 1, 2},
-		{[]float64{4, 1, 3, 2}, 1, 2.5, 4},
-		{[]float64{7}, 7, 7, 7},
-		{nil, 0, 0, 0},
-	} {
-		lo, med, hi := spread(c.in)
-		if lo != c.lo || med != c.med || hi != c.hi {
-			t.Errorf("spread(%v) = %v %v %v, want %v %v %v", c.in, lo, med, hi, c.lo, c.med, c.hi)
-		}
-	}
 }
 
 func TestQueriesMixAndPerturb(t *testing.T) {

@@ -93,6 +93,7 @@ func newBenchHashes() *cobra.Command {
 	f.StringVar(&o.Dir, "dir", "", "directory for the files handed to the peer")
 	f.StringVar(&peer, "peer", "", "the reference's benchmark driver")
 	f.StringSliceVar(&o.PeerMethods, "peer-methods", []string{"brute", "mih"}, "the reference's matching methods to run")
+	f.IntVar(&o.Reps, "reps", 5, "repetitions of each figure, ctis and the reference in turn; the report gives min / median / max")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log each image whose hash differs from the reference's on stderr, besides the progress")
 	return cmd
 }
