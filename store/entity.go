@@ -35,12 +35,64 @@ type writer struct {
 	recipient *sql.Stmt
 	agencies  map[string]bool
 	groups    map[string]bool
+	// q runs the writer's other queries, each prepared once: a batch
+	// asks the same few questions of every entity.
+	q *stmtCache
+}
+
+// stmtCache prepares each query it is given once in its transaction.
+type stmtCache struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func (c *stmtCache) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := c.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := c.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	c.stmts[q] = st
+	return st, nil
+}
+
+func (c *stmtCache) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := c.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (c *stmtCache) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := c.stmt(ctx, q)
+	if err != nil {
+		return c.tx.QueryRowContext(ctx, q, args...) // which reports the error
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (c *stmtCache) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := c.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (c *stmtCache) close() {
+	for _, st := range c.stmts {
+		st.Close()
+	}
 }
 
 func (db *DB) newWriter(ctx context.Context, tx *sql.Tx, id ctis.Identity) (*writer, error) {
 	now := db.now()
 	w := &writer{db: db, tx: tx, id: id, now: now, today: now.Format("2006-01-02"),
-		review: now.Add(db.opts.ReviewPeriod).Format("2006-01-02"), agencies: map[string]bool{}, groups: map[string]bool{}}
+		review: now.Add(db.opts.ReviewPeriod).Format("2006-01-02"), agencies: map[string]bool{}, groups: map[string]bool{},
+		q: &stmtCache{tx: tx, stmts: map[string]*sql.Stmt{}}}
 	var err error
 	if w.insert, err = tx.PrepareContext(ctx, `INSERT INTO statements (id, entity_id, property, value, key, originator,
 		distribution, grp, frontline, hit_notice, restriction, restriction_text, grading, recorded_at, review_by, changed_ns)
@@ -57,6 +109,7 @@ func (db *DB) newWriter(ctx context.Context, tx *sql.Tx, id ctis.Identity) (*wri
 }
 
 func (w *writer) close() {
+	w.q.close()
 	w.insert.Close()
 	w.token.Close()
 	w.recipient.Close()
@@ -89,7 +142,7 @@ func (w *writer) checkRefs(ctx context.Context, schema *ctis.Schema, st []ctis.N
 			return ctis.Invalid(field+".handling.group", "no sharing group %q", g)
 		}
 		if p, _ := schema.Property(s.Property); p.Type == ctis.TypeEntity {
-			target, err := w.db.entitySchema(ctx, w.tx, w.id.Viewer(), s.Value)
+			target, err := w.db.entitySchema(ctx, w.q, w.id.Viewer(), s.Value)
 			if err != nil || target != p.Range {
 				return ctis.Invalid(field+".value", "no %s entity %s", p.Range, s.Value)
 			}
@@ -328,7 +381,7 @@ func (db *DB) importOne(ctx context.Context, w *writer, schema *ctis.Schema, e c
 		if stored != schema.Name {
 			return "", ctis.Invalid("schema", "entity %s is a %s, not a %s", e.ID, stored, schema.Name)
 		}
-		if live, err = db.liveStatements(ctx, w.tx, w.id.Agency, entityID); err != nil {
+		if live, err = db.liveStatements(ctx, w.q, w.id.Agency, entityID); err != nil {
 			return "", err
 		}
 	}
@@ -385,7 +438,7 @@ func (w *writer) resolveRefs(ctx context.Context, schema *ctis.Schema, st []ctis
 func (w *writer) resolve(ctx context.Context, key string, shared bool) (string, string, error) {
 	scoped := ctis.ScopedID(w.id.Agency, key)
 	var schema string
-	err := w.tx.QueryRowContext(ctx, `SELECT schema FROM entities WHERE id = ?`, scoped).Scan(&schema)
+	err := w.q.QueryRowContext(ctx, `SELECT schema FROM entities WHERE id = ?`, scoped).Scan(&schema)
 	switch {
 	case err == nil:
 		return scoped, schema, nil
@@ -393,9 +446,9 @@ func (w *writer) resolve(ctx context.Context, key string, shared bool) (string, 
 		return "", "", err
 	}
 	if shared {
-		schema, err = w.db.entitySchema(ctx, w.tx, w.id.Viewer(), key)
+		schema, err = w.db.entitySchema(ctx, w.q, w.id.Viewer(), key)
 	} else {
-		err = w.tx.QueryRowContext(ctx, `SELECT e.schema FROM entities e WHERE e.id = ?
+		err = w.q.QueryRowContext(ctx, `SELECT e.schema FROM entities e WHERE e.id = ?
 			AND EXISTS (SELECT 1 FROM statements s WHERE s.entity_id = e.id AND s.originator = ?)`, key, w.id.Agency).Scan(&schema)
 		if err == sql.ErrNoRows {
 			err = ctis.ErrNotFound("entity")
@@ -783,6 +836,6 @@ func withdrawArgs(at time.Time, by, reason string, key any) []any {
 
 // insertEntity inserts an entity, with the UUID of its STIX identifier.
 func (w *writer) insertEntity(ctx context.Context, id, schema string) error {
-	_, err := w.tx.ExecContext(ctx, `INSERT INTO entities (id, schema, created_at, stix_uuid) VALUES (?, ?, ?, ?)`, id, schema, stamp(w.now), stix.EntityUUID(id))
+	_, err := w.q.ExecContext(ctx, `INSERT INTO entities (id, schema, created_at, stix_uuid) VALUES (?, ?, ?, ?)`, id, schema, stamp(w.now), stix.EntityUUID(id))
 	return err
 }

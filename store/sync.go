@@ -135,7 +135,7 @@ func (db *DB) Sync(ctx context.Context, batch []ctis.NewEntity, complete bool, r
 
 // liveStatements maps the keys of agency's statements on an entity that
 // are not withdrawn to their IDs.
-func (db *DB) liveStatements(ctx context.Context, tx *sql.Tx, agency, entityID string) (map[string]string, error) {
+func (db *DB) liveStatements(ctx context.Context, tx querier, agency, entityID string) (map[string]string, error) {
 	st, err := db.statements(ctx, tx, ctis.Viewer{Agency: agency}, `s.entity_id = ? AND s.originator = ? AND s.withdrawn_at IS NULL`, []any{entityID, agency})
 	if err != nil {
 		return nil, err
