@@ -376,7 +376,11 @@ func (h *handler) reviewQueue(p *page, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.render(p, http.StatusOK, "review", &reviewView{Hits: res.Hits, Filter: f, From: r.FormValue("from"),
+	hits, err := h.sideBySide(p, res.Hits)
+	if err != nil {
+		return err
+	}
+	h.render(p, http.StatusOK, "review", &reviewView{Hits: hits, Filter: f, From: r.FormValue("from"),
 		Statuses: []ctis.HitStatus{ctis.HitOpen, ctis.HitConfirmed, ctis.HitFalsePositive, ctis.HitEscalated}})
 	return nil
 }

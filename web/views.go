@@ -92,7 +92,7 @@ type screenView struct {
 
 type reviewView struct {
 	Layout
-	Hits     []ctis.Hit
+	Hits     []hitCompare
 	Filter   ctis.HitFilter
 	From     string
 	Statuses []ctis.HitStatus
