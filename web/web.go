@@ -123,6 +123,8 @@ func (s *Server) Handler() http.Handler {
 		{"POST /screen/file", h.screenFile},
 		{"GET /review", h.reviewQueue},
 		{"POST /review/{id}", h.decide},
+		{"GET /referrals", h.referrals},
+		{"POST /referrals/{id}", h.decideReferral},
 		{"GET /audit", h.audit},
 		{"GET /travel", h.travelForm},
 		{"POST /travel", h.travel},
