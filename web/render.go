@@ -23,6 +23,7 @@ var pageFuncs = template.FuncMap{
 	"translit": translit,
 	"join":     strings.Join,
 	"endonym":  func(code string) string { return endonyms[code] },
+	"short":    short,
 }
 
 func parsePages() map[string]*template.Template {

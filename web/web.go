@@ -116,6 +116,7 @@ func (s *Server) Handler() http.Handler {
 		{"GET /entities/new", h.newEntity},
 		{"POST /entities", h.createEntity},
 		{"GET /entities/{id}", h.entity},
+		{"GET /entities/{id}/graph", h.entityGraphJSON},
 		{"POST /entities/{id}/statements", h.addStatement},
 		{"POST /statements/{id}/withdraw", h.withdraw},
 		{"GET /screen", h.screenForm},
