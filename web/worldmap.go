@@ -137,7 +137,9 @@ func loadWorld() ([]country, error) {
 	return out, nil
 }
 
-func project(lon, lat float64) (float64, float64) { return (lon + 180) * mapW / 360, (90 - lat) * mapH / 180 }
+func project(lon, lat float64) (float64, float64) {
+	return (lon + 180) * mapW / 360, (90 - lat) * mapH / 180
+}
 
 // mapShape is one country of a drawn map.
 type mapShape struct {
