@@ -83,7 +83,7 @@ func (h *handler) graphOf(p *page, center *ctis.Entity) (*entityGraph, error) {
 	edges := map[string]bool{}
 	add := func(e *ctis.Entity, hop int) {
 		seen[e.ID] = e
-		n := graphNode{ID: e.ID, Label: e.Caption(), Schema: e.Schema, Hop: hop}
+		n := graphNode{ID: e.ID, Label: labelOf(e), Schema: e.Schema, Hop: hop}
 		for i, s := range e.Statements {
 			if s.Value == n.Label && s.Withdrawn == nil {
 				n.Handling = &e.Statements[i].Handling
@@ -175,6 +175,28 @@ func (h *handler) graphOf(p *page, center *ctis.Entity) (*entityGraph, error) {
 	}
 	layout(g)
 	return g, nil
+}
+
+// labelOf names an entity in a picture: its caption, a document's
+// number, a movement's places and date, as far as the viewer may see them.
+func labelOf(e *ctis.Entity) string {
+	if c := e.Caption(); c != e.ID {
+		return c
+	}
+	switch e.Schema {
+	case "Document":
+		for _, s := range e.Statements {
+			if s.Property == "number" && s.Withdrawn == nil {
+				return s.Value
+			}
+		}
+	case "Movement":
+		m := movementOf(e)
+		if l := strings.TrimSpace(placeOf(m.From, m.FromCountry) + " → " + placeOf(m.To, m.ToCountry) + " " + m.Departure); l != "→" {
+			return l
+		}
+	}
+	return e.ID
 }
 
 // movementOf reads a Movement's visible statements.
