@@ -20,6 +20,8 @@ type Services struct {
 	Review    ReviewService
 	Travel    TravelService
 	Rules     RuleService
+	// Targeting is the queue of travellers the targeting rules referred.
+	Targeting ReferralQueue
 	Documents DocumentService
 	Hashes    HashService
 	Requests  RequestKeys

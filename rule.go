@@ -31,6 +31,11 @@ type Referral struct {
 	Score       float64 `json:"score"`
 	Subject     string  `json:"subject"`
 	Explanation string  `json:"explanation"`
+	// Expression is the rule's expression at that version, and Facts the
+	// traveller's facts it reads, by their names in the expression: why
+	// the rule held.
+	Expression string         `json:"expression,omitempty"`
+	Facts      map[string]any `json:"facts,omitempty"`
 }
 
 // RuleService keeps an agency's targeting rules.

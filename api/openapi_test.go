@@ -237,6 +237,21 @@ func TestOpenAPIResponses(t *testing.T) {
 	if refs := screenedPNRs.Messages[0].Travellers[0].Referrals; len(refs) != 1 || refs[0].RuleVersion != 2 {
 		t.Errorf("referrals of a one-way booking: %+v", refs)
 	}
+	var referrals ctis.ReferralPage
+	f.do(call{method: "GET", path: "/api/v1/rule-referrals?status=open&limit=1", as: "fr.analyst"}).want(t, http.StatusOK).decode(t, &referrals)
+	if len(referrals.Referrals) != 1 || referrals.Next == "" || referrals.Referrals[0].Rule.RuleVersion != 2 || referrals.Referrals[0].Rule.Facts["one_way"] != true {
+		t.Fatalf("referral queue: %+v", referrals)
+	}
+	referral := referrals.Referrals[0].ID
+	f.do(call{method: "GET", path: "/api/v1/rule-referrals/" + referral, as: "fr.analyst"}).want(t, http.StatusOK)
+	f.do(call{method: "GET", path: "/api/v1/rule-referrals/" + referral, as: "de.analyst"}).want(t, http.StatusNotFound)
+	f.do(call{method: "GET", path: "/api/v1/rule-referrals", as: "de.analyst"}).want(t, http.StatusOK).decode(t, &referrals)
+	if len(referrals.Referrals) != 0 {
+		t.Errorf("another agency's referral queue: %+v", referrals)
+	}
+	f.post("fr.analyst", "/api/v1/rule-referrals/"+referral+"/decision", map[string]string{"status": "escalated", "reason": "ask the duty officer"}).want(t, http.StatusOK)
+	f.post("fr.analyst", "/api/v1/rule-referrals/"+referral+"/decision", map[string]string{"status": "confirmed", "reason": "travel pattern fits case 12"}).want(t, http.StatusOK)
+	f.post("fr.analyst", "/api/v1/rule-referrals/"+referral+"/decision", map[string]string{"status": "false_positive", "reason": "again"}).want(t, http.StatusConflict)
 	var travel struct{ Records []ctis.TravelRecord }
 	f.do(call{method: "GET", path: "/api/v1/travel?flight=ZZ123&day=2026-11-21", as: "fr.analyst"}).want(t, http.StatusOK).decode(t, &travel)
 	if len(travel.Records) != 2 || travel.Records[0].Personal == nil {

@@ -26,7 +26,7 @@ type Backend struct {
 
 // RunHandlingMatrix runs the handling matrix against b: every read path
 // of entities (get, list, search, export, STIX and TAXII), screening, the review queue,
-// the audit view, hash banks, travel records, cooperation requests, the
+// the referral queue, the audit view, hash banks, travel records, cooperation requests, the
 // directory of competent authorities and event channels (events, alerts,
 // acknowledgements, the live feed and the digest, as data and as a
 // page), read by the analysts and
@@ -49,6 +49,7 @@ func RunHandlingMatrix(t *testing.T, b Backend) {
 	t.Run("ReviewQueue", func(t *testing.T) { reviewMatrix(t, open(t), b.Node) })
 	t.Run("HashBanks", func(t *testing.T) { hashMatrix(t, open) })
 	t.Run("Travel", func(t *testing.T) { travelMatrix(t, open(t)) })
+	t.Run("Referrals", func(t *testing.T) { referralMatrix(t, open(t)) })
 	t.Run("Requests", func(t *testing.T) { requestMatrix(t, open(t)) })
 	t.Run("Events", func(t *testing.T) {
 		if b.NoEvents != "" {

@@ -28,11 +28,14 @@ type Receiver struct {
 	Documents ctis.DocumentService
 	// Rules holds the targeting rules; nil refers to none.
 	Rules ctis.RuleService
+	// Targeting queues the travellers the rules refer, for review; nil
+	// queues none, and the referrals are only answered.
+	Targeting ctis.ReferralQueue
 }
 
 // ReceiverOf is the use case over a node's services.
 func ReceiverOf(s ctis.Services) Receiver {
-	return Receiver{Screener: s.Screener, Travel: s.Travel, Documents: s.Documents, Rules: s.Rules}
+	return Receiver{Screener: s.Screener, Travel: s.Travel, Documents: s.Documents, Rules: s.Rules, Targeting: s.Targeting}
 }
 
 // ReceiveManifests keeps and screens every traveller of PAXLST manifests.
@@ -92,5 +95,29 @@ func (rc Receiver) receive(ctx context.Context, bs []*batch, docs ctis.DocumentS
 	if _, err := rc.Travel.ReceiveTravel(ctx, records); err != nil {
 		return nil, err
 	}
+	if rc.Targeting != nil {
+		var queue []ctis.TravellerReferral
+		for _, b := range bs {
+			queue = append(queue, b.referrals()...)
+		}
+		if len(queue) > 0 {
+			if _, err := rc.Targeting.QueueReferrals(ctx, queue); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return out, nil
+}
+
+// referrals are the batch's referrals for the queue, each with its
+// traveller as screened and the booking it came from.
+func (b *batch) referrals() []ctis.TravellerReferral {
+	var out []ctis.TravellerReferral
+	for i, t := range b.out.Travellers {
+		for _, r := range t.Referrals {
+			out = append(out, ctis.TravellerReferral{Reference: b.records[i].Reference, Locator: b.records[i].Locator,
+				Traveller: b.subjects[i], Rule: r})
+		}
+	}
+	return out
 }

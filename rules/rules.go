@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -282,11 +283,23 @@ func Refer(rules []*Compiled, f Facts, subject string) ([]ctis.Referral, error) 
 		}
 		if ok {
 			out = append(out, ctis.Referral{RuleID: c.Rule.ID, RuleVersion: c.Rule.Version, RuleName: c.Rule.Name, Score: c.Rule.Score,
-				Subject: subject, Explanation: c.Rule.Name + ": " + c.Rule.Expression})
+				Subject: subject, Explanation: c.Rule.Name + ": " + c.Rule.Expression, Expression: c.Rule.Expression, Facts: readFacts(c.Rule.Expression, vars)})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	return out, errors.Join(errs...)
+}
+
+// readFacts are the facts an expression names, by name: what a reviewer
+// needs beside the expression to see why it held.
+func readFacts(expr string, vars map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, v := range variables {
+		if regexp.MustCompile(`\b` + v.name + `\b`).MatchString(expr) {
+			out[v.name] = vars[v.name]
+		}
+	}
+	return out
 }
 
 // fly adds a leg to the route; the first sets the origin and carrier.

@@ -200,7 +200,17 @@ func (h *handler) entity(p *page, r *http.Request) error {
 		pr, _ := schema.Property(prop)
 		groups = append(groups, group{prop, pr.Type == ctis.TypeName, byProp[prop]})
 	}
-	h.render(p, http.StatusOK, "entity", &entityView{Entity: e, Groups: groups, Properties: schema.Properties, Caption: e.Caption()})
+	v := &entityView{Entity: e, Groups: groups, Properties: schema.Properties, Caption: e.Caption()}
+	if v.Graph, err = h.graphOf(p, e); err != nil {
+		return err
+	}
+	if len(v.Graph.Movements) > 0 {
+		if v.Map, err = mapOf(v.Graph.Movements); err != nil {
+			return err
+		}
+		v.Timeline = timelineOf(v.Graph.Movements)
+	}
+	h.render(p, http.StatusOK, "entity", v)
 	return nil
 }
 
@@ -376,7 +386,11 @@ func (h *handler) reviewQueue(p *page, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.render(p, http.StatusOK, "review", &reviewView{Hits: res.Hits, Filter: f, From: r.FormValue("from"),
+	hits, err := h.sideBySide(p, res.Hits)
+	if err != nil {
+		return err
+	}
+	h.render(p, http.StatusOK, "review", &reviewView{Hits: hits, Filter: f, From: r.FormValue("from"),
 		Statuses: []ctis.HitStatus{ctis.HitOpen, ctis.HitConfirmed, ctis.HitFalsePositive, ctis.HitEscalated}})
 	return nil
 }

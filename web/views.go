@@ -77,6 +77,11 @@ type entityView struct {
 	Groups     []group
 	Properties []ctis.Property
 	Caption    string
+	// Graph is the entity's network as the viewer may see it; Map and
+	// Timeline draw a person's movements in it.
+	Graph    *entityGraph
+	Map      *movementMap
+	Timeline []timelineMark
 }
 
 type newEntityView struct {
@@ -92,7 +97,7 @@ type screenView struct {
 
 type reviewView struct {
 	Layout
-	Hits     []ctis.Hit
+	Hits     []hitCompare
 	Filter   ctis.HitFilter
 	From     string
 	Statuses []ctis.HitStatus
