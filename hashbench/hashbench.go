@@ -31,7 +31,9 @@ import (
 	_ "image/jpeg" // the photographs' format
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -96,8 +98,40 @@ func Run(o Options, w io.Writer, peer string) error {
 		}
 	}
 	host.End()
-	_, err := fmt.Fprintf(w, "machine: %s\n", host)
-	return err
+	if _, err := fmt.Fprintf(w, "machine: %s\n", host); err != nil {
+		return err
+	}
+	if peer != "" {
+		for _, line := range peerBuild(peer) {
+			fmt.Fprintf(w, "reference build: %s\n", line)
+		}
+	}
+	return nil
+}
+
+// peerBuild returns the summary of the BUILD file beside the peer driver,
+// as hashbench/refdriver/build.sh writes it (the reference's commit, the
+// compiler, the flags, whether Flat's SIMD path is in): its lines before
+// the commands. None when there is no such file.
+func peerBuild(peer string) []string {
+	path, err := exec.LookPath(peer)
+	if err != nil {
+		return nil
+	}
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(path), "BUILD"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "commands:") {
+			break
+		}
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 // rate is operations per second.
