@@ -101,9 +101,10 @@ func Run(o Options, w io.Writer, peer string) error {
 	if _, err := fmt.Fprintf(w, "machine: %s\n", host); err != nil {
 		return err
 	}
-	if peer != "" {
-		for _, line := range peerBuild(peer) {
-			fmt.Fprintf(w, "reference build: %s\n", line)
+	if build := peerBuild(peer); len(build) > 0 {
+		fmt.Fprintln(w, "reference driver (its BUILD file):")
+		for _, line := range build {
+			fmt.Fprintf(w, "  %s\n", line)
 		}
 	}
 	return nil
@@ -112,8 +113,11 @@ func Run(o Options, w io.Writer, peer string) error {
 // peerBuild returns the summary of the BUILD file beside the peer driver,
 // as hashbench/refdriver/build.sh writes it (the reference's commit, the
 // compiler, the flags, whether Flat's SIMD path is in): its lines before
-// the commands. None when there is no such file.
+// the commands. None when there is no peer or no such file.
 func peerBuild(peer string) []string {
+	if peer == "" {
+		return nil
+	}
 	path, err := exec.LookPath(peer)
 	if err != nil {
 		return nil
