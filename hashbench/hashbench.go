@@ -31,6 +31,7 @@ import (
 	_ "image/jpeg" // the photographs' format
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -104,11 +105,43 @@ func Run(o Options, w io.Writer, peer string) error {
 	if _, err := fmt.Fprintf(w, "machine: %s\n", host); err != nil {
 		return err
 	}
-	if peer != "" {
-		_, err := fmt.Fprintf(w, "reference: %s\n", peerBuild(peer))
-		return err
+	if build := peerBuild(peer); len(build) > 0 {
+		fmt.Fprintln(w, "reference driver (its BUILD file):")
+		for _, line := range build {
+			fmt.Fprintf(w, "  %s\n", line)
+		}
+	} else if peer != "" {
+		fmt.Fprintf(w, "reference driver: build flags unknown, no BUILD file beside %s (hashbench/refdriver/build.sh writes one)\n", peer)
 	}
 	return nil
+}
+
+// peerBuild returns the summary of the BUILD file beside the peer driver,
+// as hashbench/refdriver/build.sh writes it (the reference's commit, the
+// compiler, the flags, whether Flat's SIMD path is in): its lines before
+// the commands. None when there is no peer or no such file.
+func peerBuild(peer string) []string {
+	if peer == "" {
+		return nil
+	}
+	path, err := exec.LookPath(peer)
+	if err != nil {
+		return nil
+	}
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(path), "BUILD"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "commands:") {
+			break
+		}
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 // rate is operations per second.
@@ -194,12 +227,3 @@ func hashing(o Options, w io.Writer, peer string) error {
 	return tw.Flush()
 }
 
-// peerBuild is how the peer driver was built, from the BUILD file its
-// build script leaves beside it (hashbench/refdriver/build.sh).
-func peerBuild(peer string) string {
-	b, err := os.ReadFile(filepath.Join(filepath.Dir(peer), "BUILD"))
-	if err != nil {
-		return "build flags unknown: no BUILD file beside " + peer + " (hashbench/refdriver/build.sh writes one)"
-	}
-	return strings.Join(strings.Fields(string(b)), " ")
-}

@@ -39,3 +39,18 @@ func TestSamePairs(t *testing.T) {
 		t.Error("a malformed pairs file was read")
 	}
 }
+
+// TestPeerBuild: the summary of the BUILD file beside the driver, without
+// its commands; nothing when there is none.
+func TestPeerBuild(t *testing.T) {
+	dir := t.TempDir()
+	peer := filepath.Join(dir, "pdq-ref-bench")
+	os.WriteFile(peer, []byte("#!/bin/sh\n"), 0o755)
+	if got := peerBuild(peer); got != nil {
+		t.Errorf("no BUILD: %q", got)
+	}
+	os.WriteFile(filepath.Join(dir, "BUILD"), []byte("reference: x at commit abc\nflags: -O3\ncommands:\n  g++ -O3 a.cpp\n"), 0o644)
+	if got := peerBuild(peer); strings.Join(got, "|") != "reference: x at commit abc|flags: -O3" {
+		t.Errorf("got %q", got)
+	}
+}

@@ -72,7 +72,7 @@ func newBenchHashes() *cobra.Command {
 			"implementation (facebook/ThreatExchange pdq/cpp), called as 'PEER hash --repeat N FILE' and\n" +
 			"'PEER match --stored F --queries F --radius R --method M --batch 1|8 [--pairs F]', each printing one JSON\n" +
 			"object (see package hashbench); the figures are printed side by side, and the reference's matches must\n" +
-			"be the same pairs as ctis's.",
+			"be the same pairs as ctis's. hashbench/refdriver/build.sh builds that driver (see its README).",
 		Example: "  ctis bench hashes --hashes 1000000\n  ctis bench hashes --hashes 1000000,10000000 --peer /opt/pdq-ref/pdq-ref-bench --peer-methods brute,mih",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
