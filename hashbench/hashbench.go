@@ -226,4 +226,3 @@ func hashing(o Options, w io.Writer, peer string) error {
 	}
 	return tw.Flush()
 }
-
