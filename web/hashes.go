@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"html/template"
 	"io"
 	"net/http"
 	"strconv"
@@ -28,7 +29,7 @@ func (h *handler) hashData(p *page) (*hashesView, error) {
 	if err != nil {
 		return nil, err
 	}
-	data.Months = months
+	data.Months, data.Chart = months, transparencyChart(p.loc, months)
 	if !p.id.Has(ctis.RoleAnalyst) && !p.id.Has(ctis.RoleFrontline) {
 		return data, nil
 	}
@@ -123,4 +124,18 @@ func (h *handler) decideAppeal(p *page, r *http.Request) error {
 	}
 	p.flash = p.loc.T("appeal.decided")
 	return h.hashes(p, r)
+}
+
+// transparencyChart draws the matches of each month and how they were
+// judged, with the appeals lodged.
+func transparencyChart(l locale, months []ctis.TransparencyMonth) template.HTML {
+	var labels []string
+	ss := []series{{Label: l.T("matches")}, {Label: l.T("true.positive")}, {Label: l.T("false.positive")}, {Label: l.T("appeals")}}
+	for _, m := range months {
+		labels = append(labels, m.Month)
+		for i, v := range []int{m.Matches, m.TruePositives, m.FalsePositives, m.AppealsLodged} {
+			ss[i].Values = append(ss[i].Values, float64(v))
+		}
+	}
+	return barChart("transparency-chart", l.T("chart.transparency"), labels, ss, l.Num)
 }

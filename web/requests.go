@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -30,8 +31,10 @@ type requestsView struct {
 	Query    ctis.RequestQuery
 	Requests []requestRow
 	Figures  []ctis.RequestFigures
-	Kinds    []ctis.RequestKind
-	States   []ctis.RequestState
+	// Chart draws Figures.
+	Chart  template.HTML
+	Kinds  []ctis.RequestKind
+	States []ctis.RequestState
 	// Authorities are the directory's entries a request may be
 	// addressed to.
 	Authorities []ctis.Authority
@@ -130,7 +133,7 @@ func (h *handler) requests(p *page, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := &requestsView{Query: q, Figures: figures, Kinds: ctis.RequestKinds, States: ctis.RequestStates}
+	data := &requestsView{Query: q, Figures: figures, Chart: requestChart(p.loc, figures), Kinds: ctis.RequestKinds, States: ctis.RequestStates}
 	for _, req := range list {
 		data.Requests = append(data.Requests, requestRow{Request: req, Handling: req.Handling()})
 	}
@@ -232,4 +235,21 @@ func (h *handler) shareRequest(p *page, r *http.Request) error {
 	}
 	http.Redirect(p.w, r, "/requests/"+r.PathValue("id"), http.StatusSeeOther)
 	return nil
+}
+
+// requestChart draws the requests sent, open, answered and refused of
+// each kind that has any.
+func requestChart(l locale, figures []ctis.RequestFigures) template.HTML {
+	var kinds []string
+	ss := []series{{Label: l.T("figures.sent")}, {Label: l.T("figures.open")}, {Label: l.T("state.answered")}, {Label: l.T("state.refused")}}
+	for _, f := range figures {
+		if f.Sent == 0 {
+			continue
+		}
+		kinds = append(kinds, l.T("kind."+string(f.Kind)))
+		for i, v := range []int{f.Sent, f.Open, f.Answered, f.Refused} {
+			ss[i].Values = append(ss[i].Values, float64(v))
+		}
+	}
+	return barChart("requests-chart", l.T("chart.requests"), kinds, ss, l.Num)
 }

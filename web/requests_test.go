@@ -79,8 +79,9 @@ func TestRequestPages(t *testing.T) {
 		t.Errorf("refused: %d\n%s", res.StatusCode, body)
 	}
 	_, body = get(t, fr, base+"/requests")
-	if !strings.Contains(body, path) || !strings.Contains(body, `id="figures"`) {
-		t.Errorf("FR-DGSI's list:\n%s", body)
+	if !strings.Contains(body, path) || !strings.Contains(body, `id="figures"`) || !strings.Contains(body, `<figure class="chart" id="requests-chart">`) ||
+		!strings.Contains(body, "<title>Mutual legal assistance — Sent: 1</title>") {
+		t.Errorf("FR-DGSI's list, its figures and their chart:\n%s", body)
 	}
 	if status, _ := get(t, signIn(t, base, "de.border"), base+"/requests"); status != http.StatusForbidden {
 		t.Errorf("a frontline officer's list of requests: %d", status)

@@ -3,6 +3,7 @@ package web
 import (
 	"ctis"
 	"ctis/pdq"
+	"html/template"
 )
 
 // Layout is what every page's frame shows: language, the user and the
@@ -131,7 +132,9 @@ type travelView struct {
 
 type hashesView struct {
 	Layout
-	Months  []ctis.TransparencyMonth
+	Months []ctis.TransparencyMonth
+	// Chart draws Months.
+	Chart   template.HTML
 	Banks   []ctis.HashBank
 	Flagged []ctis.HashEntry
 	Appeals []ctis.Appeal
