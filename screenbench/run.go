@@ -77,10 +77,10 @@ func Run(o *Options, w io.Writer, peer *Peer) error {
 		fmt.Fprintf(tw, "watchlist of %d: store import\t%s%s\n", sp.Records, sp.Import.Round(time.Millisecond), them("-"))
 		fmt.Fprintf(tw, "watchlist: index build\t%s%s\n", sp.Build.Round(time.Millisecond), them("-"))
 		fmt.Fprintf(tw, "watchlist: index memory per record\t%.0f B%s\n", sp.BytesPerRecord, them("-"))
-		fmt.Fprintf(tw, "watchlist: one screening p50 / p99\t%s / %s%s\n", sp.P50.Round(time.Microsecond), sp.P99.Round(time.Microsecond), them("-"))
-		fmt.Fprintf(tw, "watchlist: batch of 300\t%s%s\n", sp.Batch300.Round(time.Millisecond), them("-"))
-		fmt.Fprintf(tw, "watchlist: manifest of 300 passengers, read and screened\t%s (min %s, max %s of %d)%s\n", sp.Manifest.Round(time.Millisecond),
-			slices.Min(sp.ManifestRuns).Round(time.Millisecond), slices.Max(sp.ManifestRuns).Round(time.Millisecond), len(sp.ManifestRuns), them("-"))
+		fmt.Fprintf(tw, "watchlist: one screening p50, %d repetitions of 1,000, min / median / max\t%s%s\n", len(sp.P50s), spread(sp.P50s, time.Microsecond), them("-"))
+		fmt.Fprintf(tw, "watchlist: one screening p99, min / median / max\t%s%s\n", spread(sp.P99s, time.Microsecond), them("-"))
+		fmt.Fprintf(tw, "watchlist: batch of 300, min / median / max\t%s%s\n", spread(sp.Batches, time.Millisecond), them("-"))
+		fmt.Fprintf(tw, "watchlist: manifest of 300 passengers, read and screened, min / median / max\t%s%s\n", spread(sp.ManifestRuns, time.Millisecond), them("-"))
 		fmt.Fprintf(tw, "watchlist: listed people written otherwise, found (%d)\t%.3f%s\n", sp.Listed, ratio(sp.Found, sp.Listed), them("-"))
 	}
 	if err := tw.Flush(); err != nil {
@@ -103,4 +103,9 @@ func peerThreshold(p *Peer) float64 {
 		return 0
 	}
 	return p.Threshold
+}
+
+// spread writes the least, median and greatest of d, rounded to unit.
+func spread(d []time.Duration, unit time.Duration) string {
+	return fmt.Sprintf("%s / %s / %s", slices.Min(d).Round(unit), median(d).Round(unit), slices.Max(d).Round(unit))
 }

@@ -40,6 +40,12 @@ type Options struct {
 	Peer string
 	// Dir holds the temporary databases; "" means the system's.
 	Dir string
+	// Reps is how many times the watchlist's screening figures are
+	// measured; the report gives the least, the median and the greatest.
+	Reps int
+	// CPUProfile, when set, receives a CPU profile of the watchlist's
+	// screenings (go tool pprof).
+	CPUProfile io.Writer
 	// Progress receives a line as each stage starts, and Log the details:
 	// each miss, false hit and UN name not found first. nil means none.
 	Progress, Log io.Writer

@@ -17,7 +17,7 @@ import (
 func newBench(o *options) *cobra.Command {
 	cmd := &cobra.Command{Use: "bench", Short: "Measure ctis"}
 	var so screenbench.Options
-	var peer, peerName string
+	var peer, peerName, cpuProfile string
 	var peerThreshold float64
 	var verbose bool
 	screening := &cobra.Command{
@@ -36,6 +36,14 @@ func newBench(o *options) *cobra.Command {
 			if verbose {
 				so.Log = cmd.ErrOrStderr()
 			}
+			if cpuProfile != "" {
+				f, err := os.Create(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				so.CPUProfile = f
+			}
 			var p *screenbench.Peer
 			if peer != "" {
 				var err error
@@ -49,6 +57,8 @@ func newBench(o *options) *cobra.Command {
 	}
 	screening.Flags().IntVar(&so.Records, "records", 1_000_000, "size of the generated watchlist (0 skips the speed test)")
 	screening.Flags().Uint64Var(&so.Seed, "seed", 1, "seed of the generated people")
+	screening.Flags().IntVar(&so.Reps, "reps", 5, "repetitions of the watchlist's screening figures; the report gives min / median / max")
+	screening.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the watchlist's screenings to this file (go tool pprof)")
 	screening.Flags().StringVar(&so.Dir, "dir", "", "directory for the temporary databases")
 	screening.Flags().StringVar(&peer, "peer", "", "command line of another screener to compare with")
 	screening.Flags().StringVar(&peerName, "peer-name", "peer", "the other screener's name in the report")
