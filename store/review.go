@@ -96,6 +96,10 @@ func (db *DB) RecordScreenings(ctx context.Context, screenings []ctis.Screening)
 	out := make([]ctis.ScreenResult, len(screenings))
 	now := db.now()
 	err = db.tx(ctx, func(tx *sql.Tx) error {
+		// A batch asks the same two questions of every hit: each is
+		// prepared once.
+		q := &stmtCache{tx: tx, stmts: map[string]*sql.Stmt{}}
+		defer q.close()
 		for i, sc := range screenings {
 			res := ctis.ScreenResult{Subject: sc.Subject, Hits: []ctis.Hit{}}
 			key := sc.Subject.Key()
@@ -103,7 +107,7 @@ func (db *DB) RecordScreenings(ctx context.Context, screenings []ctis.Screening)
 			var hitIDs []string
 			for _, h := range sc.Hits {
 				var one int
-				if tx.QueryRowContext(ctx, `SELECT 1 FROM clearances WHERE agency = ? AND subject_key = ? AND entity_id = ? AND fingerprint = ?`,
+				if q.QueryRowContext(ctx, `SELECT 1 FROM clearances WHERE agency = ? AND subject_key = ? AND entity_id = ? AND fingerprint = ?`,
 					id.Agency, key, h.EntityID, h.Fingerprint).Scan(&one) == nil {
 					res.Cleared++
 					continue
@@ -111,7 +115,7 @@ func (db *DB) RecordScreenings(ctx context.Context, screenings []ctis.Screening)
 				h.ID, h.Status, h.Subject, h.ScreenedBy, h.Agency, h.ScreenedAt = ctis.NewID(), ctis.HitOpen, sc.Subject, id.Username, id.Agency, now
 				explanation, _ := json.Marshal(h.Explanation)
 				sources, _ := json.Marshal(h.Sources)
-				if _, err := tx.ExecContext(ctx, `INSERT INTO hits (id, agency, screened_by, screened_at, subject, subject_key, entity_id, schema,
+				if _, err := q.ExecContext(ctx, `INSERT INTO hits (id, agency, screened_by, screened_at, subject, subject_key, entity_id, schema,
 					fingerprint, score, matched, agencies, reference, program, explanation, status, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 					h.ID, id.Agency, id.Username, stamp(now), string(subject), key, h.EntityID, h.Schema,
 					h.Fingerprint, h.Score, h.Matched, strings.Join(h.Agencies, ","), h.Reference, h.Program, string(explanation), string(h.Status), string(sources)); err != nil {
