@@ -8,6 +8,8 @@
 document.addEventListener("DOMContentLoaded", () => {
   const list = document.getElementById("alerts");
   const status = document.getElementById("feed-status");
+  // The live region holds the list the alerts are added to.
+  const items = list && list.querySelector("ol");
   if (!list || !list.dataset.feed || !window.EventSource) return;
   const text = (tag, content, cls) => {
     const el = document.createElement(tag);
@@ -58,6 +60,6 @@ document.addEventListener("DOMContentLoaded", () => {
     const a = JSON.parse(ev.data);
     if (document.getElementById("alert-" + a.id)) return;
     document.getElementById("no-alerts")?.remove();
-    list.prepend(render(a));
+    items.prepend(render(a));
   });
 });
