@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -84,6 +85,17 @@ func seedA11y(t *testing.T) a11yNode {
 	}
 	if _, err := hashes.CreateHashBank(frCtx, ctis.HashBank{Name: "Daesh media", Handling: all}); err != nil {
 		t.Fatal(err)
+	}
+	for _, u := range []ctis.NewUser{
+		{Username: n.analyst + "2", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleAnalyst}},
+		{Username: n.border + "2", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleFrontline}},
+		{Username: n.auditor + "2", Agency: "DE-BKA", Roles: []ctis.Role{ctis.RoleAuditor}},
+		{Username: n.adm + "2", Agency: "FR-DGSI", Roles: []ctis.Role{ctis.RoleAdmin}},
+	} {
+		u.Password = password
+		if _, _, err := db.CreateUser(system, u); err != nil {
+			t.Fatal(err)
+		}
 	}
 	border, de, fr := signIn(t, n.base, "de.border"), signIn(t, n.base, "de.analyst"), signIn(t, n.base, "fr.analyst")
 	for _, name := range []string{"Omar Faruq Zayani", "Karim Belkacem Hadad", "Ali Hasan Musa"} {
@@ -229,65 +241,112 @@ func (ts *tabs) get(user string) context.Context {
 	return ctx
 }
 
+// as is the node seen by a second set of users, of the same agencies and
+// roles: a language is kept with its user, so two sets can read the pages
+// in two languages at once.
+func (n a11yNode) as(suffix string) a11yNode {
+	n.analyst, n.border, n.auditor, n.adm = n.analyst+suffix, n.border+suffix, n.auditor+suffix, n.adm+suffix
+	return n
+}
+
 func newTabs(t *testing.T, base string) *tabs {
 	return &tabs{t: t, root: browser(t), base: base, open: map[string]context.Context{}}
 }
 
 // TestAxeEveryPage runs axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules
 // on every page, as each role sees it, in each of the six languages, and
-// fails on any violation.
+// fails on any violation. Two sets of users read the pages at once, each
+// in three languages, in tabs of one browser.
 func TestAxeEveryPage(t *testing.T) {
 	n := seedA11y(t)
-	tabs := newTabs(t, n.base)
+	root := browser(t)
 	start := time.Now()
-	checked := 0
-	for _, lang := range languages {
-		chosen := map[string]bool{}
-		for _, p := range n.pages() {
-			ctx := tabs.get(p.user)
-			steps := chromedp.Tasks{}
-			if !chosen[p.user] {
-				home := "/"
-				if p.user == "" {
-					home = "/login"
-				}
-				steps = append(steps, chromedp.Navigate(n.base+home), chooseLanguage(lang))
-				chosen[p.user] = true
-			}
-			steps = append(steps, chromedp.Navigate(n.base+p.path))
-			if p.fill != nil {
-				for _, f := range p.fill {
-					steps = append(steps, chromedp.SetValue(f[0], f[1], chromedp.ByQuery))
-				}
-				steps = append(steps, chromedp.Click(p.submit, chromedp.ByQuery))
-			}
-			var got []axeViolation
-			var htmlLang string
-			steps = append(steps, chromedp.WaitVisible(p.wait, chromedp.ByQuery),
-				chromedp.AttributeValue("html", "lang", &htmlLang, nil, chromedp.ByQuery), runAxe(&got))
-			where := fmt.Sprintf("%s %s", lang, p.path)
-			if p.fill != nil {
-				where += " (sent)"
-			}
-			if p.user != "" {
-				where += " as " + p.user
-			}
-			sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-			err := chromedp.Run(sctx, steps)
-			cancel()
-			if err != nil {
-				t.Fatalf("%s: %v", where, err)
-			}
-			if htmlLang != lang {
-				t.Errorf("%s: the page is in %q", where, htmlLang)
-			}
-			checked++
-			for _, v := range got {
-				t.Errorf("%s: %s (%s) %s — %s\n\t%s", where, v.ID, v.Impact, v.Help, strings.Join(v.Targets, ", "), strings.ReplaceAll(v.Summary, "\n", "\n\t"))
-			}
+	type worker struct {
+		node  a11yNode
+		tabs  *tabs
+		langs []string
+	}
+	workers := []worker{{node: n, langs: languages[:3]}, {node: n.as("2"), langs: languages[3:]}}
+	for i := range workers {
+		w := &workers[i]
+		w.tabs = &tabs{t: t, root: root, base: n.base, open: map[string]context.Context{}}
+		for _, p := range w.node.pages() {
+			w.tabs.get(p.user) // signed in here, on the test's goroutine
 		}
 	}
+	var mu sync.Mutex
+	var problems []string
+	checked := 0
+	var wg sync.WaitGroup
+	for _, w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, lang := range w.langs {
+				chosen := map[string]bool{}
+				for _, p := range w.node.pages() {
+					found, err := checkPage(w.tabs.open[p.user], w.node.base, p, lang, !chosen[p.user])
+					chosen[p.user] = true
+					mu.Lock()
+					checked++
+					problems = append(problems, found...)
+					mu.Unlock()
+					if err != nil {
+						mu.Lock()
+						problems = append(problems, err.Error())
+						mu.Unlock()
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, p := range problems {
+		t.Error(p)
+	}
 	t.Logf("axe checked %d pages in %v", checked, time.Since(start).Round(time.Millisecond))
+}
+
+// checkPage opens a page in a user's tab, in lang (choosing it first
+// when choose is set), and runs axe on it: each violation is a line of
+// what is found.
+func checkPage(ctx context.Context, base string, p a11yPage, lang string, choose bool) (found []string, err error) {
+	where := fmt.Sprintf("%s %s", lang, p.path)
+	if p.fill != nil {
+		where += " (sent)"
+	}
+	if p.user != "" {
+		where += " as " + p.user
+	}
+	steps := chromedp.Tasks{}
+	if choose {
+		// The tab is on a page of the node already: its language form.
+		steps = append(steps, chooseLanguage(lang))
+	}
+	steps = append(steps, chromedp.Navigate(base+p.path))
+	for _, f := range p.fill {
+		steps = append(steps, chromedp.SetValue(f[0], f[1], chromedp.ByQuery))
+	}
+	if p.fill != nil {
+		steps = append(steps, chromedp.Click(p.submit, chromedp.ByQuery))
+	}
+	var got []axeViolation
+	var htmlLang string
+	steps = append(steps, chromedp.WaitVisible(p.wait, chromedp.ByQuery),
+		chromedp.AttributeValue("html", "lang", &htmlLang, nil, chromedp.ByQuery), runAxe(&got))
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Run(sctx, steps); err != nil {
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+	if htmlLang != lang {
+		found = append(found, fmt.Sprintf("%s: the page is in %q", where, htmlLang))
+	}
+	for _, v := range got {
+		found = append(found, fmt.Sprintf("%s: %s (%s) %s — %s\n\t%s", where, v.ID, v.Impact, v.Help, strings.Join(v.Targets, ", "), strings.ReplaceAll(v.Summary, "\n", "\n\t")))
+	}
+	return found, nil
 }
 
 // focusState is what the keyboard journeys learn of the focused element.
