@@ -149,6 +149,7 @@ func (n a11yNode) pages() []a11yPage {
 		{user: n.analyst, path: "/screen", wait: "#screen"},
 		{user: n.analyst, path: "/screen", fill: [][2]string{{"#name", "Omar Faruq Zayani"}, {"#purpose", "case 17"}}, submit: "#screen", wait: ".hit"},
 		{user: n.analyst, path: "/review" + purpose, wait: ".hit"},
+		{user: n.analyst, path: "/referrals" + purpose, wait: "main h1"},
 		{user: n.analyst, path: "/entities/" + n.entity + purpose, wait: "#entity"},
 		{user: n.analyst, path: "/entities/new", wait: "#create"},
 		{user: n.analyst, path: "/travel", wait: "#name"},
@@ -171,6 +172,10 @@ func (n a11yNode) pages() []a11yPage {
 		{user: n.adm, path: "/admin", wait: "main h1"},
 	}
 }
+
+// loaded waits for the page's stylesheet and scripts: after a form is
+// sent, its result's elements are seen before the page has loaded.
+var loaded = chromedp.Poll(`document.readyState === "complete"`, nil, chromedp.WithPollingInterval(20*time.Millisecond))
 
 // axeViolation is what axe reports of one rule a page breaks.
 type axeViolation struct {
@@ -333,7 +338,7 @@ func checkPage(ctx context.Context, base string, p a11yPage, lang string, choose
 	}
 	var got []axeViolation
 	var htmlLang string
-	steps = append(steps, chromedp.WaitVisible(p.wait, chromedp.ByQuery),
+	steps = append(steps, chromedp.WaitVisible(p.wait, chromedp.ByQuery), loaded,
 		chromedp.AttributeValue("html", "lang", &htmlLang, nil, chromedp.ByQuery), runAxe(&got))
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -529,7 +534,7 @@ func TestNarrowScreens(t *testing.T) {
 			steps = append(steps, chromedp.Click(p.submit, chromedp.ByQuery))
 		}
 		var width int
-		steps = append(steps, chromedp.WaitVisible(p.wait, chromedp.ByQuery), chromedp.Evaluate(`document.documentElement.scrollWidth`, &width))
+		steps = append(steps, chromedp.WaitVisible(p.wait, chromedp.ByQuery), loaded, chromedp.Evaluate(`document.documentElement.scrollWidth`, &width))
 		steps = append(steps, extra...)
 		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
