@@ -31,6 +31,8 @@ type Services struct {
 	// Cooperation the formal requests addressed to them.
 	Authorities AuthorityService
 	Cooperation CooperationService
+	// Referrals are the referrals of terrorist content to platforms.
+	ContentReferrals ContentReferralService
 	// Notifications is what needs the caller's attention.
 	Notifications NotificationService
 }

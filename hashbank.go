@@ -2,7 +2,9 @@ package ctis
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"path"
 	"slices"
@@ -19,9 +21,14 @@ const (
 	HashMD5    HashType = "md5"    // MD5 of a file, 32 hex digits
 	HashSHA256 HashType = "sha256" // SHA-256 of a file, 64 hex digits
 	HashURL    HashType = "url"    // where the content is published, normalised
+	// HashVPDQ is a video's vPDQ: its frames' PDQ hashes, in Frames. The
+	// value is the SHA-256, in 64 hex digits, of the frame list in the
+	// reference's text format, which names the video in its bank.
+	HashVPDQ HashType = "vpdq"
 )
 
-// HashTypes lists the hash types.
+// HashTypes lists the hash types of single values; HashVPDQ, a list of
+// frames, stands apart.
 var HashTypes = []HashType{HashPDQ, HashMD5, HashSHA256, HashURL}
 
 // Behaviour labels what a piece of terrorist content does, after the
@@ -101,6 +108,53 @@ type HashEntry struct {
 	// DisputeFlag of them the entry is flagged to its contributor.
 	Disputes int  `json:"disputes"`
 	Flagged  bool `json:"flagged"`
+	// Frames are a video entry's hashed frames (type vpdq).
+	Frames []VideoFrame `json:"frames,omitempty"`
+}
+
+// VideoFrame is one hashed frame of a video: a vPDQ feature, as the
+// reference writes it.
+type VideoFrame struct {
+	Frame   int     `json:"frame"`   // its number in decoding order, from 0
+	Quality int     `json:"quality"` // PDQ quality, 0 to 100
+	Hash    string  `json:"hash"`    // PDQ hash, 64 hex digits
+	Time    float64 `json:"time"`    // seconds from the start
+}
+
+// MaxVideoFrames is the most frames a video entry or query holds: an
+// hour at one frame a second, twice over.
+const MaxVideoFrames = 7200
+
+// ValidateFrames normalises and checks a video's frames and returns the
+// SHA-256 that names them: of the frame list in the reference's text
+// format (frame,quality,hash,seconds with three decimals, a line each).
+func ValidateFrames(field string, fs []VideoFrame) (string, error) {
+	if len(fs) == 0 {
+		return "", Invalid(field, "a video needs its frames")
+	}
+	if len(fs) > MaxVideoFrames {
+		return "", Errorf(ETOOLARGE, "at most %d frames a video, not %d", MaxVideoFrames, len(fs))
+	}
+	sum := sha256.New()
+	for i := range fs {
+		f := &fs[i]
+		at := field + "[" + itoa(i) + "]"
+		h, err := NormalizeHash(HashPDQ, f.Hash)
+		if err != nil {
+			return "", Prefix(at+".hash", err)
+		}
+		f.Hash = h
+		switch {
+		case f.Frame < 0 || i > 0 && f.Frame <= fs[i-1].Frame:
+			return "", Invalid(at+".frame", "frame numbers are from 0 and rise from frame to frame")
+		case f.Quality < 0 || f.Quality > 100:
+			return "", Invalid(at+".quality", "a PDQ quality is between 0 and 100")
+		case !(f.Time >= 0 && f.Time <= 1e9):
+			return "", Invalid(at+".time", "a timestamp is a number of seconds from 0")
+		}
+		fmt.Fprintf(sum, "%d,%d,%s,%.3f\n", f.Frame, f.Quality, f.Hash, f.Time)
+	}
+	return hex.EncodeToString(sum.Sum(nil)), nil
 }
 
 // MaxHashBatch is the most entries one AddHashes call takes.
@@ -113,6 +167,24 @@ const DisputeFlag = 2
 // Validate normalises and checks e's type, value, quality and labels.
 func (e *HashEntry) Validate() error {
 	e.Type = HashType(strings.ToLower(strings.TrimSpace(string(e.Type))))
+	if e.Type == HashVPDQ {
+		if e.Quality != nil {
+			return Invalid("quality", "a video's quality is its frames'")
+		}
+		e.Frames = slices.Clone(e.Frames)
+		sum, err := ValidateFrames("frames", e.Frames)
+		if err != nil {
+			return err
+		}
+		if v := strings.ToLower(strings.TrimSpace(e.Value)); v != "" && v != sum {
+			return Invalid("value", "a vpdq entry's value is the SHA-256 of its frames, %s; leave it out", sum)
+		}
+		e.Value = sum
+		return e.Labels.Validate()
+	}
+	if len(e.Frames) > 0 {
+		return Invalid("frames", "only a vpdq entry has frames")
+	}
 	v, err := NormalizeHash(e.Type, e.Value)
 	if err != nil {
 		return err
@@ -252,13 +324,30 @@ type HashMatch struct {
 	Distance int       `json:"distance"`
 	Entry    HashEntry `json:"entry"`
 	BankName string    `json:"bank_name"`
+	// Video says how far a video matched a video entry.
+	Video *VideoShare `json:"video,omitempty"`
 }
+
+// VideoShare is how far two videos match: the share of the query's
+// frames with a stored frame within the radius, and of the stored
+// video's frames so matched, in percent.
+type VideoShare struct {
+	QueryPercent  float64 `json:"query_percent"`
+	StoredPercent float64 `json:"stored_percent"`
+}
+
+// QueryShare is QueryPercent as a share from 0 to 1.
+func (v VideoShare) QueryShare() float64 { return v.QueryPercent / 100 }
+
+// StoredShare is StoredPercent as a share from 0 to 1.
+func (v VideoShare) StoredShare() float64 { return v.StoredPercent / 100 }
 
 // HashHit is an entry a matching index found, by store number.
 type HashHit struct {
 	Seq      int64
 	Query    int
 	Distance int
+	Video    *VideoShare
 }
 
 // HashNotice says that a query matched entries the asker may not see,
@@ -358,6 +447,11 @@ type HashService interface {
 	// radius applies to PDQ queries. Matches are recorded for feedback.
 	// Needs RoleAnalyst or RoleFrontline.
 	MatchHashes(ctx context.Context, queries []HashQuery, radius int) (*HashMatchResult, error)
+	// MatchVideo matches a video's frames against the video entries of
+	// every bank the caller may see, under the same rules; the matches
+	// are recorded as MatchHashes records them. Needs RoleAnalyst or
+	// RoleFrontline.
+	MatchVideo(ctx context.Context, frames []VideoFrame) (*HashMatchResult, error)
 }
 
 // HashStore is HashService without matching: what a store keeps.

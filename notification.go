@@ -24,6 +24,10 @@ const (
 	// NoticeDirectory: one of the agency's directory entries was not
 	// verified for longer than AuthorityStaleAfter.
 	NoticeDirectory NoticeKind = "directory"
+	// NoticeReferral: content was referred to the agency as a platform,
+	// or shared with it, or a party took a step on a referral, or a
+	// removal order's hour passed.
+	NoticeReferral NoticeKind = "referral"
 )
 
 // Notification is one thing that needs the attention of an agency's

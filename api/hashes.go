@@ -7,11 +7,13 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"ctis"
 	"ctis/hashbank"
 	"ctis/hashfile"
 	"ctis/pdq"
+	"ctis/vpdq"
 )
 
 func (h *handler) hashBanks(w http.ResponseWriter, r *http.Request) error {
@@ -57,19 +59,42 @@ func (h *handler) hashEntries(w http.ResponseWriter, r *http.Request) error {
 // entryFormats maps the media types an entry list is sent in to formats.
 var entryFormats = map[string]hashfile.Format{"text/csv": hashfile.CSV, "application/x-ndjson": hashfile.JSONL}
 
+// videoEntry is a video entry as the API takes it: the frames as JSON
+// (Frames), or the reference's vPDQ text file in VPDQ.
+type videoEntry struct {
+	ctis.HashEntry
+	VPDQ string `json:"vpdq,omitempty"`
+}
+
 // addHashes adds the entries of a JSON body ({"entries": […]}), a CSV
-// file or JSON lines to a bank: all validated before any is stored.
+// file or JSON lines to a bank: all validated before any is stored. A
+// video entry (type vpdq) in a JSON body gives its frames as JSON or as
+// the reference's text file in "vpdq".
 func (h *handler) addHashes(w http.ResponseWriter, r *http.Request) error {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	format, ok := entryFormats[mt]
 	if !ok {
 		var req struct {
-			Entries []ctis.HashEntry `json:"entries"`
+			Entries []videoEntry `json:"entries"`
 		}
 		if err := h.decode(w, r, &req); err != nil {
 			return err
 		}
-		out, err := h.Hashes.AddHashes(r.Context(), r.PathValue("id"), req.Entries)
+		entries := make([]ctis.HashEntry, len(req.Entries))
+		for i, e := range req.Entries {
+			if e.VPDQ != "" {
+				if len(e.Frames) > 0 {
+					return ctis.Invalid("entries["+strconv.Itoa(i)+"].vpdq", "give a video's frames as JSON or as vPDQ text, not both")
+				}
+				fs, err := vpdq.Read(strings.NewReader(e.VPDQ), ctis.MaxVideoFrames)
+				if err != nil {
+					return ctis.Invalid("entries["+strconv.Itoa(i)+"].vpdq", "%s", err.Error())
+				}
+				e.Frames = hashbank.Frames(fs)
+			}
+			entries[i] = e.HashEntry
+		}
+		out, err := h.Hashes.AddHashes(r.Context(), r.PathValue("id"), entries)
 		if err != nil {
 			return err
 		}
@@ -148,25 +173,39 @@ func (h *handler) setHashDisabled(disabled bool) func(w http.ResponseWriter, r *
 type matchRequest struct {
 	Hashes []ctis.HashQuery `json:"hashes"`
 	Radius *int             `json:"radius,omitempty"`
+	// Frames are a video's vPDQ frames, to match against video entries.
+	Frames []ctis.VideoFrame `json:"frames,omitempty"`
 }
 
 // matchResponse answers a match; Image and Queries describe an uploaded
-// image and the queries made of it.
+// image and the queries made of it, Frames an uploaded video's hashes.
 type matchResponse struct {
 	*ctis.HashMatchResult
-	Image   *pdq.File        `json:"image,omitempty"`
-	Queries []ctis.HashQuery `json:"queries,omitempty"`
+	Image   *pdq.File         `json:"image,omitempty"`
+	Queries []ctis.HashQuery  `json:"queries,omitempty"`
+	Frames  []ctis.VideoFrame `json:"frames,omitempty"`
 }
 
-// matchHashes matches the hashes of a JSON body, or an image uploaded as
-// multipart/form-data (field "image"; "variants" to match its rotations
-// and reflections too; "radius"), hashed here and not kept.
+// matchHashes matches the hashes of a JSON body (or a video's frames in
+// "frames"), or an image or video uploaded as multipart/form-data (field
+// "image", with "variants" to match its rotations and reflections too
+// and "radius"; or field "video"), hashed here and not kept.
 func (h *handler) matchHashes(w http.ResponseWriter, r *http.Request) error {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {
 		var req matchRequest
 		if err := h.decode(w, r, &req); err != nil {
 			return err
+		}
+		if len(req.Frames) > 0 {
+			if len(req.Hashes) > 0 {
+				return ctis.Invalid("frames", "match hashes or a video's frames, not both at once")
+			}
+			res, err := h.Hashes.MatchVideo(r.Context(), req.Frames)
+			if err != nil {
+				return err
+			}
+			return writeJSON(w, http.StatusOK, matchResponse{HashMatchResult: res})
 		}
 		radius := ctis.DefaultRadius
 		if req.Radius != nil {
@@ -181,7 +220,7 @@ func (h *handler) matchHashes(w http.ResponseWriter, r *http.Request) error {
 	if _, err := ctis.Require(r.Context(), ctis.RoleAnalyst, ctis.RoleFrontline); err != nil {
 		return err // before reading an image
 	}
-	const maxForm = pdq.MaxFileBytes + 64<<10
+	maxForm := max(pdq.MaxFileBytes, h.VideoLimits.MaxBytes) + 64<<10
 	if r.ContentLength > maxForm {
 		return bodyError(&http.MaxBytesError{Limit: maxForm})
 	}
@@ -191,6 +230,7 @@ func (h *handler) matchHashes(w http.ResponseWriter, r *http.Request) error {
 		return &ctis.Error{Code: ctis.EUNSUPPORTED, Field: "Content-Type", Message: "a multipart body needs its boundary"}
 	}
 	var image []byte
+	var video []ctis.VideoFrame
 	radius, variants := ctis.DefaultRadius, false
 	for {
 		part, err := mr.NextPart()
@@ -208,6 +248,15 @@ func (h *handler) matchHashes(w http.ResponseWriter, r *http.Request) error {
 			if len(image) > pdq.MaxFileBytes {
 				return ctis.Errorf(ctis.ETOOLARGE, "the image is larger than %d MiB", pdq.MaxFileBytes>>20)
 			}
+		case "video":
+			// Streamed to a temporary file, hashed, and removed.
+			if video, err = hashbank.HashUpload(r.Context(), part, h.VideoLimits); err != nil {
+				var tooLarge *http.MaxBytesError
+				if errors.As(err, &tooLarge) {
+					return bodyError(err)
+				}
+				return err
+			}
 		case "variants", "radius":
 			v, err := io.ReadAll(io.LimitReader(part, 16))
 			if err != nil {
@@ -221,11 +270,21 @@ func (h *handler) matchHashes(w http.ResponseWriter, r *http.Request) error {
 				return ctis.Invalid("radius", "a whole number of bits, not %q", v)
 			}
 		default:
-			return ctis.Invalid(part.FormName(), "unknown form field (known: image, variants, radius)")
+			return ctis.Invalid(part.FormName(), "unknown form field (known: image, video, variants, radius)")
 		}
 	}
+	if video != nil {
+		if image != nil {
+			return ctis.Invalid("video", "upload an image or a video, not both at once")
+		}
+		res, err := h.Hashes.MatchVideo(r.Context(), video)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, matchResponse{HashMatchResult: res, Frames: video})
+	}
 	if image == nil {
-		return ctis.Invalid("image", "no image in the form")
+		return ctis.Invalid("image", "no image or video in the form")
 	}
 	f, err := pdq.HashFile(bytes.NewReader(image), variants)
 	if err != nil {
@@ -293,5 +352,9 @@ func (h *handler) transparency(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"months": months})
+	referrals, err := h.ContentReferrals.ContentReferralFigures(r.Context(), q.Get("from"), q.Get("to"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"months": months, "referrals": referrals})
 }

@@ -272,6 +272,7 @@ func TestOpenAPIResponses(t *testing.T) {
 
 	hashCalls(t, f)
 	requestCalls(t, f, e.ID)
+	referralCalls(t, f)
 	eventCalls(t, f)
 
 	// DE-BKA escalated a hit on FR-DGSI's statements above.

@@ -15,9 +15,11 @@ import (
 
 	"ctis"
 	"ctis/feed"
+	"ctis/hashbank"
 	"ctis/httpkit"
 	"ctis/manifest"
 	"ctis/throttle"
+	"ctis/vpdq"
 )
 
 // Body limits applied when a Server leaves them zero.
@@ -38,6 +40,9 @@ type Server struct {
 	// ImportMaxBody bounds the NDJSON body of an import, which carries a
 	// whole batch; zero means DefaultImportMaxBody.
 	ImportMaxBody int64
+	// VideoLimits bound a video uploaded to be matched; a zero field
+	// takes its value from hashbank.UploadLimits.
+	VideoLimits vpdq.Limits
 	// Limiter throttles logins; share one with the web pages so that a
 	// guesser cannot take turns at both, keeping failures in the store so
 	// that every process counts them. Nil means one of its own, in memory.
@@ -139,6 +144,13 @@ func (h *handler) routes() []route {
 		{"GET", "/api/v1/cooperation-requests/{id}", false, h.cooperationRequest},
 		{"POST", "/api/v1/cooperation-requests/{id}/steps", false, h.takeStep},
 		{"POST", "/api/v1/cooperation-requests/{id}/agencies", false, h.shareCooperationRequest},
+		{"GET", "/api/v1/content-referrals", false, h.contentReferrals},
+		{"POST", "/api/v1/content-referrals", false, h.refer},
+		{"GET", "/api/v1/content-referrals/figures", false, h.referralFigures},
+		{"GET", "/api/v1/content-referrals/{id}", false, h.contentReferral},
+		{"POST", "/api/v1/content-referrals/{id}/steps", false, h.actOnReferral},
+		{"POST", "/api/v1/content-referrals/{id}/agencies", false, h.shareReferral},
+		{"POST", "/api/v1/content-referrals/{id}/bank", false, h.referralToBank},
 		{"GET", "/api/v1/events", false, h.listEvents},
 		{"POST", "/api/v1/events", false, h.createEvent},
 		{"GET", "/api/v1/events/{id}", false, h.event},
@@ -161,6 +173,7 @@ func (h *handler) routes() []route {
 // with a login throttle of its own, so call it once per listener.
 func (s *Server) Handler() http.Handler {
 	h := &handler{Server: *s, mux: http.NewServeMux()}
+	h.VideoLimits = hashbank.UploadLimitsOr(h.VideoLimits)
 	if h.Logger == nil {
 		h.Logger = slog.Default()
 	}

@@ -26,7 +26,8 @@ type Backend struct {
 
 // RunHandlingMatrix runs the handling matrix against b: every read path
 // of entities (get, list, search, export, STIX and TAXII), screening, the review queue,
-// the referral queue, the audit view, hash banks, travel records, cooperation requests, the
+// the referral queue, the audit view, hash banks, travel records, cooperation requests,
+// referrals of content to platforms, the
 // directory of competent authorities and event channels (events, alerts,
 // acknowledgements, the live feed and the digest, as data and as a
 // page), read by the analysts and
@@ -51,6 +52,7 @@ func RunHandlingMatrix(t *testing.T, b Backend) {
 	t.Run("Travel", func(t *testing.T) { travelMatrix(t, open(t)) })
 	t.Run("Referrals", func(t *testing.T) { referralMatrix(t, open(t)) })
 	t.Run("Requests", func(t *testing.T) { requestMatrix(t, open(t)) })
+	t.Run("ContentReferrals", func(t *testing.T) { contentReferralMatrix(t, open(t)) })
 	t.Run("Events", func(t *testing.T) {
 		if b.NoEvents != "" {
 			t.Skip(b.NoEvents)

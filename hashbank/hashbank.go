@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"slices"
 	"strconv"
 	"sync"
@@ -18,6 +19,7 @@ import (
 	"ctis"
 	"ctis/hashindex"
 	"ctis/pdq"
+	"ctis/vpdq"
 )
 
 // Store is what the engine needs of a store.
@@ -55,6 +57,13 @@ type Service struct {
 	loaded    int64        // the highest entry seq indexed
 	seen      atomic.Int64 // the last change of the store's log the indexes hold
 
+	// The video index: an add must run alone, searches together.
+	videoMu       sync.RWMutex
+	video         *vpdq.Index
+	videoSeq      []int64 // video ID → entry seq, ascending
+	videoOwner    []uint32
+	videoDisabled []bool
+
 	banksMu sync.RWMutex
 	banks   []ctis.HashBank // by bank number, the index's owner
 	bankNo  map[string]uint32
@@ -65,7 +74,7 @@ var _ ctis.HashService = (*Service)(nil)
 // New builds the indexes from the store; progress, if not nil, is told of
 // each entry loaded.
 func New(ctx context.Context, s Store, progress func(loaded int)) (*Service, error) {
-	svc := &Service{Store: s, pdq: hashindex.NewPDQ(0), exact: hashindex.NewExact(), bankNo: map[string]uint32{}}
+	svc := &Service{Store: s, pdq: hashindex.NewPDQ(0), exact: hashindex.NewExact(), video: vpdq.NewIndex(vpdq.Defaults), bankNo: map[string]uint32{}}
 	// Changes logged while the indexes are built are read again after.
 	seen, err := s.LastChange(ctx)
 	if err != nil {
@@ -159,9 +168,26 @@ func (s *Service) sync(ctx context.Context, progress func(int)) error {
 	var owners []uint32
 	var disabled []hashindex.Slot
 	loaded := 0
+	s.videoMu.Lock()
+	defer s.videoMu.Unlock()
 	err = s.LoadHashes(ctx, s.loaded, func(e *ctis.HashEntry) error {
 		no := bankNo[e.Bank]
-		if e.Type == ctis.HashPDQ {
+		switch e.Type {
+		case ctis.HashVPDQ:
+			fs, err := Features(e.Frames)
+			if err != nil {
+				return err
+			}
+			// A video without a frame good enough to match is kept in
+			// its bank but matches nothing.
+			if _, err := s.video.Add(fs); err == nil {
+				s.videoSeq = append(s.videoSeq, e.Seq)
+				s.videoOwner = append(s.videoOwner, no)
+				s.videoDisabled = append(s.videoDisabled, e.Disabled)
+			} else if !errors.Is(err, vpdq.ErrNoFrames) {
+				return err
+			}
+		case ctis.HashPDQ:
 			h, err := pdq.ParseHash(e.Value)
 			if err != nil {
 				return err
@@ -171,7 +197,7 @@ func (s *Service) sync(ctx context.Context, progress func(int)) error {
 			}
 			hashes, owners = append(hashes, h), append(owners, no)
 			s.pdqSeq = append(s.pdqSeq, e.Seq)
-		} else {
+		default:
 			slot := s.exact.Add(exactKey(e.Type, e.Value), no)
 			s.exact.SetDisabled(slot, e.Disabled)
 			s.exactSeq = append(s.exactSeq, e.Seq)
@@ -240,6 +266,12 @@ func (s *Service) setDisabled(seq int64, disabled bool) {
 		s.pdq.SetDisabled(hashindex.Slot(i), disabled)
 	} else if i, ok := slices.BinarySearch(s.exactSeq, seq); ok {
 		s.exact.SetDisabled(hashindex.Slot(i), disabled)
+	} else {
+		s.videoMu.Lock()
+		if i, ok := slices.BinarySearch(s.videoSeq, seq); ok {
+			s.videoDisabled[i] = disabled
+		}
+		s.videoMu.Unlock()
 	}
 }
 
@@ -272,32 +304,11 @@ func (s *Service) MatchHashes(ctx context.Context, queries []ctis.HashQuery, rad
 			pdqs, pdqQuery = append(pdqs, h), append(pdqQuery, i)
 		}
 	}
-	viewer, err := s.HashViewer(ctx, id)
+	v, err := s.viewOf(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	s.banksMu.RLock()
-	see := make([]bool, len(s.banks))
-	notice := make([]bool, len(s.banks))
-	for i, b := range s.banks {
-		see[i] = ctis.CanSee(viewer, b.Agency, b.Handling)
-		notice[i] = !see[i] && b.Handling.HitNotice
-	}
-	banks := s.banks
-	s.banksMu.RUnlock()
-	keep := func(owner uint32) bool { return int(owner) < len(see) && (see[owner] || notice[owner]) }
-
-	best := map[int64]ctis.HashHit{} // entry seq → its closest query
-	noticed := map[string]bool{}
-	found := func(owner uint32, seq int64, query, distance int) {
-		if !see[owner] {
-			noticed[banks[owner].Agency] = true
-			return
-		}
-		if h, ok := best[seq]; !ok || distance < h.Distance {
-			best[seq] = ctis.HashHit{Seq: seq, Query: query, Distance: distance}
-		}
-	}
+	keep, found := v.keep, v.found
 	if len(pdqs) > 0 {
 		for _, m := range s.pdq.Search(pdqs, radius, keep) {
 			found(s.pdq.Owner(m.Slot), s.pdqSeqOf(m.Slot), pdqQuery[m.Query], m.Distance)
@@ -311,8 +322,61 @@ func (s *Service) MatchHashes(ctx context.Context, queries []ctis.HashQuery, rad
 			found(s.exact.Owner(slot), s.exactSeqOf(slot), i, 0)
 		}
 	}
-	hits := make([]ctis.HashHit, 0, len(best))
-	for _, h := range best {
+	return v.record(ctx, s, len(queries))
+}
+
+// view is what one asker may match: the banks it sees, those that ask to
+// be told of its matches, and what it found so far. Handling is applied
+// inside each index's search, through keep.
+type view struct {
+	see, notice []bool // by bank number
+	banks       []ctis.HashBank
+	best        map[int64]ctis.HashHit // entry seq → its closest query
+	noticed     map[string]bool
+}
+
+// viewOf is the view of the asker id.
+func (s *Service) viewOf(ctx context.Context, id ctis.Identity) (*view, error) {
+	viewer, err := s.HashViewer(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.banksMu.RLock()
+	defer s.banksMu.RUnlock()
+	v := &view{see: make([]bool, len(s.banks)), notice: make([]bool, len(s.banks)), banks: s.banks,
+		best: map[int64]ctis.HashHit{}, noticed: map[string]bool{}}
+	for i, b := range s.banks {
+		v.see[i] = ctis.CanSee(viewer, b.Agency, b.Handling)
+		v.notice[i] = !v.see[i] && b.Handling.HitNotice
+	}
+	return v, nil
+}
+
+// keep tells an index whether an entry of bank owner is a candidate.
+func (v *view) keep(owner uint32) bool {
+	return int(owner) < len(v.see) && (v.see[owner] || v.notice[owner])
+}
+
+// found records a hit on an entry of bank owner: a match when the asker
+// sees the bank, else a notice to the bank's agency.
+func (v *view) found(owner uint32, seq int64, query, distance int) {
+	v.foundVideo(owner, seq, query, distance, nil)
+}
+
+func (v *view) foundVideo(owner uint32, seq int64, query, distance int, share *ctis.VideoShare) {
+	if !v.see[owner] {
+		v.noticed[v.banks[owner].Agency] = true
+		return
+	}
+	if h, ok := v.best[seq]; !ok || distance < h.Distance {
+		v.best[seq] = ctis.HashHit{Seq: seq, Query: query, Distance: distance, Video: share}
+	}
+}
+
+// record records the hits and notices, the closest first.
+func (v *view) record(ctx context.Context, s *Service, queries int) (*ctis.HashMatchResult, error) {
+	hits := make([]ctis.HashHit, 0, len(v.best))
+	for _, h := range v.best {
 		hits = append(hits, h)
 	}
 	slices.SortFunc(hits, func(a, b ctis.HashHit) int {
@@ -321,12 +385,70 @@ func (s *Service) MatchHashes(ctx context.Context, queries []ctis.HashQuery, rad
 		}
 		return int(a.Seq - b.Seq)
 	})
-	agencies := make([]string, 0, len(noticed))
-	for a := range noticed {
+	agencies := make([]string, 0, len(v.noticed))
+	for a := range v.noticed {
 		agencies = append(agencies, a)
 	}
 	slices.Sort(agencies)
-	return s.RecordHashMatches(ctx, len(queries), hits, agencies)
+	return s.RecordHashMatches(ctx, queries, hits, agencies)
+}
+
+// MatchVideo matches a video's frames against the video entries of the
+// banks the caller may see.
+func (s *Service) MatchVideo(ctx context.Context, frames []ctis.VideoFrame) (*ctis.HashMatchResult, error) {
+	id, err := ctis.Require(ctx, ctis.RoleAnalyst, ctis.RoleFrontline)
+	if err != nil {
+		return nil, err
+	}
+	if id.System {
+		return nil, ctis.Errorf(ctis.EFORBIDDEN, "the local operator belongs to no agency and matches against no bank")
+	}
+	frames = slices.Clone(frames)
+	if _, err := ctis.ValidateFrames("frames", frames); err != nil {
+		return nil, err
+	}
+	fs, err := Features(frames)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.viewOf(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.videoMu.RLock()
+	matches := s.video.Search(fs, func(x vpdq.VideoID) bool {
+		return !s.videoDisabled[x] && v.keep(s.videoOwner[x])
+	})
+	for _, m := range matches {
+		// The closer the query's share, the smaller the distance: the
+		// share of the query's frames unmatched, in percent.
+		share := &ctis.VideoShare{QueryPercent: m.QueryPercent, StoredPercent: m.StoredPercent}
+		v.foundVideo(s.videoOwner[m.Video], s.videoSeq[m.Video], 0, int(100-m.QueryPercent), share)
+	}
+	s.videoMu.RUnlock()
+	return v.record(ctx, s, 1)
+}
+
+// Features are a video entry's frames as vpdq hashes them.
+func Features(frames []ctis.VideoFrame) ([]vpdq.Feature, error) {
+	out := make([]vpdq.Feature, len(frames))
+	for i, f := range frames {
+		h, err := pdq.ParseHash(f.Hash)
+		if err != nil {
+			return nil, ctis.Invalid("frames["+strconv.Itoa(i)+"].hash", "%s", err.Error())
+		}
+		out[i] = vpdq.Feature{Frame: f.Frame, Quality: f.Quality, Hash: h, Time: f.Time}
+	}
+	return out, nil
+}
+
+// Frames are vpdq's hashes as a video entry keeps them.
+func Frames(fs []vpdq.Feature) []ctis.VideoFrame {
+	out := make([]ctis.VideoFrame, len(fs))
+	for i, f := range fs {
+		out[i] = ctis.VideoFrame{Frame: f.Frame, Quality: f.Quality, Hash: f.Hash.String(), Time: f.Time}
+	}
+	return out
 }
 
 func (s *Service) pdqSeqOf(slot hashindex.Slot) int64 {

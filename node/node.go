@@ -16,5 +16,6 @@ import (
 // them. hashes may be nil for a command that does not match hashes.
 func Services(db *store.DB, sc *screen.Service, hashes ctis.HashService) ctis.Services {
 	return ctis.Services{Directory: db, Auth: db, Requests: db, Entities: sc, Audit: db, Screener: sc, Review: db, Travel: db,
-		Rules: rules.Service{Store: db}, Targeting: db, Documents: db, Hashes: hashes, Statuses: db, Events: db, Authorities: db, Cooperation: db, Notifications: db}
+		Rules: rules.Service{Store: db}, Targeting: db, Documents: db, Hashes: hashes, Statuses: db, Events: db, Authorities: db, Cooperation: db, Notifications: db,
+		ContentReferrals: db}
 }

@@ -62,7 +62,8 @@ const urlScheme = "https://"
 // ctis handling markings of the bank's handling, then an indicator for
 // each entry, in entry ID order. Each indicator's pattern matches the
 // entry's hash or URL; it is valid from when the entry was added, and a
-// disabled entry's until it was last changed.
+// disabled entry's until it was last changed. Video entries (vPDQ) are
+// left out: STIX patterns have no form for a list of frame hashes.
 func IndicatorObjects(bank ctis.HashBank, entries []ctis.HashEntry) ([]json.RawMessage, error) {
 	x := handlingExt{ExtensionType: "property-extension", Distribution: string(bank.Handling.Distribution), Agencies: bank.Handling.Agencies,
 		Group: bank.Handling.Group, Frontline: bank.Handling.Frontline, HitNotice: bank.Handling.HitNotice,
@@ -98,6 +99,9 @@ func IndicatorObjects(bank ctis.HashBank, entries []ctis.HashEntry) ([]json.RawM
 		return nil, err
 	}
 	for i := range entries {
+		if entries[i].Type == ctis.HashVPDQ {
+			continue
+		}
 		o, err := indicator(bank, &entries[i], marks)
 		if err != nil {
 			return nil, err

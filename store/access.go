@@ -37,6 +37,15 @@ func requestVisible(agency string) (string, []any) {
 		OR EXISTS (SELECT 1 FROM request_agencies ra WHERE ra.request_id = r.id AND ra.agency = ?))))`, []any{agency, agency, agency}
 }
 
+// referralVisible returns the SQL condition under which referral f (the
+// alias must be "f") may be read by agency, with its arguments: its
+// referrer, its platform and the agencies added to it. Every read of
+// referrals, their evidence and timelines goes through it.
+func referralVisible(agency string) (string, []any) {
+	return `(f.referrer = ? OR f.platform = ?
+		OR EXISTS (SELECT 1 FROM referral_agencies fa WHERE fa.referral_id = f.id AND fa.agency = ?))`, []any{agency, agency, agency}
+}
+
 // eventVisible returns the SQL condition under which event e (alias "e")
 // may be seen by viewer: its agency hosts or takes part in it.
 func eventVisible(v ctis.Viewer) (string, []any) {

@@ -185,8 +185,8 @@ func (db *DB) AddHashes(ctx context.Context, bankID string, entries []ctis.HashE
 			return err
 		}
 		defer find.Close()
-		insert, err := tx.PrepareContext(ctx, `INSERT INTO hash_entries (id, bank, type, value, quality, entity, behaviours, content_type, contributor, added_by, added_at, updated_at, disabled)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`+db.dialect.returning)
+		insert, err := tx.PrepareContext(ctx, `INSERT INTO hash_entries (id, bank, type, value, quality, entity, behaviours, content_type, contributor, added_by, added_at, updated_at, disabled, frames)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`+db.dialect.returning)
 		if err != nil {
 			return err
 		}
@@ -205,7 +205,7 @@ func (db *DB) AddHashes(ctx context.Context, bankID string, entries []ctis.HashE
 			case errors.Is(err, errNoEntry):
 				e.ID, e.Bank, e.Contributor, e.AddedBy, e.AddedAt, e.UpdatedAt = ctis.NewID(), bankID, id.Agency, id.Username, now, now
 				if e.Seq, err = db.insertSeq(ctx, insert, e.ID, e.Bank, e.Type, e.Value, e.Quality, e.Labels.Entity, joinBehaviours(e.Labels.Behaviours),
-					e.Labels.ContentType, e.Contributor, e.AddedBy, stamp(now), stamp(now)); err != nil {
+					e.Labels.ContentType, e.Contributor, e.AddedBy, stamp(now), stamp(now), framesJSON(e.Frames)); err != nil {
 					return err
 				}
 				added++
@@ -233,6 +233,25 @@ func (db *DB) AddHashes(ctx context.Context, bankID string, entries []ctis.HashE
 	return out, nil
 }
 
+// framesJSON is how a video entry's frames are kept; NULL for other
+// entries.
+func framesJSON(fs []ctis.VideoFrame) any {
+	if len(fs) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(fs)
+	return string(b)
+}
+
+// parseFrames reads what framesJSON kept.
+func parseFrames(s sql.NullString) ([]ctis.VideoFrame, error) {
+	if !s.Valid || s.String == "" {
+		return nil, nil
+	}
+	var fs []ctis.VideoFrame
+	return fs, json.Unmarshal([]byte(s.String), &fs)
+}
+
 func joinBehaviours(bs []ctis.Behaviour) string {
 	s := make([]string, len(bs))
 	for i, b := range bs {
@@ -245,7 +264,7 @@ var errNoEntry = errors.New("no such hash entry")
 
 // entryColumns read an entry as e, with the members disputing it: by
 // feedback or by an upheld appeal.
-const entryColumns = `e.seq, e.id, e.bank, e.type, e.value, e.quality, e.entity, e.behaviours, e.content_type, e.contributor, e.added_by, e.added_at, e.updated_at, e.disabled,
+const entryColumns = `e.seq, e.id, e.bank, e.type, e.value, e.quality, e.entity, e.behaviours, e.content_type, e.contributor, e.added_by, e.added_at, e.updated_at, e.disabled, e.frames,
 	(SELECT count(*) FROM (SELECT agency FROM hash_feedback WHERE entry = e.seq AND verdict = 'disputed'
 		UNION SELECT agency FROM hash_appeals WHERE entry = e.seq AND outcome = 'upheld') AS d) AS disputes`
 
@@ -253,8 +272,13 @@ func scanEntry(sc interface{ Scan(...any) error }) (*ctis.HashEntry, error) {
 	var e ctis.HashEntry
 	var quality sql.NullInt64
 	var behaviours, added, updated string
+	var frames sql.NullString
 	if err := sc.Scan(&e.Seq, &e.ID, &e.Bank, &e.Type, &e.Value, &quality, &e.Labels.Entity, &behaviours, &e.Labels.ContentType,
-		&e.Contributor, &e.AddedBy, &added, &updated, &e.Disabled, &e.Disputes); err != nil {
+		&e.Contributor, &e.AddedBy, &added, &updated, &e.Disabled, &frames, &e.Disputes); err != nil {
+		return nil, err
+	}
+	var err error
+	if e.Frames, err = parseFrames(frames); err != nil {
 		return nil, err
 	}
 	if quality.Valid {
@@ -360,16 +384,21 @@ func (db *DB) HashEntries(ctx context.Context, f ctis.HashEntryFilter) ([]ctis.H
 
 // LoadHashes calls fn for every entry after seq after, in order, whoever
 // may see it: the matching index applies handling itself. Only Seq, Bank,
-// Type, Value and Disabled are read.
+// Type, Value, Disabled and a video's Frames are read.
 func (db *DB) LoadHashes(ctx context.Context, after int64, fn func(*ctis.HashEntry) error) error {
-	rows, err := db.r.QueryContext(ctx, `SELECT seq, bank, type, value, disabled FROM hash_entries WHERE seq > ? ORDER BY seq`, after)
+	rows, err := db.r.QueryContext(ctx, `SELECT seq, bank, type, value, disabled, frames FROM hash_entries WHERE seq > ? ORDER BY seq`, after)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var e ctis.HashEntry
-		if err := rows.Scan(&e.Seq, &e.Bank, &e.Type, &e.Value, &e.Disabled); err != nil {
+		var frames sql.NullString
+		if err := rows.Scan(&e.Seq, &e.Bank, &e.Type, &e.Value, &e.Disabled, &frames); err != nil {
+			return err
+		}
+		var err error
+		if e.Frames, err = parseFrames(frames); err != nil {
 			return err
 		}
 		if err := fn(&e); err != nil {
@@ -406,7 +435,7 @@ func (db *DB) RecordHashMatches(ctx context.Context, queries int, hits []ctis.Ha
 			if !ok || e.Disabled {
 				continue
 			}
-			m := ctis.HashMatch{ID: ctis.NewID(), Query: h.Query, Distance: h.Distance, Entry: *e, BankName: bank.Name}
+			m := ctis.HashMatch{ID: ctis.NewID(), Query: h.Query, Distance: h.Distance, Entry: *e, BankName: bank.Name, Video: h.Video}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO hash_matches (id, entry, agency, username, distance, at) VALUES (?, ?, ?, ?, ?, ?)`,
 				m.ID, e.Seq, id.Agency, id.Username, h.Distance, stamp(now)); err != nil {
 				return err

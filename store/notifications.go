@@ -19,12 +19,13 @@ var noticeRoles = map[ctis.NoticeKind][]ctis.Role{
 	ctis.NoticeAlert:     {ctis.RoleAnalyst, ctis.RoleFrontline},
 	ctis.NoticeHit:       {ctis.RoleAnalyst},
 	ctis.NoticeDirectory: {ctis.RoleAnalyst, ctis.RoleAdmin},
+	ctis.NoticeReferral:  {ctis.RoleAnalyst},
 }
 
 // noticeKinds are the kinds of notification id attends to.
 func noticeKinds(id ctis.Identity) []ctis.NoticeKind {
 	var out []ctis.NoticeKind
-	for _, k := range []ctis.NoticeKind{ctis.NoticeRequest, ctis.NoticeReminder, ctis.NoticeAlert, ctis.NoticeHit, ctis.NoticeDirectory} {
+	for _, k := range []ctis.NoticeKind{ctis.NoticeRequest, ctis.NoticeReminder, ctis.NoticeAlert, ctis.NoticeHit, ctis.NoticeDirectory, ctis.NoticeReferral} {
 		if slices.ContainsFunc(noticeRoles[k], id.Has) {
 			out = append(out, k)
 		}
@@ -94,6 +95,10 @@ func noticeVisible(id ctis.Identity) (string, []any) {
 		case ctis.NoticeHit:
 			conds = append(conds, `(n.kind = 'hit' AND EXISTS (SELECT 1 FROM hit_recipients hr WHERE hr.hit_id = n.ref AND hr.agency = ?))`)
 			args = append(args, id.Agency)
+		case ctis.NoticeReferral:
+			vis, vargs := referralVisible(id.Agency)
+			conds = append(conds, `(n.kind = 'referral' AND EXISTS (SELECT 1 FROM referrals f WHERE f.id = n.ref AND `+vis+`))`)
+			args = append(args, vargs...)
 		case ctis.NoticeDirectory:
 			conds = append(conds, `(n.kind = 'directory' AND EXISTS (SELECT 1 FROM authorities au WHERE au.id = n.ref AND au.agency = ? AND au.removed_at IS NULL))`)
 			args = append(args, id.Agency)

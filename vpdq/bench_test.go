@@ -5,6 +5,8 @@ import (
 	"context"
 	"math/rand/v2"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -124,4 +126,55 @@ func BenchmarkVPDQMatch(b *testing.B) {
 		b.ReportMetric(float64(n), "videos")
 		b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "queries/s")
 	})
+}
+
+// BenchmarkVPDQBesideReference hashes the same sample video frame by
+// frame with ctis and with the reference's vpdq-hash-video (its C++
+// build, named by CTIS_VPDQ_REF; skipped without it), taking turns, and
+// reports each one's frames a second, ffmpeg's decoding included, and
+// the ratio of ctis's to the reference's. Build the reference outside
+// the repository: cmake and make in ThreatExchange's vpdq/cpp, with
+// Debian's libavcodec-dev, libavformat-dev, libswscale-dev and friends.
+func BenchmarkVPDQBesideReference(b *testing.B) {
+	ref := os.Getenv("CTIS_VPDQ_REF")
+	if ref == "" {
+		b.Skip("CTIS_VPDQ_REF names no reference vpdq-hash-video")
+	}
+	needFFmpeg(b)
+	for _, name := range []string{"test-padded-dimensions", "doorknob-hd-no-bar"} {
+		b.Run(name, func(b *testing.B) {
+			video := "testdata/" + name + ".mp4"
+			out := filepath.Join(b.TempDir(), "ref.txt")
+			var ours, theirs time.Duration
+			oursFrames, theirFrames := 0, 0
+			for b.Loop() {
+				t := time.Now()
+				fs, err := Hash(context.Background(), video, Options{EveryFrame: true, Collapse: -1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				ours += time.Since(t)
+				oursFrames += len(fs)
+				t = time.Now()
+				if msg, err := exec.Command(ref, "-i", video, "-o", out, "-r", "0").CombinedOutput(); err != nil {
+					b.Fatalf("%s: %v\n%s", ref, err, msg)
+				}
+				theirs += time.Since(t)
+				f, err := os.Open(out)
+				if err != nil {
+					b.Fatal(err)
+				}
+				got, err := Read(f, 0)
+				f.Close()
+				if err != nil {
+					b.Fatal(err)
+				}
+				theirFrames += len(got)
+			}
+			ctis, reference := float64(oursFrames)/ours.Seconds(), float64(theirFrames)/theirs.Seconds()
+			b.ReportMetric(ctis, "ctis-frames/s")
+			b.ReportMetric(reference, "ref-frames/s")
+			b.ReportMetric(ctis/reference, "ratio")
+		})
+	}
 }

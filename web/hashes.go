@@ -30,6 +30,9 @@ func (h *handler) hashData(p *page) (*hashesView, error) {
 		return nil, err
 	}
 	data.Months, data.Chart = months, transparencyChart(p.loc, months)
+	if data.Referrals, err = h.ContentReferrals.ContentReferralFigures(p.ctx, "", ""); err != nil {
+		return nil, err
+	}
 	if !p.id.Has(ctis.RoleAnalyst) && !p.id.Has(ctis.RoleFrontline) {
 		return data, nil
 	}
@@ -60,9 +63,28 @@ func (h *handler) hashData(p *page) (*hashesView, error) {
 	return data, nil
 }
 
-// matchImage hashes an uploaded image — kept in memory only — and shows
-// what it matched, with a form for feedback on each match.
-func (h *handler) matchImage(p *page, r *http.Request) error {
+// matchUpload hashes an uploaded image — kept in memory only — or video
+// — kept in a temporary file removed once hashed — and shows what it
+// matched, with a form for feedback on each match.
+func (h *handler) matchUpload(p *page, r *http.Request) error {
+	if v, _, err := r.FormFile("video"); err == nil {
+		defer v.Close()
+		frames, err := hashbank.HashUpload(p.ctx, v, hashbank.UploadLimits)
+		if err != nil {
+			return err
+		}
+		res, err := h.Hashes.MatchVideo(p.ctx, frames)
+		if err != nil {
+			return err
+		}
+		page, err := h.hashData(p)
+		if err != nil {
+			return err
+		}
+		page.Frames, page.Result = frames, res
+		h.render(p, http.StatusOK, "hashes", page)
+		return nil
+	}
 	f, _, err := r.FormFile("image")
 	if err != nil {
 		return invalidForm("image", "form.image")

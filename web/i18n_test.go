@@ -93,7 +93,23 @@ func familyMembers() map[string][]string {
 		add("done.", string(a))
 	}
 	add("reminder.", ctis.ReminderDeadlineNear, ctis.ReminderOverdue, ctis.ReminderExpiryNear)
-	for _, k := range []ctis.NoticeKind{ctis.NoticeRequest, ctis.NoticeReminder, ctis.NoticeAlert, ctis.NoticeHit, ctis.NoticeDirectory} {
+	// Referrals to platforms share the families of requests' states and
+	// steps, and have their bases and contest outcomes.
+	for _, s := range ctis.ContentReferralStates {
+		add("state.", string(s))
+	}
+	for _, a := range ctis.ContentReferralActions {
+		add("action.", string(a))
+		add("done.", string(a))
+		add("topic.", string(a))
+	}
+	add("done.", string(ctis.ContentReferralCreate), string(ctis.ContentReferralShare))
+	add("topic.", string(ctis.ContentReferralCreate))
+	for _, b := range ctis.ContentReferralBases {
+		add("basis.", string(b))
+	}
+	add("contest.", ctis.ContestUpheld, ctis.ContestWithdrawn)
+	for _, k := range []ctis.NoticeKind{ctis.NoticeRequest, ctis.NoticeReminder, ctis.NoticeAlert, ctis.NoticeHit, ctis.NoticeDirectory, ctis.NoticeReferral} {
 		add("notice.", string(k))
 	}
 	// A notification's topic: the step taken, the reminder, the alert's

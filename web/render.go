@@ -14,7 +14,7 @@ import (
 
 // pageNames are the templates, each rendered inside layout.html.
 var pageNames = []string{"login", "dashboard", "search", "entity", "new", "screen", "review", "audit", "admin", "travel", "hashes", "events", "event", "digest",
-	"authorities", "requests", "request", "notifications", "error", "referrals"}
+	"authorities", "requests", "request", "notifications", "error", "referrals", "content-referrals", "content-referral"}
 
 // pageFuncs are the templates' functions. Those that write words,
 // numbers or dates are bound to the page's language when it is rendered

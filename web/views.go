@@ -143,4 +143,9 @@ type hashesView struct {
 	Image   *pdq.File
 	Result  *ctis.HashMatchResult
 	Queries []ctis.HashQuery
+	// Frames are an uploaded video's hashes.
+	Frames []ctis.VideoFrame
+	// Referrals are the figures of referrals to platforms the user's
+	// agency sees, by platform and month.
+	Referrals []ctis.ContentReferralFigures
 }

@@ -415,6 +415,7 @@ func (n *runningNode) build(ctx context.Context, withDemo bool, log *slog.Logger
 	n.screen = svc
 	n.screenBuilt.Store(true)
 	go refresh(ctx, svc, db, n.metrics, log)
+	go referralClock(ctx, db, log)
 	started = time.Now()
 	hashes, err := hashbank.New(ctx, db, func(loaded int) {
 		if loaded%1_000_000 == 0 {
@@ -505,6 +506,25 @@ func refresh(ctx context.Context, svc *screen.Service, db *store.DB, m *metrics.
 			} else {
 				m.IndexBuilt(metrics.IndexScreening, time.Since(started))
 			}
+		}
+	}
+}
+
+// referralClock runs the referrals' clock every minute: a removal order
+// has an hour, so its passing is told within a minute of it.
+func referralClock(ctx context.Context, db *store.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := db.SweepReferrals(operator(ctx)); err != nil {
+			log.Error("running the referrals' clock", "err", err)
+		} else if n > 0 {
+			log.Info("removal orders past their hour", "flagged", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }
