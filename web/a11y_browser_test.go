@@ -37,13 +37,15 @@ var languages = []string{"en", "fr", "ar", "ru", "zh", "es"}
 type a11yNode struct {
 	base                          string
 	entity, travel, event, req    string
+	referral                      string
 	analyst, border, auditor, adm string
 }
 
 // seedA11y fills a node through its services and forms: an entity
 // released to all and the frontline, screened by DE-BKA's border officer
 // (a hit in DE-BKA's queue), a PNR record, an event hosted by FR-DGSI with
-// DE-BKA, a directory entry of DE-BKA's and a request to it from FR-DGSI.
+// DE-BKA, a directory entry of DE-BKA's and a request to it from FR-DGSI,
+// and a removal order from DE-BKA to a platform member.
 func seedA11y(t *testing.T) a11yNode {
 	t.Helper()
 	srv, db, svc, hashes := serveNode(t)
@@ -120,6 +122,15 @@ func seedA11y(t *testing.T) a11yNode {
 	}
 	res.Body.Close()
 	n.req = res.Request.URL.Path
+	if _, err := db.CreateAgency(system, ctis.Agency{Code: "XX-VIDEOHOST", Name: "Video host", Country: "IE", Kind: "platform"}); err != nil {
+		t.Fatal(err)
+	}
+	ref, err := db.Refer(deCtx, ctis.NewContentReferral{Platform: "XX-VIDEOHOST", Basis: ctis.BasisRemovalOrder, Type: ctis.HashURL,
+		Content: "https://video.example/watch?v=abc123", Labels: ctis.HashLabels{ContentType: "video"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.referral = "/content-referrals/" + ref.ID
 	if status, _ := post(t, fr, n.base, n.req+"/steps", url.Values{"action": {"send"}}); status != http.StatusOK {
 		t.Fatalf("sending the request: %d", status)
 	}
@@ -163,6 +174,8 @@ func (n a11yNode) pages() []a11yPage {
 		{user: n.analyst, path: "/requests", wait: "#requests"},
 		{user: n.analyst, path: n.req, wait: "#timeline"},
 		{user: n.analyst, path: "/notifications", wait: "#notifications"},
+		{user: n.analyst, path: "/content-referrals", wait: "#referrals"},
+		{user: n.analyst, path: n.referral, wait: "#timeline"},
 		{user: n.analyst, path: "/entities/nothing-here" + purpose, wait: "#error"},
 		{user: n.border, path: "/", wait: "#banner"},
 		{user: n.border, path: "/screen", fill: [][2]string{{"#name", "Omar Faruq Zayani"}, {"#purpose", "border check 17"}}, submit: "#screen", wait: ".hit"},
