@@ -145,7 +145,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		r.SetMaxIdleConns(n)
 		return start(ctx, &DB{w: w, r: r, opts: opts, dialect: postgresDialect, dsn: dsn}, dsn)
 	}
-	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)"
+	// Statement journals (a statement inside a transaction that may have
+	// to be undone alone) and temporary tables stay in memory: on disk,
+	// each statement of a large batch wrote its journal page by page.
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)&_pragma=temp_store(MEMORY)"
 	file := "file:" + (&url.URL{Path: dsn}).EscapedPath() + "?" + pragmas
 	// The writer keeps a large page cache, so that a batch of thousands of
 	// statements and their indexes is written out once, at its commit, not
