@@ -394,13 +394,7 @@ func (q *ContentReferralQuery) Validate() error {
 	if q.Basis != "" && !slices.Contains(ContentReferralBases, q.Basis) {
 		return Invalid("basis", "unknown legal basis %q", q.Basis)
 	}
-	if q.Role != "" && q.Role != PartySender && q.Role != PartyReceiver {
-		return Invalid("role", "role is sender or receiver")
-	}
-	if q.Limit < 0 || q.Limit > MaxLimit {
-		return Invalid("limit", "limit is 1 to %d", MaxLimit)
-	}
-	return nil
+	return checkRoleAndLimit(q.Role, q.Limit)
 }
 
 // ContentReferralFigures are one platform's figures for one month, over the

@@ -427,10 +427,16 @@ func (q *RequestQuery) Validate() error {
 	if q.State != "" && !slices.Contains(RequestStates, q.State) {
 		return Invalid("state", "unknown state %q", q.State)
 	}
-	if q.Role != "" && q.Role != PartySender && q.Role != PartyReceiver {
+	return checkRoleAndLimit(q.Role, q.Limit)
+}
+
+// checkRoleAndLimit checks the party and the limit of a query of shared
+// cases (requests, content referrals).
+func checkRoleAndLimit(role Party, limit int) error {
+	if role != "" && role != PartySender && role != PartyReceiver {
 		return Invalid("role", "role is sender or receiver")
 	}
-	if q.Limit < 0 || q.Limit > MaxLimit {
+	if limit < 0 || limit > MaxLimit {
 		return Invalid("limit", "limit is 1 to %d", MaxLimit)
 	}
 	return nil

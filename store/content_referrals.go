@@ -255,14 +255,8 @@ func (db *DB) ShareReferral(ctx context.Context, refID, agency string) (*ctis.Co
 		if referralParty(r, id.Agency) == "" {
 			return ctis.Errorf(ctis.EFORBIDDEN, "only the referrer and the platform of a referral add agencies to it")
 		}
-		if !exists(ctx, tx, `SELECT 1 FROM agencies WHERE code = ?`, agency) {
-			return ctis.Invalid("agency", "no member agency %s", agency)
-		}
-		if agency == r.Referrer || agency == r.Platform || exists(ctx, tx, `SELECT 1 FROM referral_agencies WHERE referral_id = ? AND agency = ?`, r.ID, agency) {
-			return &ctis.Error{Code: ctis.ECONFLICT, Field: "agency", Message: agency + " reads this referral already"}
-		}
 		now := db.now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO referral_agencies (referral_id, agency, added_by, added_at) VALUES (?, ?, ?, ?)`, r.ID, agency, id.Agency, fixedStamp(now)); err != nil {
+		if err := addReader(ctx, tx, "referral", r.ID, agency, id.Agency, now, r.Referrer, r.Platform); err != nil {
 			return err
 		}
 		step := ctis.ContentReferralEvent{Time: now, Action: ctis.ContentReferralShare, Agency: id.Agency, Username: id.Username, Reason: agency}

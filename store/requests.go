@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"time"
 
@@ -280,6 +281,26 @@ func (db *DB) TakeStep(ctx context.Context, reqID string, s ctis.Step) (*ctis.Re
 	return db.request(ctx, db.r, id, reqID)
 }
 
+// readerTables are the tables of the agencies added to a shared case, and
+// their column of its ID, by the case's name.
+var readerTables = map[string][2]string{"request": {"request_agencies", "request_id"}, "referral": {"referral_agencies", "referral_id"}}
+
+// addReader adds agency to the readers of the case of kind ("request",
+// "referral") and ID caseID, as by, refusing an agency that is not a
+// member and one that reads the case already: one of its parties or an
+// agency added before.
+func addReader(ctx context.Context, tx *sql.Tx, kind, caseID, agency, by string, now time.Time, parties ...string) error {
+	t := readerTables[kind]
+	if !exists(ctx, tx, `SELECT 1 FROM agencies WHERE code = ?`, agency) {
+		return ctis.Invalid("agency", "no member agency %s", agency)
+	}
+	if slices.Contains(parties, agency) || exists(ctx, tx, `SELECT 1 FROM `+t[0]+` WHERE `+t[1]+` = ? AND agency = ?`, caseID, agency) {
+		return &ctis.Error{Code: ctis.ECONFLICT, Field: "agency", Message: agency + " reads this " + kind + " already"}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO `+t[0]+` (`+t[1]+`, agency, added_by, added_at) VALUES (?, ?, ?, ?)`, caseID, agency, by, fixedStamp(now))
+	return err
+}
+
 // ShareRequest adds an agency to a request's readers.
 func (db *DB) ShareRequest(ctx context.Context, reqID, agency string) (*ctis.Request, error) {
 	id, err := requireAgencyRole(ctx, ctis.RoleAnalyst)
@@ -297,14 +318,8 @@ func (db *DB) ShareRequest(ctx context.Context, reqID, agency string) (*ctis.Req
 		if partyOf(r, id.Agency) == "" {
 			return ctis.Errorf(ctis.EFORBIDDEN, "only the sender and the receiver of a request add agencies to it")
 		}
-		if !exists(ctx, tx, `SELECT 1 FROM agencies WHERE code = ?`, agency) {
-			return ctis.Invalid("agency", "no member agency %s", agency)
-		}
-		if agency == r.Sender || agency == r.Receiver || exists(ctx, tx, `SELECT 1 FROM request_agencies WHERE request_id = ? AND agency = ?`, r.ID, agency) {
-			return &ctis.Error{Code: ctis.ECONFLICT, Field: "agency", Message: agency + " reads this request already"}
-		}
 		now := db.now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO request_agencies (request_id, agency, added_by, added_at) VALUES (?, ?, ?, ?)`, r.ID, agency, id.Agency, fixedStamp(now)); err != nil {
+		if err := addReader(ctx, tx, "request", r.ID, agency, id.Agency, now, r.Sender, r.Receiver); err != nil {
 			return err
 		}
 		seq, err := nextStep(ctx, tx, r.ID)
