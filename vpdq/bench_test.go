@@ -2,11 +2,15 @@ package vpdq
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -109,6 +113,9 @@ func BenchmarkVPDQMatch(b *testing.B) {
 		b.ReportMetric(float64(n), "videos")
 		b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "queries/s")
 	})
+	if ref := os.Getenv("CTIS_VPDQ_REF_MATCH"); ref != "" {
+		b.Run("reference", func(b *testing.B) { beside(b, ref, x, stored, queries[:8]) })
+	}
 	b.Run("brute", func(b *testing.B) {
 		i := 0
 		for b.Loop() {
@@ -177,4 +184,59 @@ func BenchmarkVPDQBesideReference(b *testing.B) {
 			b.ReportMetric(ctis/reference, "ratio")
 		})
 	}
+}
+
+// beside matches queries against the stored videos with ctis's index and
+// with the reference's pairwise matcher over every stored video (its C++
+// build of vpdq-ref-match, vpdq/refdriver), in turn, checks that both find
+// the same videos, and reports each one's queries a second and their ratio.
+func beside(b *testing.B, ref string, x *Index, stored, queries [][]Feature) {
+	dir := b.TempDir()
+	write := func(name string, videos [][]Feature) string {
+		var buf bytes.Buffer
+		for v, fs := range videos {
+			for _, f := range fs {
+				fmt.Fprintf(&buf, "%d,%d,%d,%s,%.3f\n", v, f.Frame, f.Quality, f.Hash, f.Time)
+			}
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		return path
+	}
+	storedFile, queryFile := write("stored.txt", stored), write("queries.txt", queries)
+	var ours, theirs time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		var found [][2]int
+		for qi, q := range queries {
+			for _, m := range x.Search(q, nil) {
+				found = append(found, [2]int{qi, int(m.Video)})
+			}
+		}
+		ours += time.Since(t0)
+		out, err := exec.Command(ref, "--stored", storedFile, "--queries", queryFile, "--distance", fmt.Sprint(Defaults.Radius),
+			"--quality", fmt.Sprint(Defaults.Quality), "--query-pct", fmt.Sprint(Defaults.QueryPercent), "--target-pct", fmt.Sprint(Defaults.StoredPercent)).Output()
+		if err != nil {
+			b.Fatalf("the reference: %v", err)
+		}
+		var r struct {
+			QueriesPerS float64  `json:"queries_per_s"`
+			Pairs       [][2]int `json:"pairs"`
+		}
+		if err := json.Unmarshal(out, &r); err != nil {
+			b.Fatalf("the reference's report: %v", err)
+		}
+		theirs += time.Duration(float64(len(queries)) / r.QueriesPerS * float64(time.Second))
+		slices.SortFunc(found, func(a, c [2]int) int { return cmp.Or(a[0]-c[0], a[1]-c[1]) })
+		slices.SortFunc(r.Pairs, func(a, c [2]int) int { return cmp.Or(a[0]-c[0], a[1]-c[1]) })
+		if !slices.Equal(found, r.Pairs) {
+			b.Fatalf("ctis found %d videos, the reference %d: %v / %v", len(found), len(r.Pairs), found, r.Pairs)
+		}
+	}
+	n := float64(b.N * len(queries))
+	b.ReportMetric(n/ours.Seconds(), "ctis-queries/s")
+	b.ReportMetric(n/theirs.Seconds(), "reference-queries/s")
+	b.ReportMetric(theirs.Seconds()/ours.Seconds(), "ratio")
 }
