@@ -33,6 +33,13 @@ func hashMatrix(t *testing.T, open func(*testing.T) ctis.Services) {
 	labels := ctis.HashLabels{Entity: "Daesh", Behaviours: []ctis.Behaviour{"branded_propaganda"}, ContentType: "image"}
 	queries := []ctis.HashQuery{{Type: ctis.HashPDQ, Value: nearby.String()}, {Type: ctis.HashMD5, Value: digest}, {Type: ctis.HashURL, Value: sameURL}}
 	viewers := append(append([]string(nil), Codes...), Platform.Code)
+	// A video of ten scenes, and a copy of it, each frame a few bits off.
+	var video, videoCopy []ctis.VideoFrame
+	for i := range 10 {
+		scene := hashindex.Random(rng)
+		video = append(video, ctis.VideoFrame{Frame: i, Quality: 90, Hash: scene.String(), Time: float64(i)})
+		videoCopy = append(videoCopy, ctis.VideoFrame{Frame: i, Quality: 90, Hash: hashindex.Perturb(rng, scene, 6).String(), Time: float64(i)})
+	}
 
 	for _, h := range ctis.EveryHandling(DE, Western) {
 		t.Run(handlingName(h), func(t *testing.T) {
@@ -49,6 +56,7 @@ func hashMatrix(t *testing.T, open func(*testing.T) ctis.Services) {
 				{Type: ctis.HashPDQ, Value: picture.String(), Labels: labels},
 				{Type: ctis.HashMD5, Value: digest, Labels: labels},
 				{Type: ctis.HashURL, Value: pageURL, Labels: labels},
+				{Type: ctis.HashVPDQ, Frames: video, Labels: labels},
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -69,8 +77,8 @@ func hashMatrix(t *testing.T, open func(*testing.T) ctis.Services) {
 
 					list, err := s.Hashes.HashEntries(ctx, ctis.HashEntryFilter{Bank: bank.ID})
 					_, absentErr := s.Hashes.HashEntries(ctx, ctis.HashEntryFilter{Bank: "01ABSENTBANK0000000000000"})
-					if want && (err != nil || len(list) != 3) {
-						t.Errorf("%s: entries %d, %v; want all 3", label, len(list), err)
+					if want && (err != nil || len(list) != 4) {
+						t.Errorf("%s: entries %d, %v; want all 4", label, len(list), err)
 					}
 					if !want && (err == nil || err.Error() != absentErr.Error()) {
 						t.Errorf("%s: hidden bank gives %v, an absent one %v", label, err, absentErr)
@@ -78,7 +86,7 @@ func hashMatrix(t *testing.T, open func(*testing.T) ctis.Services) {
 
 					var exported bytes.Buffer
 					n, err := hashfile.Export(ctx, s.Hashes, ctis.HashEntryFilter{Bank: bank.ID, Disabled: true}, hashfile.NewWriter(&exported, hashfile.JSONL))
-					if want && (err != nil || n != 3) || !want && (err == nil || err.Error() != absentErr.Error() || exported.Len() > 0) {
+					if want && (err != nil || n != 4) || !want && (err == nil || err.Error() != absentErr.Error() || exported.Len() > 0) {
 						t.Errorf("%s: export wrote %d entries (%d bytes), %v", label, n, exported.Len(), err)
 					}
 
@@ -97,6 +105,18 @@ func hashMatrix(t *testing.T, open func(*testing.T) ctis.Services) {
 					}
 					if wantNotices == 1 && res.Notices[0] != (ctis.HashNotice{Agency: FR}) {
 						t.Errorf("%s: notice %+v", label, res.Notices[0])
+					}
+					// A copy of the video: matched by those who may see the
+					// bank, a notice for those it asks for one, else nothing.
+					vres, err := s.Hashes.MatchVideo(ctx, videoCopy)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(vres.Matches) != wantMatches/3 || len(vres.Notices) != wantNotices {
+						t.Errorf("%s: the video copy: %d matches and %d notices, want %d and %d", label, len(vres.Matches), len(vres.Notices), wantMatches/3, wantNotices)
+					}
+					if len(vres.Matches) == 1 && vres.Matches[0].Entry.ID != entries[3].ID {
+						t.Errorf("%s: the video copy matched %+v", label, vres.Matches[0].Entry)
 					}
 
 					months, err := s.Hashes.Transparency(ctx, "", "")
