@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"strings"
@@ -42,5 +43,17 @@ func TestBarChart(t *testing.T) {
 		if got := niceCeil(v); got != want {
 			t.Errorf("niceCeil(%v) = %v, want %v", v, got, want)
 		}
+	}
+}
+
+// TestFeedWords: the live feed's script writes an alert's severity and
+// handling in the page's language.
+func TestFeedWords(t *testing.T) {
+	var w map[string]string
+	if err := json.Unmarshal([]byte(feedWords(newLocale("fr"))), &w); err != nil {
+		t.Fatal(err)
+	}
+	if w["severity.high"] != "élevée" || w["badge.frontline"] != "première ligne" || !strings.Contains(w["badge.agencies"], "%s") || len(w) != 10 {
+		t.Errorf("French words for the feed: %v", w)
 	}
 }

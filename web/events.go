@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -25,7 +26,10 @@ type eventView struct {
 	CanPost    bool
 	Feed       bool
 	Severities []ctis.Severity
-	Today      string
+	// Words are what the live feed's script writes of an alert, in the
+	// page's language: severities and the words of a handling, as JSON.
+	Words string
+	Today string
 }
 
 type digestView struct {
@@ -74,7 +78,7 @@ func (h *handler) event(p *page, r *http.Request) error {
 		return err
 	}
 	v := &eventView{Event: e, CanPost: p.id.Has(ctis.RoleAnalyst) && e.ArchivedAt == nil, Feed: h.Feed != nil && e.ArchivedAt == nil,
-		Severities: ctis.Severities, Today: h.Now().UTC().Format(time.DateOnly)}
+		Severities: ctis.Severities, Today: h.Now().UTC().Format(time.DateOnly), Words: feedWords(p.loc)}
 	for after := int64(0); ; {
 		batch, err := h.Events.Alerts(p.ctx, id, after, ctis.MaxLimit, true)
 		if err != nil {
@@ -174,4 +178,19 @@ func (h *handler) digest(p *page, r *http.Request) error {
 	}
 	h.render(p, http.StatusOK, "digest", &digestView{Digest: d})
 	return nil
+}
+
+// feedWords are the words the live feed's script needs, in l's language;
+// "%s" stands for the agencies or the group of a handling.
+func feedWords(l locale) string {
+	w := map[string]string{}
+	for _, sev := range ctis.Severities {
+		w["severity."+string(sev)] = l.T("severity." + string(sev))
+	}
+	for _, k := range []string{"badge.all", "badge.originator", "badge.frontline", "badge.hit.notice"} {
+		w[k] = l.T(k)
+	}
+	w["badge.agencies"], w["badge.group"] = l.T("badge.agencies", "%s"), l.T("badge.group", "%s")
+	b, _ := json.Marshal(w)
+	return string(b)
 }

@@ -18,11 +18,14 @@ document.addEventListener("DOMContentLoaded", () => {
     return el;
   };
   const when = (s) => s.slice(0, 16).replace("T", " ");
+  // The page's words for severities and handlings, in its language.
+  const words = JSON.parse(list.dataset.words || "{}");
+  const word = (k, fallback) => words[k] || fallback;
   const handling = (h) => {
-    let parts = [h.distribution === "agencies" ? "agencies: " + (h.agencies || []).join(", ") :
-      h.distribution === "group" ? "group: " + h.group : h.distribution];
-    if (h.frontline) parts.push("frontline");
-    if (h.hit_notice) parts.push("hit notice");
+    let parts = [h.distribution === "agencies" ? word("badge.agencies", "agencies: %s").replace("%s", (h.agencies || []).join(", ")) :
+      h.distribution === "group" ? word("badge.group", "group: %s").replace("%s", h.group) : word("badge." + h.distribution, h.distribution)];
+    if (h.frontline) parts.push(word("badge.frontline", "frontline"));
+    if (h.hit_notice) parts.push(word("badge.hit.notice", "hit notice"));
     if (h.restriction && h.restriction !== "H0") parts.push(h.restriction + (h.restriction_text ? " (" + h.restriction_text + ")" : ""));
     return parts.join(" · ");
   };
@@ -32,7 +35,7 @@ document.addEventListener("DOMContentLoaded", () => {
     li.className = "alert new sev-" + a.severity;
     li.dataset.seq = a.seq;
     const head = document.createElement("p");
-    head.append(text("span", a.severity, "badge"), " ", text("strong", a.title), " — " + a.location);
+    head.append(text("span", word("severity." + a.severity, a.severity), "badge"), " ", text("strong", a.title), " — " + a.location);
     li.append(head);
     li.append(text("p", list.dataset.valid + " " + when(a.valid_from) + " – " + when(a.valid_until) + " UTC · " +
       list.dataset.from + " " + a.originator + " (" + a.posted_by + ") · " + handling(a.handling), "hint"));
