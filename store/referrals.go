@@ -152,10 +152,7 @@ func (db *DB) auditReferralRead(ctx context.Context, id ctis.Identity, purpose s
 	for i, r := range rs {
 		ids[i] = r.ID
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActReferralRead, "", purpose, map[string]any{"referrals": ids}))
-		return err
-	})
+	return db.auditRead(ctx, id, ctis.ActReferralRead, purpose, "referrals", ids)
 }
 
 // DecideReferral records a reviewer's decision on a referral. An open
@@ -166,12 +163,7 @@ func (db *DB) DecideReferral(ctx context.Context, referralID string, status ctis
 	if err != nil {
 		return nil, err
 	}
-	switch status {
-	case ctis.HitConfirmed, ctis.HitFalsePositive, ctis.HitEscalated:
-	default:
-		return nil, ctis.Invalid("status", "a decision is confirmed, false_positive or escalated")
-	}
-	if reason, err = reasonOf(reason); err != nil {
+	if reason, err = decision(status, reason); err != nil {
 		return nil, err
 	}
 	var r ctis.TravellerReferral

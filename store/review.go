@@ -355,16 +355,33 @@ func (n agencyNodes) contacts(h ctis.Hit) ctis.Hit {
 	return h
 }
 
-// auditHitRead records a read of hits: which ones, for what purpose.
+// auditRead records a read of the items of a queue (hits, referrals):
+// which ones, under key in the event's detail, for what purpose.
+func (db *DB) auditRead(ctx context.Context, id ctis.Identity, action, purpose, key string, ids []string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := db.appendAudit(ctx, tx, event(id, action, "", purpose, map[string]any{key: ids}))
+		return err
+	})
+}
+
+// auditHitRead records a read of hits.
 func (db *DB) auditHitRead(ctx context.Context, id ctis.Identity, purpose string, hits []ctis.Hit) error {
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActHitRead, "", purpose, map[string]any{"hits": ids}))
-		return err
-	})
+	return db.auditRead(ctx, id, ctis.ActHitRead, purpose, "hits", ids)
+}
+
+// decision checks a reviewer's decision (confirmed, false positive or
+// escalated) and its reason, for a hit or a referral.
+func decision(status ctis.HitStatus, reason string) (string, error) {
+	switch status {
+	case ctis.HitConfirmed, ctis.HitFalsePositive, ctis.HitEscalated:
+	default:
+		return "", ctis.Invalid("status", "a decision is confirmed, false_positive or escalated")
+	}
+	return reasonOf(reason)
 }
 
 // Decide records a reviewer's decision on a hit.
@@ -373,12 +390,7 @@ func (db *DB) Decide(ctx context.Context, hitID string, status ctis.HitStatus, r
 	if err != nil {
 		return nil, err
 	}
-	switch status {
-	case ctis.HitConfirmed, ctis.HitFalsePositive, ctis.HitEscalated:
-	default:
-		return nil, ctis.Invalid("status", "a decision is confirmed, false_positive or escalated")
-	}
-	if reason, err = reasonOf(reason); err != nil {
+	if reason, err = decision(status, reason); err != nil {
 		return nil, err
 	}
 	var h ctis.Hit
