@@ -443,19 +443,25 @@ func (k keyboard) signIn(base, user string) {
 	k.run("password", chromedp.KeyEvent(password+kb.Enter), chromedp.WaitVisible("#banner", chromedp.ByID))
 }
 
-// TestKeyboardScreening: a border officer signs in, goes to the screening
-// page, screens a name and reaches the result and its hit, with the
-// keyboard alone; the focus is seen at every step.
-func TestKeyboardScreening(t *testing.T) {
+// keyboardNode seeds a node and opens a browser of its own on it, driven
+// by the keyboard alone.
+func keyboardNode(t *testing.T) (a11yNode, keyboard) {
 	n := seedA11y(t)
 	tabs := newTabs(t, n.base)
-	start := time.Now()
 	ctx, cancel := chromedp.NewContext(tabs.root, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	k := keyboard{t, ctx}
+	return n, keyboard{t, ctx}
+}
+
+// TestKeyboardScreening: a border officer signs in, goes to the screening
+// page, screens a name and reaches the result and its hit, with the
+// keyboard alone; the focus is seen at every step.
+func TestKeyboardScreening(t *testing.T) {
+	n, k := keyboardNode(t)
+	start := time.Now()
 	k.signIn(n.base, n.border)
 	k.tabTo(`nav a[href="/screen"]`)
 	k.run("open screening", chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible("#name", chromedp.ByID))
@@ -479,15 +485,8 @@ func TestKeyboardScreening(t *testing.T) {
 // purpose it asks for, and decides three hits — confirm, false positive,
 // escalate — with the keyboard alone; the focus is seen at every step.
 func TestKeyboardReview(t *testing.T) {
-	n := seedA11y(t)
-	tabs := newTabs(t, n.base)
+	n, k := keyboardNode(t)
 	start := time.Now()
-	ctx, cancel := chromedp.NewContext(tabs.root, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	if err := chromedp.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
-	k := keyboard{t, ctx}
 	k.signIn(n.base, n.analyst)
 	k.tabTo(`nav a[href="/review"]`)
 	k.run("open the queue", chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible("#ask-purpose", chromedp.ByID))
