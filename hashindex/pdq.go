@@ -5,10 +5,11 @@
 // "Fast search in Hamming space with multi-index hashing", CVPR 2012): the
 // 256 bits are cut into m chunks of about log2(n) bits, and each chunk
 // keeps a table from its value to the hashes holding it. Two hashes within
-// distance r agree within r/m bits on at least one chunk (pigeonhole), so
-// probing each chunk's table at every value within r/m bits of the
-// query's chunk finds every match; candidates are then checked on all 256
-// bits. Nothing is approximate: results are those of a full scan, which
+// distance r differ by at most t[i] bits on at least one chunk i, for any
+// thresholds with sum(t[i]+1) > r (the generalised pigeonhole principle;
+// see segment.thresholds), so probing each chunk's table at every value
+// within its threshold of the query's chunk finds every match; candidates
+// are then checked on all 256 bits. Nothing is approximate: results are those of a full scan, which
 // Brute gives and tests hold the index to.
 //
 // Hashes are added one by one and go first to a small open list searched
