@@ -108,22 +108,6 @@ func Screen(ctx context.Context, sc ctis.Screener, docs ctis.DocumentService, ac
 	return b.out, nil
 }
 
-// ScreenPNRs screens every passenger of a PNRGOV message, booking by
-// booking, as Screen does a manifest's travellers, and refers each to the
-// rules that hold for it.
-func ScreenPNRs(ctx context.Context, sc ctis.Screener, active []*rules.Compiled, m *pnrgov.Message) (*ctis.ManifestScreening, error) {
-	b := pnrBatch(m)
-	if err := b.screen(ctx, sc, nil, active); err != nil {
-		return nil, err
-	}
-	return b.out, nil
-}
-
-// TravelRecords turns a manifest's travellers into API travel records, to
-// be kept under the retention policy, each field that cannot be kept as
-// sent left out.
-func TravelRecords(m *paxlst.Manifest) []ctis.NewTravelRecord { return manifestBatch(m).records }
-
 // PNRRecords turns a PNRGOV message's passengers into PNR travel records,
 // with what the retention policy masks: names and co-travellers,
 // address and contacts, payment, frequent-flyer numbers and free text.
