@@ -50,7 +50,7 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, events ...ctis.AuditE
 		return nil, errors.New("audit events appended outside the writer's transaction")
 	}
 	if !g.headSet {
-		if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&g.head.Seq, &g.head.Hash); err != nil {
+		if err := g.q.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&g.head.Seq, &g.head.Hash); err != nil {
 			return nil, err
 		}
 		if g.head.Seq == 0 {
@@ -88,17 +88,17 @@ func (db *DB) sealGroup(ctx context.Context, g *group) error {
 				affected = append(affected, a, e.Seq)
 			}
 		}
-		if _, err := g.tx.ExecContext(ctx, `INSERT INTO audit_events (`+auditColumns+`) VALUES `+valueRows(n, cols), args...); err != nil {
+		if _, err := g.q.ExecContext(ctx, `INSERT INTO audit_events (`+auditColumns+`) VALUES `+valueRows(n, cols), args...); err != nil {
 			return err
 		}
 		if len(affected) > 0 {
-			if _, err := g.tx.ExecContext(ctx, `INSERT INTO audit_affected VALUES `+valueRows(len(affected)/2, 2), affected...); err != nil {
+			if _, err := g.q.ExecContext(ctx, `INSERT INTO audit_affected VALUES `+valueRows(len(affected)/2, 2), affected...); err != nil {
 				return err
 			}
 		}
 		events = events[n:]
 	}
-	_, err := g.tx.ExecContext(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, g.head.Seq, g.head.Hash)
+	_, err := g.q.ExecContext(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, g.head.Seq, g.head.Hash)
 	return err
 }
 

@@ -58,12 +58,15 @@ type DB struct {
 	// w has one connection, whose transactions start IMMEDIATE on SQLite
 	// and with the dialect's lock on PostgreSQL: writers queue here, and
 	// the audit chain head is read and advanced under it.
-	w *sql.DB
+	w *pool
 	// r serves reads concurrently, from WAL snapshots on SQLite, from
 	// read-only sessions on PostgreSQL.
-	r       *sql.DB
-	opts    Options
-	dialect dialect
+	r *pool
+	// checkpoints, on SQLite, has the connection that copies the WAL
+	// into the database file, off the writer's path (see checkpointer).
+	checkpoints *checkpointer
+	opts        Options
+	dialect     dialect
 	// dsn is the address the store was opened at, for a listening
 	// connection of its own.
 	dsn string
@@ -143,7 +146,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		n := max(2, runtime.GOMAXPROCS(0))
 		r.SetMaxOpenConns(n)
 		r.SetMaxIdleConns(n)
-		return start(ctx, &DB{w: w, r: r, opts: opts, dialect: postgresDialect, dsn: dsn}, dsn)
+		return start(ctx, &DB{w: newPool(w, false), r: newPool(r, false), opts: opts, dialect: postgresDialect, dsn: dsn}, dsn)
 	}
 	// Statement journals (a statement inside a transaction that may have
 	// to be undone alone) and temporary tables stay in memory: on disk,
@@ -152,8 +155,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	file := "file:" + (&url.URL{Path: dsn}).EscapedPath() + "?" + pragmas
 	// The writer keeps a large page cache, so that a batch of thousands of
 	// statements and their indexes is written out once, at its commit, not
-	// spilled to the WAL page by page as it grows.
-	w, err := sql.Open("sqlite", file+"&_txlock=immediate&_pragma=cache_size(-131072)")
+	// spilled to the WAL page by page as it grows. It leaves checkpoints
+	// to the checkpointer.
+	w, err := sql.Open("sqlite", file+"&_txlock=immediate&_pragma=cache_size(-131072)&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +168,13 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(max(2, runtime.GOMAXPROCS(0)))
-	return start(ctx, &DB{w: w, r: r, opts: opts, dialect: sqliteDialect, dsn: dsn}, dsn)
+	c, err := sql.Open("sqlite", file)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, err
+	}
+	return start(ctx, &DB{w: newPool(w, true), r: newPool(r, true), checkpoints: newCheckpointer(c), opts: opts, dialect: sqliteDialect, dsn: dsn}, dsn)
 }
 
 // start brings a newly opened store's schema and derived data up to date,
@@ -194,16 +204,22 @@ func (db *DB) Close() error {
 			close(db.closed)
 			<-db.writerDone
 		}
-		err = errorsJoin(db.r.Close(), db.w.Close())
+		var cerr error
+		if db.checkpoints != nil {
+			cerr = db.checkpoints.close()
+		}
+		err = errorsJoin(cerr, db.r.Close(), db.w.Close())
 	})
 	return err
 }
 
-func errorsJoin(a, b error) error {
-	if a != nil {
-		return a
+func errorsJoin(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
-	return b
+	return nil
 }
 
 func (db *DB) migrate(ctx context.Context) error {
@@ -338,8 +354,23 @@ func (db *DB) startWriter() {
 				}
 			}
 			db.commit(writes)
+			db.w.prepareWanted(context.Background())
 		}
 	}()
+}
+
+// execer runs statements in a transaction.
+type execer interface {
+	querier
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+}
+
+// prepared runs tx's statements prepared once, when tx is the writer's.
+func (db *DB) prepared(tx *sql.Tx) execer {
+	if g := db.group; g != nil && g.tx == tx {
+		return g.q
+	}
+	return tx
 }
 
 // group is the transaction of one group of writes, as the writer runs it.
@@ -349,6 +380,7 @@ func (db *DB) startWriter() {
 // its own statements alone.
 type group struct {
 	tx *sql.Tx
+	q  *stmtCache
 	// head is the chain's head, read when the group first appends.
 	head    ctis.AuditEvent
 	headSet bool
@@ -403,9 +435,12 @@ func (db *DB) commit(writes []*write) {
 			return
 		}
 	}
-	g := &group{tx: tx}
+	g := &group{tx: tx, q: newStmtCache(tx, db.w)}
 	db.group = g
-	defer func() { db.group = nil }()
+	defer func() {
+		db.group = nil
+		g.q.close()
+	}()
 	var runs, keeps []*write
 	for _, w := range writes {
 		if w.keep != nil {
@@ -477,7 +512,11 @@ func (db *DB) commit(writes []*write) {
 		fail(err)
 		return
 	}
-	finish(tx.Commit())
+	err = tx.Commit()
+	if err == nil && db.checkpoints != nil {
+		db.checkpoints.committed()
+	}
+	finish(err)
 }
 
 // unclaim marks w's request key as not claimed, its claim and any answer

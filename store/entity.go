@@ -40,59 +40,11 @@ type writer struct {
 	q *stmtCache
 }
 
-// stmtCache prepares each query it is given once in its transaction.
-type stmtCache struct {
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
-}
-
-func (c *stmtCache) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
-	if st, ok := c.stmts[q]; ok {
-		return st, nil
-	}
-	st, err := c.tx.PrepareContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	c.stmts[q] = st
-	return st, nil
-}
-
-func (c *stmtCache) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	st, err := c.stmt(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryContext(ctx, args...)
-}
-
-func (c *stmtCache) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	st, err := c.stmt(ctx, q)
-	if err != nil {
-		return c.tx.QueryRowContext(ctx, q, args...) // which reports the error
-	}
-	return st.QueryRowContext(ctx, args...)
-}
-
-func (c *stmtCache) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	st, err := c.stmt(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	return st.ExecContext(ctx, args...)
-}
-
-func (c *stmtCache) close() {
-	for _, st := range c.stmts {
-		st.Close()
-	}
-}
-
 func (db *DB) newWriter(ctx context.Context, tx *sql.Tx, id ctis.Identity) (*writer, error) {
 	now := db.now()
 	w := &writer{db: db, tx: tx, id: id, now: now, today: now.Format("2006-01-02"),
 		review: now.Add(db.opts.ReviewPeriod).Format("2006-01-02"), agencies: map[string]bool{}, groups: map[string]bool{},
-		q: &stmtCache{tx: tx, stmts: map[string]*sql.Stmt{}}}
+		q: newStmtCache(tx, db.w)}
 	var err error
 	if w.insert, err = tx.PrepareContext(ctx, `INSERT INTO statements (id, entity_id, property, value, key, originator,
 		distribution, grp, frontline, hit_notice, restriction, restriction_text, grading, recorded_at, review_by, changed_ns)
@@ -772,6 +724,7 @@ func (db *DB) issueNotices(ctx context.Context, tx *sql.Tx, events []ctis.AuditE
 		return nil, err
 	}
 	out := []ctis.HitNotice{}
+	q := db.prepared(tx)
 	for _, n := range sealed {
 		var d struct {
 			Reference string `json:"reference"`
@@ -779,11 +732,11 @@ func (db *DB) issueNotices(ctx context.Context, tx *sql.Tx, events []ctis.AuditE
 		if err := json.Unmarshal([]byte(n.Detail), &d); err != nil || d.Reference == "" {
 			return nil, fmt.Errorf("hit notice %d has no reference", n.Seq)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO notice_references VALUES (?, ?)`, d.Reference, n.Seq); err != nil {
+		if _, err := q.ExecContext(ctx, `INSERT INTO notice_references VALUES (?, ?)`, d.Reference, n.Seq); err != nil {
 			return nil, err
 		}
 		notice := ctis.HitNotice{Agency: n.Scope, Reference: d.Reference}
-		if err := tx.QueryRowContext(ctx, `SELECT node FROM agencies WHERE code = ?`, n.Scope).Scan(&notice.Node); err != nil {
+		if err := q.QueryRowContext(ctx, `SELECT node FROM agencies WHERE code = ?`, n.Scope).Scan(&notice.Node); err != nil {
 			return nil, err
 		}
 		out = append(out, notice)

@@ -98,8 +98,7 @@ func (db *DB) RecordScreenings(ctx context.Context, screenings []ctis.Screening)
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		// A batch asks the same two questions of every hit: each is
 		// prepared once.
-		q := &stmtCache{tx: tx, stmts: map[string]*sql.Stmt{}}
-		defer q.close()
+		q := db.prepared(tx)
 		for i, sc := range screenings {
 			res := ctis.ScreenResult{Subject: sc.Subject, Hits: []ctis.Hit{}}
 			key := sc.Subject.Key()
