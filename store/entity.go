@@ -11,96 +11,12 @@ import (
 	"time"
 
 	"ctis"
-	"ctis/stix"
 )
 
 // querier is what reads need: the read pool or a transaction.
 type querier interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
-}
-
-// writer inserts statements within one transaction, with prepared
-// statements and caches of what it has checked, so a large batch costs
-// little per statement.
-type writer struct {
-	db        *DB
-	tx        *sql.Tx
-	id        ctis.Identity
-	now       time.Time
-	today     string
-	review    string // the default review date, and the latest allowed
-	insert    *sql.Stmt
-	token     *sql.Stmt
-	recipient *sql.Stmt
-	agencies  map[string]bool
-	groups    map[string]bool
-	// q runs the writer's other queries, each prepared once: a batch
-	// asks the same few questions of every entity.
-	q *stmtCache
-}
-
-func (db *DB) newWriter(ctx context.Context, tx *sql.Tx, id ctis.Identity) (*writer, error) {
-	now := db.now()
-	w := &writer{db: db, tx: tx, id: id, now: now, today: now.Format("2006-01-02"),
-		review: now.Add(db.opts.ReviewPeriod).Format("2006-01-02"), agencies: map[string]bool{}, groups: map[string]bool{},
-		q: newStmtCache(tx, db.w)}
-	var err error
-	if w.insert, err = tx.PrepareContext(ctx, `INSERT INTO statements (id, entity_id, property, value, key, originator,
-		distribution, grp, frontline, hit_notice, restriction, restriction_text, grading, recorded_at, review_by, changed_ns)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+db.dialect.returning); err != nil {
-		return nil, err
-	}
-	if w.token, err = tx.PrepareContext(ctx, `INSERT INTO name_tokens VALUES (?, ?) ON CONFLICT DO NOTHING`); err != nil {
-		return nil, err
-	}
-	if w.recipient, err = tx.PrepareContext(ctx, `INSERT INTO statement_agencies VALUES (?, ?)`); err != nil {
-		return nil, err
-	}
-	return w, nil
-}
-
-func (w *writer) close() {
-	w.q.close()
-	w.insert.Close()
-	w.token.Close()
-	w.recipient.Close()
-}
-
-func (w *writer) known(ctx context.Context, cache map[string]bool, q, key string) bool {
-	ok, seen := cache[key]
-	if !seen {
-		ok = exists(ctx, w.tx, q, key)
-		cache[key] = ok
-	}
-	return ok
-}
-
-// checkRefs checks what validation alone cannot: that the agencies and
-// group a statement is released to exist, and that an entity reference
-// points to an entity the caller can see, of the right schema.
-func (w *writer) checkRefs(ctx context.Context, schema *ctis.Schema, st []ctis.NewStatement) error {
-	for i, s := range st {
-		field := "statements[" + strconv.Itoa(i) + "]"
-		if err := w.db.checkReviewBy(field+".review_by", s.ReviewBy, w.review); err != nil {
-			return err
-		}
-		for j, a := range s.Handling.Agencies {
-			if !w.known(ctx, w.agencies, `SELECT 1 FROM agencies WHERE code = ?`, a) {
-				return ctis.Invalid(field+".handling.agencies["+strconv.Itoa(j)+"]", "no agency %s", a)
-			}
-		}
-		if g := s.Handling.Group; g != "" && !w.known(ctx, w.groups, `SELECT 1 FROM sharing_groups WHERE name = ?`, g) {
-			return ctis.Invalid(field+".handling.group", "no sharing group %q", g)
-		}
-		if p, _ := schema.Property(s.Property); p.Type == ctis.TypeEntity {
-			target, err := w.db.entitySchema(ctx, w.q, w.id.Viewer(), s.Value)
-			if err != nil || target != p.Range {
-				return ctis.Invalid(field+".value", "no %s entity %s", p.Range, s.Value)
-			}
-		}
-	}
-	return nil
 }
 
 // entitySchema returns the schema of an entity the viewer can see.
@@ -113,79 +29,6 @@ func (db *DB) entitySchema(ctx context.Context, q querier, v ctis.Viewer, id str
 		return "", ctis.ErrNotFound("entity")
 	}
 	return schema, err
-}
-
-// add inserts validated statements about entityID.
-func (w *writer) add(ctx context.Context, schema *ctis.Schema, entityID string, st []ctis.NewStatement) ([]ctis.Statement, error) {
-	if err := w.checkRefs(ctx, schema, st); err != nil {
-		return nil, err
-	}
-	out := make([]ctis.Statement, len(st))
-	for i, ns := range st {
-		p, _ := schema.Property(ns.Property)
-		s := ctis.Statement{ID: ctis.NewID(), EntityID: entityID, Property: ns.Property, Value: ns.Value,
-			Originator: w.id.Agency, Handling: ns.Handling, Grading: ns.Grading, RecordedAt: w.now, ReviewBy: ns.ReviewBy}
-		if s.ReviewBy == "" {
-			s.ReviewBy = w.review
-		}
-		if err := w.insert1(ctx, p, &s); err != nil {
-			return nil, err
-		}
-		out[i] = s
-	}
-	return out, nil
-}
-
-// insert1 inserts one statement as it is, with its recipients and name
-// tokens, and marks it withdrawn if it is.
-func (w *writer) insert1(ctx context.Context, p ctis.Property, s *ctis.Statement) error {
-	h := s.Handling
-	key := ctis.Key(p.Type, s.Value)
-	seq, err := w.db.insertSeq(ctx, w.insert, s.ID, s.EntityID, s.Property, s.Value, key, s.Originator,
-		string(h.Distribution), nullable(h.Group), h.Frontline, h.HitNotice, string(h.Restriction), h.RestrictionText,
-		string(s.Grading), stamp(s.RecordedAt), s.ReviewBy, s.RecordedAt.UnixNano())
-	if err != nil {
-		return err
-	}
-	for _, a := range h.Agencies {
-		if _, err := w.recipient.ExecContext(ctx, seq, a); err != nil {
-			return err
-		}
-	}
-	if p.Type == ctis.TypeName {
-		for _, t := range strings.Fields(key) {
-			if _, err := w.token.ExecContext(ctx, t, seq); err != nil {
-				return err
-			}
-		}
-	}
-	if wd := s.Withdrawn; wd != nil {
-		_, err = w.tx.ExecContext(ctx, withdrawSQL+`seq = ?`, withdrawArgs(wd.At, wd.By, wd.Reason, seq)...)
-	}
-	return err
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// create inserts a new, validated entity.
-func (w *writer) create(ctx context.Context, schema *ctis.Schema, e ctis.NewEntity) (*ctis.Entity, error) {
-	id := e.ID
-	if id == "" {
-		id = ctis.NewID()
-	}
-	if err := w.insertEntity(ctx, id, schema.Name); err != nil {
-		return nil, err
-	}
-	st, err := w.add(ctx, schema, id, e.Statements)
-	if err != nil {
-		return nil, err
-	}
-	return &ctis.Entity{ID: id, Schema: schema.Name, Statements: st}, nil
 }
 
 func statementIDs(st []ctis.Statement) []string {
@@ -224,12 +67,13 @@ func (db *DB) CreateEntity(ctx context.Context, e ctis.NewEntity) (*ctis.Entity,
 
 // createIn stores a validated new entity inside tx.
 func (db *DB) createIn(ctx context.Context, tx *sql.Tx, id ctis.Identity, schema *ctis.Schema, e ctis.NewEntity) (*ctis.Entity, error) {
-	w, err := db.newWriter(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	defer w.close()
-	return w.create(ctx, schema, e)
+	var out *ctis.Entity
+	err := db.withWriter(ctx, tx, id, func(w *writer) error {
+		var err error
+		out, err = w.create(ctx, schema, e)
+		return err
+	})
+	return out, err
 }
 
 // AddStatements adds statements to an entity the caller can see.
@@ -251,12 +95,11 @@ func (db *DB) AddStatements(ctx context.Context, entityID string, st []ctis.NewS
 		if err := ctis.ValidateStatements(schema, st, db.today()); err != nil {
 			return err
 		}
-		w, err := db.newWriter(ctx, tx, id)
-		if err != nil {
+		if err := db.withWriter(ctx, tx, id, func(w *writer) error {
+			var err error
+			out, err = w.add(ctx, schema, entityID, st)
 			return err
-		}
-		defer w.close()
-		if out, err = w.add(ctx, schema, entityID, st); err != nil {
+		}); err != nil {
 			return err
 		}
 		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActStatementAdd, entityID, "", map[string]any{"statements": statementIDs(out)}))
@@ -288,15 +131,20 @@ func (db *DB) Import(ctx context.Context, batch []ctis.NewEntity) (*ctis.ImportR
 	}
 	rep := &ctis.ImportReport{Entities: len(batch), IDs: make([]string, len(batch))}
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		w, err := db.newWriter(ctx, tx, id)
+		err := db.withWriter(ctx, tx, id, func(w *writer) error {
+			if err := w.lookUpKeys(ctx, batch, schemas); err != nil {
+				return err
+			}
+			for i, e := range batch {
+				var err error
+				if rep.IDs[i], err = db.importOne(ctx, w, schemas[i], e, rep); err != nil {
+					return ctis.Prefix("["+strconv.Itoa(i)+"]", err)
+				}
+			}
+			return nil
+		})
 		if err != nil {
 			return err
-		}
-		defer w.close()
-		for i, e := range batch {
-			if rep.IDs[i], err = db.importOne(ctx, w, schemas[i], e, rep); err != nil {
-				return ctis.Prefix("["+strconv.Itoa(i)+"]", err)
-			}
 		}
 		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActImport, "", purpose, map[string]any{"entities": rep.IDs, "statements": rep.Statements, "skipped": rep.Skipped}))
 		return err
@@ -323,9 +171,7 @@ func (db *DB) importOne(ctx context.Context, w *writer, schema *ctis.Schema, e c
 	live := map[string]string{}
 	if entityID == "" {
 		entityID = ctis.ScopedID(w.id.Agency, e.ID)
-		if err := w.insertEntity(ctx, entityID, schema.Name); err != nil {
-			return "", err
-		}
+		w.insertEntity(entityID, schema.Name)
 		rep.Created++
 	} else {
 		// The entity is the caller's own or one it can see: saying what
@@ -333,7 +179,7 @@ func (db *DB) importOne(ctx context.Context, w *writer, schema *ctis.Schema, e c
 		if stored != schema.Name {
 			return "", ctis.Invalid("schema", "entity %s is a %s, not a %s", e.ID, stored, schema.Name)
 		}
-		if live, err = db.liveStatements(ctx, w.q, w.id.Agency, entityID); err != nil {
+		if live, err = w.live(ctx, entityID); err != nil {
 			return "", err
 		}
 	}
@@ -359,60 +205,6 @@ func newStatements(live map[string]string, st []ctis.NewStatement) []ctis.NewSta
 		out = append(out, ns)
 	}
 	return out
-}
-
-// resolveRefs replaces the entity references among the values of st,
-// keys of the caller's agency as an imported entity's ID is, by the IDs
-// of the entities they name. A reference that names nothing is left for
-// checkRefs to refuse.
-func (w *writer) resolveRefs(ctx context.Context, schema *ctis.Schema, st []ctis.NewStatement) error {
-	for i := range st {
-		if p, _ := schema.Property(st[i].Property); p.Type == ctis.TypeEntity {
-			ref, _, err := w.resolve(ctx, st[i].Value, true)
-			if err != nil {
-				return err
-			}
-			if ref != "" {
-				st[i].Value = ref
-			}
-		}
-	}
-	return nil
-}
-
-// resolve finds the entity that key, an entity ID given by an importer or
-// a feed of the caller's agency, names in that agency's ID space: the
-// entity the agency's imports made from the key (ctis.ScopedID), else the
-// entity of ID key if the caller can see it (shared) or, unshared, if the
-// caller's agency holds statements on it. It returns the stored ID and
-// schema, or "" when key names no entity yet. Entities of other agencies
-// that the caller may not see answer as absent ones do.
-func (w *writer) resolve(ctx context.Context, key string, shared bool) (string, string, error) {
-	scoped := ctis.ScopedID(w.id.Agency, key)
-	var schema string
-	err := w.q.QueryRowContext(ctx, `SELECT schema FROM entities WHERE id = ?`, scoped).Scan(&schema)
-	switch {
-	case err == nil:
-		return scoped, schema, nil
-	case err != sql.ErrNoRows:
-		return "", "", err
-	}
-	if shared {
-		schema, err = w.db.entitySchema(ctx, w.q, w.id.Viewer(), key)
-	} else {
-		err = w.q.QueryRowContext(ctx, `SELECT e.schema FROM entities e WHERE e.id = ?
-			AND EXISTS (SELECT 1 FROM statements s WHERE s.entity_id = e.id AND s.originator = ?)`, key, w.id.Agency).Scan(&schema)
-		if err == sql.ErrNoRows {
-			err = ctis.ErrNotFound("entity")
-		}
-	}
-	switch {
-	case err == nil:
-		return key, schema, nil
-	case ctis.ErrorCode(err) == ctis.ENOTFOUND:
-		return "", "", nil
-	}
-	return "", "", err
 }
 
 // ownStatement loads a statement the caller can see, for a change only its
@@ -785,10 +577,4 @@ const withdrawSQL = `UPDATE statements SET withdrawn_at = ?, withdrawn_by = ?, w
 func withdrawArgs(at time.Time, by, reason string, key any) []any {
 	ns := at.UnixNano()
 	return []any{stamp(at), by, reason, ns, ns, key}
-}
-
-// insertEntity inserts an entity, with the UUID of its STIX identifier.
-func (w *writer) insertEntity(ctx context.Context, id, schema string) error {
-	_, err := w.q.ExecContext(ctx, `INSERT INTO entities (id, schema, created_at, stix_uuid) VALUES (?, ?, ?, ?)`, id, schema, stamp(w.now), stix.EntityUUID(id))
-	return err
 }

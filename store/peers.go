@@ -220,18 +220,19 @@ func (db *DB) ApplyPeerPage(ctx context.Context, page ctis.PeerPage) (*ctis.Peer
 				}
 			}
 		}
-		w, err := db.newWriter(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		defer w.close()
 		var changed []string
-		for i, e := range page.Entities {
-			ids, err := db.applyPeerEntity(ctx, w, page.Peer, agreement, e, rep)
-			if err != nil {
-				return ctis.Prefix("entities["+strconv.Itoa(i)+"]", err)
+		now := db.now()
+		if err := db.withWriter(ctx, tx, id, func(w *writer) error {
+			for i, e := range page.Entities {
+				ids, err := db.applyPeerEntity(ctx, w, page.Peer, agreement, e, rep)
+				if err != nil {
+					return ctis.Prefix("entities["+strconv.Itoa(i)+"]", err)
+				}
+				changed = append(changed, ids...)
 			}
-			changed = append(changed, ids...)
+			return nil
+		}); err != nil {
+			return err
 		}
 		// A pull reads again a little before its cursor: the cursor only
 		// moves on.
@@ -243,7 +244,7 @@ func (db *DB) ApplyPeerPage(ctx context.Context, page ctis.PeerPage) (*ctis.Peer
 		if page.AddedLast.After(parseStamp(last)) {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO peer_cursors (peer, collection, added_last, updated_at) VALUES (?, ?, ?, ?)
 				ON CONFLICT (peer, collection) DO UPDATE SET added_last = excluded.added_last, updated_at = excluded.updated_at`,
-				page.Peer, page.Collection, stamp(page.AddedLast), stamp(w.now)); err != nil {
+				page.Peer, page.Collection, stamp(page.AddedLast), stamp(now)); err != nil {
 				return err
 			}
 		}
@@ -267,14 +268,11 @@ func (db *DB) applyPeerEntity(ctx context.Context, w *writer, peer string, agree
 	if !ok {
 		return nil, ctis.Invalid("schema", "unknown schema %q", e.Schema)
 	}
-	var stored string
-	switch err := w.tx.QueryRowContext(ctx, `SELECT schema FROM entities WHERE id = ?`, e.ID).Scan(&stored); {
-	case err == sql.ErrNoRows:
-		if err := w.insertEntity(ctx, e.ID, schema.Name); err != nil {
-			return nil, err
-		}
+	switch stored, err := w.schemaOf(ctx, e.ID); {
 	case err != nil:
 		return nil, err
+	case stored == "":
+		w.insertEntity(e.ID, schema.Name)
 	case stored != e.Schema:
 		return nil, ctis.Invalid("schema", "entity %s is a %s here, not a %s", e.ID, stored, e.Schema)
 	}
@@ -285,6 +283,11 @@ func (db *DB) applyPeerEntity(ctx context.Context, w *writer, peer string, agree
 		field := "statements[" + strconv.Itoa(i) + "]"
 		var entity, originator string
 		var withdrawn sql.NullString
+		// A page may hold a statement twice: the first is inserted
+		// before the second is looked for.
+		if err := w.flush(ctx); err != nil {
+			return nil, err
+		}
 		err := w.tx.QueryRowContext(ctx, `SELECT entity_id, originator, withdrawn_at FROM statements WHERE id = ?`, s.ID).Scan(&entity, &originator, &withdrawn)
 		switch {
 		case err == sql.ErrNoRows:
@@ -306,7 +309,7 @@ func (db *DB) applyPeerEntity(ctx context.Context, w *writer, peer string, agree
 				// at their node.
 				s.Withdrawn.By = s.Originator
 			}
-			if err := w.insert1(ctx, p, &s); err != nil {
+			if err := w.insert1(ctx, p, s); err != nil {
 				return nil, err
 			}
 			rep.Added++
@@ -408,7 +411,7 @@ func (db *DB) remap(ctx context.Context, w *writer, agreement ctis.Agreement, s 
 		return false, err
 	}
 	for _, a := range h.Agencies {
-		if _, err := w.recipient.ExecContext(ctx, seq, a); err != nil {
+		if _, err := w.q.ExecContext(ctx, `INSERT INTO statement_agencies (statement_seq, agency) VALUES (?, ?)`, seq, a); err != nil {
 			return false, err
 		}
 	}

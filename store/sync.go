@@ -44,88 +44,91 @@ func (db *DB) Sync(ctx context.Context, batch []ctis.NewEntity, complete bool, r
 	}
 	rep := &ctis.SyncReport{}
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		w, err := db.newWriter(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		defer w.close()
-		withdraw, err := tx.PrepareContext(ctx, withdrawSQL+`id = ?`)
-		if err != nil {
-			return err
-		}
-		defer withdraw.Close()
-		var changed []string
-		synced := make(map[string]bool, len(batch))
-		for i, e := range batch {
-			// A feed's keys name its own entries only: what other agencies
-			// hold, visible or not, never stands in its way.
-			entityID, stored, err := w.resolve(ctx, e.ID, false)
+		return db.withWriter(ctx, tx, id, func(w *writer) error {
+			if err := w.lookUpKeys(ctx, batch, schemas); err != nil {
+				return err
+			}
+			withdraw, err := tx.PrepareContext(ctx, withdrawSQL+`id = ?`)
 			if err != nil {
 				return err
 			}
-			if err := w.resolveRefs(ctx, schemas[i], e.Statements); err != nil {
-				return err
-			}
-			if entityID == "" {
-				e.ID = ctis.ScopedID(id.Agency, e.ID)
-				if _, err := w.create(ctx, schemas[i], e); err != nil {
-					return ctis.Prefix("["+strconv.Itoa(i)+"]", err)
-				}
-				synced[e.ID] = true
-				rep.Created++
-				rep.Added += len(e.Statements)
-				changed = append(changed, e.ID)
-				continue
-			}
-			synced[entityID] = true
-			if stored != schemas[i].Name {
-				return ctis.Invalid("["+strconv.Itoa(i)+"].schema", "entity %s is stored as a %s", e.ID, stored)
-			}
-			live, err := db.liveStatements(ctx, tx, id.Agency, entityID)
-			if err != nil {
-				return err
-			}
-			var add []ctis.NewStatement
-			for _, ns := range e.Statements {
-				k := statementKey(ns.Property, ns.Value, ns.Handling, ns.Grading)
-				if _, ok := live[k]; ok {
-					delete(live, k)
-				} else {
-					add = append(add, ns)
-				}
-			}
-			if len(add) == 0 && len(live) == 0 {
-				rep.Unchanged++
-				continue
-			}
-			if _, err := w.add(ctx, schemas[i], entityID, add); err != nil {
-				return ctis.Prefix("["+strconv.Itoa(i)+"]", err)
-			}
-			for _, sid := range live {
-				if _, err := withdraw.ExecContext(ctx, withdrawArgs(w.now, id.Username, reason, sid)...); err != nil {
+			defer withdraw.Close()
+			var changed []string
+			synced := make(map[string]bool, len(batch))
+			for i, e := range batch {
+				// A feed's keys name its own entries only: what other agencies
+				// hold, visible or not, never stands in its way.
+				entityID, stored, err := w.resolve(ctx, e.ID, false)
+				if err != nil {
 					return err
 				}
+				if err := w.resolveRefs(ctx, schemas[i], e.Statements); err != nil {
+					return err
+				}
+				if entityID == "" {
+					e.ID = ctis.ScopedID(id.Agency, e.ID)
+					if _, err := w.create(ctx, schemas[i], e); err != nil {
+						return ctis.Prefix("["+strconv.Itoa(i)+"]", err)
+					}
+					synced[e.ID] = true
+					rep.Created++
+					rep.Added += len(e.Statements)
+					changed = append(changed, e.ID)
+					continue
+				}
+				synced[entityID] = true
+				if stored != schemas[i].Name {
+					return ctis.Invalid("["+strconv.Itoa(i)+"].schema", "entity %s is stored as a %s", e.ID, stored)
+				}
+				live, err := w.live(ctx, entityID)
+				if err != nil {
+					return err
+				}
+				var add []ctis.NewStatement
+				for _, ns := range e.Statements {
+					k := statementKey(ns.Property, ns.Value, ns.Handling, ns.Grading)
+					if _, ok := live[k]; ok {
+						delete(live, k)
+					} else {
+						add = append(add, ns)
+					}
+				}
+				if len(add) == 0 && len(live) == 0 {
+					rep.Unchanged++
+					continue
+				}
+				if _, err := w.add(ctx, schemas[i], entityID, add); err != nil {
+					return ctis.Prefix("["+strconv.Itoa(i)+"]", err)
+				}
+				for _, sid := range live {
+					if _, err := withdraw.ExecContext(ctx, withdrawArgs(w.now, id.Username, reason, sid)...); err != nil {
+						return err
+					}
+				}
+				rep.Changed++
+				rep.Added += len(add)
+				rep.Withdrawn += len(live)
+				changed = append(changed, entityID)
 			}
-			rep.Changed++
-			rep.Added += len(add)
-			rep.Withdrawn += len(live)
-			changed = append(changed, entityID)
-		}
-		if complete {
-			gone, err := db.withdrawUnnamed(ctx, tx, withdraw, id, synced, w.now, reason)
-			if err != nil {
-				return err
+			if complete {
+				if err := w.flush(ctx); err != nil {
+					return err
+				}
+				gone, err := db.withdrawUnnamed(ctx, tx, withdraw, id, synced, w.now, reason)
+				if err != nil {
+					return err
+				}
+				rep.Removed = len(gone)
+				for _, n := range gone {
+					rep.Withdrawn += n
+				}
+				for e := range gone {
+					changed = append(changed, e)
+				}
 			}
-			rep.Removed = len(gone)
-			for _, n := range gone {
-				rep.Withdrawn += n
-			}
-			for e := range gone {
-				changed = append(changed, e)
-			}
-		}
-		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActSync, "", "", map[string]any{"report": rep, "entities": changed, "reason": reason}))
-		return err
+			_, err = db.appendAudit(ctx, tx, event(id, ctis.ActSync, "", "", map[string]any{"report": rep, "entities": changed, "reason": reason}))
+			return err
+		})
 	})
 	if err != nil {
 		return nil, err
