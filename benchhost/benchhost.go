@@ -4,12 +4,14 @@ package benchhost
 
 import (
 	"bufio"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"runtime"
 	"slices"
 	"strings"
+	"testing"
 	"time"
 )
 
@@ -71,6 +73,28 @@ func (h *Host) End() { h.LoadAfter = Load() }
 // and after, kernel and Go version.
 func (h Host) String() string {
 	return fmt.Sprintf("%s, %d cores; load average %s before, %s after; %s; %s", h.CPU, h.Cores, h.LoadBefore, h.LoadAfter, h.Kernel, h.Go)
+}
+
+// Main runs a package's tests and benchmarks, printing first, when
+// benchmarks are asked for (-test.bench), the machine they run on: the
+// CPU, core count, load average at the start, kernel and Go version. A
+// package with benchmarks has it as its TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(benchhost.Main(m)) }
+func Main(m *testing.M) int {
+	PrintIfBench()
+	return m.Run()
+}
+
+// PrintIfBench is Main's first step, for a TestMain of its own.
+func PrintIfBench() {
+	if !flag.Parsed() {
+		flag.Parse()
+	}
+	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
+		h := Start()
+		fmt.Printf("host: %s, %d cores; load average %s at start; %s; %s\n", h.CPU, h.Cores, h.LoadBefore, h.Kernel, h.Go)
+	}
 }
 
 // PeakRSS is the peak resident memory of process pid so far, from its own

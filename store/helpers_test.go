@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ctis"
+	"ctis/benchhost"
 	"ctis/ctistest"
 	"ctis/store"
 )
@@ -15,7 +16,10 @@ import (
 // on each of ctistest.Engines in turn.
 var engine ctistest.Engine
 
-func TestMain(m *testing.M) { os.Exit(ctistest.RunEngines(m, &engine)) }
+func TestMain(m *testing.M) {
+	benchhost.PrintIfBench()
+	os.Exit(ctistest.RunEngines(m, &engine))
+}
 
 // TestEngines says when the tests ran on SQLite alone.
 func TestEngines(t *testing.T) {

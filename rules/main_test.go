@@ -1,0 +1,10 @@
+package rules_test
+
+import (
+	"os"
+	"testing"
+
+	"ctis/benchhost"
+)
+
+func TestMain(m *testing.M) { os.Exit(benchhost.Main(m)) }
