@@ -20,30 +20,37 @@ import (
 
 	"ctis"
 	"ctis/api"
+	"ctis/benchhost"
 	"ctis/feed"
 	"ctis/node"
 	"ctis/store"
 )
 
 func newBenchEvents() *cobra.Command {
-	var conns int
+	var conns, reps int
 	cmd := &cobra.Command{
 		Use:   "events",
 		Short: "Measure the live feed: one event, many open feed connections on loopback, one alert posted",
 		Long: "Serve the API on loopback over a temporary SQLite store, open --connections live feeds of one event\n" +
-			"(as that many frontline officers of a participating agency would), post one alert, and report when it\n" +
-			"reached each connection (p50, p99, max) and the process's heap and RSS with the connections open.\n" +
-			"Clients and server share the process: the memory figures include the clients' side.",
+			"(as that many frontline officers of a participating agency would), post --reps alerts one after another,\n" +
+			"each once every connection has the one before, and report when each reached each connection (p50, p99,\n" +
+			"max per alert, then min / median / max over the alerts) and the process's heap and RSS with the\n" +
+			"connections open. Clients and server share the process: the memory figures include the clients' side.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return benchEvents(cmd.Context(), cmd.OutOrStdout(), conns)
+			if conns < 1 || reps < 1 {
+				return fmt.Errorf("--connections and --reps must be at least 1")
+			}
+			return benchEvents(cmd.Context(), cmd.OutOrStdout(), conns, reps)
 		},
 	}
 	cmd.Flags().IntVar(&conns, "connections", 1000, "open feed connections")
+	cmd.Flags().IntVar(&reps, "reps", 5, "alerts posted, each measured on its own; the report gives min / median / max")
 	return cmd
 }
 
-func benchEvents(ctx context.Context, out io.Writer, conns int) error {
+func benchEvents(ctx context.Context, out io.Writer, conns, reps int) error {
+	machine := benchhost.Start()
 	dir, err := os.MkdirTemp("", "ctis-bench-events-")
 	if err != nil {
 		return err
@@ -87,12 +94,16 @@ func benchEvents(ctx context.Context, out io.Writer, conns int) error {
 	url := "http://" + ln.Addr().String() + "/api/v1/events/" + ev.ID + "/feed"
 
 	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: 0, MaxIdleConnsPerHost: conns, DisableCompression: true}}
-	arrived := make([]time.Time, conns)
+	// Each connection sends the time each alert reached it.
+	arrived := make(chan time.Time, conns)
 	ready := make(chan error, conns)
 	var wg sync.WaitGroup
 	cctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	for i := range conns {
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	for range conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -115,8 +126,7 @@ func benchEvents(ctx context.Context, out io.Writer, conns int) error {
 					ready <- nil
 				}
 				if strings.HasPrefix(line, "id: ") {
-					arrived[i] = time.Now()
-					return
+					arrived <- time.Now()
 				}
 			}
 		}()
@@ -130,30 +140,42 @@ func benchEvents(ctx context.Context, out io.Writer, conns int) error {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	rss, goroutines := rssKB(), runtime.NumGoroutine()
-	posted := time.Now()
-	if _, err := services.Events.PostAlert(host, ev.ID, ctis.NewAlert{Severity: ctis.SeverityHigh, Title: "Bench alert", Location: "Gate 1",
-		ValidUntil: time.Now().Add(time.Hour), Handling: ctis.Handling{Distribution: ctis.DistAll, Frontline: true}}); err != nil {
-		return err
+	fmt.Fprintf(out, "ctis bench events: %d live-feed connections to one event on loopback, %d alerts posted one after another\n", conns, reps)
+	var p50s, p99s, maxes []float64
+	ms1 := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	for rep := range reps {
+		posted := time.Now()
+		if _, err := services.Events.PostAlert(host, ev.ID, ctis.NewAlert{Severity: ctis.SeverityHigh, Title: fmt.Sprintf("Bench alert %d", rep+1), Location: "Gate 1",
+			ValidUntil: time.Now().Add(time.Hour), Handling: ctis.Handling{Distribution: ctis.DistAll, Frontline: true}}); err != nil {
+			return err
+		}
+		lat := make([]time.Duration, 0, conns)
+		timeout := time.After(30 * time.Second)
+		for len(lat) < conns {
+			select {
+			case at := <-arrived:
+				lat = append(lat, at.Sub(posted))
+			case <-timeout:
+				return fmt.Errorf("alert %d reached %d of %d connections within 30 s", rep+1, len(lat), conns)
+			}
+		}
+		slices.Sort(lat)
+		p50, p99, hi := lat[len(lat)/2], lat[min(len(lat)-1, int(0.99*float64(len(lat))))], lat[len(lat)-1]
+		p50s, p99s, maxes = append(p50s, ms1(p50)), append(p99s, ms1(p99)), append(maxes, ms1(hi))
+		fmt.Fprintf(out, "alert %d: delivery (post call to receipt) p50 %v  p99 %v  max %v\n", rep+1,
+			p50.Round(time.Microsecond), p99.Round(time.Microsecond), hi.Round(time.Microsecond))
 	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		return fmt.Errorf("not every connection received the alert within 30 s")
+	machine.End()
+	for _, f := range []struct {
+		name string
+		r    []float64
+	}{{"delivery p50", p50s}, {"delivery p99", p99s}, {"delivery max", maxes}} {
+		lo, med, hi := benchhost.Spread(f.r)
+		fmt.Fprintf(out, "%-13s over %d alerts: min %.3f  median %.3f  max %.3f ms\n", f.name, reps, lo, med, hi)
 	}
-	lat := make([]time.Duration, conns)
-	for i, at := range arrived {
-		lat[i] = at.Sub(posted)
-	}
-	slices.Sort(lat)
-	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
-	fmt.Fprintf(out, "ctis bench events: %d live-feed connections to one event on loopback, one alert posted\n", conns)
-	fmt.Fprintf(out, "delivery (post call to receipt): p50 %v  p99 %v  max %v\n", pct(0.50).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond))
 	fmt.Fprintf(out, "memory with the connections open (server and clients in one process): heap in use %.1f MiB, goroutines %d, RSS %d MiB\n",
 		float64(ms.HeapInuse)/(1<<20), goroutines, rss/1024)
-	fmt.Fprintf(out, "%s, %d CPUs (GOMAXPROCS %d), %s/%s, load %s\n", cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, loadAvg())
-	fmt.Fprintf(out, "Go %s, SQLite store\n", runtime.Version())
+	fmt.Fprintf(out, "host: %s; GOMAXPROCS %d; SQLite store\n", machine, runtime.GOMAXPROCS(0))
 	return nil
 }
 
@@ -168,23 +190,4 @@ func rssKB() int {
 		}
 	}
 	return 0
-}
-
-func cpuModel() string {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "model name"); ok {
-			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
-		}
-	}
-	return "unknown CPU"
-}
-
-func loadAvg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
 }
