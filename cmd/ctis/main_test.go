@@ -191,23 +191,40 @@ func TestImportSurvivesKill(t *testing.T) {
 	}
 }
 
+// TestImportBadLineWritesNothingOfItsBatch spoils line 25 of 30, read in
+// batches of 10 (the next batch is read while one is stored), three
+// ways: a value the reader refuses, a line that is no JSON, and a
+// reference only the store can refuse.
 func TestImportBadLineWritesNothingOfItsBatch(t *testing.T) {
-	db := newNode(t)
-	file, ids := writeSubjects(t, 30, 2)
-	b, _ := os.ReadFile(file)
-	lines := strings.Split(string(b), "\n")
-	lines[24] = strings.Replace(lines[24], `"name"`, `"birthDate"`, 1) // a name is no date
-	os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o600)
+	for _, c := range []struct {
+		name, old, new, want string
+	}{
+		{"value", `"name"`, `"birthDate"`, "line 25: statements[0].value:"},
+		{"json", `{`, `{{`, "line 25:"},
+		{"agency", `"distribution":"all"`, `"distribution":"agencies","agencies":["XX-NONE"]`, "line 25: statements[0].handling.agencies[0]: no agency XX-NONE"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := newNode(t)
+			file, ids := writeSubjects(t, 30, 2)
+			b, _ := os.ReadFile(file)
+			lines := strings.Split(string(b), "\n")
+			if !strings.Contains(lines[24], c.old) {
+				t.Fatalf("line 25 has no %s: %s", c.old, lines[24])
+			}
+			lines[24] = strings.Replace(lines[24], c.old, c.new, 1)
+			os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o600)
 
-	_, _, err := run(t, "", "--db", db, "import", "--agency", "FR-DGSI", "--batch", "10", file)
-	if err == nil || !strings.Contains(err.Error(), "line 25: statements[0].value:") || !strings.Contains(err.Error(), "--from-line 21") {
-		t.Fatalf("got %v", err)
-	}
-	got := statementsOf(t, openStore(t, db), ids)
-	for i, id := range ids {
-		if want := i < 20; (got[id] > 0) != want {
-			t.Errorf("line %d present: %v, want %v", i+1, got[id] > 0, want)
-		}
+			_, _, err := run(t, "", "--db", db, "import", "--agency", "FR-DGSI", "--batch", "10", file)
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "--from-line 21") {
+				t.Fatalf("got %v", err)
+			}
+			got := statementsOf(t, openStore(t, db), ids)
+			for i, id := range ids {
+				if want := i < 20; (got[id] > 0) != want {
+					t.Errorf("line %d present: %v, want %v", i+1, got[id] > 0, want)
+				}
+			}
+		})
 	}
 }
 

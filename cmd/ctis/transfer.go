@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -91,60 +92,41 @@ func newImport(o *options) *cobra.Command {
 			ctx := asAgency(cmd.Context(), agency, "import")
 			stderr := cmd.ErrOrStderr()
 			bar := newBar(stderr, size, "importing")
-			r := jsonl.NewReader(f)
-			var entities []ctis.NewEntity
-			var lines []int
 			done, statements, skipped := 0, 0, 0
-			flush := func() error {
-				if len(entities) == 0 {
-					return nil
-				}
+			store := func(b lineBatch) error {
 				if !check {
-					rep, err := db.Import(ctx, entities)
+					rep, err := db.Import(ctx, b.entities)
 					if err != nil {
-						return batchFailed(jsonl.BatchError(err, lines), lines[0], done)
+						return batchFailed(jsonl.BatchError(err, b.lines), b.lines[0], done)
 					}
 					statements, skipped = statements+rep.Statements, skipped+rep.Skipped
-				} else if err := validate(entities, lines); err != nil {
-					return batchFailed(err, lines[0], done)
+				} else if err := validate(b.entities, b.lines); err != nil {
+					return batchFailed(err, b.lines[0], done)
 				} else {
-					for _, e := range entities {
+					for _, e := range b.entities {
 						statements += len(e.Statements)
 					}
 				}
 				if bar != nil {
-					bar.Set64(r.Offset)
+					bar.Set64(b.offset)
 				} else {
-					fmt.Fprintf(stderr, "imported lines %d-%d\n", lines[0], lines[len(lines)-1])
+					fmt.Fprintf(stderr, "imported lines %d-%d\n", b.lines[0], b.lines[len(b.lines)-1])
 				}
-				done = lines[len(lines)-1]
-				entities, lines = entities[:0], lines[:0]
+				done = b.lines[len(b.lines)-1]
 				return nil
 			}
-			for {
-				e, line, err := r.Next()
-				if errors.Is(err, io.EOF) {
-					break
+			rctx, stop := context.WithCancel(cmd.Context())
+			defer stop()
+			for b := range readBatches(rctx, jsonl.NewReader(f), fromLine, batch) {
+				if b.err != nil {
+					return batchFailed(b.err, b.lines[0], done)
 				}
-				if line < fromLine {
-					continue
-				}
-				if err != nil {
-					entities, lines = nil, append(lines, line)
-					return batchFailed(err, lines[0], done)
-				}
-				entities, lines = append(entities, e), append(lines, line)
-				if len(entities) == batch {
-					if err := flush(); err != nil {
-						return err
-					}
+				if err := store(b); err != nil {
+					return err
 				}
 				if err := cmd.Context().Err(); err != nil {
 					return fmt.Errorf("interrupted: lines up to %d are imported; rerun with --from-line %d to go on", done, done+1)
 				}
-			}
-			if err := flush(); err != nil {
-				return err
 			}
 			if bar != nil {
 				bar.Finish()
@@ -164,6 +146,62 @@ func newImport(o *options) *cobra.Command {
 	cmd.Flags().IntVar(&fromLine, "from-line", 1, "skip the lines before this one (to resume an import)")
 	cmd.Flags().BoolVar(&check, "check", false, "validate every line without writing anything")
 	return cmd
+}
+
+// lineBatch is a batch of lines of a JSON-lines file, as readBatches
+// reads it.
+type lineBatch struct {
+	entities []ctis.NewEntity
+	lines    []int
+	// offset is where the reader stood after the batch's last line.
+	offset int64
+	// err is why the batch's last line could not be read; the batch is
+	// then not stored.
+	err error
+}
+
+// readBatches reads r's lines from line fromLine on, in batches of n, on
+// a goroutine of its own: the next batch is read and checked while the
+// one before is stored. It stops at the end of r, after a line that does
+// not read, or when ctx ends.
+func readBatches(ctx context.Context, r *jsonl.Reader, fromLine, n int) <-chan lineBatch {
+	out := make(chan lineBatch, 1)
+	go func() {
+		defer close(out)
+		var b lineBatch
+		send := func() bool {
+			b.offset = r.Offset
+			select {
+			case out <- b:
+				b = lineBatch{}
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		for {
+			e, line, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if line < fromLine {
+				continue
+			}
+			if err != nil {
+				b.lines, b.err = append(b.lines, line), err
+				send()
+				return
+			}
+			b.entities, b.lines = append(b.entities, e), append(b.lines, line)
+			if len(b.entities) == n && !send() {
+				return
+			}
+		}
+		if len(b.entities) > 0 {
+			send()
+		}
+	}()
+	return out
 }
 
 // importUNList syncs the node with a UN consolidated list.
