@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
@@ -187,5 +188,53 @@ func TestImportSkipsStatementsAlreadyPresent(t *testing.T) {
 		Statements: []ctis.NewStatement{{Property: "name", Value: "Абу Мухаммад", Handling: all, Grading: "B2"}}}})
 	if err != nil || de.Statements != 1 || de.Skipped != 0 || de.IDs[0] != first.IDs[0] {
 		t.Fatalf("DE-BKA's import: %+v %v", de, err)
+	}
+}
+
+// TestImportAcrossHeldRows imports batches longer than a writer holds
+// (its rows are inserted a few hundred at a time), whose last lines need
+// what earlier lines left held: a key given again, whose second line must
+// see what the first stored, and a reference to an entity still held.
+func TestImportAcrossHeldRows(t *testing.T) {
+	db := openDB(t, store.Options{})
+	mustAgency(t, db, "FR-DGSI", "FR")
+	fr := as("FR-DGSI", ctis.RoleAnalyst)
+	all := ctis.Handling{Distribution: ctis.DistAll}
+	const persons = 300
+	persons300 := func(from int, last ...ctis.NewEntity) []ctis.NewEntity {
+		var batch []ctis.NewEntity
+		for i := from; i < from+persons; i++ {
+			batch = append(batch, ctis.NewEntity{ID: fmt.Sprintf("01K%023d", i), Schema: "Person", Statements: []ctis.NewStatement{
+				{Property: "name", Value: fmt.Sprintf("Person %d al-Test", i), Handling: all},
+			}})
+		}
+		return append(batch, last...)
+	}
+
+	again := persons300(0, ctis.NewEntity{ID: fmt.Sprintf("01K%023d", persons-1), Schema: "Person", Statements: []ctis.NewStatement{
+		{Property: "name", Value: fmt.Sprintf("Person %d al-Test", persons-1), Handling: all}, // held from its first line
+		{Property: "birthDate", Value: "1980-02-03", Handling: all},
+	}})
+	rep, err := db.Import(fr, again)
+	if err != nil || rep.Created != persons || rep.Statements != persons+1 || rep.Skipped != 1 || rep.IDs[persons] != rep.IDs[persons-1] {
+		t.Fatalf("a key given again: %+v %v", rep, err)
+	}
+	if p, err := db.Entity(fr, rep.IDs[persons-1]); err != nil || len(p.Statements) != 2 {
+		t.Fatalf("person given twice: %+v %v", p, err)
+	}
+
+	ref := persons300(1000, ctis.NewEntity{ID: fmt.Sprintf("01K%023d", 5000), Schema: "Movement", Statements: []ctis.NewStatement{
+		{Property: "person", Value: fmt.Sprintf("01K%023d", 1000+persons-1), Handling: all},
+	}})
+	rep, err = db.Import(fr, ref)
+	if err != nil || rep.Created != persons+1 {
+		t.Fatalf("a reference to a held entity: %+v %v", rep, err)
+	}
+	if m, err := db.Entity(fr, rep.IDs[persons]); err != nil || len(m.Statements) != 1 || m.Statements[0].Value != rep.IDs[persons-1] {
+		t.Fatalf("movement: %+v %v, want a reference to %s", m, err, rep.IDs[persons-1])
+	}
+	found, err := db.Search(fr, ctis.SearchQuery{Name: "Person 1299 al-Test"})
+	if err != nil || len(found.Entities) == 0 || found.Entities[0].ID != rep.IDs[persons-1] {
+		t.Fatalf("search by a name held to the end: %+v %v", found, err)
 	}
 }

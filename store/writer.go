@@ -266,29 +266,17 @@ func (w *writer) insertPairs(ctx context.Context, insert, tail string, values []
 // holds the only write transaction, so the numbers after the largest
 // are free; on PostgreSQL they are taken from the column's sequence.
 func (w *writer) seqs(ctx context.Context, n int) ([]int64, error) {
-	out := make([]int64, 0, n)
 	if n == 0 {
-		return out, nil
+		return nil, nil
 	}
 	if w.db.dialect.name == "postgres" {
-		rows, err := w.q.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence('statements', 'seq')) FROM generate_series(1, ?)`, n)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var seq int64
-			if err := rows.Scan(&seq); err != nil {
-				return nil, err
-			}
-			out = append(out, seq)
-		}
-		return out, rows.Err()
+		return queryColumn[int64](ctx, w.q, `SELECT nextval(pg_get_serial_sequence('statements', 'seq')) FROM generate_series(1, ?)`, n)
 	}
 	var last int64
 	if err := w.q.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM statements`).Scan(&last); err != nil {
 		return nil, err
 	}
+	out := make([]int64, 0, n)
 	for i := range n {
 		out = append(out, last+1+int64(i))
 	}
