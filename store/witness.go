@@ -36,10 +36,13 @@ func (db *DB) peerAlarm(ctx context.Context, q querier, peer string) (string, er
 	var alarm, seen string
 	err := q.QueryRowContext(ctx, `SELECT alarm, seen_at FROM peer_heads WHERE peer = ? AND alarm <> ''
 		ORDER BY seen_at DESC LIMIT 1`, peer).Scan(&alarm, &seen)
-	if errors.Is(err, sql.ErrNoRows) {
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
 		return "", nil
+	case err != nil:
+		return "", err
 	}
-	return seen[:19] + "Z: " + alarm, err
+	return parseStamp(seen).Format("2006-01-02T15:04:05Z") + ": " + alarm, nil
 }
 
 // WitnessPeerHead records a head a peer served and checks it against the
