@@ -8,7 +8,7 @@ import (
 
 // maxPrepared bounds the queries a pool keeps prepared: queries with
 // a list of values of varying length (IN (?, ?, …)) each have their own
-// text, and are many.
+// text, and are many. The first ones asked are kept: the hot ones.
 const maxPrepared = 512
 
 // pool is a pool of connections that prepares each query once on
@@ -39,7 +39,7 @@ func (p *pool) prepared(q string) *sql.Stmt {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	st := p.stmts[q]
-	if st == nil && len(p.wanted) < maxPrepared {
+	if st == nil && len(p.stmts)+len(p.wanted) < maxPrepared {
 		p.wanted[q] = true
 	}
 	return st
@@ -71,12 +71,9 @@ func (p *pool) stmt(ctx context.Context, q string) *sql.Stmt {
 		return st
 	}
 	if len(p.stmts) >= maxPrepared {
-		// Start again: a statement closed while a query runs on it is
-		// finalized when that query ends.
-		for _, st := range p.stmts {
-			st.Close()
-		}
-		clear(p.stmts)
+		// Queries beyond the bound run unprepared. Closing prepared ones
+		// to make room could close one another goroutine is about to use.
+		return nil
 	}
 	st, err := p.DB.PrepareContext(ctx, q)
 	if err != nil {
