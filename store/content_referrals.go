@@ -41,23 +41,12 @@ func (db *DB) scanContentReferral(row interface{ Scan(...any) error }) (ctis.Con
 	return r, err
 }
 
-// requireMember returns the caller if it holds one of roles in a member
-// agency: referrals pass between agencies, and the node's operator is
-// none.
-func requireMember(ctx context.Context, roles ...ctis.Role) (ctis.Identity, error) {
-	id, err := ctis.Require(ctx, roles...)
-	if err == nil && id.Agency == "" {
-		err = ctis.Errorf(ctis.EFORBIDDEN, "referrals are made and read by member agencies")
-	}
-	return id, err
-}
-
 // referralLink is the page of a referral.
 func referralLink(id string) string { return "/content-referrals/" + id }
 
 // Refer sends a referral to a platform member.
 func (db *DB) Refer(ctx context.Context, nr ctis.NewContentReferral) (*ctis.ContentReferral, error) {
-	id, err := requireMember(ctx, ctis.RoleAnalyst)
+	id, err := requireMember(ctx, "content referrals", ctis.RoleAnalyst)
 	if err != nil {
 		return nil, err
 	}
@@ -128,27 +117,8 @@ func insertReferralStep(ctx context.Context, tx *sql.Tx, refID string, s ctis.Co
 // visibleReferral reads a referral the agency may see: ENOTFOUND for one
 // it may not, as for one that does not exist.
 func (db *DB) visibleReferral(ctx context.Context, q querier, agency, refID string) (ctis.ContentReferral, error) {
-	if !ctis.ValidID(refID) {
-		return ctis.ContentReferral{}, ctis.ErrNotFound("referral")
-	}
 	vis, args := referralVisible(agency)
-	r, err := db.scanContentReferral(q.QueryRowContext(ctx, `SELECT `+contentReferralColumns+` FROM referrals f WHERE f.id = ? AND `+vis, append([]any{refID}, args...)...))
-	if err == sql.ErrNoRows {
-		return r, ctis.ErrNotFound("referral")
-	}
-	return r, err
-}
-
-// referralParty says which party of r the agency is; "" for an agency
-// only added to its readers.
-func referralParty(r ctis.ContentReferral, agency string) ctis.Party {
-	switch agency {
-	case r.Referrer:
-		return ctis.PartySender
-	case r.Platform:
-		return ctis.PartyReceiver
-	}
-	return ""
+	return visibleOne(ctx, q, "referral", refID, `SELECT `+contentReferralColumns+` FROM referrals f WHERE f.id = ? AND `+vis, args, db.scanContentReferral)
 }
 
 // referralReaders are the agencies whose auditors oversee a referral.
@@ -159,7 +129,7 @@ func referralReaders(ctx context.Context, q querier, r ctis.ContentReferral) ([]
 
 // ActOnReferral moves a referral along the state machine.
 func (db *DB) ActOnReferral(ctx context.Context, refID string, s ctis.ContentReferralStep) (*ctis.ContentReferral, error) {
-	id, err := requireMember(ctx, ctis.RoleAnalyst)
+	id, err := requireMember(ctx, "content referrals", ctis.RoleAnalyst)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +141,7 @@ func (db *DB) ActOnReferral(ctx context.Context, refID string, s ctis.ContentRef
 		if err != nil {
 			return err
 		}
-		party := referralParty(r, id.Agency)
+		party := partyIn(id.Agency, r.Referrer, r.Platform)
 		if party == "" {
 			return ctis.Errorf(ctis.EFORBIDDEN, "an agency added to a referral reads it; only its referrer and its platform act on it")
 		}
@@ -240,7 +210,7 @@ func (db *DB) ActOnReferral(ctx context.Context, refID string, s ctis.ContentRef
 
 // ShareReferral adds an agency to a referral's readers.
 func (db *DB) ShareReferral(ctx context.Context, refID, agency string) (*ctis.ContentReferral, error) {
-	id, err := requireMember(ctx, ctis.RoleAnalyst)
+	id, err := requireMember(ctx, "content referrals", ctis.RoleAnalyst)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +222,7 @@ func (db *DB) ShareReferral(ctx context.Context, refID, agency string) (*ctis.Co
 		if err != nil {
 			return err
 		}
-		if referralParty(r, id.Agency) == "" {
+		if partyIn(id.Agency, r.Referrer, r.Platform) == "" {
 			return ctis.Errorf(ctis.EFORBIDDEN, "only the referrer and the platform of a referral add agencies to it")
 		}
 		now := db.now()
@@ -281,7 +251,7 @@ func (db *DB) ShareReferral(ctx context.Context, refID, agency string) (*ctis.Co
 
 // ContentReferral returns a referral with its timeline; the read is audited.
 func (db *DB) ContentReferral(ctx context.Context, refID string) (*ctis.ContentReferral, error) {
-	id, err := requireMember(ctx, readRoles...)
+	id, err := requireMember(ctx, "content referrals", readRoles...)
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +310,7 @@ func (db *DB) referral(ctx context.Context, q querier, agency, refID string) (*c
 
 // ContentReferrals lists the referrals the caller's agency may see.
 func (db *DB) ContentReferrals(ctx context.Context, q ctis.ContentReferralQuery) ([]ctis.ContentReferral, error) {
-	id, err := requireMember(ctx, readRoles...)
+	id, err := requireMember(ctx, "content referrals", readRoles...)
 	if err != nil {
 		return nil, err
 	}

@@ -46,15 +46,43 @@ func nullStamp(t *time.Time) any {
 	return fixedStamp(*t)
 }
 
-// requireAgencyRole returns the caller if it holds one of roles in a
-// member agency: requests are between agencies, and the node's operator
-// is none.
-func requireAgencyRole(ctx context.Context, roles ...ctis.Role) (ctis.Identity, error) {
+// requireMember returns the caller if it holds one of roles in a member
+// agency: requests and referrals pass between agencies, and the node's
+// operator is none. what names them in the refusal.
+func requireMember(ctx context.Context, what string, roles ...ctis.Role) (ctis.Identity, error) {
 	id, err := ctis.Require(ctx, roles...)
 	if err == nil && id.Agency == "" {
-		err = ctis.Errorf(ctis.EFORBIDDEN, "cooperation requests are sent and read by member agencies")
+		err = ctis.Errorf(ctis.EFORBIDDEN, "%s pass between member agencies, and are read by them", what)
 	}
 	return id, err
+}
+
+// visibleOne reads the one row of query, which selects the case of ID id
+// (its first argument, before args) under the reader's visibility
+// condition: ENOTFOUND, naming noun, for a case the reader may not see,
+// as for one that does not exist.
+func visibleOne[T any](ctx context.Context, q querier, noun, id, query string, args []any, scan func(interface{ Scan(...any) error }) (T, error)) (T, error) {
+	if !ctis.ValidID(id) {
+		var zero T
+		return zero, ctis.ErrNotFound(noun)
+	}
+	r, err := scan(q.QueryRowContext(ctx, query, append([]any{id}, args...)...))
+	if err == sql.ErrNoRows {
+		return r, ctis.ErrNotFound(noun)
+	}
+	return r, err
+}
+
+// partyIn says which party of a case between sender and receiver the
+// agency is; "" for an agency only added to its readers.
+func partyIn(agency, sender, receiver string) ctis.Party {
+	switch agency {
+	case sender:
+		return ctis.PartySender
+	case receiver:
+		return ctis.PartyReceiver
+	}
+	return ""
 }
 
 // readRoles may read the requests of their agency: the central
@@ -63,7 +91,7 @@ var readRoles = []ctis.Role{ctis.RoleAnalyst, ctis.RoleAuditor, ctis.RoleDPO}
 
 // CreateRequest drafts a request to the agency keeping the authority.
 func (db *DB) CreateRequest(ctx context.Context, nr ctis.NewRequest) (*ctis.Request, error) {
-	id, err := requireAgencyRole(ctx, ctis.RoleAnalyst)
+	id, err := requireMember(ctx, "cooperation requests", ctis.RoleAnalyst)
 	if err != nil {
 		return nil, err
 	}
@@ -145,27 +173,8 @@ func nextStep(ctx context.Context, tx *sql.Tx, reqID string) (int, error) {
 // visibleRequest reads a request the agency may see, in tx: ENOTFOUND
 // for one it may not, as for one that does not exist.
 func (db *DB) visibleRequest(ctx context.Context, q querier, agency, reqID string) (ctis.Request, error) {
-	if !ctis.ValidID(reqID) {
-		return ctis.Request{}, ctis.ErrNotFound("request")
-	}
 	vis, args := requestVisible(agency)
-	r, err := db.scanRequest(q.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests r WHERE r.id = ? AND `+vis, append([]any{reqID}, args...)...))
-	if err == sql.ErrNoRows {
-		return r, ctis.ErrNotFound("request")
-	}
-	return r, err
-}
-
-// partyOf says which party of r the agency is; "" for an agency that
-// was only added to its readers.
-func partyOf(r ctis.Request, agency string) ctis.Party {
-	switch agency {
-	case r.Sender:
-		return ctis.PartySender
-	case r.Receiver:
-		return ctis.PartyReceiver
-	}
-	return ""
+	return visibleOne(ctx, q, "request", reqID, `SELECT `+requestColumns+` FROM requests r WHERE r.id = ? AND `+vis, args, db.scanRequest)
 }
 
 // otherParty is the party of r that agency is not.
@@ -203,7 +212,7 @@ func readers(ctx context.Context, q querier, r ctis.Request) ([]string, error) {
 
 // TakeStep moves a request along the state machine.
 func (db *DB) TakeStep(ctx context.Context, reqID string, s ctis.Step) (*ctis.Request, error) {
-	id, err := requireAgencyRole(ctx, ctis.RoleAnalyst)
+	id, err := requireMember(ctx, "cooperation requests", ctis.RoleAnalyst)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +224,7 @@ func (db *DB) TakeStep(ctx context.Context, reqID string, s ctis.Step) (*ctis.Re
 		if err != nil {
 			return err
 		}
-		party := partyOf(r, id.Agency)
+		party := partyIn(id.Agency, r.Sender, r.Receiver)
 		if party == "" {
 			return ctis.Errorf(ctis.EFORBIDDEN, "an agency added to a request reads it; only its sender and its receiver act on it")
 		}
@@ -303,7 +312,7 @@ func addReader(ctx context.Context, tx *sql.Tx, kind, caseID, agency, by string,
 
 // ShareRequest adds an agency to a request's readers.
 func (db *DB) ShareRequest(ctx context.Context, reqID, agency string) (*ctis.Request, error) {
-	id, err := requireAgencyRole(ctx, ctis.RoleAnalyst)
+	id, err := requireMember(ctx, "cooperation requests", ctis.RoleAnalyst)
 	if err != nil {
 		return nil, err
 	}
@@ -315,7 +324,7 @@ func (db *DB) ShareRequest(ctx context.Context, reqID, agency string) (*ctis.Req
 		if err != nil {
 			return err
 		}
-		if partyOf(r, id.Agency) == "" {
+		if partyIn(id.Agency, r.Sender, r.Receiver) == "" {
 			return ctis.Errorf(ctis.EFORBIDDEN, "only the sender and the receiver of a request add agencies to it")
 		}
 		now := db.now()
@@ -348,7 +357,7 @@ func (db *DB) ShareRequest(ctx context.Context, reqID, agency string) (*ctis.Req
 
 // Request returns a request with its timeline; the read is audited.
 func (db *DB) Request(ctx context.Context, reqID string) (*ctis.Request, error) {
-	id, err := requireAgencyRole(ctx, readRoles...)
+	id, err := requireMember(ctx, "cooperation requests", readRoles...)
 	if err != nil {
 		return nil, err
 	}
@@ -443,7 +452,7 @@ func timeline(ctx context.Context, q querier, reqID string) ([]ctis.TimelineStep
 
 // Requests lists the requests the caller's agency may see.
 func (db *DB) Requests(ctx context.Context, q ctis.RequestQuery) ([]ctis.Request, error) {
-	id, err := requireAgencyRole(ctx, readRoles...)
+	id, err := requireMember(ctx, "cooperation requests", readRoles...)
 	if err != nil {
 		return nil, err
 	}
