@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -28,14 +27,7 @@ func TestReferralPages(t *testing.T) {
 	fr, vh, kz := signIn(t, base, "fr.analyst"), signIn(t, base, "vh.analyst"), signIn(t, base, "kz.analyst")
 	post := func(c *http.Client, path string, form url.Values) (*http.Response, string) {
 		t.Helper()
-		form.Set("csrf", csrfOf(t, c, base))
-		res, err := c.PostForm(base+path, form)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res, string(b)
+		return postFollowed(t, c, base, path, form)
 	}
 	_, body := get(t, fr, base+"/content-referrals")
 	if !strings.Contains(body, `id="new-referral"`) || !strings.Contains(body, `value="VIDEOHOST"`) {

@@ -57,6 +57,14 @@ func get(t *testing.T, c *http.Client, u string) (int, string) {
 // the pages' forms do.
 func post(t *testing.T, c *http.Client, base, path string, form url.Values) (int, string) {
 	t.Helper()
+	res, body := postFollowed(t, c, base, path, form)
+	return res.StatusCode, body
+}
+
+// postFollowed is post returning the response, whose request is the last
+// of the redirects followed: where a form led.
+func postFollowed(t *testing.T, c *http.Client, base, path string, form url.Values) (*http.Response, string) {
+	t.Helper()
 	form.Set("csrf", csrfOf(t, c, base))
 	res, err := c.PostForm(base+path, form)
 	if err != nil {
@@ -64,7 +72,7 @@ func post(t *testing.T, c *http.Client, base, path string, form url.Values) (int
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	return res, string(b)
 }
 
 // TestPagesHandlingMatrix holds the pages to the access rule: statements

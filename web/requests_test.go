@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -23,14 +22,7 @@ func TestRequestPages(t *testing.T) {
 	fr, de := signIn(t, base, "fr.analyst"), signIn(t, base, "de.analyst")
 	post := func(c *http.Client, path string, form url.Values) (*http.Response, string) {
 		t.Helper()
-		form.Set("csrf", csrfOf(t, c, base))
-		res, err := c.PostForm(base+path, form)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res, string(b)
+		return postFollowed(t, c, base, path, form)
 	}
 	res, body := post(de, "/authorities", url.Values{"country": {"DE"}, "instrument": {"mla"}, "name": {"Bundesamt für Justiz"}, "jurisdiction": {"Germany"},
 		"languages": {"de, en"}, "channels": {"e-CODEX\nsecure e-mail"}, "hours": {"Mon-Fri 08:00-17:00"}, "verified_on": {time.Now().UTC().Format(time.DateOnly)}})
