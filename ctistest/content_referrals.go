@@ -82,17 +82,7 @@ func contentReferralMatrix(t *testing.T, s ctis.Services) {
 				for _, r := range list {
 					listed = append(listed, r.ID)
 				}
-				var wantListed []string
-				for _, id := range ids {
-					if slices.Contains(readers[id], agency) {
-						wantListed = append(wantListed, id)
-					}
-				}
-				slices.Sort(listed)
-				slices.Sort(wantListed)
-				if !slices.Equal(listed, wantListed) {
-					t.Errorf("%s: lists %v, want %v", label, listed, wantListed)
-				}
+				checkListed(t, label, listed, ids, readers, agency)
 				_, absent := s.ContentReferrals.ContentReferral(ctx, ctis.NewID())
 				for _, id := range ids {
 					r, err := s.ContentReferrals.ContentReferral(ctx, id)

@@ -107,17 +107,7 @@ func requestMatrix(t *testing.T, s ctis.Services) {
 				for _, r := range list {
 					listed = append(listed, r.ID)
 				}
-				var want []string
-				for _, id := range []string{sent.ID, kept.ID} {
-					if slices.Contains(readers[id], agency) {
-						want = append(want, id)
-					}
-				}
-				slices.Sort(listed)
-				slices.Sort(want)
-				if !slices.Equal(listed, want) {
-					t.Errorf("%s: lists %v, want %v", label, listed, want)
-				}
+				checkListed(t, label, listed, []string{sent.ID, kept.ID}, readers, agency)
 				_, absent := s.Cooperation.Request(ctx, ctis.NewID())
 				for _, id := range []string{sent.ID, kept.ID} {
 					r, err := s.Cooperation.Request(ctx, id)
@@ -250,4 +240,21 @@ func NoticeRefs(t testing.TB, s ctis.Services, ctx context.Context, kind ctis.No
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// checkListed holds a listing of cases (listed, their IDs) to exactly
+// those of ids whose readers include agency, in any order.
+func checkListed(t *testing.T, label string, listed, ids []string, readers map[string][]string, agency string) {
+	t.Helper()
+	var want []string
+	for _, id := range ids {
+		if slices.Contains(readers[id], agency) {
+			want = append(want, id)
+		}
+	}
+	listed = slices.Sorted(slices.Values(listed))
+	slices.Sort(want)
+	if !slices.Equal(listed, want) {
+		t.Errorf("%s: lists %v, want %v", label, listed, want)
+	}
 }
