@@ -39,6 +39,10 @@ type dialect struct {
 	unindexed string
 	// returning ends an insert into a table keyed by seq, for insertSeq.
 	returning string
+	// newSeqs takes the number of new statement sequence numbers wanted
+	// and returns them; empty on SQLite, where the single write
+	// transaction takes those after the largest.
+	newSeqs string
 	// snapshot opens a read transaction that sees one state of the
 	// store throughout.
 	snapshot *sql.TxOptions
@@ -63,6 +67,7 @@ var (
 		// predate the wait.
 		lock:      `SELECT pg_advisory_xact_lock(7406169321)`,
 		returning: ` RETURNING seq`,
+		newSeqs:   `SELECT nextval(pg_get_serial_sequence('statements', 'seq')) FROM generate_series(1, ?)`,
 		inJSON:    `IN (SELECT json_array_elements_text(CAST(? AS json)))`,
 		snapshot:  &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
 	}

@@ -269,8 +269,8 @@ func (w *writer) seqs(ctx context.Context, n int) ([]int64, error) {
 	if n == 0 {
 		return nil, nil
 	}
-	if w.db.dialect.name == "postgres" {
-		return queryColumn[int64](ctx, w.q, `SELECT nextval(pg_get_serial_sequence('statements', 'seq')) FROM generate_series(1, ?)`, n)
+	if q := w.db.dialect.newSeqs; q != "" {
+		return queryColumn[int64](ctx, w.q, q, n)
 	}
 	var last int64
 	if err := w.q.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM statements`).Scan(&last); err != nil {
