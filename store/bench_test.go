@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -188,7 +187,7 @@ func bareInsertRate(b *testing.B, path string, n int) float64 {
 		b.Fatal(err)
 	}
 	n = max(perTx, n/perTx*perTx)
-	q := `INSERT INTO bare VALUES ` + valueRows(rows, cols)
+	q := `INSERT INTO bare VALUES ` + store.ValueRows(rows, cols)
 	args := make([]any, 0, rows*cols)
 	start := time.Now()
 	for done := 0; done < n; {
@@ -218,10 +217,4 @@ func bareInsertRate(b *testing.B, path string, n int) float64 {
 		}
 	}
 	return float64(n) / time.Since(start).Seconds()
-}
-
-// valueRows is "(?, …), …": n rows of cols values.
-func valueRows(n, cols int) string {
-	row := "(?" + strings.Repeat(", ?", cols-1) + ")"
-	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }

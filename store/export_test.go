@@ -20,3 +20,6 @@ func (db *DB) AppendAudit(ctx context.Context, tx *sql.Tx, id ctis.Identity, act
 
 // Reader is the store's pool of read connections.
 func (db *DB) Reader() *sql.DB { return db.r.DB }
+
+// ValueRows is "(?, …), …": n rows of cols values.
+var ValueRows = valueRows
