@@ -20,9 +20,16 @@ type TravellerReferral struct {
 	// Reference is the message's own reference, and Locator the booking's.
 	Reference string `json:"reference,omitempty"`
 	Locator   string `json:"locator,omitempty"`
+	// RecordID is the travel record the referral was made from: it is
+	// kept as long as the record and masked with it.
+	RecordID string `json:"record_id,omitempty"`
 	// Traveller is the traveller as the booking gave them, with the
-	// journey.
-	Traveller Subject `json:"traveller"`
+	// journey. Once the record is masked (MaskedAt), only the journey
+	// is shown, unless the reader holds an approved unmasking of the
+	// record; the rule's facts and explanation, which read the booking,
+	// are then withheld too.
+	Traveller Subject    `json:"traveller"`
+	MaskedAt  *time.Time `json:"masked_at,omitempty"`
 	// Rule is the rule that held, at the version that held, and why.
 	Rule     Referral  `json:"rule"`
 	Status   HitStatus `json:"status"`
@@ -45,12 +52,9 @@ type ReferralPage struct {
 
 // ReferralQueue is the queue of travellers that targeting rules referred:
 // each agency's own, seen by no other agency, decided as hits are.
+// Referrals enter the queue with the travel record they were made from,
+// in the same write (NewTravelRecord.Referrals, TravelService.ReceiveTravel).
 type ReferralQueue interface {
-	// QueueReferrals enters referrals into the caller's agency's queue,
-	// each open, received by the caller now. Needs RoleAnalyst or
-	// RoleFrontline and a purpose, as receiving travel data does;
-	// audited.
-	QueueReferrals(ctx context.Context, rs []TravellerReferral) ([]TravellerReferral, error)
 	// Referrals lists the caller's agency's queue. Needs RoleAnalyst and
 	// a purpose; audited.
 	Referrals(ctx context.Context, f ReferralFilter) (*ReferralPage, error)

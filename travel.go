@@ -57,6 +57,11 @@ type NewTravelRecord struct {
 	Locator   string         `json:"locator,omitempty"`
 	Journey   Journey        `json:"journey"`
 	Personal  TravelPersonal `json:"personal"`
+	// Referrals are this traveller's referrals by the receiving agency's
+	// targeting rules, each with the traveller as screened and the rule
+	// that held. They enter the agency's queue with the record, and live
+	// and are masked as long as it does. Never read from a client.
+	Referrals []TravellerReferral `json:"-"`
 }
 
 // Validate checks that every field of r can be kept as it was sent: UTF-8
@@ -215,13 +220,18 @@ type UnmaskRequest struct {
 type RetentionReport struct {
 	Masked  int `json:"masked"`
 	Deleted int `json:"deleted"`
+	// ReferralsMasked and ReferralsDeleted count the targeting rules'
+	// referrals masked and deleted with their records.
+	ReferralsMasked  int `json:"referrals_masked"`
+	ReferralsDeleted int `json:"referrals_deleted"`
 }
 
 // TravelService keeps received travel data under its retention policy.
 type TravelService interface {
 	// ReceiveTravel stores the travellers of a received message for the
 	// caller's agency: all of them, or none when one of them does not
-	// validate (EINVALID). Needs RoleAnalyst or RoleFrontline; audited
+	// validate (EINVALID), with the referrals each record carries, open,
+	// in the agency's queue. Needs RoleAnalyst or RoleFrontline; audited
 	// without personal data.
 	ReceiveTravel(ctx context.Context, records []NewTravelRecord) ([]string, error)
 	// SearchTravel finds the agency's records. Needs RoleAnalyst and a

@@ -261,8 +261,14 @@ func TestOpenAPIResponses(t *testing.T) {
 	f.do(call{method: "GET", path: "/api/v1/travel/" + rec, as: "fr.analyst"}).want(t, http.StatusOK)
 	f.do(call{method: "GET", path: "/api/v1/travel/export", as: "fr.analyst"}).want(t, http.StatusOK)
 	f.ahead.Store(int64(200 * 24 * time.Hour))
-	if _, err := f.db.ApplyRetention(system); err != nil {
-		t.Fatal(err)
+	if rep, err := f.db.ApplyRetention(system); err != nil || rep.ReferralsMasked == 0 {
+		t.Fatalf("retention: %+v %v", rep, err)
+	}
+	// A referral masked with its record.
+	var masked ctis.TravellerReferral
+	f.do(call{method: "GET", path: "/api/v1/rule-referrals/" + referral, as: "fr.analyst"}).want(t, http.StatusOK).decode(t, &masked)
+	if r := masked; r.MaskedAt == nil || r.Traveller.Name != "" || r.Rule.Facts != nil {
+		t.Errorf("masked referral: %+v", r)
 	}
 	var unmask ctis.UnmaskRequest
 	f.post("fr.analyst", "/api/v1/travel/"+rec+"/unmask", map[string]string{"reason": "case 17: suspected facilitator"}).want(t, http.StatusCreated).decode(t, &unmask)

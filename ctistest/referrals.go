@@ -19,16 +19,22 @@ func referralMatrix(t *testing.T, s ctis.Services) {
 	journey := &ctis.Journey{Carrier: "ZZ", Flight: "ZZ123", From: "IST", To: "CDG", Departure: "2026-01-11T09:00"}
 	owner := map[string]string{} // referral ID → agency
 	for i, agency := range Codes {
-		got, err := s.Targeting.QueueReferrals(As(agency, ctis.RoleFrontline), []ctis.TravellerReferral{{Reference: "P1", Locator: "ABC12" + string(rune('0'+i)),
-			Traveller: ctis.Subject{Name: "Traveller of " + agency, Journey: journey},
-			Rule:      ctis.Referral{RuleID: ctis.NewID(), RuleVersion: 1, RuleName: "one way", Score: 0.3, Expression: "one_way", Facts: map[string]any{"one_way": true}}}})
+		locator, name := "ABC12"+string(rune('0'+i)), "Traveller of "+agency
+		referral := ctis.TravellerReferral{Reference: "P1", Locator: locator, Traveller: ctis.Subject{Name: name, Journey: journey},
+			Rule: ctis.Referral{RuleID: ctis.NewID(), RuleVersion: 1, RuleName: "one way", Score: 0.3, Expression: "one_way", Facts: map[string]any{"one_way": true}}}
+		records, err := s.Travel.ReceiveTravel(As(agency, ctis.RoleFrontline), []ctis.NewTravelRecord{{Kind: ctis.TravelPNR, Reference: "P1", Locator: locator,
+			Journey: *journey, Personal: ctis.TravelPersonal{Name: name}, Referrals: []ctis.TravellerReferral{referral}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != 1 || got[0].Agency != agency || got[0].Status != ctis.HitOpen {
+		page, err := s.Targeting.Referrals(As(agency, ctis.RoleAnalyst), ctis.ReferralFilter{})
+		if err != nil || len(page.Referrals) != 1 {
+			t.Fatalf("%s queued %+v: %v", agency, page, err)
+		}
+		if got := page.Referrals[0]; got.Agency != agency || got.Status != ctis.HitOpen || got.RecordID != records[0] || got.Traveller.Name != name {
 			t.Fatalf("%s queued %+v", agency, got)
 		}
-		owner[got[0].ID] = agency
+		owner[page.Referrals[0].ID] = agency
 	}
 	_, absent := s.Targeting.Referral(As(DE, ctis.RoleAnalyst), ctis.NewID())
 	if ctis.ErrorCode(absent) != ctis.ENOTFOUND {

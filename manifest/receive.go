@@ -19,7 +19,9 @@ import (
 // goes unscreened for a bad field — before anything is screened or kept;
 // what can still refuse it (access, the rules in force, a record that
 // does not validate) is decided then, and nothing is written. Screening
-// comes before keeping, so that no traveller is kept unscreened.
+// comes before keeping, so that no traveller is kept unscreened; the
+// travellers are kept with the referrals of the agency's targeting rules
+// in one write.
 type Receiver struct {
 	Screener ctis.Screener
 	Travel   ctis.TravelService
@@ -28,14 +30,11 @@ type Receiver struct {
 	Documents ctis.DocumentService
 	// Rules holds the targeting rules; nil refers to none.
 	Rules ctis.RuleService
-	// Targeting queues the travellers the rules refer, for review; nil
-	// queues none, and the referrals are only answered.
-	Targeting ctis.ReferralQueue
 }
 
 // ReceiverOf is the use case over a node's services.
 func ReceiverOf(s ctis.Services) Receiver {
-	return Receiver{Screener: s.Screener, Travel: s.Travel, Documents: s.Documents, Rules: s.Rules, Targeting: s.Targeting}
+	return Receiver{Screener: s.Screener, Travel: s.Travel, Documents: s.Documents, Rules: s.Rules}
 }
 
 // ReceiveManifests keeps and screens every traveller of PAXLST manifests.
@@ -92,32 +91,26 @@ func (rc Receiver) receive(ctx context.Context, bs []*batch, docs ctis.DocumentS
 		}
 		out[i] = b.out
 	}
+	records = records[:0]
+	for _, b := range bs {
+		b.queueReferrals()
+		records = append(records, b.records...)
+	}
 	if _, err := rc.Travel.ReceiveTravel(ctx, records); err != nil {
 		return nil, err
-	}
-	if rc.Targeting != nil {
-		var queue []ctis.TravellerReferral
-		for _, b := range bs {
-			queue = append(queue, b.referrals()...)
-		}
-		if len(queue) > 0 {
-			if _, err := rc.Targeting.QueueReferrals(ctx, queue); err != nil {
-				return nil, err
-			}
-		}
 	}
 	return out, nil
 }
 
-// referrals are the batch's referrals for the queue, each with its
-// traveller as screened and the booking it came from.
-func (b *batch) referrals() []ctis.TravellerReferral {
-	var out []ctis.TravellerReferral
+// queueReferrals hands each traveller's referrals to its record, for
+// the queue, each with the traveller as screened and the booking it came
+// from.
+func (b *batch) queueReferrals() {
 	for i, t := range b.out.Travellers {
+		b.records[i].Referrals = nil
 		for _, r := range t.Referrals {
-			out = append(out, ctis.TravellerReferral{Reference: b.records[i].Reference, Locator: b.records[i].Locator,
-				Traveller: b.subjects[i], Rule: r})
+			b.records[i].Referrals = append(b.records[i].Referrals, ctis.TravellerReferral{Reference: b.records[i].Reference,
+				Locator: b.records[i].Locator, Traveller: b.subjects[i], Rule: r})
 		}
 	}
-	return out
 }

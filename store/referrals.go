@@ -5,18 +5,23 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"ctis"
 )
 
-const referralColumns = `id, agency, received_by, received_at, reference, locator, traveller, rule_id, rule_version, rule_name,
-	expression, score, explanation, facts, status, coalesce(decided_by, ''), coalesce(decided_at, ''), coalesce(reason, '')`
+const referralColumns = `id, agency, received_by, received_at, reference, locator, coalesce(record_id, ''), traveller, coalesce(masked_at, ''),
+	rule_id, rule_version, rule_name, expression, score, explanation, facts, status, coalesce(decided_by, ''), coalesce(decided_at, ''), coalesce(reason, '')`
 
-func scanReferral(row interface{ Scan(...any) error }) (ctis.TravellerReferral, error) {
+// scanReferral reads a referral as a reader holding approved unmaskings
+// of the records in unmasked may see it: once masked, its traveller
+// without the journey, the rule's facts and its explanation are withheld
+// from everyone else.
+func scanReferral(row interface{ Scan(...any) error }, unmasked map[string]bool) (ctis.TravellerReferral, error) {
 	var r ctis.TravellerReferral
-	var receivedAt, traveller, facts, decidedBy, decidedAt, reason string
-	err := row.Scan(&r.ID, &r.Agency, &r.ReceivedBy, &receivedAt, &r.Reference, &r.Locator, &traveller, &r.Rule.RuleID, &r.Rule.RuleVersion,
-		&r.Rule.RuleName, &r.Rule.Expression, &r.Rule.Score, &r.Rule.Explanation, &facts, &r.Status, &decidedBy, &decidedAt, &reason)
+	var receivedAt, traveller, masked, facts, decidedBy, decidedAt, reason string
+	err := row.Scan(&r.ID, &r.Agency, &r.ReceivedBy, &receivedAt, &r.Reference, &r.Locator, &r.RecordID, &traveller, &masked, &r.Rule.RuleID,
+		&r.Rule.RuleVersion, &r.Rule.RuleName, &r.Rule.Expression, &r.Rule.Score, &r.Rule.Explanation, &facts, &r.Status, &decidedBy, &decidedAt, &reason)
 	if err != nil {
 		return r, err
 	}
@@ -24,45 +29,37 @@ func scanReferral(row interface{ Scan(...any) error }) (ctis.TravellerReferral, 
 	json.Unmarshal([]byte(traveller), &r.Traveller)
 	json.Unmarshal([]byte(facts), &r.Rule.Facts)
 	r.Rule.Subject = r.Traveller.Name
+	if masked != "" {
+		at := parseStamp(masked)
+		r.MaskedAt = &at
+		if r.RecordID == "" || !unmasked[r.RecordID] {
+			r.Traveller = ctis.Subject{Journey: r.Traveller.Journey}
+			r.Rule.Subject, r.Rule.Explanation, r.Rule.Facts = "", "", nil
+		}
+	}
 	if decidedBy != "" {
 		r.Decision = &ctis.Decision{Status: r.Status, Reason: reason, By: decidedBy, Agency: r.Agency, At: parseStamp(decidedAt)}
 	}
 	return r, nil
 }
 
-// QueueReferrals enters referrals into the caller's agency's queue.
-func (db *DB) QueueReferrals(ctx context.Context, rs []ctis.TravellerReferral) ([]ctis.TravellerReferral, error) {
-	id, purpose, err := ctis.RequirePurpose(ctx, ctis.RoleAnalyst, ctis.RoleFrontline)
-	if err != nil {
-		return nil, err
-	}
-	if len(rs) == 0 {
-		return []ctis.TravellerReferral{}, nil
-	}
-	now := db.now()
-	out := make([]ctis.TravellerReferral, len(rs))
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		ids := make([]string, len(rs))
-		for i, r := range rs {
-			r.ID, r.Agency, r.ReceivedBy, r.ReceivedAt, r.Status, r.Decision = ctis.NewID(), id.Agency, id.Username, now, ctis.HitOpen, nil
-			r.Rule.Subject = r.Traveller.Name
-			traveller, _ := json.Marshal(r.Traveller)
-			facts, _ := json.Marshal(r.Rule.Facts)
-			if _, err := tx.ExecContext(ctx, `INSERT INTO rule_referrals (id, agency, received_by, received_at, reference, locator, traveller,
-				rule_id, rule_version, rule_name, expression, score, explanation, facts, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				r.ID, r.Agency, r.ReceivedBy, stamp(now), r.Reference, r.Locator, string(traveller), r.Rule.RuleID, r.Rule.RuleVersion,
-				r.Rule.RuleName, r.Rule.Expression, r.Rule.Score, r.Rule.Explanation, string(facts), string(r.Status)); err != nil {
-				return err
-			}
-			out[i], ids[i] = r, r.ID
+// queueReferrals enters the referrals of the travel record recordID,
+// received now, into the queue of the receiving agency, open, inside
+// tx, and returns their IDs.
+func queueReferrals(ctx context.Context, tx *sql.Tx, id ctis.Identity, now time.Time, recordID string, rs []ctis.TravellerReferral) ([]string, error) {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = ctis.NewID()
+		traveller, _ := json.Marshal(r.Traveller)
+		facts, _ := json.Marshal(r.Rule.Facts)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rule_referrals (id, agency, received_by, received_at, reference, locator, record_id, traveller,
+			rule_id, rule_version, rule_name, expression, score, explanation, facts, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			ids[i], id.Agency, id.Username, fixedStamp(now), r.Reference, r.Locator, recordID, string(traveller), r.Rule.RuleID, r.Rule.RuleVersion,
+			r.Rule.RuleName, r.Rule.Expression, r.Rule.Score, r.Rule.Explanation, string(facts), string(ctis.HitOpen)); err != nil {
+			return nil, err
 		}
-		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActReferralQueue, "", purpose, map[string]any{"referrals": ids}))
-		return err
-	})
-	if err != nil {
-		return nil, err
 	}
-	return out, nil
+	return ids, nil
 }
 
 // Referrals lists the caller's agency's referral queue, newest first.
@@ -89,6 +86,10 @@ func (db *DB) Referrals(ctx context.Context, f ctis.ReferralFilter) (*ctis.Refer
 	if f.Rule != "" {
 		where, args = append(where, "rule_id = ?"), append(args, f.Rule)
 	}
+	unmasked, err := db.unmaskedFor(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := db.r.QueryContext(ctx, `SELECT `+referralColumns+` FROM rule_referrals WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT ?`,
 		append(args, limit+1)...)
 	if err != nil {
@@ -96,7 +97,7 @@ func (db *DB) Referrals(ctx context.Context, f ctis.ReferralFilter) (*ctis.Refer
 	}
 	page := &ctis.ReferralPage{Referrals: []ctis.TravellerReferral{}}
 	for rows.Next() {
-		r, err := scanReferral(rows)
+		r, err := scanReferral(rows, unmasked)
 		if err != nil {
 			rows.Close()
 			return nil, err
@@ -140,7 +141,11 @@ func (db *DB) ownReferral(ctx context.Context, q querier, id ctis.Identity, refe
 	if !ctis.ValidID(referralID) {
 		return ctis.TravellerReferral{}, ctis.ErrNotFound("referral")
 	}
-	r, err := scanReferral(q.QueryRowContext(ctx, `SELECT `+referralColumns+` FROM rule_referrals WHERE id = ? AND agency = ?`, referralID, id.Agency))
+	unmasked, err := db.unmaskedFor(ctx, id)
+	if err != nil {
+		return ctis.TravellerReferral{}, err
+	}
+	r, err := scanReferral(q.QueryRowContext(ctx, `SELECT `+referralColumns+` FROM rule_referrals WHERE id = ? AND agency = ?`, referralID, id.Agency), unmasked)
 	if err == sql.ErrNoRows {
 		return r, ctis.ErrNotFound("referral")
 	}

@@ -28,7 +28,8 @@ func (db *DB) retention() ctis.RetentionPolicy {
 }
 
 // ReceiveTravel stores a received message's travellers for the caller's
-// agency, all of them or, when one does not validate, none.
+// agency, all of them or, when one does not validate, none, and queues
+// their referrals in the same transaction.
 func (db *DB) ReceiveTravel(ctx context.Context, records []ctis.NewTravelRecord) ([]string, error) {
 	id, err := ctis.Require(ctx, ctis.RoleAnalyst, ctis.RoleFrontline)
 	if err != nil {
@@ -42,6 +43,7 @@ func (db *DB) ReceiveTravel(ctx context.Context, records []ctis.NewTravelRecord)
 	now := db.now()
 	ids := make([]string, len(records))
 	err = db.tx(ctx, func(tx *sql.Tx) error {
+		var referred []string
 		for i, r := range records {
 			ids[i] = ctis.NewID()
 			if r.Personal.Document == "" {
@@ -62,12 +64,21 @@ func (db *DB) ReceiveTravel(ctx context.Context, records []ctis.NewTravelRecord)
 					return err
 				}
 			}
+			queued, err := queueReferrals(ctx, tx, id, now, ids[i], r.Referrals)
+			if err != nil {
+				return err
+			}
+			referred = append(referred, queued...)
 		}
 		kinds := map[ctis.TravelKind]int{}
 		for _, r := range records {
 			kinds[r.Kind]++
 		}
-		_, err := db.appendAudit(ctx, tx, event(id, ctis.ActTravelReceive, "", "", map[string]any{"records": kinds}))
+		events := []ctis.AuditEvent{event(id, ctis.ActTravelReceive, "", "", map[string]any{"records": kinds})}
+		if len(referred) > 0 {
+			events = append(events, event(id, ctis.ActReferralQueue, "", ctis.PurposeFrom(ctx), map[string]any{"referrals": referred}))
+		}
+		_, err := db.appendAudit(ctx, tx, events...)
 		return err
 	})
 	if err != nil {
@@ -388,12 +399,20 @@ func (db *DB) ApplyRetention(ctx context.Context) (*ctis.RetentionReport, error)
 	maskBefore, deleteBefore := fixedStamp(now.AddDate(0, -pol.MaskMonths, 0)), fixedStamp(now.AddDate(0, -pol.DeleteMonths, 0))
 	rep := &ctis.RetentionReport{}
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		// Cascades take the personal part, the names and the requests.
-		res, err := tx.ExecContext(ctx, `DELETE FROM travel_records WHERE received_at <= ?`, deleteBefore)
+		// A referral goes at the age of its record, received with it
+		// (the record's deletion would take it too); one queued before
+		// referrals named their record goes at the same age.
+		res, err := tx.ExecContext(ctx, `DELETE FROM rule_referrals WHERE received_at <= ?`, deleteBefore)
 		if err != nil {
 			return err
 		}
 		n, _ := res.RowsAffected()
+		rep.ReferralsDeleted = int(n)
+		// Cascades take the personal part, the names and the requests.
+		if res, err = tx.ExecContext(ctx, `DELETE FROM travel_records WHERE received_at <= ?`, deleteBefore); err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
 		rep.Deleted = int(n)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM travel_names WHERE record_id IN (SELECT id FROM travel_records WHERE masked_at IS NULL AND received_at <= ?)`, maskBefore); err != nil {
 			return err
@@ -403,6 +422,11 @@ func (db *DB) ApplyRetention(ctx context.Context) (*ctis.RetentionReport, error)
 		}
 		n, _ = res.RowsAffected()
 		rep.Masked = int(n)
+		if res, err = tx.ExecContext(ctx, `UPDATE rule_referrals SET masked_at = ? WHERE masked_at IS NULL AND received_at <= ?`, fixedStamp(now), maskBefore); err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		rep.ReferralsMasked = int(n)
 		// Keys of requests that may be sent again, and their answers;
 		// the statuses of TAXII posts.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM request_keys WHERE created_at <= ?`, stamp(now.Add(-ctis.RequestKeyLifetime))); err != nil {
@@ -411,10 +435,11 @@ func (db *DB) ApplyRetention(ctx context.Context) (*ctis.RetentionReport, error)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM post_statuses WHERE created_at <= ?`, fixedStamp(now.Add(-ctis.RequestKeyLifetime))); err != nil {
 			return err
 		}
-		if rep.Masked+rep.Deleted == 0 {
+		if rep.Masked+rep.Deleted+rep.ReferralsMasked+rep.ReferralsDeleted == 0 {
 			return nil
 		}
-		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActTravelRetained, "", "", map[string]any{"masked": rep.Masked, "deleted": rep.Deleted, "policy": pol}))
+		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActTravelRetained, "", "", map[string]any{"masked": rep.Masked, "deleted": rep.Deleted,
+			"referrals_masked": rep.ReferralsMasked, "referrals_deleted": rep.ReferralsDeleted, "policy": pol}))
 		return err
 	})
 	if err != nil {

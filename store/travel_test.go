@@ -214,3 +214,108 @@ func TestReceiveTravelAllOrNothing(t *testing.T) {
 		t.Fatalf("%d records", len(found))
 	}
 }
+
+// TestReferralsFollowTheirRecord: a targeting rule's referral is queued
+// in the write that keeps its travel record, or not at all; it is masked
+// with the record, shown whole again only to the holder of an approved
+// unmasking of the record, and deleted with it.
+func TestReferralsFollowTheirRecord(t *testing.T) {
+	now := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	path := newStore(t)
+	db, err := store.Open(context.Background(), path, store.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	mustAgency(t, db, "FR-PIU", "FR")
+	var (
+		analyst  = user("FR-PIU", "analyst", ctis.RoleAnalyst)
+		asker    = user("FR-PIU", "asker", ctis.RoleAnalyst)
+		approver = user("FR-PIU", "approver", ctis.RoleApprover)
+		border   = user("FR-PIU", "border", ctis.RoleFrontline)
+		admin    = ctis.NewContext(context.Background(), ctis.SystemIdentity("retention"))
+	)
+	journey := ctis.Journey{Carrier: "ZZ", Flight: "ZZ123", From: "IST", To: "CDG", Departure: "2026-01-11T09:00"}
+	rule := ctis.Referral{RuleID: ctis.NewID(), RuleVersion: 3, RuleName: "cash, one way", Score: 0.5, Expression: `payment == "cash"`,
+		Explanation: "paid in cash", Facts: map[string]any{"payment": "cash"}}
+	record := ctis.NewTravelRecord{Kind: ctis.TravelPNR, Reference: "P1", Locator: "ABC123", Journey: journey,
+		Personal: ctis.TravelPersonal{Name: "Sorina Martinez", Payment: "cash"},
+		Referrals: []ctis.TravellerReferral{{Reference: "P1", Locator: "ABC123", Rule: rule,
+			Traveller: ctis.Subject{Name: "Sorina Martinez", BirthDate: "1980-03-02", DocumentNumber: "X1234567", Journey: &journey}}}}
+	queue := func(ctx context.Context) []ctis.TravellerReferral {
+		t.Helper()
+		page, err := db.Referrals(ctx, ctis.ReferralFilter{Status: ctis.HitOpen})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.Referrals
+	}
+
+	// A message refused for its second traveller queues nothing of the
+	// first's referral.
+	bad := record
+	bad.Personal.Name, bad.Referrals = strings.Repeat("N", 400), nil
+	if _, err := db.ReceiveTravel(border, []ctis.NewTravelRecord{record, bad}); ctis.ErrorCode(err) != ctis.EINVALID {
+		t.Fatalf("a message with a bad record: %v", err)
+	}
+	if got := queue(analyst); len(got) != 0 {
+		t.Fatalf("a refused message queued %+v", got)
+	}
+
+	ids, err := db.ReceiveTravel(border, []ctis.NewTravelRecord{record})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := queue(analyst)
+	if len(got) != 1 || got[0].RecordID != ids[0] || got[0].Traveller.Name != "Sorina Martinez" || got[0].Rule.Facts["payment"] != "cash" || got[0].MaskedAt != nil {
+		t.Fatalf("queued %+v", got)
+	}
+	refID := got[0].ID
+	withheld := func(r ctis.TravellerReferral) bool {
+		return r.MaskedAt != nil && r.Traveller.Name == "" && r.Traveller.BirthDate == "" && r.Traveller.DocumentNumber == "" &&
+			r.Rule.Subject == "" && r.Rule.Explanation == "" && r.Rule.Facts == nil && r.Traveller.Journey != nil && r.Traveller.Journey.Flight == "ZZ123" &&
+			r.Rule.RuleName == rule.RuleName
+	}
+
+	// At six months the referral is masked with its record: in the
+	// queue, in the one-referral read and in a decision's answer.
+	now = now.AddDate(0, 6, 0)
+	if rep, err := db.ApplyRetention(admin); err != nil || rep.Masked != 1 || rep.ReferralsMasked != 1 {
+		t.Fatalf("retention: %v %+v", err, rep)
+	}
+	if got := queue(analyst); len(got) != 1 || !withheld(got[0]) {
+		t.Errorf("masked referral in the queue: %+v", got)
+	}
+	if r, err := db.Referral(analyst, refID); err != nil || !withheld(*r) {
+		t.Errorf("masked referral read: %+v %v", r, err)
+	}
+
+	// An approved unmasking of the record shows it whole to its asker
+	// only.
+	req, err := db.RequestUnmask(asker, ids[0], "case 88")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.DecideUnmask(approver, req.ID, true, "proportionate"); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := db.Referral(asker, refID); err != nil || r.Traveller.Name != "Sorina Martinez" || r.Rule.Facts["payment"] != "cash" {
+		t.Errorf("unmasked referral: %+v %v", r, err)
+	}
+	if r, err := db.DecideReferral(analyst, refID, ctis.HitEscalated, "look again"); err != nil || !withheld(*r) {
+		t.Errorf("a decision's answer to another user: %+v %v", r, err)
+	}
+
+	// At five years it goes with its record.
+	now = time.Date(2031, 1, 10, 9, 0, 0, 0, time.UTC)
+	if rep, err := db.ApplyRetention(admin); err != nil || rep.Deleted != 1 || rep.ReferralsDeleted != 1 {
+		t.Fatalf("deletion: %v %+v", err, rep)
+	}
+	if _, err := db.Referral(analyst, refID); ctis.ErrorCode(err) != ctis.ENOTFOUND {
+		t.Errorf("a deleted referral reads: %v", err)
+	}
+	var left int
+	if err := ctistest.RawStore(t, path).QueryRow(`SELECT count(*) FROM rule_referrals`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("rule_referrals: %d rows left (%v)", left, err)
+	}
+}

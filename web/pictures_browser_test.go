@@ -30,13 +30,19 @@ func TestBrowserSideBySide(t *testing.T) {
 		t.Fatalf("screening: %+v %v", res, err)
 	}
 	hitID := res.Hits[0].ID
-	refs, err := db.QueueReferrals(fr, []ctis.TravellerReferral{{Reference: "PNR-77", Locator: "QX7ZK2",
-		Traveller: ctis.Subject{Name: "Elif Yıldırım", Nationality: "TR", Journey: &ctis.Journey{Carrier: "ZZ", Flight: "ZZ123", From: "IST", To: "CDG", Departure: "2026-11-21T09:00"}},
-		Rule:      ctis.Referral{RuleID: ctis.NewID(), RuleVersion: 2, RuleName: "one way, booked late", Score: 0.4, Expression: "one_way && days_to_departure <= 3", Facts: map[string]any{"one_way": true, "days_to_departure": 1}}}})
-	if err != nil {
+	journey := ctis.Journey{Carrier: "ZZ", Flight: "ZZ123", From: "IST", To: "CDG", Departure: "2026-11-21T09:00"}
+	if _, err := db.ReceiveTravel(fr, []ctis.NewTravelRecord{{Kind: ctis.TravelPNR, Reference: "PNR-77", Locator: "QX7ZK2", Journey: journey,
+		Personal: ctis.TravelPersonal{Name: "Elif Yıldırım", Nationality: "TR"},
+		Referrals: []ctis.TravellerReferral{{Reference: "PNR-77", Locator: "QX7ZK2", Traveller: ctis.Subject{Name: "Elif Yıldırım", Nationality: "TR", Journey: &journey},
+			Rule: ctis.Referral{RuleID: ctis.NewID(), RuleVersion: 2, RuleName: "one way, booked late", Score: 0.4, Expression: "one_way && days_to_departure <= 3",
+				Facts: map[string]any{"one_way": true, "days_to_departure": 1}}}}}}); err != nil {
 		t.Fatal(err)
 	}
-	refID := refs[0].ID
+	refs, err := db.Referrals(fr, ctis.ReferralFilter{})
+	if err != nil || len(refs.Referrals) != 1 {
+		t.Fatalf("referral queue: %+v %v", refs, err)
+	}
+	refID := refs.Referrals[0].ID
 
 	run := func(what string, actions ...chromedp.Action) {
 		t.Helper()

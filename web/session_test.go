@@ -174,7 +174,10 @@ func TestTravelPagesMasked(t *testing.T) {
 	analyst := ctis.NewContext(context.Background(), ctis.Identity{Username: "fr.analyst", Agency: "FR-PIU", Roles: []ctis.Role{ctis.RoleAnalyst}})
 	ids, err := db.ReceiveTravel(analyst, []ctis.NewTravelRecord{{Kind: ctis.TravelPNR, Reference: "P1", Locator: "ABC123",
 		Journey:  ctis.Journey{Carrier: "ZZ", Flight: "ZZ123", From: "IST", To: "CDG", Departure: "2026-11-21T09:00"},
-		Personal: ctis.TravelPersonal{Name: "Karim Haddad", Address: "12 rue Oberkampf, Paris", Payment: "CC VI XXXX1186", Document: "X1234567"}}})
+		Personal: ctis.TravelPersonal{Name: "Karim Haddad", Address: "12 rue Oberkampf, Paris", Payment: "CC VI XXXX1186", Document: "X1234567"},
+		Referrals: []ctis.TravellerReferral{{Reference: "P1", Locator: "ABC123", Traveller: ctis.Subject{Name: "Karim Haddad", DocumentNumber: "X1234567"},
+			Rule: ctis.Referral{RuleID: ctis.NewID(), RuleVersion: 1, RuleName: "card ending 1186", Score: 0.5, Expression: `payment == "CC VI XXXX1186"`,
+				Facts: map[string]any{"payment": "CC VI XXXX1186"}}}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,6 +207,9 @@ func TestTravelPagesMasked(t *testing.T) {
 	if p := page(url.Values{"name": {"karim haddad"}}, ""); !strings.Contains(p, "Oberkampf") || !strings.Contains(p, "XXXX1186") {
 		t.Fatalf("before masking:\n%s", p)
 	}
+	if p := page(nil, "/referrals?purpose=case+7"); !strings.Contains(p, "Haddad") || !strings.Contains(p, "payment = CC VI XXXX1186") {
+		t.Fatalf("referral before masking:\n%s", p)
+	}
 	ahead.Store(int64(185 * 24 * time.Hour))
 	if rep, err := db.ApplyRetention(system); err != nil || rep.Masked != 1 {
 		t.Fatalf("retention: %v %+v", err, rep)
@@ -225,5 +231,16 @@ func TestTravelPagesMasked(t *testing.T) {
 		if q.search.Get("name") == "" && !strings.Contains(p, "Depersonalised") {
 			t.Errorf("%v %s does not say the record is masked:\n%s", q.search, q.path, p)
 		}
+	}
+	// The referral made of it is masked with it: the rule's name stays,
+	// the traveller and the facts the rule read do not.
+	p := page(nil, "/referrals?purpose=case+7")
+	for _, personal := range []string{"Haddad", "X1234567", "payment = CC VI"} {
+		if strings.Contains(p, personal) {
+			t.Errorf("the referral after masking shows %q", personal)
+		}
+	}
+	if !strings.Contains(p, "card ending 1186") || !strings.Contains(p, "Depersonalised") {
+		t.Errorf("the masked referral is not shown as masked:\n%s", p)
 	}
 }

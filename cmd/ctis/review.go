@@ -41,7 +41,8 @@ func newTravel(o *options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "masked %d travel records, deleted %d\n", rep.Masked, rep.Deleted)
+			fmt.Fprintf(cmd.OutOrStdout(), "masked %d travel records, deleted %d; masked %d referrals made of them, deleted %d\n",
+				rep.Masked, rep.Deleted, rep.ReferralsMasked, rep.ReferralsDeleted)
 			return nil
 		}),
 	}
