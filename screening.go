@@ -281,7 +281,12 @@ type Hit struct {
 	ScreenedBy string    `json:"screened_by,omitempty"`
 	Agency     string    `json:"agency"`
 	ScreenedAt time.Time `json:"screened_at"`
-	Decision   *Decision `json:"decision,omitempty"`
+	// MaskedAt is set once the travel-data retention policy masked a hit
+	// of a traveller screened from travel data: Subject then holds only
+	// the journey, and the explanation's details, which quote the
+	// traveller, are withheld. The record itself can be unmasked.
+	MaskedAt *time.Time `json:"masked_at,omitempty"`
+	Decision *Decision  `json:"decision,omitempty"`
 	// Sources are the statements that produced the hit, one per
 	// originator and handling, with the parts of the subject each matched.
 	Sources []HitSource `json:"sources"`
@@ -349,7 +354,7 @@ func (h Hit) ViewFor(v Viewer) (Hit, HitView) {
 		return h.partial(visible), HitPartial
 	case len(notice) > 0:
 		slices.Sort(notice)
-		return Hit{ID: h.ID, Schema: h.Schema, Agency: h.Agency, ScreenedAt: h.ScreenedAt, Status: h.Status,
+		return Hit{ID: h.ID, Schema: h.Schema, Agency: h.Agency, ScreenedAt: h.ScreenedAt, MaskedAt: h.MaskedAt, Status: h.Status,
 			Subject: Subject{Name: h.Subject.Name, Schema: h.Subject.Schema}, Agencies: []string{}, Explanation: []ScoreComponent{},
 			Sources: []HitSource{}, Notice: notice}, HitNoticed
 	}
@@ -360,7 +365,7 @@ func (h Hit) ViewFor(v Viewer) (Hit, HitView) {
 func (h Hit) partial(visible []HitSource) Hit {
 	var parts []string
 	out := Hit{ID: h.ID, EntityID: h.EntityID, Schema: h.Schema, Status: h.Status, ScreenedBy: h.ScreenedBy, Agency: h.Agency,
-		ScreenedAt: h.ScreenedAt, Decision: h.Decision, Sources: visible, Agencies: []string{}, Explanation: []ScoreComponent{}}
+		ScreenedAt: h.ScreenedAt, MaskedAt: h.MaskedAt, Decision: h.Decision, Sources: visible, Agencies: []string{}, Explanation: []ScoreComponent{}}
 	for _, s := range visible {
 		parts = append(parts, s.Components...)
 		if !slices.Contains(out.Agencies, s.Originator) {
@@ -403,6 +408,10 @@ func (s Subject) only(parts []string) Subject {
 
 // Key returns what identifies a subject for clearances: the folded name
 // and the other details as given.
+// Depersonalised is s as the travel-data retention policy leaves it once
+// masked: what it is and the journey, none of the traveller's details.
+func (s Subject) Depersonalised() Subject { return Subject{Schema: s.Schema, Journey: s.Journey} }
+
 func (s Subject) Key() string {
 	h := sha256.Sum256([]byte(strings.Join([]string{Fold(s.Name), s.BirthDate, s.Nationality, s.Gender, FoldIdentifier(s.DocumentNumber), s.Schema}, "\x00")))
 	return hex.EncodeToString(h[:16])

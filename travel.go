@@ -224,6 +224,10 @@ type RetentionReport struct {
 	// referrals masked and deleted with their records.
 	ReferralsMasked  int `json:"referrals_masked"`
 	ReferralsDeleted int `json:"referrals_deleted"`
+	// HitsMasked and HitsDeleted count the hits of travellers screened
+	// from travel data, masked and deleted at the records' ages.
+	HitsMasked  int `json:"hits_masked"`
+	HitsDeleted int `json:"hits_deleted"`
 }
 
 // TravelService keeps received travel data under its retention policy.

@@ -33,7 +33,7 @@ func scanReferral(row interface{ Scan(...any) error }, unmasked map[string]bool)
 		at := parseStamp(masked)
 		r.MaskedAt = &at
 		if r.RecordID == "" || !unmasked[r.RecordID] {
-			r.Traveller = ctis.Subject{Journey: r.Traveller.Journey}
+			r.Traveller = r.Traveller.Depersonalised()
 			r.Rule.Subject, r.Rule.Explanation, r.Rule.Facts = "", "", nil
 		}
 	}

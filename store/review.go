@@ -103,6 +103,10 @@ func (db *DB) RecordScreenings(ctx context.Context, screenings []ctis.Screening)
 			res := ctis.ScreenResult{Subject: sc.Subject, Hits: []ctis.Hit{}}
 			key := sc.Subject.Key()
 			subject, _ := json.Marshal(sc.Subject)
+			travel := 0 // a traveller screened from travel data, kept under its policy
+			if sc.Subject.Journey != nil {
+				travel = 1
+			}
 			var hitIDs []string
 			for _, h := range sc.Hits {
 				var one int
@@ -115,9 +119,9 @@ func (db *DB) RecordScreenings(ctx context.Context, screenings []ctis.Screening)
 				explanation, _ := json.Marshal(h.Explanation)
 				sources, _ := json.Marshal(h.Sources)
 				if _, err := q.ExecContext(ctx, `INSERT INTO hits (id, agency, screened_by, screened_at, subject, subject_key, entity_id, schema,
-					fingerprint, score, matched, agencies, reference, program, explanation, status, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-					h.ID, id.Agency, id.Username, stamp(now), string(subject), key, h.EntityID, h.Schema,
-					h.Fingerprint, h.Score, h.Matched, strings.Join(h.Agencies, ","), h.Reference, h.Program, string(explanation), string(h.Status), string(sources)); err != nil {
+					fingerprint, score, matched, agencies, reference, program, explanation, status, sources, travel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+					h.ID, id.Agency, id.Username, stamp(now), string(subject), key, h.EntityID, h.Schema, h.Fingerprint, h.Score, h.Matched,
+					strings.Join(h.Agencies, ","), h.Reference, h.Program, string(explanation), string(h.Status), string(sources), travel); err != nil {
 					return err
 				}
 				res.Hits = append(res.Hits, h)
@@ -148,19 +152,23 @@ func (db *DB) RecordScreenings(ctx context.Context, screenings []ctis.Screening)
 
 const hitColumns = `h.id, h.agency, h.screened_by, h.screened_at, h.subject, h.entity_id, h.schema, h.fingerprint, h.score, h.matched,
 	h.agencies, h.reference, h.program, h.explanation, h.status, coalesce(h.decided_by, ''), coalesce(h.decided_agency, ''),
-	coalesce(h.decided_at, ''), coalesce(h.reason, ''), h.sources`
+	coalesce(h.decided_at, ''), coalesce(h.reason, ''), h.sources, coalesce(h.masked_at, '')`
 
 // scanHit reads a hit whole, as the screening agency saw it; callers show
 // it to their reader through Hit.ViewFor.
 func scanHit(row interface{ Scan(...any) error }) (ctis.Hit, error) {
 	var h ctis.Hit
-	var screenedAt, subject, agencies, explanation, decidedBy, decidedAgency, decidedAt, reason, sources string
+	var screenedAt, subject, agencies, explanation, decidedBy, decidedAgency, decidedAt, reason, sources, masked string
 	err := row.Scan(&h.ID, &h.Agency, &h.ScreenedBy, &screenedAt, &subject, &h.EntityID, &h.Schema, &h.Fingerprint, &h.Score, &h.Matched,
-		&agencies, &h.Reference, &h.Program, &explanation, &h.Status, &decidedBy, &decidedAgency, &decidedAt, &reason, &sources)
+		&agencies, &h.Reference, &h.Program, &explanation, &h.Status, &decidedBy, &decidedAgency, &decidedAt, &reason, &sources, &masked)
 	if err != nil {
 		return h, err
 	}
 	h.ScreenedAt = parseStamp(screenedAt)
+	if masked != "" {
+		at := parseStamp(masked)
+		h.MaskedAt = &at
+	}
 	json.Unmarshal([]byte(subject), &h.Subject)
 	if decidedBy != "" {
 		h.Decision = &ctis.Decision{Status: h.Status, Reason: reason, By: decidedBy, Agency: decidedAgency, At: parseStamp(decidedAt)}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -427,6 +428,10 @@ func (db *DB) ApplyRetention(ctx context.Context) (*ctis.RetentionReport, error)
 		}
 		n, _ = res.RowsAffected()
 		rep.ReferralsMasked = int(n)
+		// Hits keep their screening time as RFC 3339 stamps.
+		if rep.HitsMasked, rep.HitsDeleted, err = retainHits(ctx, tx, now, stamp(now.AddDate(0, -pol.MaskMonths, 0)), stamp(now.AddDate(0, -pol.DeleteMonths, 0))); err != nil {
+			return err
+		}
 		// Keys of requests that may be sent again, and their answers;
 		// the statuses of TAXII posts.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM request_keys WHERE created_at <= ?`, stamp(now.Add(-ctis.RequestKeyLifetime))); err != nil {
@@ -435,15 +440,74 @@ func (db *DB) ApplyRetention(ctx context.Context) (*ctis.RetentionReport, error)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM post_statuses WHERE created_at <= ?`, fixedStamp(now.Add(-ctis.RequestKeyLifetime))); err != nil {
 			return err
 		}
-		if rep.Masked+rep.Deleted+rep.ReferralsMasked+rep.ReferralsDeleted == 0 {
+		if *rep == (ctis.RetentionReport{}) {
 			return nil
 		}
 		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActTravelRetained, "", "", map[string]any{"masked": rep.Masked, "deleted": rep.Deleted,
-			"referrals_masked": rep.ReferralsMasked, "referrals_deleted": rep.ReferralsDeleted, "policy": pol}))
+			"referrals_masked": rep.ReferralsMasked, "referrals_deleted": rep.ReferralsDeleted, "hits_masked": rep.HitsMasked,
+			"hits_deleted": rep.HitsDeleted, "policy": pol}))
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return rep, nil
+}
+
+// retainHits applies the travel-data policy to the hits of travellers
+// screened from travel data: it deletes those screened by deleteBefore,
+// with the clearances they left and their recipients, and masks those
+// screened by maskBefore, keeping the journey and the explanation's
+// scores but not the traveller nor the words that quote them. It returns
+// how many it masked and deleted.
+func retainHits(ctx context.Context, tx *sql.Tx, now time.Time, maskBefore, deleteBefore string) (masked, deleted int, err error) {
+	due := `SELECT id FROM hits WHERE travel = 1 AND screened_at <= ?`
+	for _, q := range []string{`DELETE FROM hit_recipients WHERE hit_id IN (` + due + `)`, `DELETE FROM clearances WHERE hit_id IN (` + due + `)`} {
+		if _, err := tx.ExecContext(ctx, q, deleteBefore); err != nil {
+			return 0, 0, err
+		}
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM hits WHERE travel = 1 AND screened_at <= ?`, deleteBefore)
+	if err != nil {
+		return 0, 0, err
+	}
+	n, _ := res.RowsAffected()
+	rows, err := tx.QueryContext(ctx, `SELECT id, subject, explanation FROM hits WHERE travel = 1 AND masked_at IS NULL AND screened_at <= ?`, maskBefore)
+	if err != nil {
+		return 0, 0, err
+	}
+	type hit struct{ id, subject, explanation string }
+	var hits []hit
+	for rows.Next() {
+		var h hit
+		if err := rows.Scan(&h.id, &h.subject, &h.explanation); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		hits = append(hits, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, 0, err
+	}
+	for _, h := range hits {
+		var s ctis.Subject
+		var explanation []ctis.ScoreComponent
+		if err := json.Unmarshal([]byte(h.subject), &s); err != nil {
+			return 0, 0, fmt.Errorf("hit %s: its subject: %w", h.id, err)
+		}
+		if err := json.Unmarshal([]byte(h.explanation), &explanation); err != nil {
+			return 0, 0, fmt.Errorf("hit %s: its explanation: %w", h.id, err)
+		}
+		for i := range explanation {
+			explanation[i].Detail = ""
+		}
+		subject, _ := json.Marshal(s.Depersonalised())
+		words, _ := json.Marshal(explanation)
+		if _, err := tx.ExecContext(ctx, `UPDATE hits SET subject = ?, explanation = ?, masked_at = ? WHERE id = ?`,
+			string(subject), string(words), stamp(now), h.id); err != nil {
+			return 0, 0, err
+		}
+	}
+	return len(hits), int(n), nil
 }

@@ -319,3 +319,114 @@ func TestReferralsFollowTheirRecord(t *testing.T) {
 		t.Errorf("rule_referrals: %d rows left (%v)", left, err)
 	}
 }
+
+// TestHitsOfTravellersFollowTheRetention: a hit of a traveller screened
+// from travel data is masked at the records' masking age, for the
+// screening agency and an agency it was escalated to alike, and deleted
+// at their deletion age with the clearance it left; a hit of a subject
+// screened otherwise is not travel data, and stays.
+func TestHitsOfTravellersFollowTheRetention(t *testing.T) {
+	now := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	path := newStore(t)
+	db, err := store.Open(context.Background(), path, store.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	mustAgency(t, db, "FR-PIU", "FR")
+	mustAgency(t, db, "DE-PIU", "DE")
+	var (
+		analyst = user("FR-PIU", "analyst", ctis.RoleAnalyst)
+		german  = user("DE-PIU", "analyst", ctis.RoleAnalyst)
+		admin   = ctis.NewContext(context.Background(), ctis.SystemIdentity("retention"))
+	)
+	journey := &ctis.Journey{Carrier: "ZZ", Flight: "ZZ123", From: "IST", To: "CDG", Departure: "2026-01-11T09:00"}
+	hit := func(entity string) ctis.Hit {
+		return ctis.Hit{EntityID: entity, Schema: "Person", Score: 0.9, Matched: "Karim Hadad", Agencies: []string{"DE-PIU"}, Fingerprint: "f1",
+			Explanation: []ctis.ScoreComponent{{Component: "name", Weight: 1, Score: 0.9, Detail: "Haddad ~ Hadad (one letter)"}},
+			Sources:     []ctis.HitSource{{Originator: "DE-PIU", Handling: ctis.Handling{Distribution: ctis.DistAll}, Components: []string{"name"}}}}
+	}
+	traveller := ctis.Subject{Name: "Karim Haddad", BirthDate: "1980-03-02", DocumentNumber: "X1234567", Journey: journey}
+	walkIn := ctis.Subject{Name: "Karim Haddad", BirthDate: "1980-03-02"}
+	res, err := db.RecordScreenings(analyst, []ctis.Screening{
+		{Subject: traveller, Hits: []ctis.Hit{hit("E1"), hit("E2")}},
+		{Subject: walkIn, Hits: []ctis.Hit{hit("E3")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cleared, escalated, kept := res[0].Hits[0].ID, res[0].Hits[1].ID, res[1].Hits[0].ID
+	if _, err := db.Decide(analyst, cleared, ctis.HitFalsePositive, "another man"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Decide(analyst, escalated, ctis.HitEscalated, "DE to look"); err != nil {
+		t.Fatal(err)
+	}
+	raw := ctistest.RawStore(t, path)
+	count := func(q string) int {
+		t.Helper()
+		var n int
+		if err := raw.QueryRow(q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if count(`SELECT count(*) FROM clearances`) != 1 || count(`SELECT count(*) FROM hit_recipients`) != 1 {
+		t.Fatal("the decisions left no clearance or no recipient")
+	}
+	masked := func(h *ctis.Hit) bool {
+		return h.MaskedAt != nil && h.Subject.Name == "" && h.Subject.BirthDate == "" && h.Subject.DocumentNumber == "" &&
+			h.Subject.Journey != nil && h.Subject.Journey.Flight == "ZZ123" && (len(h.Explanation) == 0 || h.Explanation[0].Detail == "")
+	}
+
+	now = now.AddDate(0, 6, -1)
+	if rep, err := db.ApplyRetention(admin); err != nil || rep.HitsMasked != 0 {
+		t.Fatalf("early retention: %v %+v", err, rep)
+	}
+	now = now.AddDate(0, 0, 1)
+	if rep, err := db.ApplyRetention(admin); err != nil || rep.HitsMasked != 2 || rep.HitsDeleted != 0 {
+		t.Fatalf("retention: %v %+v", err, rep)
+	}
+	for _, c := range []struct {
+		ctx context.Context
+		id  string
+	}{{analyst, cleared}, {analyst, escalated}, {german, escalated}} {
+		if h, err := db.Hit(c.ctx, c.id); err != nil || !masked(h) {
+			t.Errorf("a masked hit reads %+v %v", h, err)
+		}
+	}
+	page, err := db.Hits(analyst, ctis.HitFilter{})
+	if err != nil || len(page.Hits) != 3 {
+		t.Fatalf("queue: %+v %v", page, err)
+	}
+	for _, h := range page.Hits {
+		if (h.ID == kept) == masked(&h) {
+			t.Errorf("in the queue, hit %s masked %v", h.ID, masked(&h))
+		}
+	}
+	if h, _ := db.Hit(analyst, kept); h.Subject.Name != "Karim Haddad" || h.Explanation[0].Detail == "" {
+		t.Errorf("a walk-in's hit is masked: %+v", h)
+	}
+	if raw := count(`SELECT count(*) FROM hits WHERE subject LIKE '%Haddad%' OR explanation LIKE '%Haddad%'`); raw != 1 {
+		t.Errorf("%d hits still hold the traveller's name", raw)
+	}
+
+	now = time.Date(2031, 1, 10, 9, 0, 0, 0, time.UTC)
+	if rep, err := db.ApplyRetention(admin); err != nil || rep.HitsDeleted != 2 {
+		t.Fatalf("deletion: %v %+v", err, rep)
+	}
+	for _, c := range []struct {
+		ctx context.Context
+		id  string
+	}{{analyst, cleared}, {analyst, escalated}, {german, escalated}} {
+		if _, err := db.Hit(c.ctx, c.id); ctis.ErrorCode(err) != ctis.ENOTFOUND {
+			t.Errorf("a deleted hit reads: %v", err)
+		}
+	}
+	if _, err := db.Hit(analyst, kept); err != nil {
+		t.Errorf("a walk-in's hit went: %v", err)
+	}
+	if n := count(`SELECT count(*) FROM clearances`) + count(`SELECT count(*) FROM hit_recipients`); n != 0 {
+		t.Errorf("%d clearances and recipients outlive their hits", n)
+	}
+}

@@ -181,6 +181,13 @@ func TestTravelPagesMasked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The traveller was screened from the booking, with a hit.
+	if _, err := db.RecordScreenings(ctis.WithPurpose(analyst, "PNR"), []ctis.Screening{{Subject: ctis.Subject{Name: "Karim Haddad", DocumentNumber: "X1234567",
+		Journey: &ctis.Journey{Carrier: "ZZ", Flight: "ZZ123", From: "IST", To: "CDG"}},
+		Hits: []ctis.Hit{{EntityID: "E1", Schema: "Person", Score: 0.9, Matched: "Karim Hadad", Agencies: []string{"FR-PIU"},
+			Explanation: []ctis.ScoreComponent{{Component: "name", Weight: 1, Score: 0.9, Detail: "Haddad ~ Hadad"}}}}}}); err != nil {
+		t.Fatal(err)
+	}
 	svc, _ := screen.New(context.Background(), db)
 	srv := httptest.NewServer((&web.Server{Services: node.Services(db, svc, nil), Logger: slog.New(slog.DiscardHandler)}).Handler())
 	defer srv.Close()
@@ -209,6 +216,9 @@ func TestTravelPagesMasked(t *testing.T) {
 	}
 	if p := page(nil, "/referrals?purpose=case+7"); !strings.Contains(p, "Haddad") || !strings.Contains(p, "payment = CC VI XXXX1186") {
 		t.Fatalf("referral before masking:\n%s", p)
+	}
+	if p := page(nil, "/review?purpose=case+7"); !strings.Contains(p, "Haddad ~ Hadad") {
+		t.Fatalf("hit before masking:\n%s", p)
 	}
 	ahead.Store(int64(185 * 24 * time.Hour))
 	if rep, err := db.ApplyRetention(system); err != nil || rep.Masked != 1 {
@@ -242,5 +252,11 @@ func TestTravelPagesMasked(t *testing.T) {
 	}
 	if !strings.Contains(p, "card ending 1186") || !strings.Contains(p, "Depersonalised") {
 		t.Errorf("the masked referral is not shown as masked:\n%s", p)
+	}
+	// So is the hit of its screening: the listed name stays, the
+	// traveller's does not.
+	p = page(nil, "/review?purpose=case+7")
+	if strings.Contains(p, "Haddad") || strings.Contains(p, "X1234567") || !strings.Contains(p, "Karim Hadad") || !strings.Contains(p, "Depersonalised") {
+		t.Errorf("the masked hit:\n%s", p)
 	}
 }

@@ -348,8 +348,8 @@ func TestScreenManifest(t *testing.T) {
 		t.Errorf("journey %+v", j)
 	}
 	// Both screenings kept the two travellers; a jurisdiction that masks
-	// at once masks all four.
-	if out := mustRun(t, "--db", db, "--travel-mask-months", "0", "travel", "retention"); out != "masked 4 travel records, deleted 0; masked 0 referrals made of them, deleted 0\n" {
+	// at once masks all four, and the hit each screening raised.
+	if out := mustRun(t, "--db", db, "--travel-mask-months", "0", "travel", "retention"); out != "masked 4 travel records, deleted 0; of their referrals masked 0, deleted 0; of their hits masked 2, deleted 0\n" {
 		t.Errorf("retention: %q", out)
 	}
 	if _, _, err := run(t, "", "--db", db, "--travel-mask-months", "9", "--travel-delete-months", "3", "travel", "retention"); err == nil || !strings.Contains(err.Error(), "masking must come first") {

@@ -41,8 +41,8 @@ func newTravel(o *options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "masked %d travel records, deleted %d; masked %d referrals made of them, deleted %d\n",
-				rep.Masked, rep.Deleted, rep.ReferralsMasked, rep.ReferralsDeleted)
+			fmt.Fprintf(cmd.OutOrStdout(), "masked %d travel records, deleted %d; of their referrals masked %d, deleted %d; of their hits masked %d, deleted %d\n",
+				rep.Masked, rep.Deleted, rep.ReferralsMasked, rep.ReferralsDeleted, rep.HitsMasked, rep.HitsDeleted)
 			return nil
 		}),
 	}

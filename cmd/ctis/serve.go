@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"ctis"
 	"ctis/api"
 	"ctis/demo"
 	"ctis/feed"
@@ -472,8 +473,9 @@ func refresh(ctx context.Context, svc *screen.Service, db *store.DB, m *metrics.
 	retain := func() {
 		if rep, err := db.ApplyRetention(operator(ctx)); err != nil {
 			log.Error("applying the travel-data retention policy", "err", err)
-		} else if rep.Masked+rep.Deleted+rep.ReferralsMasked+rep.ReferralsDeleted > 0 {
-			log.Info("travel-data retention", "masked", rep.Masked, "deleted", rep.Deleted, "referrals_masked", rep.ReferralsMasked, "referrals_deleted", rep.ReferralsDeleted)
+		} else if *rep != (ctis.RetentionReport{}) {
+			log.Info("travel-data retention", "masked", rep.Masked, "deleted", rep.Deleted, "referrals_masked", rep.ReferralsMasked,
+				"referrals_deleted", rep.ReferralsDeleted, "hits_masked", rep.HitsMasked, "hits_deleted", rep.HitsDeleted)
 		}
 		if rep, err := db.SweepRequests(operator(ctx)); err != nil {
 			log.Error("running the cooperation requests' clock", "err", err)
