@@ -23,6 +23,12 @@ type Statement struct {
 	ReviewBy   string      `json:"review_by,omitempty"`
 	PastReview bool        `json:"past_review,omitempty"`
 	Withdrawn  *Withdrawal `json:"withdrawn,omitempty"`
+	// Changed is when the statement last changed for its readers:
+	// recorded, withdrawn, or released anew (a sharing group taking an
+	// agency in). Listings go by it, and a STIX object's version is its
+	// statements' latest; the zero time where a reader knows no more than
+	// RecordedAt and Withdrawn say.
+	Changed time.Time `json:"-"`
 }
 
 // Withdrawal records that the originator withdrew a statement. A withdrawn

@@ -227,6 +227,13 @@ type PeerService interface {
 	// A statement of an agency the peer does not speak for refuses the
 	// whole page (EFORBIDDEN). Needs RoleAdmin; audited.
 	ApplyPeerPage(ctx context.Context, p PeerPage) (*PeerReport, error)
+	// WithdrawUnreleased withdraws every statement held here of the
+	// agencies the peer speaks for that is not in released, the IDs of
+	// all the statements a read of the peer's collection from its start
+	// met: what the peer no longer releases to this node (a group of the
+	// peer that let this node's account go). It returns how many it
+	// withdrew. Needs RoleAdmin; audited.
+	WithdrawUnreleased(ctx context.Context, peer string, released map[string]bool) (int, error)
 	// PeerHead returns the head of the peer's audit chain recorded last
 	// without an alarm, and whether there is one. Needs RoleAdmin.
 	PeerHead(ctx context.Context, peer string) (PeerHead, bool, error)

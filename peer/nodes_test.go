@@ -215,6 +215,21 @@ func (n *node) pull(p ctis.Peer, limit int) (peer.Report, error) {
 	return rep, err
 }
 
+// reconcile reconciles n with p, limit objects a page, and brings n's
+// screening index up to date.
+func (n *node) reconcile(p ctis.Peer, limit int) (peer.Report, error) {
+	n.t.Helper()
+	c, err := peer.NewClient(p)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	rep, err := peer.Reconcile(ctistest.System, n.DB, p, c, limit, nil)
+	if _, cerr := n.Screen.CatchUp(context.Background()); cerr != nil {
+		n.t.Fatal(cerr)
+	}
+	return rep, err
+}
+
 // mustPull is pull that must succeed.
 func (n *node) mustPull(p ctis.Peer, limit int) peer.Report {
 	n.t.Helper()

@@ -153,7 +153,33 @@ const maxMarkings = 10000
 // page is stored. markings, if not nil, are those met by earlier pulls of
 // p, and receive those met by this one. First the pull witnesses p's
 // audit head (Witness).
+//
+// A pull takes what changed at the peer since its cursor. What the peer
+// stopped releasing to this node without changing it (a sharing group
+// of the peer that let this node's account go) it cannot see: Reconcile
+// does.
 func Pull(ctx context.Context, peers ctis.PeerService, p ctis.Peer, c *taxii.Client, limit int, markings Markings) (Report, error) {
+	return pull(ctx, peers, p, c, limit, markings, nil)
+}
+
+// Reconcile is a pull that reads p's collection from its start, storing
+// each page as Pull does, and then withdraws every statement held of the
+// agencies p speaks for that the read did not meet: what p no longer
+// releases to this node. A read cut short withdraws nothing.
+func Reconcile(ctx context.Context, peers ctis.PeerService, p ctis.Peer, c *taxii.Client, limit int, markings Markings) (Report, error) {
+	released := map[string]bool{}
+	rep, err := pull(ctx, peers, p, c, limit, markings, released)
+	if err != nil {
+		return rep, err
+	}
+	n, err := peers.WithdrawUnreleased(ctx, p.Name, released)
+	rep.Withdrawn += n
+	return rep, err
+}
+
+// pull is Pull, or when released is not nil a read from the start that
+// adds to released the ID of every statement it meets.
+func pull(ctx context.Context, peers ctis.PeerService, p ctis.Peer, c *taxii.Client, limit int, markings Markings, released map[string]bool) (Report, error) {
 	if limit <= 0 {
 		limit = PageSize
 	}
@@ -188,13 +214,15 @@ func Pull(ctx context.Context, peers ctis.PeerService, p ctis.Peer, c *taxii.Cli
 			return rep, fmt.Errorf("peer %s: no collection aliased \"released\" among the %d it offers; name one in the peer's settings", p.Name, len(cs))
 		}
 	}
-	cursor, err := peers.PeerCursor(ctx, p.Name, collection)
-	if err != nil {
-		return rep, err
-	}
 	q := taxii.Query{Limit: limit}
-	if !cursor.IsZero() {
-		q.AddedAfter = cursor.Add(-Overlap)
+	if released == nil {
+		cursor, err := peers.PeerCursor(ctx, p.Name, collection)
+		if err != nil {
+			return rep, err
+		}
+		if !cursor.IsZero() {
+			q.AddedAfter = cursor.Add(-Overlap)
+		}
 	}
 	rep.Pages, err = read(ctx, c, root, collection, q, markings, func(page *taxii.Page, entities []ctis.Entity) error {
 		got, err := peers.ApplyPeerPage(ctx, ctis.PeerPage{Peer: p.Name, Collection: collection, Entities: entities, AddedLast: page.AddedLast})
@@ -205,6 +233,13 @@ func Pull(ctx context.Context, peers ctis.PeerService, p ctis.Peer, c *taxii.Cli
 		rep.Withdrawn += got.Withdrawn
 		rep.Unchanged += got.Unchanged
 		rep.Remapped += got.Remapped
+		if released != nil {
+			for _, e := range entities {
+				for _, s := range e.Statements {
+					released[s.ID] = true
+				}
+			}
+		}
 		return nil
 	})
 	if _, ok := err.(*PageError); ok {

@@ -27,6 +27,11 @@ const MaxBackoff = time.Hour
 type Scheduler struct {
 	Peers ctis.PeerService
 	Every time.Duration
+	// Reconcile, if not zero, is how often each peer's pull is a
+	// reconciliation (Reconcile), which reads its collection whole and
+	// withdraws what it no longer releases to this node; the first comes
+	// Reconcile after the scheduler starts.
+	Reconcile time.Duration
 	// Log receives a line per pull that changed something and per
 	// failure: counts, the peer's name and the error's kind and place,
 	// never what a statement says.
@@ -84,24 +89,30 @@ func (s *Scheduler) Run(ctx context.Context) {
 	s.mu.Unlock()
 	ctx = ctis.NewContext(ctx, ctis.SystemIdentity("peer-sync"))
 	type state struct {
-		failures int
-		due      time.Time
-		markings Markings
+		failures   int
+		due        time.Time
+		markings   Markings
+		reconciled time.Time // the last reconciliation, or when first met
 	}
 	states := map[string]*state{}
 	pull := func(p ctis.Peer, woken bool) {
 		st := states[p.Name]
 		if st == nil {
-			st = &state{markings: Markings{}}
+			st = &state{markings: Markings{}, reconciled: time.Now()}
 			states[p.Name] = st
 		}
 		if !woken && time.Now().Before(st.due) {
 			return
 		}
+		run := Pull
+		reconciling := s.Reconcile > 0 && time.Since(st.reconciled) >= s.Reconcile
+		if reconciling {
+			run = Reconcile
+		}
 		c, err := newClient(p)
 		var rep Report
 		if err == nil {
-			rep, err = Pull(ctx, s.Peers, p, c, 0, st.markings)
+			rep, err = run(ctx, s.Peers, p, c, 0, st.markings)
 		}
 		if ctx.Err() != nil {
 			return
@@ -123,8 +134,12 @@ func (s *Scheduler) Run(ctx context.Context) {
 			log.Info("pulling from a peer works again", "peer", p.Name, "after_failures", st.failures)
 		}
 		st.failures, st.due = 0, time.Time{}
-		if rep.Added+rep.Withdrawn+rep.Remapped > 0 {
-			log.Info("pulled from a peer", "peer", p.Name, "pages", rep.Pages, "added", rep.Added, "withdrawn", rep.Withdrawn, "remapped", rep.Remapped, "woken", woken)
+		if reconciling {
+			st.reconciled = time.Now()
+		}
+		if rep.Added+rep.Withdrawn+rep.Remapped > 0 || reconciling {
+			log.Info("pulled from a peer", "peer", p.Name, "pages", rep.Pages, "added", rep.Added, "withdrawn", rep.Withdrawn, "remapped", rep.Remapped,
+				"woken", woken, "reconciled", reconciling)
 		}
 	}
 	peers := func() []ctis.Peer {

@@ -106,3 +106,37 @@ func TestScheduler(t *testing.T) {
 		t.Errorf("the log quotes a statement:\n%s", text)
 	}
 }
+
+// TestSchedulerReconciles: every Reconcile, a scheduled pull reads the
+// peer's collection whole, so that what the peer stopped releasing to
+// this node is withdrawn here without anyone asking.
+func TestSchedulerReconciles(t *testing.T) {
+	a, b, p := twoNodes(t)
+	west := person(t, a, fr, "Abu Zqreconciled al-Test", ctis.Handling{Distribution: ctis.DistGroup, Group: "western"})
+	b.mustPull(p, 0)
+	deAnalyst := ctistest.As(de, ctis.RoleAnalyst)
+	if _, err := b.Entities.Entity(deAnalyst, west.ID); err != nil {
+		t.Fatal(err)
+	}
+	a.group("western", fr)
+	var logged ctistest.Log
+	s := &peer.Scheduler{Peers: b.DB, Every: 20 * time.Millisecond, Reconcile: 300 * time.Millisecond, Log: slog.New(slog.NewTextHandler(&logged, nil))}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Run(ctx); close(done) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := b.Entities.Entity(deAnalyst, west.ID); ctis.ErrorCode(err) == ctis.ENOTFOUND {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no reconciliation in 10 s; log:\n%s", logged.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if text := logged.String(); !strings.Contains(text, "reconciled=true") || !strings.Contains(text, "withdrawn=1") {
+		t.Errorf("log:\n%s", text)
+	}
+}

@@ -274,3 +274,75 @@ func TestNoHopWidens(t *testing.T) {
 		t.Fatalf("a statement of A withdrawn at B: %v", err)
 	}
 }
+
+// TestGroupChangesReachPeer: a sharing group of A that comes to hold B's
+// account releases its statements to B at B's next pull, though they
+// were recorded before B's cursor; one that no longer holds it takes them
+// back at B's next reconciliation, which reads A's collection whole and
+// withdraws what A no longer releases to B, relationships included. What
+// DE-BKA sees at B is then what it sees at A.
+func TestGroupChangesReachPeer(t *testing.T) {
+	a, b := newNode(t, "node-a"), newNode(t, "node-b")
+	a.agency(fr, "FR")
+	a.agency(de, "DE")
+	a.group("western", fr, de)
+	a.group("eastern", fr)
+	b.agency(de, "DE")
+	b.group("western", de)
+	a.serve(b)
+	p := b.peerOf(a, de, ctis.Agreement{
+		SpeaksFor:  []ctis.Agency{{Code: fr, Name: "DGSI", Country: "FR", Kind: "security"}},
+		Recipients: map[string][]string{de: {de}, "group:western": {"group:western"}, "group:eastern": {de}},
+	})
+	western, eastern := ctis.Handling{Distribution: ctis.DistGroup, Group: "western"}, ctis.Handling{Distribution: ctis.DistGroup, Group: "eastern"}
+	// Eastern's statement is older than B's cursor by more than a pull
+	// reads again.
+	east := person(t, a, fr, "Haroun Qorbani", eastern)
+	a.tick(2 * peer.Overlap)
+	west := person(t, a, fr, "Abu Zqwest al-Test", western)
+	org, err := a.Entities.CreateEntity(ctistest.As(fr, ctis.RoleAnalyst), ctis.NewEntity{Schema: "Organization",
+		Statements: ctistest.Statements(ctis.Handling{Distribution: ctis.DistAll}, "name", "Zq Front")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Entities.AddStatements(ctistest.As(fr, ctis.RoleAnalyst), west.ID, ctistest.Statements(western, "memberOf", org.ID)); err != nil {
+		t.Fatal(err)
+	}
+	deAnalyst := ctistest.As(de, ctis.RoleAnalyst)
+	same := func(when string) {
+		t.Helper()
+		if got, want := b.statements(deAnalyst), a.statements(deAnalyst); !maps.Equal(got, want) {
+			t.Fatalf("%s: B shows DE-BKA %v, A shows it %v", when, got, want)
+		}
+	}
+	b.mustPull(p, 2)
+	same("first pull")
+	if _, err := b.Entities.Entity(deAnalyst, east.ID); ctis.ErrorCode(err) != ctis.ENOTFOUND {
+		t.Fatalf("B holds a statement of a group without DE-BKA: %v", err)
+	}
+
+	// Widening: eastern takes DE-BKA in, an hour after B's last pull.
+	a.tick(time.Hour)
+	a.group("eastern", fr, de)
+	if rep := b.mustPull(p, 2); rep.Added != 1 {
+		t.Fatalf("the pull after eastern took DE-BKA in: %+v", rep)
+	}
+	same("after widening")
+
+	// Narrowing: western lets DE-BKA go. A pull cannot tell; the
+	// reconciliation does, and withdraws the name and the membership.
+	a.tick(time.Hour)
+	a.group("western", fr)
+	rep, err := b.reconcile(p, 2)
+	if err != nil || rep.Withdrawn != 2 || rep.Added != 0 {
+		t.Fatalf("reconciliation after western let DE-BKA go: %+v %v", rep, err)
+	}
+	same("after narrowing")
+	if res := screen(t, b, de, ctis.RoleAnalyst, "Abu Zqwest al-Test"); len(res.Hits)+len(res.Notices) != 0 {
+		t.Errorf("a statement no longer released matches at B: %+v", res)
+	}
+	// Once more, nothing to do.
+	if rep, err := b.reconcile(p, 2); err != nil || rep.Withdrawn+rep.Added != 0 {
+		t.Errorf("a second reconciliation: %+v %v", rep, err)
+	}
+}

@@ -431,6 +431,9 @@ func latest(t time.Time, s *ctis.Statement) time.Time {
 	if s.Withdrawn != nil && s.Withdrawn.At.After(t) {
 		t = s.Withdrawn.At
 	}
+	if s.Changed.After(t) {
+		t = s.Changed
+	}
 	return t
 }
 

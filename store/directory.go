@@ -267,6 +267,18 @@ func (db *DB) PutGroup(ctx context.Context, g ctis.SharingGroup) (*ctis.SharingG
 				return err
 			}
 		}
+		// A member taken in sees the group's statements from now on: they
+		// are listed again as changed now, so that a peer pulling as that
+		// member takes them at its next pull, though they were recorded
+		// before its cursor. (A member let go is told by the peer's
+		// reconciliation, which reads the listing whole.)
+		if slices.ContainsFunc(g.Agencies, func(a string) bool { return !slices.Contains(before, a) }) {
+			ns := db.now().UnixNano()
+			if _, err := tx.ExecContext(ctx, `UPDATE statements SET changed_ns = CASE WHEN changed_ns > ? THEN changed_ns ELSE ? END
+				WHERE distribution = 'group' AND grp = ? AND withdrawn_at IS NULL`, ns, ns, g.Name); err != nil {
+				return err
+			}
+		}
 		_, err = db.appendAudit(ctx, tx, affecting(event(id, ctis.ActGroupPut, g.Name, "", map[string]any{"agencies": g.Agencies, "before": before}),
 			append(before, g.Agencies...)...))
 		return err

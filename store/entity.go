@@ -287,7 +287,7 @@ func (db *DB) SetReview(ctx context.Context, statementID, reviewBy string) (*cti
 
 const statementColumns = `s.seq, s.id, s.entity_id, s.property, s.value, s.originator, s.distribution, coalesce(s.grp, ''),
 	s.frontline, s.hit_notice, s.restriction, s.restriction_text, s.grading, s.recorded_at, s.review_by,
-	s.withdrawn_at, coalesce(s.withdrawn_by, ''), coalesce(s.withdrawn_reason, '')`
+	s.withdrawn_at, coalesce(s.withdrawn_by, ''), coalesce(s.withdrawn_reason, ''), s.changed_ns`
 
 // statements loads the statements matching where that the viewer can see,
 // in entity and recording order.
@@ -316,12 +316,14 @@ func (db *DB) rawStatements(ctx context.Context, q querier, where string, args [
 		var recorded string
 		var withdrawnAt sql.NullString
 		var by, reason string
+		var changed int64
 		h := &s.Handling
 		if err := rows.Scan(&seq, &s.ID, &s.EntityID, &s.Property, &s.Value, &s.Originator, &h.Distribution, &h.Group,
 			&h.Frontline, &h.HitNotice, &h.Restriction, &h.RestrictionText, &s.Grading, &recorded, &s.ReviewBy,
-			&withdrawnAt, &by, &reason); err != nil {
+			&withdrawnAt, &by, &reason, &changed); err != nil {
 			return nil, err
 		}
+		s.Changed = time.Unix(0, changed).UTC()
 		s.RecordedAt = parseStamp(recorded)
 		s.PastReview = s.ReviewBy < today
 		if withdrawnAt.Valid {

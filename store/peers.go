@@ -261,6 +261,73 @@ func (db *DB) ApplyPeerPage(ctx context.Context, page ctis.PeerPage) (*ctis.Peer
 	return rep, nil
 }
 
+// WithdrawUnreleased withdraws the statements held of the peer's agencies
+// that released does not name.
+func (db *DB) WithdrawUnreleased(ctx context.Context, peer string, released map[string]bool) (int, error) {
+	id, err := ctis.Require(ctx, ctis.RoleAdmin)
+	if err != nil {
+		return 0, err
+	}
+	var gone []string
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		peers, err := db.peers(ctx, tx, peer)
+		if err != nil {
+			return err
+		}
+		if len(peers) == 0 {
+			return ctis.ErrNotFound("peer")
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT s.id, s.originator FROM statements s JOIN agencies a ON a.code = s.originator
+			WHERE s.withdrawn_at IS NULL AND a.node = ?`, peer)
+		if err != nil {
+			return err
+		}
+		var originators []string
+		gone = gone[:0]
+		for rows.Next() {
+			var s, originator string
+			if err := rows.Scan(&s, &originator); err != nil {
+				rows.Close()
+				return err
+			}
+			if !released[s] {
+				gone, originators = append(gone, s), append(originators, originator)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(gone) == 0 {
+			return err
+		}
+		now := db.now()
+		for i, s := range gone {
+			if err := takeBack(ctx, tx, now, peer, s, originators[i]); err != nil {
+				return err
+			}
+		}
+		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActPeerPull, peer, "", map[string]any{"reconciled": true, "withdrawn": len(gone), "statements": gone}))
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(gone), nil
+}
+
+// takeBack withdraws a statement of originator, an agency of the peer,
+// that the peer no longer releases to this node, and keeps it to its
+// originator: what the originator no longer allows this node's agencies
+// to see, none of them sees here, withdrawn or not.
+func takeBack(ctx context.Context, tx *sql.Tx, now time.Time, peer, statement, originator string) error {
+	if _, err := tx.ExecContext(ctx, withdrawSQL+`id = ?`, withdrawArgs(now, originator, "no longer released to this node by node "+peer, statement)...); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM statement_agencies WHERE statement_seq = (SELECT seq FROM statements WHERE id = ?)`, statement); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE statements SET distribution = ?, grp = NULL, frontline = 0 WHERE id = ?`, string(ctis.DistOriginator), statement)
+	return err
+}
+
 // applyPeerEntity stores the statements of one entity pulled from the
 // peer named peer and returns the IDs of those it added or withdrew.
 func (db *DB) applyPeerEntity(ctx context.Context, w *writer, peer string, agreement ctis.Agreement, e ctis.Entity, rep *ctis.PeerReport) ([]string, error) {
@@ -372,7 +439,7 @@ func (db *DB) applyPeerEntity(ctx context.Context, w *writer, peer string, agree
 		return nil, err
 	}
 	for _, h := range gone {
-		if _, err := w.tx.ExecContext(ctx, withdrawSQL+`id = ?`, withdrawArgs(w.now, h.originator, "no longer released to this node by node "+peer, h.id)...); err != nil {
+		if err := takeBack(ctx, w.tx, w.now, peer, h.id, h.originator); err != nil {
 			return nil, err
 		}
 		rep.Withdrawn++

@@ -103,8 +103,13 @@ func newPeer(o *options) *cobra.Command {
 			return nil
 		}),
 	}
+	var reconcile bool
 	pull := &cobra.Command{
 		Use: "pull NAME", Short: "Pull from a peer node now, once", Args: cobra.ExactArgs(1),
+		Long: "Pull from a peer node now, once: what changed there since the last pull.\n" +
+			"With --reconcile, read the peer's collection whole and withdraw here what the peer no longer\n" +
+			"releases to this node (a sharing group of the peer that let this node's account go), which a\n" +
+			"pull cannot tell; 'serve --peer-reconcile' does it on a schedule.",
 		RunE: o.withDB(func(cmd *cobra.Command, args []string, db *store.DB) error {
 			ctx := operator(cmd.Context())
 			peers, err := db.Peers(ctx)
@@ -119,7 +124,11 @@ func newPeer(o *options) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				rep, err := peer.Pull(ctx, db, p, c, 0, nil)
+				run := peer.Pull
+				if reconcile {
+					run = peer.Reconcile
+				}
+				rep, err := run(ctx, db, p, c, 0, nil)
 				out := cmd.OutOrStdout()
 				if rep.Witness != nil {
 					fmt.Fprintf(out, "witnessing %s's audit head: %v\n", p.Name, rep.Witness)
@@ -133,6 +142,7 @@ func newPeer(o *options) *cobra.Command {
 			return ctis.ErrNotFound("peer")
 		}),
 	}
+	pull.Flags().BoolVar(&reconcile, "reconcile", false, "read the peer's collection whole, and withdraw what it no longer releases to this node")
 	fingerprint := &cobra.Command{
 		Use: "fingerprint CERT.pem", Short: "Print the SHA-256 fingerprint of a certificate, as a peer pins it", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -37,7 +37,7 @@ import (
 func newServe(o *options) *cobra.Command {
 	var addr, metricsAddr, peerAddr, peerCert, peerKey string
 	var withDemo, peerPush bool
-	var peerPoll time.Duration
+	var peerPoll, peerReconcile time.Duration
 	var relay mail.Relay
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -139,7 +139,7 @@ func newServe(o *options) *cobra.Command {
 				// Pulled statements reach the indexes through the store's
 				// change log, as other processes' writes do. A pull in
 				// flight at shutdown ends before the store closes.
-				sched := &peer.Scheduler{Peers: n.db, Every: peerPoll, Log: log}
+				sched := &peer.Scheduler{Peers: n.db, Every: peerPoll, Reconcile: peerReconcile, Log: log}
 				link.Wake = sched.Wake
 				pulling := make(chan struct{})
 				go func() {
@@ -185,6 +185,7 @@ func newServe(o *options) *cobra.Command {
 	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "", "serve /metrics on this address (such as 127.0.0.1:9464) instead of on --addr")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "serve a temporary database with sample data")
 	cmd.Flags().DurationVar(&peerPoll, "peer-poll", 5*time.Minute, "pull from the peer nodes (ctis peer add) this often; 0 pulls from none")
+	cmd.Flags().DurationVar(&peerReconcile, "peer-reconcile", 24*time.Hour, "read each peer's collection whole this often, withdrawing what it no longer releases to this node; 0 never")
 	cmd.Flags().StringVar(&peerAddr, "peer-addr", "", "serve TAXII and the peer link to the peers on this address, over mutual TLS")
 	cmd.Flags().StringVar(&peerCert, "peer-cert", "", "this node's certificate for --peer-addr, PEM (the one its peers pin)")
 	cmd.Flags().StringVar(&peerKey, "peer-key", "", "this node's key for --peer-addr, PEM")
