@@ -204,26 +204,24 @@ func (n *node) peerOf(from *node, agency string, a ctis.Agreement) ctis.Peer {
 // index up to date.
 func (n *node) pull(p ctis.Peer, limit int) (peer.Report, error) {
 	n.t.Helper()
-	c, err := peer.NewClient(p)
-	if err != nil {
-		n.t.Fatal(err)
-	}
-	rep, err := peer.Pull(ctistest.System, n.DB, p, c, limit, nil)
-	if _, cerr := n.Screen.CatchUp(context.Background()); cerr != nil {
-		n.t.Fatal(cerr)
-	}
-	return rep, err
+	return n.sync(peer.Pull, p, limit)
 }
 
-// reconcile reconciles n with p, limit objects a page, and brings n's
-// screening index up to date.
+// reconcile reconciles n with p, as pull pulls.
 func (n *node) reconcile(p ctis.Peer, limit int) (peer.Report, error) {
+	n.t.Helper()
+	return n.sync(peer.Reconcile, p, limit)
+}
+
+// sync runs a pull or a reconciliation of p into n and brings n's
+// screening index up to date.
+func (n *node) sync(run func(context.Context, ctis.PeerService, ctis.Peer, *taxii.Client, int, peer.Markings) (peer.Report, error), p ctis.Peer, limit int) (peer.Report, error) {
 	n.t.Helper()
 	c, err := peer.NewClient(p)
 	if err != nil {
 		n.t.Fatal(err)
 	}
-	rep, err := peer.Reconcile(ctistest.System, n.DB, p, c, limit, nil)
+	rep, err := run(ctistest.System, n.DB, p, c, limit, nil)
 	if _, cerr := n.Screen.CatchUp(context.Background()); cerr != nil {
 		n.t.Fatal(cerr)
 	}

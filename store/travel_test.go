@@ -17,16 +17,26 @@ func user(agency, name string, roles ...ctis.Role) context.Context {
 	return ctis.WithPurpose(ctis.NewContext(context.Background(), id), "PIU case 2026/88")
 }
 
-func TestTravelRetention(t *testing.T) {
-	now := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+// travelStore opens a store at path, on the clock *now, with the
+// passenger information units FR-PIU and DE-PIU: what the travel-data
+// retention tests start from.
+func travelStore(t *testing.T, now *time.Time) (*store.DB, string) {
+	t.Helper()
+	*now = time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
 	path := newStore(t)
-	db, err := store.Open(context.Background(), path, store.Options{Now: func() time.Time { return now }})
+	db, err := store.Open(context.Background(), path, store.Options{Now: func() time.Time { return *now }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	mustAgency(t, db, "FR-PIU", "FR")
 	mustAgency(t, db, "DE-PIU", "DE")
+	return db, path
+}
+
+func TestTravelRetention(t *testing.T) {
+	var now time.Time
+	db, path := travelStore(t, &now)
 	var (
 		analyst  = user("FR-PIU", "analyst", ctis.RoleAnalyst)
 		selfish  = user("FR-PIU", "selfish", ctis.RoleAnalyst, ctis.RoleApprover)
@@ -220,14 +230,8 @@ func TestReceiveTravelAllOrNothing(t *testing.T) {
 // with the record, shown whole again only to the holder of an approved
 // unmasking of the record, and deleted with it.
 func TestReferralsFollowTheirRecord(t *testing.T) {
-	now := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
-	path := newStore(t)
-	db, err := store.Open(context.Background(), path, store.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	mustAgency(t, db, "FR-PIU", "FR")
+	var now time.Time
+	db, path := travelStore(t, &now)
 	var (
 		analyst  = user("FR-PIU", "analyst", ctis.RoleAnalyst)
 		asker    = user("FR-PIU", "asker", ctis.RoleAnalyst)
@@ -326,15 +330,8 @@ func TestReferralsFollowTheirRecord(t *testing.T) {
 // at their deletion age with the clearance it left; a hit of a subject
 // screened otherwise is not travel data, and stays.
 func TestHitsOfTravellersFollowTheRetention(t *testing.T) {
-	now := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
-	path := newStore(t)
-	db, err := store.Open(context.Background(), path, store.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	mustAgency(t, db, "FR-PIU", "FR")
-	mustAgency(t, db, "DE-PIU", "DE")
+	var now time.Time
+	db, path := travelStore(t, &now)
 	var (
 		analyst = user("FR-PIU", "analyst", ctis.RoleAnalyst)
 		german  = user("DE-PIU", "analyst", ctis.RoleAnalyst)
