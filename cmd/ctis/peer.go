@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"slices"
@@ -12,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"ctis"
@@ -128,7 +131,11 @@ func newPeer(o *options) *cobra.Command {
 				if reconcile {
 					run = peer.Reconcile
 				}
-				rep, err := run(ctx, db, p, c, 0, nil)
+				shown := &pagesShown{PeerService: db, w: cmd.ErrOrStderr(), bar: newCountBar(cmd.ErrOrStderr(), "statements read from "+p.Name)}
+				rep, err := run(ctx, shown, p, c, 0, nil)
+				if shown.bar != nil {
+					shown.bar.Finish()
+				}
 				out := cmd.OutOrStdout()
 				if rep.Witness != nil {
 					fmt.Fprintf(out, "witnessing %s's audit head: %v\n", p.Name, rep.Witness)
@@ -163,4 +170,32 @@ func newPeer(o *options) *cobra.Command {
 	}
 	cmd.AddCommand(add, list, remove, pull, fingerprint)
 	return cmd
+}
+
+// pagesShown is the store as a pull from the command line sees it: each
+// page stored moves the progress bar on w, or writes a line to w when it
+// is no terminal.
+type pagesShown struct {
+	ctis.PeerService
+	w     io.Writer
+	bar   *progressbar.ProgressBar
+	pages int
+}
+
+func (s *pagesShown) ApplyPeerPage(ctx context.Context, page ctis.PeerPage) (*ctis.PeerReport, error) {
+	rep, err := s.PeerService.ApplyPeerPage(ctx, page)
+	if err != nil {
+		return rep, err
+	}
+	n := 0
+	for _, e := range page.Entities {
+		n += len(e.Statements)
+	}
+	s.pages++
+	if s.bar != nil {
+		s.bar.Add(n)
+	} else {
+		fmt.Fprintf(s.w, "page %d stored: %d statements, %d added, %d withdrawn\n", s.pages, n, rep.Added, rep.Withdrawn)
+	}
+	return rep, nil
 }
