@@ -41,12 +41,9 @@ func (db *DB) scanContentReferral(row interface{ Scan(...any) error }) (ctis.Con
 	return r, err
 }
 
-// referralLink is the page of a referral.
-func referralLink(id string) string { return "/content-referrals/" + id }
-
 // Refer sends a referral to a platform member.
 func (db *DB) Refer(ctx context.Context, nr ctis.NewContentReferral) (*ctis.ContentReferral, error) {
-	id, err := requireMember(ctx, "content referrals", ctis.RoleAnalyst)
+	id, err := requireMember(ctx, referralCase.plural, ctis.RoleAnalyst)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +84,7 @@ func (db *DB) Refer(ctx context.Context, nr ctis.NewContentReferral) (*ctis.Cont
 		if err := insertReferralStep(ctx, tx, refID, step); err != nil {
 			return err
 		}
-		if err := db.notify(ctx, tx, ctis.NoticeReferral, refID, string(ctis.ContentReferralCreate), referralLink(refID), nr.Platform); err != nil {
+		if err := db.notify(ctx, tx, ctis.NoticeReferral, refID, string(ctis.ContentReferralCreate), referralCase.link(refID), nr.Platform); err != nil {
 			return err
 		}
 		detail := map[string]any{"platform": nr.Platform, "basis": nr.Basis, "type": nr.Type, "evidence": len(nr.Evidence)}
@@ -104,7 +101,8 @@ func (db *DB) Refer(ctx context.Context, nr ctis.NewContentReferral) (*ctis.Cont
 // after the last.
 func insertReferralStep(ctx context.Context, tx *sql.Tx, refID string, s ctis.ContentReferralEvent) error {
 	if s.Seq == 0 {
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM referral_steps WHERE referral_id = ?`, refID).Scan(&s.Seq); err != nil {
+		var err error
+		if s.Seq, err = referralCase.nextStep(ctx, tx, refID); err != nil {
 			return err
 		}
 	}
@@ -118,32 +116,31 @@ func insertReferralStep(ctx context.Context, tx *sql.Tx, refID string, s ctis.Co
 // it may not, as for one that does not exist.
 func (db *DB) visibleReferral(ctx context.Context, q querier, agency, refID string) (ctis.ContentReferral, error) {
 	vis, args := referralVisible(agency)
-	return visibleOne(ctx, q, "referral", refID, `SELECT `+contentReferralColumns+` FROM referrals f WHERE f.id = ? AND `+vis, args, db.scanContentReferral)
+	return visibleOne(ctx, q, referralCase.noun, refID, `SELECT `+contentReferralColumns+` FROM referrals f WHERE f.id = ? AND `+vis, args, db.scanContentReferral)
 }
 
 // referralReaders are the agencies whose auditors oversee a referral.
 func referralReaders(ctx context.Context, q querier, r ctis.ContentReferral) ([]string, error) {
-	added, err := queryStrings(ctx, q, `SELECT agency FROM referral_agencies WHERE referral_id = ?`, r.ID)
-	return append([]string{r.Referrer, r.Platform}, added...), err
+	return referralCase.readers(ctx, q, r.ID, r.Referrer, r.Platform)
+}
+
+// openReferral opens the referral refID for a step, into *r.
+func (db *DB) openReferral(ctx context.Context, refID string, r *ctis.ContentReferral) func(*sql.Tx, ctis.Identity) (openCase, error) {
+	return func(tx *sql.Tx, id ctis.Identity) (openCase, error) {
+		var err error
+		*r, err = db.visibleReferral(ctx, tx, id.Agency, refID)
+		opened := *r
+		return openCase{id: r.ID, sender: r.Referrer, receiver: r.Platform,
+			readers: func(q querier) ([]string, error) { return referralReaders(ctx, q, opened) }}, err
+	}
 }
 
 // ActOnReferral moves a referral along the state machine.
 func (db *DB) ActOnReferral(ctx context.Context, refID string, s ctis.ContentReferralStep) (*ctis.ContentReferral, error) {
-	id, err := requireMember(ctx, "content referrals", ctis.RoleAnalyst)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		r, err := db.visibleReferral(ctx, tx, id.Agency, refID)
-		if err != nil {
+	var r ctis.ContentReferral
+	id, err := db.onCase(ctx, referralCase, "act on it", db.openReferral(ctx, refID, &r), func(tx *sql.Tx, c openCase, party ctis.Party, id ctis.Identity) error {
+		if err := s.Validate(); err != nil {
 			return err
-		}
-		party := partyIn(id.Agency, r.Referrer, r.Platform)
-		if party == "" {
-			return ctis.Errorf(ctis.EFORBIDDEN, "an agency added to a referral reads it; only its referrer and its platform act on it")
 		}
 		to, err := ctis.NextContentReferral(r.Basis, r.State, s.Action, party)
 		if err != nil {
@@ -184,11 +181,7 @@ func (db *DB) ActOnReferral(ctx context.Context, refID string, s ctis.ContentRef
 		if err := insertReferralStep(ctx, tx, r.ID, step); err != nil {
 			return err
 		}
-		other := r.Platform
-		if party == ctis.PartyReceiver {
-			other = r.Referrer
-		}
-		if err := db.notify(ctx, tx, ctis.NoticeReferral, r.ID, string(s.Action), referralLink(r.ID), other); err != nil {
+		if err := db.notify(ctx, tx, ctis.NoticeReferral, r.ID, string(s.Action), referralCase.link(r.ID), c.other(party)); err != nil {
 			return err
 		}
 		oversee, err := referralReaders(ctx, tx, r)
@@ -210,38 +203,9 @@ func (db *DB) ActOnReferral(ctx context.Context, refID string, s ctis.ContentRef
 
 // ShareReferral adds an agency to a referral's readers.
 func (db *DB) ShareReferral(ctx context.Context, refID, agency string) (*ctis.ContentReferral, error) {
-	id, err := requireMember(ctx, "content referrals", ctis.RoleAnalyst)
-	if err != nil {
-		return nil, err
-	}
-	if !ctis.ValidAgencyCode(agency) {
-		return nil, ctis.Invalid("agency", "%q is not an agency code", agency)
-	}
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		r, err := db.visibleReferral(ctx, tx, id.Agency, refID)
-		if err != nil {
-			return err
-		}
-		if partyIn(id.Agency, r.Referrer, r.Platform) == "" {
-			return ctis.Errorf(ctis.EFORBIDDEN, "only the referrer and the platform of a referral add agencies to it")
-		}
-		now := db.now()
-		if err := addReader(ctx, tx, "referral", r.ID, agency, id.Agency, now, r.Referrer, r.Platform); err != nil {
-			return err
-		}
-		step := ctis.ContentReferralEvent{Time: now, Action: ctis.ContentReferralShare, Agency: id.Agency, Username: id.Username, Reason: agency}
-		if err := insertReferralStep(ctx, tx, r.ID, step); err != nil {
-			return err
-		}
-		if err := db.notify(ctx, tx, ctis.NoticeReferral, r.ID, string(ctis.ContentReferralShare), referralLink(r.ID), agency); err != nil {
-			return err
-		}
-		oversee, err := referralReaders(ctx, tx, r)
-		if err != nil {
-			return err
-		}
-		_, err = db.appendAudit(ctx, tx, affecting(event(id, ctis.ActContentReferralShare, r.ID, "", map[string]any{"agency": agency}), append(oversee, agency)...))
-		return err
+	var r ctis.ContentReferral
+	id, err := db.share(ctx, referralCase, agency, db.openReferral(ctx, refID, &r), func(tx *sql.Tx, c openCase, seq int, now time.Time, id ctis.Identity) error {
+		return insertReferralStep(ctx, tx, c.id, ctis.ContentReferralEvent{Seq: seq, Time: now, Action: ctis.ContentReferralShare, Agency: id.Agency, Username: id.Username, Reason: agency})
 	})
 	if err != nil {
 		return nil, err
@@ -251,7 +215,7 @@ func (db *DB) ShareReferral(ctx context.Context, refID, agency string) (*ctis.Co
 
 // ContentReferral returns a referral with its timeline; the read is audited.
 func (db *DB) ContentReferral(ctx context.Context, refID string) (*ctis.ContentReferral, error) {
-	id, err := requireMember(ctx, "content referrals", readRoles...)
+	id, err := requireMember(ctx, referralCase.plural, readRoles...)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +274,7 @@ func (db *DB) referral(ctx context.Context, q querier, agency, refID string) (*c
 
 // ContentReferrals lists the referrals the caller's agency may see.
 func (db *DB) ContentReferrals(ctx context.Context, q ctis.ContentReferralQuery) ([]ctis.ContentReferral, error) {
-	id, err := requireMember(ctx, "content referrals", readRoles...)
+	id, err := requireMember(ctx, referralCase.plural, readRoles...)
 	if err != nil {
 		return nil, err
 	}
@@ -414,7 +378,7 @@ func (db *DB) SweepReferrals(ctx context.Context) (int, error) {
 			if err := insertReferralStep(ctx, tx, r.ID, ctis.ContentReferralEvent{Time: now, Reminder: ctis.ReminderOverdue, Reason: deadline}); err != nil {
 				return err
 			}
-			if err := db.notify(ctx, tx, ctis.NoticeReferral, r.ID, ctis.ReminderOverdue, referralLink(r.ID), r.Referrer, r.Platform); err != nil {
+			if err := db.notify(ctx, tx, ctis.NoticeReferral, r.ID, ctis.ReminderOverdue, referralCase.link(r.ID), r.Referrer, r.Platform); err != nil {
 				return err
 			}
 			oversee, err := referralReaders(ctx, tx, r)

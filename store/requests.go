@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"slices"
 	"strconv"
 	"time"
 
@@ -91,7 +90,7 @@ var readRoles = []ctis.Role{ctis.RoleAnalyst, ctis.RoleAuditor, ctis.RoleDPO}
 
 // CreateRequest drafts a request to the agency keeping the authority.
 func (db *DB) CreateRequest(ctx context.Context, nr ctis.NewRequest) (*ctis.Request, error) {
-	id, err := requireMember(ctx, "cooperation requests", ctis.RoleAnalyst)
+	id, err := requireMember(ctx, requestCase.plural, ctis.RoleAnalyst)
 	if err != nil {
 		return nil, err
 	}
@@ -163,30 +162,12 @@ func insertStep(ctx context.Context, tx *sql.Tx, reqID string, s ctis.TimelineSt
 	return nil
 }
 
-// nextStep is the sequence number of a request's next timeline entry.
-func nextStep(ctx context.Context, tx *sql.Tx, reqID string) (int, error) {
-	var n int
-	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM request_steps WHERE request_id = ?`, reqID).Scan(&n)
-	return n, err
-}
-
 // visibleRequest reads a request the agency may see, in tx: ENOTFOUND
 // for one it may not, as for one that does not exist.
 func (db *DB) visibleRequest(ctx context.Context, q querier, agency, reqID string) (ctis.Request, error) {
 	vis, args := requestVisible(agency)
-	return visibleOne(ctx, q, "request", reqID, `SELECT `+requestColumns+` FROM requests r WHERE r.id = ? AND `+vis, args, db.scanRequest)
+	return visibleOne(ctx, q, requestCase.noun, reqID, `SELECT `+requestColumns+` FROM requests r WHERE r.id = ? AND `+vis, args, db.scanRequest)
 }
-
-// otherParty is the party of r that agency is not.
-func otherParty(r ctis.Request, agency string) string {
-	if agency == r.Sender {
-		return r.Receiver
-	}
-	return r.Sender
-}
-
-// requestLink is the page of a request.
-func requestLink(id string) string { return "/requests/" + id }
 
 // lapsed reports whether r is a preservation request whose period ran
 // out at now, whether or not the clock recorded it yet: a step taken
@@ -195,38 +176,33 @@ func lapsed(r ctis.Request, now time.Time) bool {
 	return r.Kind == ctis.KindPreservation && !r.State.Final() && r.ExpiresAt != nil && !now.Before(*r.ExpiresAt)
 }
 
-// readers are the agencies whose auditors oversee what happens to a
-// request: its parties and the agencies added to it.
-func readers(ctx context.Context, q querier, r ctis.Request) ([]string, error) {
-	added, err := queryStrings(ctx, q, `SELECT agency FROM request_agencies WHERE request_id = ?`, r.ID)
-	if err != nil {
-		return nil, err
+// requestReaders are the agencies whose auditors oversee what happens to
+// a request: its sender, and once it is sent its receiver and the
+// agencies added to it.
+func requestReaders(ctx context.Context, q querier, r ctis.Request) ([]string, error) {
+	if r.State == ctis.StateDraft {
+		return []string{r.Sender}, nil
 	}
-	out := []string{r.Sender}
-	if r.State != ctis.StateDraft {
-		out = append(out, r.Receiver)
-		out = append(out, added...)
+	return requestCase.readers(ctx, q, r.ID, r.Sender, r.Receiver)
+}
+
+// openRequest opens the request reqID for a step, into *r.
+func (db *DB) openRequest(ctx context.Context, reqID string, r *ctis.Request) func(*sql.Tx, ctis.Identity) (openCase, error) {
+	return func(tx *sql.Tx, id ctis.Identity) (openCase, error) {
+		var err error
+		*r, err = db.visibleRequest(ctx, tx, id.Agency, reqID)
+		opened := *r
+		return openCase{id: r.ID, sender: r.Sender, receiver: r.Receiver,
+			readers: func(q querier) ([]string, error) { return requestReaders(ctx, q, opened) }}, err
 	}
-	return out, nil
 }
 
 // TakeStep moves a request along the state machine.
 func (db *DB) TakeStep(ctx context.Context, reqID string, s ctis.Step) (*ctis.Request, error) {
-	id, err := requireMember(ctx, "cooperation requests", ctis.RoleAnalyst)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		r, err := db.visibleRequest(ctx, tx, id.Agency, reqID)
-		if err != nil {
+	var r ctis.Request
+	id, err := db.onCase(ctx, requestCase, "act on it", db.openRequest(ctx, reqID, &r), func(tx *sql.Tx, c openCase, party ctis.Party, id ctis.Identity) error {
+		if err := s.Validate(); err != nil {
 			return err
-		}
-		party := partyIn(id.Agency, r.Sender, r.Receiver)
-		if party == "" {
-			return ctis.Errorf(ctis.EFORBIDDEN, "an agency added to a request reads it; only its sender and its receiver act on it")
 		}
 		now := db.now()
 		from := r.State
@@ -258,7 +234,7 @@ func (db *DB) TakeStep(ctx context.Context, reqID string, s ctis.Step) (*ctis.Re
 		if _, err := tx.ExecContext(ctx, `UPDATE requests SET `+set+` WHERE id = ?`, append(args, r.ID)...); err != nil {
 			return err
 		}
-		seq, err := nextStep(ctx, tx, r.ID)
+		seq, err := requestCase.nextStep(ctx, tx, r.ID)
 		if err != nil {
 			return err
 		}
@@ -267,13 +243,13 @@ func (db *DB) TakeStep(ctx context.Context, reqID string, s ctis.Step) (*ctis.Re
 			return err
 		}
 		r.State = to
-		oversee, err := readers(ctx, tx, r)
+		oversee, err := requestReaders(ctx, tx, r)
 		if err != nil {
 			return err
 		}
 		// The other party is told of each step, once the request is sent.
 		if from != ctis.StateDraft || s.Action == ctis.ActionSend {
-			if err := db.notify(ctx, tx, ctis.NoticeRequest, r.ID, string(s.Action), requestLink(r.ID), otherParty(r, id.Agency)); err != nil {
+			if err := db.notify(ctx, tx, ctis.NoticeRequest, r.ID, string(s.Action), requestCase.link(r.ID), c.other(party)); err != nil {
 				return err
 			}
 		}
@@ -290,64 +266,11 @@ func (db *DB) TakeStep(ctx context.Context, reqID string, s ctis.Step) (*ctis.Re
 	return db.request(ctx, db.r, id, reqID)
 }
 
-// readerTables are the tables of the agencies added to a shared case, and
-// their column of its ID, by the case's name.
-var readerTables = map[string][2]string{"request": {"request_agencies", "request_id"}, "referral": {"referral_agencies", "referral_id"}}
-
-// addReader adds agency to the readers of the case of kind ("request",
-// "referral") and ID caseID, as by, refusing an agency that is not a
-// member and one that reads the case already: one of its parties or an
-// agency added before.
-func addReader(ctx context.Context, tx *sql.Tx, kind, caseID, agency, by string, now time.Time, parties ...string) error {
-	t := readerTables[kind]
-	if !exists(ctx, tx, `SELECT 1 FROM agencies WHERE code = ?`, agency) {
-		return ctis.Invalid("agency", "no member agency %s", agency)
-	}
-	if slices.Contains(parties, agency) || exists(ctx, tx, `SELECT 1 FROM `+t[0]+` WHERE `+t[1]+` = ? AND agency = ?`, caseID, agency) {
-		return &ctis.Error{Code: ctis.ECONFLICT, Field: "agency", Message: agency + " reads this " + kind + " already"}
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO `+t[0]+` (`+t[1]+`, agency, added_by, added_at) VALUES (?, ?, ?, ?)`, caseID, agency, by, fixedStamp(now))
-	return err
-}
-
 // ShareRequest adds an agency to a request's readers.
 func (db *DB) ShareRequest(ctx context.Context, reqID, agency string) (*ctis.Request, error) {
-	id, err := requireMember(ctx, "cooperation requests", ctis.RoleAnalyst)
-	if err != nil {
-		return nil, err
-	}
-	if !ctis.ValidAgencyCode(agency) {
-		return nil, ctis.Invalid("agency", "%q is not an agency code", agency)
-	}
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		r, err := db.visibleRequest(ctx, tx, id.Agency, reqID)
-		if err != nil {
-			return err
-		}
-		if partyIn(id.Agency, r.Sender, r.Receiver) == "" {
-			return ctis.Errorf(ctis.EFORBIDDEN, "only the sender and the receiver of a request add agencies to it")
-		}
-		now := db.now()
-		if err := addReader(ctx, tx, "request", r.ID, agency, id.Agency, now, r.Sender, r.Receiver); err != nil {
-			return err
-		}
-		seq, err := nextStep(ctx, tx, r.ID)
-		if err != nil {
-			return err
-		}
-		step := ctis.TimelineStep{Seq: seq, Time: now, Action: ctis.ActionShare, Agency: id.Agency, Username: id.Username, Note: agency}
-		if err := insertStep(ctx, tx, r.ID, step, nil); err != nil {
-			return err
-		}
-		if err := db.notify(ctx, tx, ctis.NoticeRequest, r.ID, string(ctis.ActionShare), requestLink(r.ID), agency); err != nil {
-			return err
-		}
-		oversee, err := readers(ctx, tx, r)
-		if err != nil {
-			return err
-		}
-		_, err = db.appendAudit(ctx, tx, affecting(event(id, ctis.ActRequestShare, r.ID, "", map[string]any{"agency": agency}), oversee...))
-		return err
+	var r ctis.Request
+	id, err := db.share(ctx, requestCase, agency, db.openRequest(ctx, reqID, &r), func(tx *sql.Tx, c openCase, seq int, now time.Time, id ctis.Identity) error {
+		return insertStep(ctx, tx, c.id, ctis.TimelineStep{Seq: seq, Time: now, Action: ctis.ActionShare, Agency: id.Agency, Username: id.Username, Note: agency}, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -357,7 +280,7 @@ func (db *DB) ShareRequest(ctx context.Context, reqID, agency string) (*ctis.Req
 
 // Request returns a request with its timeline; the read is audited.
 func (db *DB) Request(ctx context.Context, reqID string) (*ctis.Request, error) {
-	id, err := requireMember(ctx, "cooperation requests", readRoles...)
+	id, err := requireMember(ctx, requestCase.plural, readRoles...)
 	if err != nil {
 		return nil, err
 	}
@@ -365,7 +288,7 @@ func (db *DB) Request(ctx context.Context, reqID string) (*ctis.Request, error) 
 	if err != nil {
 		return nil, err
 	}
-	oversee, err := readers(ctx, db.r, *r)
+	oversee, err := requestReaders(ctx, db.r, *r)
 	if err != nil {
 		return nil, err
 	}
@@ -452,7 +375,7 @@ func timeline(ctx context.Context, q querier, reqID string) ([]ctis.TimelineStep
 
 // Requests lists the requests the caller's agency may see.
 func (db *DB) Requests(ctx context.Context, q ctis.RequestQuery) ([]ctis.Request, error) {
-	id, err := requireMember(ctx, "cooperation requests", readRoles...)
+	id, err := requireMember(ctx, requestCase.plural, readRoles...)
 	if err != nil {
 		return nil, err
 	}
@@ -587,7 +510,7 @@ func (db *DB) SweepRequests(ctx context.Context) (*ctis.SweepReport, error) {
 
 // sweepOne expires r or records its due reminders.
 func (db *DB) sweepOne(ctx context.Context, tx *sql.Tx, id ctis.Identity, r ctis.Request, now time.Time, rep *ctis.SweepReport) error {
-	oversee, err := readers(ctx, tx, r)
+	oversee, err := requestReaders(ctx, tx, r)
 	if err != nil {
 		return err
 	}
@@ -598,7 +521,7 @@ func (db *DB) sweepOne(ctx context.Context, tx *sql.Tx, id ctis.Identity, r ctis
 		if _, err := tx.ExecContext(ctx, `UPDATE requests SET state = ?, closed_at = ? WHERE id = ?`, string(ctis.StateExpired), fixedStamp(*r.ExpiresAt), r.ID); err != nil {
 			return err
 		}
-		seq, err := nextStep(ctx, tx, r.ID)
+		seq, err := requestCase.nextStep(ctx, tx, r.ID)
 		if err != nil {
 			return err
 		}
@@ -606,7 +529,7 @@ func (db *DB) sweepOne(ctx context.Context, tx *sql.Tx, id ctis.Identity, r ctis
 			return err
 		}
 		rep.Expired++
-		if err := db.notify(ctx, tx, ctis.NoticeReminder, r.ID, string(ctis.StateExpired), requestLink(r.ID), r.Sender, r.Receiver); err != nil {
+		if err := db.notify(ctx, tx, ctis.NoticeReminder, r.ID, string(ctis.StateExpired), requestCase.link(r.ID), r.Sender, r.Receiver); err != nil {
 			return err
 		}
 		_, err = db.appendAudit(ctx, tx, affecting(event(id, ctis.ActRequestExpire, r.ID, "", map[string]any{"expires_at": r.ExpiresAt}), oversee...))
@@ -632,7 +555,7 @@ func (db *DB) sweepOne(ctx context.Context, tx *sql.Tx, id ctis.Identity, r ctis
 		if exists(ctx, tx, `SELECT 1 FROM request_steps WHERE request_id = ? AND reminder = ? AND note = ?`, r.ID, d.kind, d.note) {
 			continue
 		}
-		seq, err := nextStep(ctx, tx, r.ID)
+		seq, err := requestCase.nextStep(ctx, tx, r.ID)
 		if err != nil {
 			return err
 		}
@@ -640,7 +563,7 @@ func (db *DB) sweepOne(ctx context.Context, tx *sql.Tx, id ctis.Identity, r ctis
 			return err
 		}
 		rep.Reminders++
-		if err := db.notify(ctx, tx, ctis.NoticeReminder, r.ID, d.kind, requestLink(r.ID), r.Sender, r.Receiver); err != nil {
+		if err := db.notify(ctx, tx, ctis.NoticeReminder, r.ID, d.kind, requestCase.link(r.ID), r.Sender, r.Receiver); err != nil {
 			return err
 		}
 		if _, err := db.appendAudit(ctx, tx, affecting(event(id, ctis.ActRequestRemind, r.ID, "", map[string]any{"reminder": d.kind, "note": d.note}), oversee...)); err != nil {
