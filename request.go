@@ -76,6 +76,7 @@ const (
 // machine: Next knows nothing of them.
 const (
 	ActionCreate RequestAction = "create" // the draft made
+	ActionEdit   RequestAction = "edit"   // the draft's contents replaced
 	ActionShare  RequestAction = "share"  // an agency added to the readers
 )
 
@@ -541,6 +542,7 @@ type SweepReport struct {
 // agencies oversee it.
 const (
 	ActRequestCreate = "request.create"
+	ActRequestEdit   = "request.edit"
 	ActRequestStep   = "request.step"
 	ActRequestShare  = "request.share"
 	ActRequestRead   = "request.read"
@@ -561,6 +563,12 @@ type CooperationService interface {
 	// entities must be ones the caller may see (EINVALID naming the
 	// entity otherwise, as for one that does not exist).
 	CreateRequest(ctx context.Context, r NewRequest) (*Request, error)
+	// EditRequest replaces the contents of a draft of the caller's
+	// agency with r, checked as CreateRequest checks it; attachments
+	// given are added, with the edit on the timeline. Needs RoleAnalyst
+	// of the sender; ECONFLICT once the request is sent, ENOTFOUND for
+	// one the caller may not see.
+	EditRequest(ctx context.Context, id string, r NewRequest) (*Request, error)
 	// TakeStep moves a request along Moves. Needs RoleAnalyst of the
 	// party the move belongs to; EINVALID, ECONFLICT or EFORBIDDEN as
 	// Next says, with nothing changed.

@@ -105,24 +105,45 @@ type newRequestInput struct {
 	Deadline string `json:"deadline,omitempty"`
 }
 
-func (h *handler) createCooperationRequest(w http.ResponseWriter, r *http.Request) error {
+// draft reads the body of a request made or edited.
+func (h *handler) draft(w http.ResponseWriter, r *http.Request) (ctis.NewRequest, error) {
 	var in newRequestInput
 	if err := h.decode(w, r, &in); err != nil {
-		return err
+		return ctis.NewRequest{}, err
 	}
 	nr := in.NewRequest
 	if in.Deadline != "" {
 		d, err := time.Parse(time.RFC3339, in.Deadline)
 		if err != nil {
-			return ctis.Invalid("deadline", "the deadline must be an RFC 3339 time such as 2026-01-31T17:00:00Z")
+			return nr, ctis.Invalid("deadline", "the deadline must be an RFC 3339 time such as 2026-01-31T17:00:00Z")
 		}
 		nr.Deadline = &d
+	}
+	return nr, nil
+}
+
+func (h *handler) createCooperationRequest(w http.ResponseWriter, r *http.Request) error {
+	nr, err := h.draft(w, r)
+	if err != nil {
+		return err
 	}
 	req, err := h.Cooperation.CreateRequest(r.Context(), nr)
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, req)
+}
+
+func (h *handler) editCooperationRequest(w http.ResponseWriter, r *http.Request) error {
+	nr, err := h.draft(w, r)
+	if err != nil {
+		return err
+	}
+	req, err := h.Cooperation.EditRequest(r.Context(), r.PathValue("id"), nr)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, req)
 }
 
 func (h *handler) cooperationRequest(w http.ResponseWriter, r *http.Request) error {

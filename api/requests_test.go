@@ -38,7 +38,23 @@ func requestCalls(t *testing.T, f *fixture, linked string) {
 		"attachments": []map[string]any{{"name": "order.pdf", "sha256": strings.Repeat("a1", 32), "size": 20480}}}).
 		want(t, http.StatusCreated).decode(t, &req)
 	f.post("fr.analyst", "/api/v1/cooperation-requests", map[string]any{"kind": "letter", "authority": auth.ID}).want(t, http.StatusBadRequest)
+	// The draft is edited before it goes: the receiver cannot see it yet,
+	// a bad edit changes nothing.
+	edit := map[string]any{"kind": "e_evidence_subscriber", "authority": auth.ID, "legal_basis": "Regulation (EU) 2023/1543, art. 5",
+		"offence": "public provocation to commit a terrorist offence", "description": "subscriber and IP logs of the account that posted the video",
+		"entities": []string{linked}, "deadline": deadline}
+	put := func(who string, body map[string]any) reply {
+		return f.do(call{method: "PUT", path: "/api/v1/cooperation-requests/" + req.ID, as: who, contentType: "application/json", body: mustJSON(t, body)})
+	}
+	put("de.analyst", edit).want(t, http.StatusNotFound)
+	put("fr.analyst", map[string]any{"kind": "letter", "authority": auth.ID}).want(t, http.StatusBadRequest)
+	var edited ctis.Request
+	put("fr.analyst", edit).want(t, http.StatusOK).decode(t, &edited)
+	if edited.LegalBasis != "Regulation (EU) 2023/1543, art. 5" || len(edited.Timeline) != 2 || edited.Timeline[1].Action != ctis.ActionEdit || len(edited.Attachments) != 1 {
+		t.Errorf("the edited draft: %+v", edited)
+	}
 	f.post("fr.analyst", "/api/v1/cooperation-requests/"+req.ID+"/steps", map[string]any{"action": "send"}).want(t, http.StatusOK)
+	put("fr.analyst", edit).want(t, http.StatusConflict)
 	f.post("fr.analyst", "/api/v1/cooperation-requests/"+req.ID+"/steps", map[string]any{"action": "answer"}).want(t, http.StatusConflict)
 	f.post("de.analyst", "/api/v1/cooperation-requests/"+req.ID+"/steps", map[string]any{"action": "acknowledge", "note": "received"}).want(t, http.StatusOK)
 	f.post("de.analyst", "/api/v1/cooperation-requests/"+req.ID+"/steps", map[string]any{"action": "refuse"}).want(t, http.StatusBadRequest)
@@ -47,7 +63,7 @@ func requestCalls(t *testing.T, f *fixture, linked string) {
 		"attachments": []map[string]any{{"name": "subscriber.csv", "sha256": strings.Repeat("b2", 32), "size": 512}}}).want(t, http.StatusOK)
 	var got ctis.Request
 	f.do(call{method: "GET", path: "/api/v1/cooperation-requests/" + req.ID, as: "de.analyst"}).want(t, http.StatusOK).decode(t, &got)
-	if got.State != ctis.StateAnswered || len(got.Timeline) != 5 || len(got.Attachments) != 2 || len(got.Entities) != 1 || got.Entities[0].ID != linked {
+	if got.State != ctis.StateAnswered || len(got.Timeline) != 6 || len(got.Attachments) != 2 || len(got.Entities) != 1 || got.Entities[0].ID != linked {
 		t.Errorf("the answered request: %+v", got)
 	}
 	f.do(call{method: "GET", path: "/api/v1/cooperation-requests/" + req.ID, as: "fr.border"}).want(t, http.StatusForbidden)

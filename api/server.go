@@ -142,6 +142,7 @@ func (h *handler) routes() []route {
 		{"POST", "/api/v1/cooperation-requests", false, h.createCooperationRequest},
 		{"GET", "/api/v1/cooperation-requests/figures", false, h.requestFigures},
 		{"GET", "/api/v1/cooperation-requests/{id}", false, h.cooperationRequest},
+		{"PUT", "/api/v1/cooperation-requests/{id}", false, h.editCooperationRequest},
 		{"POST", "/api/v1/cooperation-requests/{id}/steps", false, h.takeStep},
 		{"POST", "/api/v1/cooperation-requests/{id}/agencies", false, h.shareCooperationRequest},
 		{"GET", "/api/v1/content-referrals", false, h.contentReferrals},

@@ -73,6 +73,14 @@ func requestMatrix(t *testing.T, s ctis.Services) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The draft is edited by its sender, its audit its own; the request
+	// sent is edited by no one.
+	if kept, err = s.Cooperation.EditRequest(fr, kept.ID, draft(linked[0])); err != nil || len(kept.Entities) != 1 || kept.Timeline[len(kept.Timeline)-1].Action != ctis.ActionEdit {
+		t.Fatalf("editing the draft: %+v %v", kept, err)
+	}
+	if _, err := s.Cooperation.EditRequest(fr, sent.ID, draft()); ctis.ErrorCode(err) != ctis.ECONFLICT {
+		t.Errorf("editing a sent request: %v", err)
+	}
 
 	// readers maps each request to the agencies that may read it.
 	check := func(stage string, readers map[string][]string) {
@@ -175,6 +183,10 @@ func requestMatrix(t *testing.T, s ctis.Services) {
 				if ctis.ErrorCode(err) != ctis.ENOTFOUND {
 					t.Errorf("%s: %s sharing %s with itself: %v", stage, agency, id, err)
 				}
+				_, absent := s.Cooperation.EditRequest(As(agency, ctis.RoleAnalyst), ctis.NewID(), draft())
+				if _, err = s.Cooperation.EditRequest(As(agency, ctis.RoleAnalyst), id, draft()); ctis.ErrorCode(err) != ctis.ENOTFOUND || err.Error() != absent.Error() {
+					t.Errorf("%s: %s editing %s: %v, want it to read as absent (%v)", stage, agency, id, err, absent)
+				}
 			}
 		}
 	}
@@ -191,6 +203,12 @@ func requestMatrix(t *testing.T, s ctis.Services) {
 	}
 	if _, err := s.Cooperation.ShareRequest(jo, sent.ID, DE); ctis.ErrorCode(err) != ctis.EFORBIDDEN {
 		t.Errorf("JO-GID, added, sharing further: %v", err)
+	}
+	if _, err := s.Cooperation.EditRequest(jo, sent.ID, draft()); ctis.ErrorCode(err) != ctis.EFORBIDDEN {
+		t.Errorf("JO-GID, added, editing: %v", err)
+	}
+	if _, err := s.Cooperation.EditRequest(de, sent.ID, draft()); ctis.ErrorCode(err) != ctis.ECONFLICT {
+		t.Errorf("DE-BKA, the receiver, editing: %v", err)
 	}
 }
 

@@ -100,25 +100,9 @@ func (db *DB) CreateRequest(ctx context.Context, nr ctis.NewRequest) (*ctis.Requ
 	}
 	reqID := ctis.NewID()
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		var receiver string
-		err := tx.QueryRowContext(ctx, `SELECT agency FROM authorities WHERE id = ? AND removed_at IS NULL`, nr.Authority).Scan(&receiver)
-		if err == sql.ErrNoRows {
-			return ctis.Invalid("authority", "no authority %s in the directory", nr.Authority)
-		}
+		receiver, err := db.addressee(ctx, tx, id, nr)
 		if err != nil {
 			return err
-		}
-		if receiver == id.Agency {
-			return ctis.Invalid("authority", "this authority's entry is kept by your own agency: a request goes to another agency")
-		}
-		// The sender may link only what it may see; what the receiver
-		// will see of it is decided at each read, by its own handling.
-		for i, e := range nr.Entities {
-			if _, err := db.entitySchema(ctx, tx, id.Viewer(), e); ctis.ErrorCode(err) == ctis.ENOTFOUND {
-				return ctis.Invalid("entities["+strconv.Itoa(i)+"]", "no entity %s that you may see", e)
-			} else if err != nil {
-				return err
-			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO requests (id, kind, state, sender, receiver, authority, legal_basis, offence, description,
 			deadline, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)`,
@@ -126,23 +110,104 @@ func (db *DB) CreateRequest(ctx context.Context, nr ctis.NewRequest) (*ctis.Requ
 			nullStamp(nr.Deadline), id.Username, fixedStamp(now)); err != nil {
 			return err
 		}
-		for _, e := range nr.Entities {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO request_entities (request_id, entity_id) VALUES (?, ?)`, reqID, e); err != nil {
-				return err
-			}
+		if err := linkEntities(ctx, tx, reqID, nr.Entities); err != nil {
+			return err
 		}
 		step := ctis.TimelineStep{Seq: 1, Time: now, Action: ctis.ActionCreate, To: ctis.StateDraft, Agency: id.Agency, Username: id.Username}
 		if err := insertStep(ctx, tx, reqID, step, nr.Attachments); err != nil {
 			return err
 		}
-		detail := map[string]any{"kind": nr.Kind, "receiver": receiver, "authority": nr.Authority, "entities": nr.Entities, "attachments": len(nr.Attachments)}
-		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActRequestCreate, reqID, "", detail))
+		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActRequestCreate, reqID, "", draftDetail(nr, receiver)))
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return db.request(ctx, db.r, id, reqID)
+}
+
+// EditRequest replaces the contents of a draft.
+func (db *DB) EditRequest(ctx context.Context, reqID string, nr ctis.NewRequest) (*ctis.Request, error) {
+	var r ctis.Request
+	id, err := db.onCase(ctx, requestCase, "act on it", db.openRequest(ctx, reqID, &r), func(tx *sql.Tx, _ openCase, party ctis.Party, id ctis.Identity) error {
+		if party != ctis.PartySender || r.State != ctis.StateDraft {
+			return ctis.Errorf(ctis.ECONFLICT, "only a draft is edited, by its sender: this request is %s", r.State)
+		}
+		now := db.now()
+		if err := nr.Validate(now); err != nil {
+			return err
+		}
+		receiver, err := db.addressee(ctx, tx, id, nr)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE requests SET kind = ?, receiver = ?, authority = ?, legal_basis = ?, offence = ?, description = ?,
+			deadline = ? WHERE id = ?`, string(nr.Kind), receiver, nr.Authority, nr.LegalBasis, nr.Offence, nr.Description, nullStamp(nr.Deadline), r.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM request_entities WHERE request_id = ?`, r.ID); err != nil {
+			return err
+		}
+		if err := linkEntities(ctx, tx, r.ID, nr.Entities); err != nil {
+			return err
+		}
+		seq, err := requestCase.nextStep(ctx, tx, r.ID)
+		if err != nil {
+			return err
+		}
+		step := ctis.TimelineStep{Seq: seq, Time: now, Action: ctis.ActionEdit, From: ctis.StateDraft, To: ctis.StateDraft, Agency: id.Agency, Username: id.Username}
+		if err := insertStep(ctx, tx, r.ID, step, nr.Attachments); err != nil {
+			return err
+		}
+		// A draft is its sender's alone: so is its audit.
+		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActRequestEdit, r.ID, "", draftDetail(nr, receiver)))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.request(ctx, db.r, id, reqID)
+}
+
+// addressee checks a draft's addressee and entities for the caller, and
+// returns the agency that keeps the authority addressed: the receiver.
+func (db *DB) addressee(ctx context.Context, tx *sql.Tx, id ctis.Identity, nr ctis.NewRequest) (string, error) {
+	var receiver string
+	err := tx.QueryRowContext(ctx, `SELECT agency FROM authorities WHERE id = ? AND removed_at IS NULL`, nr.Authority).Scan(&receiver)
+	if err == sql.ErrNoRows {
+		return "", ctis.Invalid("authority", "no authority %s in the directory", nr.Authority)
+	}
+	if err != nil {
+		return "", err
+	}
+	if receiver == id.Agency {
+		return "", ctis.Invalid("authority", "this authority's entry is kept by your own agency: a request goes to another agency")
+	}
+	// The sender may link only what it may see; what the receiver will
+	// see of it is decided at each read, by its own handling.
+	for i, e := range nr.Entities {
+		if _, err := db.entitySchema(ctx, tx, id.Viewer(), e); ctis.ErrorCode(err) == ctis.ENOTFOUND {
+			return "", ctis.Invalid("entities["+strconv.Itoa(i)+"]", "no entity %s that you may see", e)
+		} else if err != nil {
+			return "", err
+		}
+	}
+	return receiver, nil
+}
+
+// linkEntities links the entities to the request reqID.
+func linkEntities(ctx context.Context, tx *sql.Tx, reqID string, entities []string) error {
+	for _, e := range entities {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO request_entities (request_id, entity_id) VALUES (?, ?)`, reqID, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// draftDetail is what the audit trail says of a draft made or edited.
+func draftDetail(nr ctis.NewRequest, receiver string) map[string]any {
+	return map[string]any{"kind": nr.Kind, "receiver": receiver, "authority": nr.Authority, "entities": nr.Entities, "attachments": len(nr.Attachments)}
 }
 
 // insertStep adds an entry to a request's timeline, with the files that

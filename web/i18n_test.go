@@ -89,7 +89,7 @@ func familyMembers() map[string][]string {
 			add("action.", string(a))
 		}
 	}
-	for _, a := range append(ctis.RequestActions, ctis.ActionCreate, ctis.ActionShare) {
+	for _, a := range append(ctis.RequestActions, ctis.ActionCreate, ctis.ActionEdit, ctis.ActionShare) {
 		add("done.", string(a))
 	}
 	add("reminder.", ctis.ReminderDeadlineNear, ctis.ReminderOverdue, ctis.ReminderExpiryNear)

@@ -35,9 +35,51 @@ type requestsView struct {
 	Chart  template.HTML
 	Kinds  []ctis.RequestKind
 	States []ctis.RequestState
-	// Authorities are the directory's entries a request may be
-	// addressed to.
+	// Form is the form of a new draft, for an analyst.
+	Form *draftForm
+}
+
+// draftForm is the form of a draft: the kinds and the directory's entries
+// a request may be addressed to (not the caller's agency's own), and the
+// values of the draft edited, empty for a new one. Attachments given are
+// added to the draft's.
+type draftForm struct {
+	Kinds       []ctis.RequestKind
 	Authorities []ctis.Authority
+	Kind        ctis.RequestKind
+	Authority   string
+	LegalBasis  string
+	Offence     string
+	Description string
+	Entities    string // IDs, one a line
+	Deadline    string // as a datetime-local field takes it, UTC
+}
+
+// newDraftForm is the form of a draft, r's values in it when r is not
+// nil; the directory's entries are those the caller's agency may address.
+func (h *handler) newDraftForm(p *page, r *ctis.Request) (*draftForm, error) {
+	all, err := h.Authorities.Authorities(p.ctx, ctis.AuthorityQuery{})
+	if err != nil {
+		return nil, err
+	}
+	f := &draftForm{Kinds: ctis.RequestKinds}
+	for _, a := range all {
+		if a.Agency != p.id.Agency {
+			f.Authorities = append(f.Authorities, a)
+		}
+	}
+	if r != nil {
+		f.Kind, f.Authority, f.LegalBasis, f.Offence, f.Description = r.Kind, r.Authority.ID, r.LegalBasis, r.Offence, r.Description
+		ids := make([]string, len(r.Entities))
+		for i, e := range r.Entities {
+			ids[i] = e.ID
+		}
+		f.Entities = strings.Join(ids, "\n")
+		if r.Deadline != nil {
+			f.Deadline = r.Deadline.UTC().Format("2006-01-02T15:04")
+		}
+	}
+	return f, nil
 }
 
 // requestRow is a listed request with its handling, for the banner.
@@ -55,6 +97,8 @@ type requestView struct {
 	Party    ctis.Party
 	Allowed  []ctis.RequestAction
 	Agencies []ctis.Agency
+	// Form edits the draft, for its sender's analysts.
+	Form *draftForm
 }
 
 // isKeeper reports whether the user keeps the agency's directory entries.
@@ -138,7 +182,7 @@ func (h *handler) requests(p *page, r *http.Request) error {
 		data.Requests = append(data.Requests, requestRow{Request: req, Handling: req.Handling()})
 	}
 	if p.id.Has(ctis.RoleAnalyst) {
-		if data.Authorities, err = h.Authorities.Authorities(p.ctx, ctis.AuthorityQuery{}); err != nil {
+		if data.Form, err = h.newDraftForm(p, nil); err != nil {
 			return err
 		}
 	}
@@ -164,19 +208,26 @@ func attachmentsOf(s string) ([]ctis.Attachment, error) {
 	return out, nil
 }
 
-func (h *handler) createRequest(p *page, r *http.Request) error {
+// draftOf reads a draft's form.
+func draftOf(r *http.Request) (ctis.NewRequest, error) {
 	nr := ctis.NewRequest{Kind: ctis.RequestKind(r.PostFormValue("kind")), Authority: r.PostFormValue("authority"),
 		LegalBasis: r.PostFormValue("legal_basis"), Offence: r.PostFormValue("offence"), Description: r.PostFormValue("description"),
 		Entities: strings.FieldsFunc(r.PostFormValue("entities"), func(c rune) bool { return c == ',' || c == ' ' || c == '\n' || c == '\r' })}
 	if s := r.PostFormValue("deadline"); s != "" {
 		d, err := time.Parse("2006-01-02T15:04", s)
 		if err != nil {
-			return invalidForm("deadline", "form.datetime")
+			return nr, invalidForm("deadline", "form.datetime")
 		}
 		nr.Deadline = &d
 	}
 	var err error
-	if nr.Attachments, err = attachmentsOf(r.PostFormValue("attachments")); err != nil {
+	nr.Attachments, err = attachmentsOf(r.PostFormValue("attachments"))
+	return nr, err
+}
+
+func (h *handler) createRequest(p *page, r *http.Request) error {
+	nr, err := draftOf(r)
+	if err != nil {
 		return err
 	}
 	req, err := h.Cooperation.CreateRequest(p.ctx, nr)
@@ -184,6 +235,18 @@ func (h *handler) createRequest(p *page, r *http.Request) error {
 		return err
 	}
 	http.Redirect(p.w, r, "/requests/"+req.ID, http.StatusSeeOther)
+	return nil
+}
+
+func (h *handler) editRequest(p *page, r *http.Request) error {
+	nr, err := draftOf(r)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Cooperation.EditRequest(p.ctx, r.PathValue("id"), nr); err != nil {
+		return err
+	}
+	http.Redirect(p.w, r, "/requests/"+r.PathValue("id"), http.StatusSeeOther)
 	return nil
 }
 
@@ -201,6 +264,11 @@ func (h *handler) request(p *page, r *http.Request) error {
 	}
 	if data.Party != "" && p.id.Has(ctis.RoleAnalyst) {
 		data.Allowed = req.Allowed(data.Party)
+		if req.State == ctis.StateDraft && data.Party == ctis.PartySender {
+			if data.Form, err = h.newDraftForm(p, req); err != nil {
+				return err
+			}
+		}
 		all, err := h.Directory.Agencies(p.ctx)
 		if err != nil {
 			return err

@@ -49,12 +49,24 @@ func TestRequestPages(t *testing.T) {
 	if !strings.Contains(body, "request letter.pdf") || !strings.Contains(body, "most restrictive: originator") {
 		t.Errorf("the draft's page:\n%s", body)
 	}
-	// A draft is the sender's alone.
+	// A draft is the sender's alone, and its sender edits it: the form
+	// holds the draft's values.
 	if status, _ := get(t, de, base+path); status != http.StatusNotFound {
 		t.Errorf("DE-BKA reading FR-DGSI's draft: %d", status)
 	}
+	if !strings.Contains(body, `id="edit-draft"`) || !strings.Contains(body, `value="bilateral treaty"`) || !strings.Contains(body, `value="`+deadline+`"`) {
+		t.Errorf("the draft's edit form:\n%s", body)
+	}
+	if res, _ := post(de, path+"/edit", url.Values{"kind": {"mla"}, "authority": {list[0].ID}, "offence": {"x"}, "description": {"y"}, "deadline": {deadline}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("DE-BKA editing FR-DGSI's draft: %d", res.StatusCode)
+	}
+	res, body = post(fr, path+"/edit", url.Values{"kind": {"mla"}, "authority": {list[0].ID}, "legal_basis": {"2000 EU MLA Convention"},
+		"offence": {"financing of terrorism"}, "description": {"bank records of accounts 123 and 456"}, "deadline": {deadline}})
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "accounts 123 and 456") || !strings.Contains(body, "draft edited") || !strings.Contains(body, "request letter.pdf") {
+		t.Errorf("the edited draft: %d\n%s", res.StatusCode, body)
+	}
 	res, body = post(fr, path+"/steps", url.Values{"action": {"send"}})
-	if res.StatusCode != http.StatusOK || !strings.Contains(body, "agencies: DE-BKA") {
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "agencies: DE-BKA") || strings.Contains(body, `id="edit-draft"`) {
 		t.Errorf("sent: %d\n%s", res.StatusCode, body)
 	}
 	status, body := get(t, de, base+path)

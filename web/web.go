@@ -143,6 +143,7 @@ func (s *Server) Handler() http.Handler {
 		{"GET /requests/{id}", h.request},
 		{"POST /requests/{id}/steps", h.requestStep},
 		{"POST /requests/{id}/agencies", h.shareRequest},
+		{"POST /requests/{id}/edit", h.editRequest},
 		{"GET /content-referrals", h.contentReferrals},
 		{"POST /content-referrals", h.refer},
 		{"GET /content-referrals/{id}", h.contentReferral},
