@@ -19,9 +19,11 @@ type authoritiesView struct {
 	Query       ctis.AuthorityQuery
 	Authorities []ctis.Authority
 	// Due are the user's agency's stale entries, flagged for it.
-	Due         []ctis.Authority
+	Due []ctis.Authority
 	Instruments []ctis.Instrument
-	Today       string
+	// Form adds an entry of the user's agency, or edits the one whose ID
+	// it holds, for those who keep them.
+	Form *ctis.Authority
 }
 
 // requestsView lists the cooperation requests the user's agency sees,
@@ -111,10 +113,19 @@ func (h *handler) authorities(p *page, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := &authoritiesView{Query: q, Authorities: list, Instruments: ctis.Instruments, Today: h.Now().UTC().Format(time.DateOnly)}
+	data := &authoritiesView{Query: q, Authorities: list, Instruments: ctis.Instruments}
 	if isKeeper(p.id) {
 		if data.Due, err = h.Authorities.Authorities(p.ctx, ctis.AuthorityQuery{Agency: p.id.Agency, Stale: true}); err != nil {
 			return err
+		}
+		data.Form = &ctis.Authority{VerifiedOn: h.Now().UTC().Format(time.DateOnly)}
+		if edit := r.FormValue("edit"); edit != "" {
+			if data.Form, err = h.Authorities.Authority(p.ctx, edit); err != nil {
+				return err
+			}
+			if data.Form.Agency != p.id.Agency {
+				return ctis.Errorf(ctis.EFORBIDDEN, "only the agency keeping a directory entry changes it")
+			}
 		}
 	}
 	h.render(p, http.StatusOK, "authorities", data)
@@ -132,21 +143,30 @@ func lines(s string) []string {
 	return out
 }
 
-func (h *handler) createAuthority(p *page, r *http.Request) error {
-	a := ctis.Authority{Country: r.PostFormValue("country"), Instrument: ctis.Instrument(r.PostFormValue("instrument")),
+// authorityOf reads the form of a directory entry.
+func authorityOf(r *http.Request, id string) ctis.Authority {
+	return ctis.Authority{ID: id, Country: r.PostFormValue("country"), Instrument: ctis.Instrument(r.PostFormValue("instrument")),
 		Name: r.PostFormValue("name"), Jurisdiction: r.PostFormValue("jurisdiction"), Languages: strings.FieldsFunc(r.PostFormValue("languages"), func(c rune) bool { return c == ',' || c == ' ' }),
 		Channels: lines(r.PostFormValue("channels")), Hours: r.PostFormValue("hours"), VerifiedOn: r.PostFormValue("verified_on")}
-	if _, err := h.Authorities.CreateAuthority(p.ctx, a); err != nil {
+}
+
+func (h *handler) createAuthority(p *page, r *http.Request) error {
+	if _, err := h.Authorities.CreateAuthority(p.ctx, authorityOf(r, "")); err != nil {
 		return err
 	}
 	http.Redirect(p.w, r, "/authorities?agency="+p.id.Agency, http.StatusSeeOther)
 	return nil
 }
 
-// authorityAction verifies an entry again as of today, or removes it.
+// authorityAction saves an entry's form, verifies it again as of today,
+// or removes it.
 func (h *handler) authorityAction(p *page, r *http.Request) error {
 	id := r.PathValue("id")
 	switch r.PostFormValue("do") {
+	case "save":
+		if _, err := h.Authorities.UpdateAuthority(p.ctx, authorityOf(r, id)); err != nil {
+			return err
+		}
 	case "verify":
 		a, err := h.Authorities.Authority(p.ctx, id)
 		if err != nil {

@@ -34,8 +34,26 @@ func TestRequestPages(t *testing.T) {
 		t.Fatalf("directory %v %v", list, err)
 	}
 	_, body = get(t, fr, base+"/authorities?q=justiz")
-	if !strings.Contains(body, "Bundesamt für Justiz") || strings.Contains(body, `action="/authorities/`+list[0].ID) {
+	if !strings.Contains(body, "Bundesamt für Justiz") || strings.Contains(body, `action="/authorities/`+list[0].ID) || strings.Contains(body, "edit="+list[0].ID) {
 		t.Errorf("FR-DGSI's view of DE-BKA's entry: it must be listed, with no form to change it")
+	}
+	if status, _ := get(t, fr, base+"/authorities?edit="+list[0].ID); status != http.StatusForbidden {
+		t.Errorf("FR-DGSI opening DE-BKA's entry to edit: %d", status)
+	}
+	// DE-BKA edits its entry in the form, which holds its values.
+	_, body = get(t, de, base+"/authorities?edit="+list[0].ID)
+	if !strings.Contains(body, `action="/authorities/`+list[0].ID+`" class="card" id="authority-form"`) || !strings.Contains(body, `value="Mon-Fri 08:00-17:00"`) ||
+		!strings.Contains(body, "e-CODEX\nsecure e-mail</textarea>") {
+		t.Errorf("DE-BKA's edit form:\n%s", body)
+	}
+	res, body = post(de, "/authorities/"+list[0].ID, url.Values{"do": {"save"}, "country": {"DE"}, "instrument": {"mla"}, "name": {"Bundesamt für Justiz"},
+		"jurisdiction": {"Germany"}, "languages": {"de, en, fr"}, "channels": {"e-CODEX"}, "hours": {"24/7"}, "verified_on": {time.Now().UTC().Format(time.DateOnly)}})
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "de, en, fr") || !strings.Contains(body, "24/7") {
+		t.Errorf("DE-BKA saving its entry: %d\n%s", res.StatusCode, body)
+	}
+	if res, _ := post(fr, "/authorities/"+list[0].ID, url.Values{"do": {"save"}, "country": {"FR"}, "instrument": {"mla"}, "name": {"x"},
+		"jurisdiction": {"x"}, "languages": {"fr"}, "channels": {"x"}, "hours": {"x"}, "verified_on": {time.Now().UTC().Format(time.DateOnly)}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("FR-DGSI saving DE-BKA's entry: %d", res.StatusCode)
 	}
 
 	deadline := time.Now().UTC().Add(10 * 24 * time.Hour).Format("2006-01-02T15:04")
