@@ -19,7 +19,7 @@ type authoritiesView struct {
 	Query       ctis.AuthorityQuery
 	Authorities []ctis.Authority
 	// Due are the user's agency's stale entries, flagged for it.
-	Due []ctis.Authority
+	Due         []ctis.Authority
 	Instruments []ctis.Instrument
 	// Form adds an entry of the user's agency, or edits the one whose ID
 	// it holds, for those who keep them.
