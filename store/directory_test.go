@@ -184,6 +184,17 @@ func TestReviewPolicies(t *testing.T) {
 			if res, _ := db.Search(fr, ctis.SearchQuery{Name: "old record"}); len(res.Entities) != 0 {
 				t.Fatal("a purged name still matches")
 			}
+			// The originator's auditors see the purge of its statement;
+			// another agency's see nothing of it.
+			for agency, want := range map[string]bool{"FR-DGSI": true, "DE-BKA": false} {
+				page, err := db.Events(as(agency, ctis.RoleAuditor), ctis.AuditFilter{Action: ctis.ActPurge, Limit: 10})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := len(page.Events) == 1 && strings.Contains(page.Events[0].Detail, e.Statements[0].ID); got != want || len(page.Events) > 1 {
+					t.Errorf("%s's auditor sees the purge: %+v", agency, page.Events)
+				}
+			}
 		})
 	}
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"maps"
+	"slices"
 	"strings"
 
 	"ctis"
@@ -234,8 +236,24 @@ func (db *DB) PurgeExpired(ctx context.Context) (int, error) {
 	today := db.today()
 	var n int
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		ids, err := queryStrings(ctx, tx, `SELECT id FROM statements WHERE review_by < ?`, today)
+		// Each originator's auditors see the purge of its own statements,
+		// and of no other's.
+		rows, err := tx.QueryContext(ctx, `SELECT id, originator FROM statements WHERE review_by < ? ORDER BY originator, id`, today)
 		if err != nil {
+			return err
+		}
+		var ids []string
+		byOriginator := map[string][]string{}
+		for rows.Next() {
+			var s, originator string
+			if err := rows.Scan(&s, &originator); err != nil {
+				rows.Close()
+				return err
+			}
+			ids, byOriginator[originator] = append(ids, s), append(byOriginator[originator], s)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return err
 		}
 		expired := `(SELECT seq FROM statements WHERE review_by < ?)`
@@ -252,7 +270,13 @@ func (db *DB) PurgeExpired(ctx context.Context) (int, error) {
 			return err
 		}
 		n = len(ids)
-		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActPurge, "", "", map[string]any{"statements": ids}))
+		events := []ctis.AuditEvent{event(id, ctis.ActPurge, "", "", map[string]any{"statements": ids})}
+		for _, originator := range slices.Sorted(maps.Keys(byOriginator)) {
+			e := event(id, ctis.ActPurge, "", "", map[string]any{"statements": byOriginator[originator]})
+			e.Scope = originator
+			events = append(events, e)
+		}
+		_, err = db.appendAudit(ctx, tx, events...)
 		return err
 	})
 	return n, err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -400,52 +401,101 @@ func (db *DB) ApplyRetention(ctx context.Context) (*ctis.RetentionReport, error)
 	maskBefore, deleteBefore := fixedStamp(now.AddDate(0, -pol.MaskMonths, 0)), fixedStamp(now.AddDate(0, -pol.DeleteMonths, 0))
 	rep := &ctis.RetentionReport{}
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		// A referral goes at the age of its record, received with it
-		// (the record's deletion would take it too); one queued before
-		// referrals named their record goes at the same age.
-		res, err := tx.ExecContext(ctx, `DELETE FROM rule_referrals WHERE received_at <= ?`, deleteBefore)
-		if err != nil {
+		*rep = ctis.RetentionReport{}
+		// What each step takes is counted first, by the agency whose data
+		// it is: each agency's auditors and DPOs see what the policy did
+		// to its own data, the node's operator all of it.
+		perAgency := map[string]*ctis.RetentionReport{}
+		take := func(field func(*ctis.RetentionReport) *int, table, where string, args ...any) error {
+			rows, err := tx.QueryContext(ctx, `SELECT agency, count(*) FROM `+table+` WHERE `+where+` GROUP BY agency`, args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var agency string
+				var n int
+				if err := rows.Scan(&agency, &n); err != nil {
+					return err
+				}
+				if perAgency[agency] == nil {
+					perAgency[agency] = &ctis.RetentionReport{}
+				}
+				*field(perAgency[agency]) += n
+				*field(rep) += n
+			}
+			return rows.Err()
+		}
+		exec := func(q string, args ...any) error {
+			_, err := tx.ExecContext(ctx, q, args...)
 			return err
 		}
-		n, _ := res.RowsAffected()
-		rep.ReferralsDeleted = int(n)
-		// Cascades take the personal part, the names and the requests.
-		if res, err = tx.ExecContext(ctx, `DELETE FROM travel_records WHERE received_at <= ?`, deleteBefore); err != nil {
-			return err
-		}
-		n, _ = res.RowsAffected()
-		rep.Deleted = int(n)
-		if _, err := tx.ExecContext(ctx, `DELETE FROM travel_names WHERE record_id IN (SELECT id FROM travel_records WHERE masked_at IS NULL AND received_at <= ?)`, maskBefore); err != nil {
-			return err
-		}
-		if res, err = tx.ExecContext(ctx, `UPDATE travel_records SET masked_at = ? WHERE masked_at IS NULL AND received_at <= ?`, fixedStamp(now), maskBefore); err != nil {
-			return err
-		}
-		n, _ = res.RowsAffected()
-		rep.Masked = int(n)
-		if res, err = tx.ExecContext(ctx, `UPDATE rule_referrals SET masked_at = ? WHERE masked_at IS NULL AND received_at <= ?`, fixedStamp(now), maskBefore); err != nil {
-			return err
-		}
-		n, _ = res.RowsAffected()
-		rep.ReferralsMasked = int(n)
+		deleted, masked := `received_at <= ?`, `masked_at IS NULL AND received_at <= ?`
 		// Hits keep their screening time as RFC 3339 stamps.
-		if rep.HitsMasked, rep.HitsDeleted, err = retainHits(ctx, tx, now, stamp(now.AddDate(0, -pol.MaskMonths, 0)), stamp(now.AddDate(0, -pol.DeleteMonths, 0))); err != nil {
-			return err
-		}
-		// Keys of requests that may be sent again, and their answers;
-		// the statuses of TAXII posts.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM request_keys WHERE created_at <= ?`, stamp(now.Add(-ctis.RequestKeyLifetime))); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM post_statuses WHERE created_at <= ?`, fixedStamp(now.Add(-ctis.RequestKeyLifetime))); err != nil {
-			return err
+		hitMask, hitDelete := stamp(now.AddDate(0, -pol.MaskMonths, 0)), stamp(now.AddDate(0, -pol.DeleteMonths, 0))
+		for _, step := range []func() error{
+			// A referral goes at the age of its record, received with it
+			// (the record's deletion would take it too); one queued
+			// before referrals named their record goes at the same age.
+			func() error {
+				return take(func(r *ctis.RetentionReport) *int { return &r.ReferralsDeleted }, "rule_referrals", deleted, deleteBefore)
+			},
+			func() error { return exec(`DELETE FROM rule_referrals WHERE `+deleted, deleteBefore) },
+			// Cascades take the personal part, the names and the requests.
+			func() error {
+				return take(func(r *ctis.RetentionReport) *int { return &r.Deleted }, "travel_records", deleted, deleteBefore)
+			},
+			func() error { return exec(`DELETE FROM travel_records WHERE `+deleted, deleteBefore) },
+			func() error {
+				return take(func(r *ctis.RetentionReport) *int { return &r.Masked }, "travel_records", masked, maskBefore)
+			},
+			func() error {
+				return exec(`DELETE FROM travel_names WHERE record_id IN (SELECT id FROM travel_records WHERE `+masked+`)`, maskBefore)
+			},
+			func() error {
+				return exec(`UPDATE travel_records SET masked_at = ? WHERE `+masked, fixedStamp(now), maskBefore)
+			},
+			func() error {
+				return take(func(r *ctis.RetentionReport) *int { return &r.ReferralsMasked }, "rule_referrals", masked, maskBefore)
+			},
+			func() error {
+				return exec(`UPDATE rule_referrals SET masked_at = ? WHERE `+masked, fixedStamp(now), maskBefore)
+			},
+			func() error {
+				return take(func(r *ctis.RetentionReport) *int { return &r.HitsDeleted }, "hits", `travel = 1 AND screened_at <= ?`, hitDelete)
+			},
+			func() error {
+				return take(func(r *ctis.RetentionReport) *int { return &r.HitsMasked }, "hits",
+					`travel = 1 AND masked_at IS NULL AND screened_at <= ? AND screened_at > ?`, hitMask, hitDelete)
+			},
+			func() error { return retainHits(ctx, tx, now, hitMask, hitDelete) },
+			// Keys of requests that may be sent again, and their answers;
+			// the statuses of TAXII posts.
+			func() error {
+				return exec(`DELETE FROM request_keys WHERE created_at <= ?`, stamp(now.Add(-ctis.RequestKeyLifetime)))
+			},
+			func() error {
+				return exec(`DELETE FROM post_statuses WHERE created_at <= ?`, fixedStamp(now.Add(-ctis.RequestKeyLifetime)))
+			},
+		} {
+			if err := step(); err != nil {
+				return err
+			}
 		}
 		if *rep == (ctis.RetentionReport{}) {
 			return nil
 		}
-		_, err = db.appendAudit(ctx, tx, event(id, ctis.ActTravelRetained, "", "", map[string]any{"masked": rep.Masked, "deleted": rep.Deleted,
-			"referrals_masked": rep.ReferralsMasked, "referrals_deleted": rep.ReferralsDeleted, "hits_masked": rep.HitsMasked,
-			"hits_deleted": rep.HitsDeleted, "policy": pol}))
+		detail := func(r *ctis.RetentionReport) map[string]any {
+			return map[string]any{"masked": r.Masked, "deleted": r.Deleted, "referrals_masked": r.ReferralsMasked, "referrals_deleted": r.ReferralsDeleted,
+				"hits_masked": r.HitsMasked, "hits_deleted": r.HitsDeleted, "policy": pol}
+		}
+		events := []ctis.AuditEvent{event(id, ctis.ActTravelRetained, "", "", detail(rep))}
+		for _, agency := range slices.Sorted(maps.Keys(perAgency)) {
+			e := event(id, ctis.ActTravelRetained, "", "", detail(perAgency[agency]))
+			e.Scope = agency
+			events = append(events, e)
+		}
+		_, err := db.appendAudit(ctx, tx, events...)
 		return err
 	})
 	if err != nil {
@@ -458,23 +508,20 @@ func (db *DB) ApplyRetention(ctx context.Context) (*ctis.RetentionReport, error)
 // screened from travel data: it deletes those screened by deleteBefore,
 // with the clearances they left and their recipients, and masks those
 // screened by maskBefore, keeping the journey and the explanation's
-// scores but not the traveller nor the words that quote them. It returns
-// how many it masked and deleted.
-func retainHits(ctx context.Context, tx *sql.Tx, now time.Time, maskBefore, deleteBefore string) (masked, deleted int, err error) {
+// scores but not the traveller nor the words that quote them.
+func retainHits(ctx context.Context, tx *sql.Tx, now time.Time, maskBefore, deleteBefore string) error {
 	due := `SELECT id FROM hits WHERE travel = 1 AND screened_at <= ?`
 	for _, q := range []string{`DELETE FROM hit_recipients WHERE hit_id IN (` + due + `)`, `DELETE FROM clearances WHERE hit_id IN (` + due + `)`} {
 		if _, err := tx.ExecContext(ctx, q, deleteBefore); err != nil {
-			return 0, 0, err
+			return err
 		}
 	}
-	res, err := tx.ExecContext(ctx, `DELETE FROM hits WHERE travel = 1 AND screened_at <= ?`, deleteBefore)
-	if err != nil {
-		return 0, 0, err
+	if _, err := tx.ExecContext(ctx, `DELETE FROM hits WHERE travel = 1 AND screened_at <= ?`, deleteBefore); err != nil {
+		return err
 	}
-	n, _ := res.RowsAffected()
 	rows, err := tx.QueryContext(ctx, `SELECT id, subject, explanation FROM hits WHERE travel = 1 AND masked_at IS NULL AND screened_at <= ?`, maskBefore)
 	if err != nil {
-		return 0, 0, err
+		return err
 	}
 	type hit struct{ id, subject, explanation string }
 	var hits []hit
@@ -482,22 +529,22 @@ func retainHits(ctx context.Context, tx *sql.Tx, now time.Time, maskBefore, dele
 		var h hit
 		if err := rows.Scan(&h.id, &h.subject, &h.explanation); err != nil {
 			rows.Close()
-			return 0, 0, err
+			return err
 		}
 		hits = append(hits, h)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, 0, err
+		return err
 	}
 	for _, h := range hits {
 		var s ctis.Subject
 		var explanation []ctis.ScoreComponent
 		if err := json.Unmarshal([]byte(h.subject), &s); err != nil {
-			return 0, 0, fmt.Errorf("hit %s: its subject: %w", h.id, err)
+			return fmt.Errorf("hit %s: its subject: %w", h.id, err)
 		}
 		if err := json.Unmarshal([]byte(h.explanation), &explanation); err != nil {
-			return 0, 0, fmt.Errorf("hit %s: its explanation: %w", h.id, err)
+			return fmt.Errorf("hit %s: its explanation: %w", h.id, err)
 		}
 		for i := range explanation {
 			explanation[i].Detail = ""
@@ -506,8 +553,8 @@ func retainHits(ctx context.Context, tx *sql.Tx, now time.Time, maskBefore, dele
 		words, _ := json.Marshal(explanation)
 		if _, err := tx.ExecContext(ctx, `UPDATE hits SET subject = ?, explanation = ?, masked_at = ? WHERE id = ?`,
 			string(subject), string(words), stamp(now), h.id); err != nil {
-			return 0, 0, err
+			return err
 		}
 	}
-	return len(hits), int(n), nil
+	return nil
 }

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -425,5 +427,53 @@ func TestHitsOfTravellersFollowTheRetention(t *testing.T) {
 	}
 	if n := count(`SELECT count(*) FROM clearances`) + count(`SELECT count(*) FROM hit_recipients`); n != 0 {
 		t.Errorf("%d clearances and recipients outlive their hits", n)
+	}
+}
+
+// TestRetentionAuditedForEachAgency: what the travel-data policy did to
+// an agency's data is in that agency's audit trail, counted for it
+// alone; the node's operator sees the whole; and what the review policy
+// purged is in each originator's trail, its own statements only.
+func TestRetentionAuditedForEachAgency(t *testing.T) {
+	var now time.Time
+	db, _ := travelStore(t, &now)
+	admin := ctis.NewContext(context.Background(), ctis.SystemIdentity("retention"))
+	journey := ctis.Journey{Carrier: "ZZ", Flight: "ZZ123", From: "IST", To: "CDG", Departure: "2026-01-11T09:00"}
+	for agency, n := range map[string]int{"FR-PIU": 2, "DE-PIU": 1} {
+		var records []ctis.NewTravelRecord
+		for range n {
+			records = append(records, ctis.NewTravelRecord{Kind: ctis.TravelAPI, Reference: "M1", Journey: journey, Personal: ctis.TravelPersonal{Name: "Ann Roe"}})
+		}
+		if _, err := db.ReceiveTravel(user(agency, "border", ctis.RoleFrontline), records); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now = now.AddDate(0, 6, 0)
+	if rep, err := db.ApplyRetention(admin); err != nil || rep.Masked != 3 {
+		t.Fatalf("retention: %+v %v", rep, err)
+	}
+	retained := func(ctx context.Context) []map[string]any {
+		t.Helper()
+		page, err := db.Events(ctx, ctis.AuditFilter{Action: ctis.ActTravelRetained, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []map[string]any
+		for _, e := range page.Events {
+			var d map[string]any
+			if err := json.Unmarshal([]byte(e.Detail), &d); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, d)
+		}
+		return out
+	}
+	for agency, n := range map[string]float64{"FR-PIU": 2, "DE-PIU": 1} {
+		if got := retained(user(agency, "auditor", ctis.RoleAuditor)); len(got) != 1 || got[0]["masked"] != n {
+			t.Errorf("%s's auditor sees %v, want one event of %v masked", agency, got, n)
+		}
+	}
+	if got := retained(admin); len(got) != 3 || !slices.ContainsFunc(got, func(d map[string]any) bool { return d["masked"] == float64(3) }) {
+		t.Errorf("the operator sees %v, want the whole and each agency's", got)
 	}
 }
