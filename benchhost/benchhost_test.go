@@ -3,7 +3,9 @@ package benchhost_test
 import (
 	"os"
 	"os/exec"
+	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -22,6 +24,9 @@ func TestMain(m *testing.M) {
 		time.Sleep(100 * time.Millisecond)
 		os.Stdout.Write(b[:1])
 		os.Exit(0)
+	}
+	if os.Getenv("BENCHHOST_MAIN") == "1" {
+		os.Exit(benchhost.Main(m))
 	}
 	os.Exit(m.Run())
 }
@@ -68,5 +73,61 @@ func TestSpread(t *testing.T) {
 		if lo != c.lo || med != c.med || hi != c.hi {
 			t.Errorf("Spread(%v) = %v %v %v, want %v %v %v", c.in, lo, med, hi, c.lo, c.med, c.hi)
 		}
+	}
+}
+
+// BenchmarkSpin is a benchmark for TestMainRepeats to run.
+func BenchmarkSpin(b *testing.B) {
+	x := 0
+	for i := range b.N {
+		x += i
+	}
+	b.ReportMetric(float64(x%7), "sevenths")
+}
+
+// TestMainRepeats: Main prints the machine, runs each benchmark five
+// times unless told how often, and prints each figure's least, median
+// and greatest over the runs.
+func TestMainRepeats(t *testing.T) {
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(os.Args[0], append([]string{"-test.run=^$", "-test.bench=Spin", "-test.benchtime=100x"}, args...)...)
+		cmd.Env = append(os.Environ(), "BENCHHOST_MAIN=1")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	results := regexp.MustCompile(`(?m)^BenchmarkSpin\S*\s+100\s`)
+	out := run()
+	if n := len(results.FindAllString(out, -1)); n != 5 {
+		t.Errorf("%d runs of BenchmarkSpin, want 5:\n%s", n, out)
+	}
+	if !strings.HasPrefix(out, "host: ") || !regexp.MustCompile(`(?m)^BenchmarkSpin\S*\s+ns/op\s+5 runs  min \S+  median \S+  max \S+$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^BenchmarkSpin\S*\s+sevenths\s+5 runs`).MatchString(out) {
+		t.Errorf("the report:\n%s", out)
+	}
+	if out := run("-test.count=2"); len(results.FindAllString(out, -1)) != 2 || !strings.Contains(out, "2 runs") {
+		t.Errorf("with -test.count=2:\n%s", out)
+	}
+}
+
+// TestResults reads result lines and nothing else.
+func TestResults(t *testing.T) {
+	var r benchhost.Results
+	for _, l := range []string{"goos: linux", "BenchmarkA-2   	     100	        12.0 ns/op	       8 B/op	       1 allocs/op",
+		"BenchmarkA-2   	     100	        10.0 ns/op	       8 B/op	       1 allocs/op", "BenchmarkA-2   	     100	        11.0 ns/op	       8 B/op	       1 allocs/op",
+		"BenchmarkB	fails", "PASS", "BenchmarkC-2 1 3.5 widgets/s"} {
+		r.Add(l)
+	}
+	got := r.Spread()
+	for _, want := range []string{"BenchmarkA-2                             ns/op            3 runs  min 10  median 11  max 12\n", "allocs/op"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("spread %q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "BenchmarkC") || strings.Contains(got, "BenchmarkB") {
+		t.Errorf("a benchmark met once, or a line that is no result, in %q", got)
 	}
 }
