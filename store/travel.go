@@ -406,17 +406,23 @@ func (db *DB) ApplyRetention(ctx context.Context) (*ctis.RetentionReport, error)
 		// it is: each agency's auditors and DPOs see what the policy did
 		// to its own data, the node's operator all of it.
 		perAgency := map[string]*ctis.RetentionReport{}
-		take := func(field func(*ctis.RetentionReport) *int, table, where string, args ...any) error {
-			rows, err := tx.QueryContext(ctx, `SELECT agency, count(*) FROM `+table+` WHERE `+where+` GROUP BY agency`, args...)
+		// Each step runs only while the ones before it went well: the
+		// first error ends the transaction.
+		var err error
+		take := func(field func(*ctis.RetentionReport) *int, table, where string, args ...any) {
 			if err != nil {
-				return err
+				return
+			}
+			var rows *sql.Rows
+			if rows, err = tx.QueryContext(ctx, `SELECT agency, count(*) FROM `+table+` WHERE `+where+` GROUP BY agency`, args...); err != nil {
+				return
 			}
 			defer rows.Close()
 			for rows.Next() {
 				var agency string
 				var n int
-				if err := rows.Scan(&agency, &n); err != nil {
-					return err
+				if err = rows.Scan(&agency, &n); err != nil {
+					return
 				}
 				if perAgency[agency] == nil {
 					perAgency[agency] = &ctis.RetentionReport{}
@@ -424,63 +430,41 @@ func (db *DB) ApplyRetention(ctx context.Context) (*ctis.RetentionReport, error)
 				*field(perAgency[agency]) += n
 				*field(rep) += n
 			}
-			return rows.Err()
+			err = rows.Err()
 		}
-		exec := func(q string, args ...any) error {
-			_, err := tx.ExecContext(ctx, q, args...)
-			return err
+		exec := func(q string, args ...any) {
+			if err == nil {
+				_, err = tx.ExecContext(ctx, q, args...)
+			}
 		}
 		deleted, masked := `received_at <= ?`, `masked_at IS NULL AND received_at <= ?`
+		// A referral goes at the age of its record, received with it (the
+		// record's deletion would take it too); one queued before
+		// referrals named their record goes at the same age.
+		take(func(r *ctis.RetentionReport) *int { return &r.ReferralsDeleted }, "rule_referrals", deleted, deleteBefore)
+		exec(`DELETE FROM rule_referrals WHERE `+deleted, deleteBefore)
+		// Cascades take the personal part, the names and the requests.
+		take(func(r *ctis.RetentionReport) *int { return &r.Deleted }, "travel_records", deleted, deleteBefore)
+		exec(`DELETE FROM travel_records WHERE `+deleted, deleteBefore)
+		take(func(r *ctis.RetentionReport) *int { return &r.Masked }, "travel_records", masked, maskBefore)
+		exec(`DELETE FROM travel_names WHERE record_id IN (SELECT id FROM travel_records WHERE `+masked+`)`, maskBefore)
+		exec(`UPDATE travel_records SET masked_at = ? WHERE `+masked, fixedStamp(now), maskBefore)
+		take(func(r *ctis.RetentionReport) *int { return &r.ReferralsMasked }, "rule_referrals", masked, maskBefore)
+		exec(`UPDATE rule_referrals SET masked_at = ? WHERE `+masked, fixedStamp(now), maskBefore)
 		// Hits keep their screening time as RFC 3339 stamps.
 		hitMask, hitDelete := stamp(now.AddDate(0, -pol.MaskMonths, 0)), stamp(now.AddDate(0, -pol.DeleteMonths, 0))
-		for _, step := range []func() error{
-			// A referral goes at the age of its record, received with it
-			// (the record's deletion would take it too); one queued
-			// before referrals named their record goes at the same age.
-			func() error {
-				return take(func(r *ctis.RetentionReport) *int { return &r.ReferralsDeleted }, "rule_referrals", deleted, deleteBefore)
-			},
-			func() error { return exec(`DELETE FROM rule_referrals WHERE `+deleted, deleteBefore) },
-			// Cascades take the personal part, the names and the requests.
-			func() error {
-				return take(func(r *ctis.RetentionReport) *int { return &r.Deleted }, "travel_records", deleted, deleteBefore)
-			},
-			func() error { return exec(`DELETE FROM travel_records WHERE `+deleted, deleteBefore) },
-			func() error {
-				return take(func(r *ctis.RetentionReport) *int { return &r.Masked }, "travel_records", masked, maskBefore)
-			},
-			func() error {
-				return exec(`DELETE FROM travel_names WHERE record_id IN (SELECT id FROM travel_records WHERE `+masked+`)`, maskBefore)
-			},
-			func() error {
-				return exec(`UPDATE travel_records SET masked_at = ? WHERE `+masked, fixedStamp(now), maskBefore)
-			},
-			func() error {
-				return take(func(r *ctis.RetentionReport) *int { return &r.ReferralsMasked }, "rule_referrals", masked, maskBefore)
-			},
-			func() error {
-				return exec(`UPDATE rule_referrals SET masked_at = ? WHERE `+masked, fixedStamp(now), maskBefore)
-			},
-			func() error {
-				return take(func(r *ctis.RetentionReport) *int { return &r.HitsDeleted }, "hits", `travel = 1 AND screened_at <= ?`, hitDelete)
-			},
-			func() error {
-				return take(func(r *ctis.RetentionReport) *int { return &r.HitsMasked }, "hits",
-					`travel = 1 AND masked_at IS NULL AND screened_at <= ? AND screened_at > ?`, hitMask, hitDelete)
-			},
-			func() error { return retainHits(ctx, tx, now, hitMask, hitDelete) },
-			// Keys of requests that may be sent again, and their answers;
-			// the statuses of TAXII posts.
-			func() error {
-				return exec(`DELETE FROM request_keys WHERE created_at <= ?`, stamp(now.Add(-ctis.RequestKeyLifetime)))
-			},
-			func() error {
-				return exec(`DELETE FROM post_statuses WHERE created_at <= ?`, fixedStamp(now.Add(-ctis.RequestKeyLifetime)))
-			},
-		} {
-			if err := step(); err != nil {
-				return err
-			}
+		take(func(r *ctis.RetentionReport) *int { return &r.HitsDeleted }, "hits", `travel = 1 AND screened_at <= ?`, hitDelete)
+		take(func(r *ctis.RetentionReport) *int { return &r.HitsMasked }, "hits",
+			`travel = 1 AND masked_at IS NULL AND screened_at <= ? AND screened_at > ?`, hitMask, hitDelete)
+		if err == nil {
+			err = retainHits(ctx, tx, now, hitMask, hitDelete)
+		}
+		// Keys of requests that may be sent again, and their answers; the
+		// statuses of TAXII posts.
+		exec(`DELETE FROM request_keys WHERE created_at <= ?`, stamp(now.Add(-ctis.RequestKeyLifetime)))
+		exec(`DELETE FROM post_statuses WHERE created_at <= ?`, fixedStamp(now.Add(-ctis.RequestKeyLifetime)))
+		if err != nil {
+			return err
 		}
 		if *rep == (ctis.RetentionReport{}) {
 			return nil
@@ -495,7 +479,7 @@ func (db *DB) ApplyRetention(ctx context.Context) (*ctis.RetentionReport, error)
 			e.Scope = agency
 			events = append(events, e)
 		}
-		_, err := db.appendAudit(ctx, tx, events...)
+		_, err = db.appendAudit(ctx, tx, events...)
 		return err
 	})
 	if err != nil {
