@@ -65,13 +65,11 @@ func (rc Receiver) receive(ctx context.Context, bs []*batch, docs ctis.DocumentS
 	if len(bs) == 0 {
 		return nil, ctis.Invalid("body", "the interchange holds no message")
 	}
-	var records []ctis.NewTravelRecord
 	for _, b := range bs {
-		records = append(records, b.records...)
-	}
-	for i := range records {
-		if err := records[i].Validate(); err != nil {
-			return nil, err // what dropping left must pass; the store would refuse it
+		for i := range b.records {
+			if err := b.records[i].Validate(); err != nil {
+				return nil, err // what dropping left must pass; the store would refuse it
+			}
 		}
 	}
 	var active []*rules.Compiled
@@ -83,18 +81,15 @@ func (rc Receiver) receive(ctx context.Context, bs []*batch, docs ctis.DocumentS
 	}
 	for _, b := range bs {
 		b.refer(active)
+		b.queueReferrals()
 	}
 	out := make([]*ctis.ManifestScreening, len(bs))
+	var records []ctis.NewTravelRecord
 	for i, b := range bs {
 		if err := b.match(ctx, rc.Screener, docs); err != nil {
 			return nil, err
 		}
-		out[i] = b.out
-	}
-	records = records[:0]
-	for _, b := range bs {
-		b.queueReferrals()
-		records = append(records, b.records...)
+		out[i], records = b.out, append(records, b.records...)
 	}
 	if _, err := rc.Travel.ReceiveTravel(ctx, records); err != nil {
 		return nil, err
@@ -107,7 +102,6 @@ func (rc Receiver) receive(ctx context.Context, bs []*batch, docs ctis.DocumentS
 // from.
 func (b *batch) queueReferrals() {
 	for i, t := range b.out.Travellers {
-		b.records[i].Referrals = nil
 		for _, r := range t.Referrals {
 			b.records[i].Referrals = append(b.records[i].Referrals, ctis.TravellerReferral{Reference: b.records[i].Reference,
 				Locator: b.records[i].Locator, Traveller: b.subjects[i], Rule: r})
