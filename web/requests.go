@@ -43,9 +43,10 @@ type requestsView struct {
 
 // draftForm is the form of a draft: the kinds and the directory's entries
 // a request may be addressed to (not the caller's agency's own), and the
-// values of the draft edited, empty for a new one. Attachments given are
-// added to the draft's.
+// ID and values of the draft edited, empty for a new one. Attachments
+// given are added to the draft's.
 type draftForm struct {
+	ID          string
 	Kinds       []ctis.RequestKind
 	Authorities []ctis.Authority
 	Kind        ctis.RequestKind
@@ -71,7 +72,7 @@ func (h *handler) newDraftForm(p *page, r *ctis.Request) (*draftForm, error) {
 		}
 	}
 	if r != nil {
-		f.Kind, f.Authority, f.LegalBasis, f.Offence, f.Description = r.Kind, r.Authority.ID, r.LegalBasis, r.Offence, r.Description
+		f.ID, f.Kind, f.Authority, f.LegalBasis, f.Offence, f.Description = r.ID, r.Kind, r.Authority.ID, r.LegalBasis, r.Offence, r.Description
 		ids := make([]string, len(r.Entities))
 		for i, e := range r.Entities {
 			ids[i] = e.ID
