@@ -299,7 +299,8 @@ func TestGroupChangesReachPeer(t *testing.T) {
 	// reads again.
 	east := person(t, a, fr, "Haroun Qorbani", eastern)
 	a.tick(2 * peer.Overlap)
-	west := person(t, a, fr, "Abu Zqwest al-Test", western)
+	// West's name is released to the frontline too.
+	west := person(t, a, fr, "Abu Zqwest al-Test", ctis.Handling{Distribution: ctis.DistGroup, Group: "western", Frontline: true})
 	org, err := a.Entities.CreateEntity(ctistest.As(fr, ctis.RoleAnalyst), ctis.NewEntity{Schema: "Organization",
 		Statements: ctistest.Statements(ctis.Handling{Distribution: ctis.DistAll}, "name", "Zq Front")})
 	if err != nil {
@@ -328,6 +329,9 @@ func TestGroupChangesReachPeer(t *testing.T) {
 		t.Fatalf("the pull after eastern took DE-BKA in: %+v", rep)
 	}
 	same("after widening")
+	if res := screen(t, b, de, ctis.RoleFrontline, "Abu Zqwest al-Test"); len(res.Hits) != 1 {
+		t.Fatalf("B's frontline officer screens the tearline of western: %+v", res)
+	}
 
 	// Narrowing: western lets DE-BKA go. A pull cannot tell; the
 	// reconciliation does, and withdraws the name and the membership.
@@ -338,8 +342,10 @@ func TestGroupChangesReachPeer(t *testing.T) {
 		t.Fatalf("reconciliation after western let DE-BKA go: %+v %v", rep, err)
 	}
 	same("after narrowing")
-	if res := screen(t, b, de, ctis.RoleAnalyst, "Abu Zqwest al-Test"); len(res.Hits)+len(res.Notices) != 0 {
-		t.Errorf("a statement no longer released matches at B: %+v", res)
+	for _, role := range []ctis.Role{ctis.RoleAnalyst, ctis.RoleFrontline} {
+		if res := screen(t, b, de, role, "Abu Zqwest al-Test"); len(res.Hits)+len(res.Notices) != 0 {
+			t.Errorf("a statement no longer released matches at B for DE-BKA's %s: %+v", role, res)
+		}
 	}
 	// Once more, nothing to do.
 	if rep, err := b.reconcile(p, 2); err != nil || rep.Withdrawn+rep.Added != 0 {
